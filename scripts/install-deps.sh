@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs everything the app and its whole test suite need on a fresh
+# Debian/Ubuntu machine: system packages (Kamailio, Chromium, PulseAudio,
+# PortAudio), the Python package with its test extra, and the npm packages
+# of the JsSIP browser peer. Safe to run again: it skips what is there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  kamailio kamailio-websocket-modules   # real SIP registrar/proxy for tests
+  chromium                              # real WebRTC peer (JsSIP) for tests
+  pulseaudio libasound2-plugins alsa-utils  # paced null sound card
+  libportaudio2                         # sounddevice's native library
+  sox espeak-ng                         # test audio material
+  nodejs npm                            # builds the JsSIP bundle
+  libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3
+)
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+# nodejs/npm may come from elsewhere (nodesource, nvm): accept working binaries.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  filtered=()
+  for pkg in "${missing[@]}"; do
+    [[ $pkg == nodejs || $pkg == npm ]] || filtered+=("$pkg")
+  done
+  missing=("${filtered[@]}")
+fi
+if ((${#missing[@]})); then
+  echo "installing system packages: ${missing[*]}"
+  if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+PYTHON=${PYTHON:-python3}
+"$PYTHON" -m pip install -q --upgrade pip
+"$PYTHON" -m pip install -q -e '.[test]'
+
+if [[ -f tests/peers/js/package.json ]]; then
+  (cd tests/peers/js && npm ci --no-audit --no-fund --loglevel=error)
+fi

@@ -1,0 +1,3 @@
+from softphone.cli import main
+
+raise SystemExit(main())

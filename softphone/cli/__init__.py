@@ -1,0 +1,56 @@
+"""The one ``softphone`` command; each sub-command lives in its own module.
+
+Sub-command modules are imported lazily so that ``softphone --version`` and
+``softphone phone`` do not pay for Qt or the simulator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from softphone import __version__
+
+# name -> (module, help). Each module exposes ``add_arguments(parser)`` and
+# ``run(args) -> int``.
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "phone": ("softphone.cli.phone", "headless SIP phone, JSON lines in and out"),
+    "sim": ("softphone.cli.sim", "Mediatel simulator with its SIP registrar"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="softphone", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"softphone {__version__}")
+    parser.add_argument(
+        "--demo", action="store_true", help="run against the built-in Mediatel simulator"
+    )
+    sub = parser.add_subparsers(dest="command")
+    for name, (module_name, help_text) in SUBCOMMANDS.items():
+        sub_parser = sub.add_parser(name, help=help_text)
+        sub_parser.set_defaults(_module=module_name)
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        module.add_arguments(sub_parser)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    module_name = getattr(args, "_module", None)
+    if module_name is None:
+        if args.demo:
+            # Until the desktop app exists, the demo is the standalone simulator.
+            module_name = "softphone.cli.sim"
+            args = parser.parse_args(["sim", *(argv or sys.argv[1:])[1:]])
+        else:
+            parser.print_help()
+            return 0
+    module = importlib.import_module(module_name)
+    result: int = module.run(args)
+    return result
