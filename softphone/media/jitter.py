@@ -1,0 +1,222 @@
+"""A low-latency receive path for aiortc's audio receiver.
+
+Why: aiortc's audio ``JitterBuffer(capacity=16, prefetch=4)`` releases a
+packet only once four later ones have arrived, so every call carries a
+fixed 80 ms of extra delay from its first frame to its last. Worse, a lost
+packet blocks it until the buffer overflows (16 packets, 320 ms) and it
+then keeps that depth for the rest of the call. Real jitter absorption
+belongs next to the sound card anyway (the playout buffer paces reading at
+the device clock); the network side only has to put packets back in order.
+
+What: ``ReorderBuffer`` hands every in-order packet on at once; after a gap
+it waits until ``window`` later packets (or ``max_wait_ms``) have arrived,
+then gives the missing one up. A packet arriving after it was given up
+widens the window (up to ``max_window``); a long run without such late
+packets narrows it again. Nothing waits when the network behaves.
+
+How it is attached (``install_receive_path``): aiortc has no hook, so two
+attributes of one ``RTCRtpReceiver`` instance are replaced, with a check
+that they still exist (another aiortc version falls back to the stock path
+with a warning):
+
+* the instance's ``_handle_rtp_packet`` is wrapped: packets go through the
+  ``ReorderBuffer`` first; released telephone-event packets go to the DTMF
+  detector (aiortc would drop them, or hand them to a decoder that does not
+  exist), audio packets go on to aiortc's handler;
+* its private jitter buffer becomes ``PassThroughJitterBuffer``, which
+  returns each (already ordered) packet as a frame immediately.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiortc.jitterbuffer import JitterFrame
+
+from softphone.media.config import JitterConfig
+
+logger = logging.getLogger(__name__)
+
+_SEQ_MOD = 1 << 16
+_RESET_DISTANCE = 1000  # a jump this large is a new stream (restart, SSRC reuse), not reordering
+_NARROW_AFTER = 500  # in-order packets (10 s at 20 ms) without a late one before narrowing
+
+
+def _seq_diff(a: int, b: int) -> int:
+    """Signed distance a - b between 16-bit sequence numbers."""
+    d = (a - b) % _SEQ_MOD
+    return d - _SEQ_MOD if d >= _SEQ_MOD // 2 else d
+
+
+@dataclass
+class ReorderStats:
+    released: int = 0
+    lost: int = 0  # sequence numbers given up
+    late: int = 0  # packets that arrived after being given up (dropped)
+    duplicates: int = 0
+    resets: int = 0
+
+
+@dataclass
+class ReorderBuffer:
+    """Puts packets back in sequence order with as little waiting as possible.
+
+    ``push`` takes anything with ``sequence_number`` and returns the packets
+    now ready, in order. Pure logic: the arrival time is passed in.
+    """
+
+    window: int = 1
+    max_window: int = 4
+    max_wait_ms: int = 60
+    min_window: int = field(init=False)
+    stats: ReorderStats = field(default_factory=ReorderStats)
+    _next: int | None = field(default=None, init=False)
+    _held: dict[int, tuple[Any, int]] = field(default_factory=dict, init=False)
+    _in_order_run: int = field(default=0, init=False)
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.window <= self.max_window:
+            raise ValueError(f"need 0 <= window ({self.window}) <= max_window ({self.max_window})")
+        self.min_window = self.window
+
+    @property
+    def depth(self) -> int:
+        """Packets currently held back waiting for a gap to fill."""
+        return len(self._held)
+
+    def push(self, packet: Any, arrival_ms: int) -> list[Any]:
+        seq: int = packet.sequence_number
+        if self._next is None:
+            self._next = seq
+        distance = _seq_diff(seq, self._next)
+        if abs(distance) > _RESET_DISTANCE:
+            ready = self._flush()
+            self.stats.resets += 1
+            self._next = seq
+            distance = 0
+        else:
+            ready = []
+        if distance < 0:
+            self.stats.late += 1
+            if self.window < self.max_window:
+                self.window += 1
+            self._in_order_run = 0
+            return ready
+        if seq in self._held:
+            self.stats.duplicates += 1
+            return ready
+        self._held[seq] = (packet, arrival_ms)
+        ready.extend(self._release())
+        if self._held and (
+            len(self._held) > self.window
+            or arrival_ms - min(t for _, t in self._held.values()) >= self.max_wait_ms
+        ):
+            self._skip_gap()
+            ready.extend(self._release())
+        return ready
+
+    def _release(self) -> list[Any]:
+        ready = []
+        assert self._next is not None
+        while self._next in self._held:
+            ready.append(self._held.pop(self._next)[0])
+            self._next = (self._next + 1) % _SEQ_MOD
+            self.stats.released += 1
+            self._in_order_run += 1
+            if self._in_order_run >= _NARROW_AFTER and self.window > self.min_window:
+                self.window -= 1
+                self._in_order_run = 0
+        return ready
+
+    def _skip_gap(self) -> None:
+        assert self._next is not None
+        base = self._next
+        first = min(self._held, key=lambda s: _seq_diff(s, base))
+        self.stats.lost += _seq_diff(first, base)
+        self._next = first
+
+    def _flush(self) -> list[Any]:
+        if self._next is None:
+            return []
+        base = self._next
+        ordered = sorted(self._held, key=lambda s: _seq_diff(s, base))
+        ready = [self._held.pop(s)[0] for s in ordered]
+        self.stats.released += len(ready)
+        return ready
+
+
+class PassThroughJitterBuffer:
+    """Stands in for aiortc's JitterBuffer: each (already ordered) audio packet is a frame."""
+
+    capacity = 1
+
+    def add(self, packet: Any) -> tuple[bool, JitterFrame | None]:
+        return False, JitterFrame(data=packet._data, timestamp=packet.timestamp)
+
+
+_JITTER_ATTR = "_RTCRtpReceiver__jitter_buffer"
+
+EventPacketHandler = Callable[[int, int, bytes], None]
+"""(ssrc, RTP timestamp, payload) of a telephone-event packet."""
+
+
+@dataclass
+class ReceivePath:
+    """What ``install_receive_path`` put on a receiver, for inspection and removal."""
+
+    receiver: Any
+    reorder: ReorderBuffer | None
+    original: Callable[..., Awaitable[None]]
+    event_payload_types: set[int] = field(default_factory=set)
+    on_event_packet: EventPacketHandler | None = None
+    on_audio_packet: Callable[[], None] | None = None
+
+    async def handle(self, packet: Any, arrival_time_ms: int) -> None:
+        ready = [packet] if self.reorder is None else self.reorder.push(packet, arrival_time_ms)
+        for item in ready:
+            if item.payload_type in self.event_payload_types:
+                if self.on_event_packet is not None and self.receiver._enabled:
+                    self.on_event_packet(item.ssrc, item.timestamp, item.payload)
+                continue
+            if self.on_audio_packet is not None:
+                self.on_audio_packet()
+            await self.original(item, arrival_time_ms=arrival_time_ms)
+
+    def uninstall(self) -> None:
+        self.receiver.__dict__.pop("_handle_rtp_packet", None)
+
+
+def install_receive_path(
+    receiver: Any,
+    jitter: JitterConfig,
+    event_payload_types: set[int],
+    on_event_packet: EventPacketHandler | None,
+    on_audio_packet: Callable[[], None] | None = None,
+) -> ReceivePath:
+    """Attach the reorder buffer and the telephone-event tap to an aiortc receiver.
+
+    Must run before the receiver sees its first packet (right after the
+    transceiver exists). Telephone-event packets are always tapped, even
+    with ``jitter.enabled`` false, because aiortc would otherwise queue them
+    for a decoder it does not have.
+    """
+    reorder: ReorderBuffer | None = None
+    if jitter.enabled:
+        if hasattr(receiver, _JITTER_ATTR):
+            setattr(receiver, _JITTER_ATTR, PassThroughJitterBuffer())
+            reorder = ReorderBuffer(jitter.window, jitter.max_window, jitter.max_wait_ms)
+        else:
+            logger.warning("aiortc's receiver has changed; keeping its stock jitter buffer")
+    path = ReceivePath(
+        receiver=receiver,
+        reorder=reorder,
+        original=receiver._handle_rtp_packet,
+        event_payload_types=event_payload_types,
+        on_event_packet=on_event_packet,
+        on_audio_packet=on_audio_packet,
+    )
+    receiver._handle_rtp_packet = path.handle
+    return path

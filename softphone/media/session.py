@@ -1,0 +1,422 @@
+"""One call's media: an aiortc peer connection behind an SDP-strings-in, SDP-strings-out API.
+
+The SIP layer never imports aiortc: the phone passes the body of an INVITE
+to ``accept_offer`` and puts the returned answer in its 200 OK, or puts
+``create_offer``'s result in an INVITE and hands the 200 OK's body to
+``accept_answer``. Re-INVITEs (hold, unhold, a peer's hold) go through the
+same two calls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiortc import (
+    RTCConfiguration,
+    RTCIceServer,
+    RTCPeerConnection,
+    RTCRtpSender,
+    RTCSessionDescription,
+)
+from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+from av import AudioFrame
+
+from softphone.media import dtmf
+from softphone.media.config import MediaConfig, parse_codec_name
+from softphone.media.errors import MediaError, MediaStateError, SdpError
+from softphone.media.jitter import ReceivePath, install_receive_path
+from softphone.media.sdp import parse_audio
+from softphone.media.tracks import FrameSink, MuteableTrack, null_sink, silence_source
+
+logger = logging.getLogger(__name__)
+
+
+# --- events ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MediaConnected:
+    """ICE and DTLS are up: audio can flow. ``codec`` like ``"opus/48000"``."""
+
+    codec: str
+
+
+@dataclass(frozen=True)
+class DtmfReceived:
+    """An RFC 4733 event from the far end (reported once, at its first packet)."""
+
+    digit: str
+
+
+@dataclass(frozen=True)
+class RemoteHoldChanged:
+    """The far end put us on hold (``on_hold``) or took us off it."""
+
+    on_hold: bool
+
+
+@dataclass(frozen=True)
+class MediaFailed:
+    """The media path broke (ICE/DTLS failure); the call has no audio any more."""
+
+    reason: str
+
+
+MediaEvent = MediaConnected | DtmfReceived | RemoteHoldChanged | MediaFailed
+
+
+# --- the session -------------------------------------------------------------
+
+
+class MediaSession:
+    """The media half of one call.
+
+    ``source`` is what we send (microphone, file, tone); None sends silence.
+    ``sink`` receives every decoded remote frame; None discards them, but the
+    remote track is drained either way (aiortc's queue grows without bound
+    otherwise). ``on_event`` gets ``MediaEvent``s on the event loop.
+    """
+
+    def __init__(
+        self,
+        config: MediaConfig | None = None,
+        source: MediaStreamTrack | None = None,
+        sink: FrameSink | None = None,
+        on_event: Callable[[MediaEvent], None] | None = None,
+    ) -> None:
+        self.config = config or MediaConfig()
+        self._source = source
+        self._sink: FrameSink = sink or null_sink
+        self._on_event = on_event
+        self._pc: RTCPeerConnection | None = None
+        self._transceiver: Any = None
+        self._outgoing: MuteableTrack | None = None
+        self._receive_path: ReceivePath | None = None
+        self._dtmf_sender: dtmf.Rfc4733Sender | None = None
+        self._dtmf_detector = dtmf.DtmfDetector(lambda d: self._emit(DtmfReceived(d.digit)))
+        self._consumers: set[asyncio.Task[None]] = set()
+        self._connected = asyncio.Event()
+        self._connected_reported = False
+        self._muted = False
+        self._hold_local = False
+        self._hold_remote = False
+        self._closed = False
+        self.created_at = time.monotonic()
+        self.first_frame_at: float | None = None
+        """time.monotonic() of the first decoded remote frame (None until then)."""
+
+    # -- state ------------------------------------------------------------
+
+    @property
+    def codec(self) -> str | None:
+        """The negotiated audio codec we send, e.g. ``"opus/48000"``; None before negotiation."""
+        codec = self._audio_codec()
+        return None if codec is None else _codec_name(codec)
+
+    @property
+    def on_hold_local(self) -> bool:
+        return self._hold_local
+
+    @property
+    def on_hold_remote(self) -> bool:
+        return self._hold_remote
+
+    @property
+    def muted(self) -> bool:
+        return self._muted
+
+    @property
+    def dtmf_available(self) -> bool:
+        """True when the far end accepted telephone-event at our codec's clock rate."""
+        return self._te_codec() is not None
+
+    @property
+    def connection_state(self) -> str:
+        return "new" if self._pc is None else str(self._pc.connectionState)
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    async def wait_connected(self, timeout: float | None = None) -> None:
+        """Until ICE and DTLS are up; ``TimeoutError`` after ``timeout`` seconds."""
+        async with asyncio.timeout(timeout):
+            await self._connected.wait()
+
+    # -- offer / answer -------------------------------------------------------
+
+    async def create_offer(self) -> str:
+        """An SDP offer: for a new call, or a re-INVITE of an established one."""
+        pc = self._setup()
+        if pc.signalingState != "stable":
+            raise MediaStateError(f"cannot make an offer in signalling state {pc.signalingState}")
+        try:
+            await pc.setLocalDescription(await pc.createOffer())
+        except Exception as exc:
+            raise MediaError(f"cannot create an offer: {exc}") from exc
+        return str(pc.localDescription.sdp)
+
+    async def accept_offer(self, sdp: str) -> str:
+        """Take the far end's offer (new call or re-INVITE) and return our answer.
+
+        ``SdpError`` when the offer is malformed or has no codec we allow
+        (answer the INVITE with 488); the session is unchanged then.
+        """
+        audio = parse_audio(sdp)
+        self._check_codecs(audio.codecs)
+        pc = self._setup()
+        if pc.signalingState != "stable":
+            raise MediaStateError(f"cannot take an offer in signalling state {pc.signalingState}")
+        await self._set_remote(pc, sdp, "offer")
+        try:
+            await pc.setLocalDescription(await pc.createAnswer())
+        except Exception as exc:
+            raise MediaError(f"cannot create an answer: {exc}") from exc
+        self._negotiated()
+        self._set_remote_hold(audio.is_hold)
+        return str(pc.localDescription.sdp)
+
+    async def accept_answer(self, sdp: str) -> None:
+        """Take the far end's answer to our last offer."""
+        pc = self._pc
+        if pc is None or pc.signalingState != "have-local-offer":
+            raise MediaStateError("there is no offer of ours awaiting an answer")
+        audio = parse_audio(sdp)
+        self._check_codecs(audio.codecs)
+        await self._set_remote(pc, sdp, "answer")
+        self._negotiated()
+        self._set_remote_hold(audio.is_hold)
+
+    async def hold(self) -> str:
+        """Put the far end on hold: a re-INVITE offer (sendonly, or inactive per config).
+
+        While we hold, we send silence.
+        """
+        self._require_established()
+        self._hold_local = True
+        self._transceiver.direction = str(self.config.hold_direction)
+        self._apply_mute()
+        return await self.create_offer()
+
+    async def unhold(self) -> str:
+        """Take the far end off hold: a re-INVITE offer with sendrecv."""
+        self._require_established()
+        self._hold_local = False
+        self._transceiver.direction = "sendrecv"
+        self._apply_mute()
+        return await self.create_offer()
+
+    # -- in-call controls -------------------------------------------------------
+
+    def mute(self, muted: bool = True) -> None:
+        """Send silence instead of the source (no renegotiation, the far end hears nothing)."""
+        self._muted = muted
+        self._apply_mute()
+
+    def send_dtmf(self, digits: str, duration_ms: int = 100, gap_ms: int = 70) -> bool:
+        """Queue digits as RFC 4733 events; False when the far end did not accept
+        telephone-event (send SIP INFO instead). ``ValueError`` for a bad digit.
+        """
+        dtmf.validate_digits(digits)
+        sender = self._ensure_dtmf_sender()
+        if sender is None:
+            return False
+        sender.insert(digits, duration_ms, gap_ms)
+        return True
+
+    async def wait_dtmf_sent(self, timeout: float | None = None) -> None:
+        """Until every queued digit has been sent (end packets included)."""
+        async with asyncio.timeout(timeout):
+            while self._dtmf_sender is not None and self._dtmf_sender.busy:
+                await asyncio.sleep(0.02)
+
+    async def close(self) -> None:
+        """Release everything: peer connection, decoder thread, consumer task. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._dtmf_sender is not None:
+            self._dtmf_sender.uninstall()
+        if self._pc is not None:
+            with contextlib.suppress(Exception):
+                await self._pc.close()
+        for task in list(self._consumers):
+            task.cancel()
+        for task in list(self._consumers):
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if self._outgoing is not None:
+            self._outgoing.stop()
+
+    # -- internals ----------------------------------------------------------------
+
+    def _setup(self) -> RTCPeerConnection:
+        if self._closed:
+            raise MediaStateError("the media session is closed")
+        if self._pc is not None:
+            return self._pc
+        if self.config.telephone_event:
+            dtmf.register_telephone_event()
+        servers = [
+            RTCIceServer(urls=s.urls, username=s.username, credential=s.credential)
+            for s in self.config.ice_servers
+        ]
+        # An explicit (possibly empty) list: None would mean Google's public STUN server.
+        pc = RTCPeerConnection(RTCConfiguration(iceServers=servers))
+        pc.on("connectionstatechange", self._on_connection_state)
+        pc.on("track", self._on_track)
+        self._outgoing = MuteableTrack(self._source or silence_source())
+        transceiver = pc.addTransceiver(self._outgoing, direction="sendrecv")
+        transceiver.setCodecPreferences(self._preferences())
+        self._receive_path = install_receive_path(
+            transceiver.receiver,
+            self.config.jitter,
+            event_payload_types=set(),
+            on_event_packet=self._dtmf_detector.handle,
+        )
+        self._pc, self._transceiver = pc, transceiver
+        return pc
+
+    def _preferences(self) -> list[Any]:
+        """Our codec order as aiortc capabilities, telephone-event last."""
+        available = RTCRtpSender.getCapabilities("audio").codecs
+        chosen = []
+        for wanted in self.config.codecs:
+            name, rate = parse_codec_name(wanted)
+            for cap in available:
+                if cap.mimeType.lower() == f"audio/{name.lower()}" and cap.clockRate == rate:
+                    chosen.append(cap)
+                    break
+        if self.config.telephone_event:
+            chosen.extend(c for c in available if dtmf.is_telephone_event(c))
+        return chosen
+
+    def _check_codecs(self, offered: tuple[tuple[str, int, int], ...]) -> None:
+        allowed_lower = set()
+        for wanted in self.config.codecs:
+            name, rate = parse_codec_name(wanted)
+            allowed_lower.add((name.lower(), rate))
+        if not any((name.lower(), rate) in allowed_lower for name, rate, _ in offered):
+            names = ", ".join(f"{n}/{r}" for n, r, _ in offered) or "none"
+            raise SdpError(
+                f"no common audio codec: the far end offers {names}; "
+                f"we allow {', '.join(self.config.codecs)}"
+            )
+
+    async def _set_remote(self, pc: RTCPeerConnection, sdp: str, kind: str) -> None:
+        try:
+            await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type=kind))
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
+            raise SdpError(f"cannot use the remote {kind}: {exc or type(exc).__name__}") from exc
+        except Exception as exc:  # aiortc's InvalidStateError, OperationError, ...
+            raise MediaError(f"cannot apply the remote {kind}: {exc}") from exc
+
+    def _negotiated(self) -> None:
+        """After each completed offer/answer: point the DTMF tap at the negotiated types."""
+        if self._receive_path is not None:
+            self._receive_path.event_payload_types = {
+                c.payloadType for c in self._transceiver._codecs if dtmf.is_telephone_event(c)
+            }
+        if self._dtmf_sender is not None:
+            self._dtmf_sender.uninstall()
+            self._dtmf_sender = None
+        if self._audio_codec() is None:
+            raise SdpError("negotiation left no audio codec")
+
+    def _audio_codec(self) -> Any:
+        if self._transceiver is None:
+            return None
+        return next(
+            (c for c in self._transceiver._codecs if not dtmf.is_telephone_event(c)), None
+        )
+
+    def _te_codec(self) -> Any:
+        audio = self._audio_codec()
+        if audio is None or not self.config.telephone_event:
+            return None
+        return next(
+            (
+                c
+                for c in self._transceiver._codecs
+                if dtmf.is_telephone_event(c) and c.clockRate == audio.clockRate
+            ),
+            None,
+        )
+
+    def _ensure_dtmf_sender(self) -> dtmf.Rfc4733Sender | None:
+        if self._dtmf_sender is not None:
+            return self._dtmf_sender
+        audio, event = self._audio_codec(), self._te_codec()
+        if audio is None or event is None:
+            return None
+        sender = self._transceiver.sender
+        self._dtmf_sender = dtmf.Rfc4733Sender(
+            ssrc=sender._ssrc,
+            audio_payload_type=audio.payloadType,
+            event_payload_type=event.payloadType,
+            clock_rate=audio.clockRate,
+        )
+        self._dtmf_sender.install(sender.transport)
+        return self._dtmf_sender
+
+    def _require_established(self) -> None:
+        if self._pc is None or self._audio_codec() is None or self._closed:
+            raise MediaStateError("hold and unhold need an established call")
+
+    def _apply_mute(self) -> None:
+        if self._outgoing is not None:
+            self._outgoing.muted = self._muted or self._hold_local
+
+    def _set_remote_hold(self, on_hold: bool) -> None:
+        if on_hold != self._hold_remote:
+            self._hold_remote = on_hold
+            self._emit(RemoteHoldChanged(on_hold))
+
+    def _emit(self, event: MediaEvent) -> None:
+        if self._on_event is None:
+            return
+        try:
+            self._on_event(event)
+        except Exception:
+            logger.exception("media event handler failed on %s", event)
+
+    def _on_connection_state(self) -> None:
+        assert self._pc is not None
+        state = self._pc.connectionState
+        if state == "connected" and not self._connected_reported:
+            self._connected_reported = True
+            self._connected.set()
+            self._emit(MediaConnected(self.codec or "unknown"))
+        elif state == "failed" and not self._closed:
+            self._emit(MediaFailed("ICE or DTLS failed"))
+
+    def _on_track(self, track: MediaStreamTrack) -> None:
+        task = asyncio.ensure_future(self._consume(track))
+        self._consumers.add(task)
+        task.add_done_callback(self._consumers.discard)
+
+    async def _consume(self, track: MediaStreamTrack) -> None:
+        """Drain the remote track for the whole call, whether or not anybody listens."""
+        while True:
+            try:
+                frame = await track.recv()
+            except MediaStreamError:
+                return
+            if not isinstance(frame, AudioFrame):
+                continue
+            if self.first_frame_at is None:
+                self.first_frame_at = time.monotonic()
+            try:
+                self._sink(frame)
+            except Exception:
+                logger.exception("audio sink failed; dropping the frame")
+
+
+def _codec_name(codec: Any) -> str:
+    return f"{codec.mimeType.split('/', 1)[1]}/{codec.clockRate}"
