@@ -1,0 +1,1 @@
+"""Runtime assets (sounds, icons) shipped inside the package."""
