@@ -189,7 +189,14 @@ class MediaSession:
             raise MediaStateError("there is no offer of ours awaiting an answer")
         audio = parse_audio(sdp)
         self._check_codecs(audio.codecs)
-        await self._set_remote(pc, sdp, "answer")
+        # RFC 3264 section 6.1: the offerer sends with the answer's first codec.
+        # aiortc would re-sort the answer by our own preferences instead, and
+        # the two sides would send different codecs; follow the answer's order.
+        self._transceiver.setCodecPreferences(self._preferences(answer=audio.codecs))
+        try:
+            await self._set_remote(pc, sdp, "answer")
+        finally:
+            self._transceiver.setCodecPreferences(self._preferences())
         self._negotiated()
         self._set_remote_hold(audio.is_hold)
 
@@ -283,16 +290,21 @@ class MediaSession:
         self._pc, self._transceiver = pc, transceiver
         return pc
 
-    def _preferences(self) -> list[Any]:
-        """Our codec order as aiortc capabilities, telephone-event last."""
+    def _preferences(self, answer: tuple[tuple[str, int, int], ...] = ()) -> list[Any]:
+        """Our codecs as aiortc capabilities, telephone-event last.
+
+        In our configured order, or with the codecs of ``answer`` first, in its order.
+        """
         available = RTCRtpSender.getCapabilities("audio").codecs
-        chosen = []
-        for wanted in self.config.codecs:
-            name, rate = parse_codec_name(wanted)
+        order = [(n.lower(), r) for n, r, _ in answer]
+        order += [(n.lower(), r) for n, r in map(parse_codec_name, self.config.codecs)]
+        allowed = {(n.lower(), r) for n, r in map(parse_codec_name, self.config.codecs)}
+        chosen: list[Any] = []
+        for key in order:
             for cap in available:
-                if cap.mimeType.lower() == f"audio/{name.lower()}" and cap.clockRate == rate:
+                name = cap.mimeType.split("/", 1)[1].lower()
+                if (name, cap.clockRate) == key and key in allowed and cap not in chosen:
                     chosen.append(cap)
-                    break
         if self.config.telephone_event:
             chosen.extend(c for c in available if dtmf.is_telephone_event(c))
         return chosen

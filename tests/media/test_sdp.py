@@ -1,0 +1,56 @@
+"""Reading hold state and codecs from a remote SDP, and rejecting garbage clearly."""
+
+from __future__ import annotations
+
+import pytest
+
+from softphone.media.errors import SdpError
+from softphone.media.sdp import parse_audio
+
+BASE = (
+    "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n{session}"
+    "m=audio 4000 RTP/AVP 8 0 101\r\na=rtpmap:101 telephone-event/8000\r\n{media}"
+)
+
+
+def sdp(session: str = "", media: str = "") -> str:
+    return BASE.format(session=session, media=media)
+
+
+def test_codecs_include_static_payload_types_in_offer_order() -> None:
+    audio = parse_audio(sdp())
+    assert audio.codecs == (("PCMA", 8000, 8), ("PCMU", 8000, 0), ("telephone-event", 8000, 101))
+    assert audio.direction == "sendrecv" and not audio.is_hold
+
+
+@pytest.mark.parametrize(
+    ("session", "media", "hold"),
+    [
+        ("", "a=sendonly\r\n", True),
+        ("", "a=inactive\r\n", True),
+        ("", "a=recvonly\r\n", False),
+        ("a=sendonly\r\n", "", True),  # session-level default
+        ("a=sendonly\r\n", "a=sendrecv\r\n", False),  # media level wins
+        ("", "c=IN IP4 0.0.0.0\r\n", True),  # RFC 2543 hold
+    ],
+)
+def test_hold_is_detected(session: str, media: str, hold: bool) -> None:
+    assert parse_audio(sdp(session, media)).is_hold is hold
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "hello",
+        "v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nt=0 0\r\n",  # no audio
+        "v=0\r\nm=audio 0 RTP/AVP 0\r\n",  # rejected stream
+        "v=0\r\nm=audio 4000 RTP/AVP x\r\n",
+        "v=0\r\nm=audio 4000\r\n",
+        "v=0\r\nm=audio 4000 RTP/AVP 96\r\na=rtpmap:96\r\n",
+        "v=0\r\nthis is not sdp\r\n",
+    ],
+)
+def test_garbage_raises_sdp_error(text: str) -> None:
+    with pytest.raises(SdpError):
+        parse_audio(text)
