@@ -145,6 +145,11 @@ def _sounddevice() -> Any:
     """The sounddevice module, or NoAudioDevice when PortAudio is not installed."""
     try:
         import sounddevice
+    except ImportError as exc:
+        raise NoAudioDevice(
+            "The Python package sounddevice is not installed, so no sound card can be used"
+            " (pip install sounddevice; on Debian/Ubuntu also apt-get install libportaudio2)."
+        ) from exc
     except OSError as exc:  # raised at import when libportaudio is missing
         raise NoAudioDevice(
             "The PortAudio library is not installed, so no sound card can be used"
