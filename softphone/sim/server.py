@@ -151,6 +151,7 @@ class MediatelSimulator:
         self.host = "127.0.0.1"
         self.port = 0
         self.rejected_handshakes = 0
+        self._lose: dict[str, bool] = {}
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -299,6 +300,10 @@ class MediatelSimulator:
             kind = payload.get("type") if isinstance(payload, dict) else None
             if not isinstance(payload, dict) or not isinstance(kind, str) or kind not in _NEEDS:
                 log.warning("ignoring malformed command from %s: %.200r", sid, args)
+            elif kind in self._lose:
+                if self._lose.pop(kind) and sock.login is not None:
+                    self._spawn(self.drop_connection(sock.login))
+                return
             elif not await self._dispatch(sock, kind, payload):
                 log.info("ignoring %s: not available in %s", kind, self._state_of(sock))
             else:
@@ -750,6 +755,17 @@ class MediatelSimulator:
             raise SimulatorError(f"agent {login} has no socket")
         await eio_socket.close(wait=False, abort=True)
         await eio_socket.queue.put(None)  # wake the writer so the WebSocket closes
+
+    def lose_next(self, kind: str, *, drop_connection: bool = False) -> None:
+        """Lose the next command of type ``kind`` in the network (and maybe the socket with it)."""
+        self._lose[kind] = drop_connection
+
+    async def disconnect(self, login: str) -> None:
+        """Close the agent's socket cleanly from the server side (Socket.IO DISCONNECT)."""
+        session = self._session(login)
+        if session.sid is None:
+            raise SimulatorError(f"agent {login} has no socket")
+        await self.sio.disconnect(session.sid)
 
     async def send_raw(self, login: str, event: str, *args: Any) -> None:
         """Emit anything to the agent's socket (hostile-server tests)."""

@@ -1,0 +1,3 @@
+from tests.peers.mediatel import mediatel_sim
+
+__all__ = ["mediatel_sim"]
