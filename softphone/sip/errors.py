@@ -28,7 +28,21 @@ class RemoteProtocolError(SipError):
     def __init__(self, message: str, *, status_code: int = 400, reason: str | None = None) -> None:
         super().__init__(message)
         self.status_code = status_code
-        self.reason = reason or f"Bad Request ({message})"[:120]
+        self.reason = safe_reason(reason or f"Bad Request ({message})")
+
+
+# Reason-Phrase characters (RFC 3261 §25.1) minus the ones that would need
+# escaping; ASCII only, so a peer's bytes quoted in an error message can
+# never smuggle CR/LF or odd Unicode into the response we send back.
+_REASON_CHARS = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    " -_.!~*'();/?:@&=+$,"
+)
+
+
+def safe_reason(text: str, limit: int = 120) -> str:
+    """``text`` made safe as a Reason-Phrase: other characters become '?'."""
+    return "".join(c if c in _REASON_CHARS else "?" for c in text[:limit]).strip() or "Error"
 
 
 class SipParseError(RemoteProtocolError):

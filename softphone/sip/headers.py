@@ -7,8 +7,10 @@ parsed from them on demand and validated once when a message is parsed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 from softphone.sip.errors import SipParseError
 from softphone.sip.grammar import (
@@ -372,3 +374,36 @@ def parse_content_type(text: str) -> ContentType:
         raise SipParseError(f"bad Content-Type {text[:40]!r}")
     params = parse_params(param_text, what="media parameter") if semi else ()
     return ContentType(mtype, subtype, params)
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_WKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_DATE_RE = re.compile(
+    r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT"
+)
+
+
+def parse_date(text: str) -> datetime:
+    """SIP-date (RFC 3261 §25.1: rfc1123-date, and "GMT" is the only zone)."""
+    match = _DATE_RE.fullmatch(text.strip(WS))
+    if match is None or match.group(3) not in _MONTHS:
+        raise SipParseError(f"bad Date {text[:40]!r}")
+    wkday, day, month, year, hour, minute, second = match.groups()
+    try:
+        value = datetime(
+            int(year), _MONTHS.index(month) + 1, int(day), int(hour), int(minute), int(second),
+            tzinfo=UTC,
+        )
+    except ValueError as exc:
+        raise SipParseError(f"bad Date {text[:40]!r}") from exc
+    if _WKDAYS[value.weekday()] != wkday:
+        raise SipParseError(f"Date weekday does not match {text[:40]!r}")
+    return value
+
+
+def format_date(value: datetime) -> str:
+    value = value.astimezone(UTC)
+    return (
+        f"{_WKDAYS[value.weekday()]}, {value.day:02d} {_MONTHS[value.month - 1]} {value.year:04d} "
+        f"{value.hour:02d}:{value.minute:02d}:{value.second:02d} GMT"
+    )

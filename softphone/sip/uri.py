@@ -278,14 +278,17 @@ def parse_name_addr(text: str) -> NameAddr:
         end = text.find(">", i)
         if end < 0:
             raise SipParseError("missing '>' after URI")
-        uri = parse_uri(text[i + 1 : end])
+        inner = text[i + 1 : end]
+        if inner != inner.strip(WS):
+            raise SipParseError("whitespace inside the angle brackets of an address")
+        uri = parse_uri(inner)
         rest = text[end + 1 :].strip(WS)
     else:
         uri_text, _, rest = text.partition(";")
         uri_text = uri_text.strip(WS)
         rest = ";" + rest if _ else ""
         if any(c in uri_text for c in "?,"):
-            raise SipParseError("URI with '?' or ',' must be enclosed in <>")
+            raise SipParseError("an addr-spec with '?' or ',' outside angle brackets")
         if any(c in uri_text for c in WS):
             raise SipParseError("whitespace inside an addr-spec")
         uri = parse_uri(uri_text)
