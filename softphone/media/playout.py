@@ -11,7 +11,7 @@ The buffer keeps the *trough* of its fill (the lowest level seen over a
 measurement window, i.e. the slack left just before the next frame lands)
 near a small target, and moves it there gently: when the slack is off
 target it plays each card block from a few samples more or fewer than the
-block holds, stretched by linear interpolation — at most 0.5 % of a block,
+block holds, stretched by linear interpolation — at most 0.2 % of a block,
 far below what an ear notices in speech. A hard cap (40 ms by default)
 bounds latency whatever the network does: audio beyond it is dropped, oldest
 first. Underruns are concealed with a short fade to silence, and after one
@@ -50,9 +50,9 @@ class PlayoutConfig:
     """Slack wanted just before a frame lands (absorbs arrival jitter)."""
     window_ms: float = 500.0
     """How long the trough and peak of the fill are measured over."""
-    correction_s: float = 1.0
+    correction_s: float = 2.0
     """Time constant with which an error in slack is worked off."""
-    max_correction: float = 0.005
+    max_correction: float = 0.002
     """Largest share of samples added or removed per block."""
     deadband_ms: float = 1.0
     """Slack errors smaller than this are left alone (no needless stretching)."""

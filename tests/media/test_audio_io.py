@@ -1,0 +1,134 @@
+"""Microphone track and speaker sink on the null device: format, content, a whole call."""
+
+from __future__ import annotations
+
+import asyncio
+import fractions
+
+import av
+import numpy as np
+import pytest
+from aiortc.mediastreams import MediaStreamError
+
+from softphone.media import tones
+from softphone.media.audio_io import MicrophoneTrack, SpeakerSink
+from softphone.media.devices import NullBackend
+from softphone.media.session import MediaSession
+from softphone.media.tracks import tone_source
+
+RATE = 48000
+
+
+class Tap:
+    """Collects what the null speaker 'plays'."""
+
+    def __init__(self) -> None:
+        self.blocks: list[np.ndarray] = []
+
+    def __call__(self, block: np.ndarray) -> None:
+        self.blocks.append(block.copy())
+
+    def mark(self) -> int:
+        return len(self.blocks)
+
+    def since(self, mark: int) -> np.ndarray:
+        parts = self.blocks[mark:]
+        return np.concatenate(parts) if parts else np.zeros(0, np.int16)
+
+
+@pytest.mark.parametrize("card_rate", [48000, 44100, 16000])
+async def test_microphone_gives_20ms_48k_mono_frames_of_what_the_card_records(
+    card_rate: int,
+) -> None:
+    source = tones.ToneGenerator((440.0,), card_rate, 0.3)
+    mic = MicrophoneTrack(NullBackend(samplerate=card_rate, source=source.read))
+    frames = [await mic.recv() for _ in range(25)]
+    await mic.aclose()
+    assert {(f.format.name, f.layout.name, f.sample_rate, f.samples) for f in frames} == {
+        ("s16", "mono", 48000, 960)
+    }
+    assert [f.pts for f in frames] == [960 * i for i in range(25)]
+    assert all(f.time_base == fractions.Fraction(1, RATE) for f in frames)
+    pcm = np.concatenate([f.to_ndarray().reshape(-1) for f in frames[5:]])
+    assert abs(tones.dominant_frequency(pcm, RATE) - 440) < 2
+
+
+async def test_stopped_microphone_ends_the_track_and_releases_the_device() -> None:
+    mic = MicrophoneTrack(NullBackend())
+    await mic.recv()
+    await mic.aclose()
+    assert mic.readyState == "ended" and mic.device_name is None
+    with pytest.raises(MediaStreamError):
+        await mic.recv()
+
+
+async def test_unread_microphone_keeps_at_most_100ms_waiting() -> None:
+    mic = MicrophoneTrack(NullBackend(), max_queue_ms=100)
+    await mic.start()
+    await asyncio.sleep(0.5)  # nobody reads: ~25 frames recorded
+    first = await mic.recv()
+    await mic.aclose()
+    assert mic.dropped_frames >= 15
+    assert first.pts >= 960 * 15  # stale audio was dropped, not sent late
+
+
+@pytest.mark.parametrize(
+    ("track_rate", "card_rate"), [(48000, 48000), (8000, 48000), (48000, 44100)]
+)
+async def test_speaker_plays_remote_audio_at_the_cards_rate(
+    track_rate: int, card_rate: int
+) -> None:
+    tap = Tap()
+    speaker = SpeakerSink(NullBackend(samplerate=card_rate, tap=tap))
+    await speaker.start()
+    speaker.add_track(tone_source(1000.0, track_rate))
+    await asyncio.sleep(0.3)
+    mark = tap.mark()
+    await asyncio.sleep(0.5)
+    await speaker.stop()
+    played = tap.since(mark)
+    assert abs(tones.dominant_frequency(played, card_rate) - 1000) < 3
+    stats = speaker.stats()
+    assert stats.sample_rate == card_rate
+    assert stats.max_latency_ms <= 40
+
+
+async def test_speaker_accepts_opus_style_stereo_frames_as_a_session_sink() -> None:
+    tap = Tap()
+    speaker = SpeakerSink(NullBackend(tap=tap))
+    stereo = np.repeat(tones.sine(700, 0.02, RATE, 0.3), 2).reshape(1, -1)
+    for i in range(2):
+        frame = av.AudioFrame.from_ndarray(stereo, format="s16", layout="stereo")
+        frame.sample_rate, frame.pts = RATE, 960 * i
+        speaker(frame)
+    assert speaker.buffer.fill >= 2 * 960
+
+
+async def test_a_call_through_aiortc_with_microphone_and_speaker_on_the_null_device() -> None:
+    """Ten seconds of call, no sound card: A's 'microphone' tone reaches B's speaker."""
+    mic_source = tones.ToneGenerator((440.0,), RATE, 0.3)
+    a_mic = MicrophoneTrack(NullBackend(source=mic_source.read))
+    tap = Tap()
+    b_speaker = SpeakerSink(NullBackend(tap=tap))
+    await b_speaker.start()
+    a = MediaSession(source=a_mic)
+    b = MediaSession(source=MicrophoneTrack(NullBackend()), sink=b_speaker)
+    try:
+        await a.accept_answer(await b.accept_offer(await a.create_offer()))
+        await a.wait_connected(10)
+        await b.wait_connected(10)
+        await asyncio.sleep(0.5)
+        mark = tap.mark()
+        await asyncio.sleep(10)
+        heard = tap.since(mark)
+    finally:
+        await a.close()
+        await b.close()
+        await b_speaker.stop()
+        await a_mic.aclose()
+    blocks = [heard[i : i + RATE // 10] for i in range(0, heard.size - RATE // 10 + 1, RATE // 10)]
+    assert len(blocks) >= 90
+    # 100 ms blocks: drift correction may shift the pitch by up to 0.2 %
+    with_tone = sum(tones.contains_tone(b, 440, RATE) for b in blocks)
+    assert with_tone >= 0.95 * len(blocks), f"{with_tone} of {len(blocks)} blocks had the tone"
+    assert b_speaker.stats().max_latency_ms <= 40
