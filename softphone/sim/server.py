@@ -151,7 +151,7 @@ class MediatelSimulator:
         self.host = "127.0.0.1"
         self.port = 0
         self.rejected_handshakes = 0
-        self._lose: dict[str, bool] = {}
+        self._lose: dict[str, tuple[bool, asyncio.Event]] = {}
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -301,7 +301,9 @@ class MediatelSimulator:
             if not isinstance(payload, dict) or not isinstance(kind, str) or kind not in _NEEDS:
                 log.warning("ignoring malformed command from %s: %.200r", sid, args)
             elif kind in self._lose:
-                if self._lose.pop(kind) and sock.login is not None:
+                drop, lost = self._lose.pop(kind)
+                lost.set()
+                if drop and sock.login is not None:
                     self._spawn(self.drop_connection(sock.login))
                 return
             elif not await self._dispatch(sock, kind, payload):
@@ -756,9 +758,14 @@ class MediatelSimulator:
         await eio_socket.close(wait=False, abort=True)
         await eio_socket.queue.put(None)  # wake the writer so the WebSocket closes
 
-    def lose_next(self, kind: str, *, drop_connection: bool = False) -> None:
-        """Lose the next command of type ``kind`` in the network (and maybe the socket with it)."""
-        self._lose[kind] = drop_connection
+    def lose_next(self, kind: str, *, drop_connection: bool = False) -> asyncio.Event:
+        """Lose the next command of type ``kind`` in the network (and maybe the socket with it).
+
+        The returned event is set once a command was lost.
+        """
+        lost = asyncio.Event()
+        self._lose[kind] = (drop_connection, lost)
+        return lost
 
     async def disconnect(self, login: str) -> None:
         """Close the agent's socket cleanly from the server side (Socket.IO DISCONNECT)."""
