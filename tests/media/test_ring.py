@@ -1,0 +1,90 @@
+"""Ringback and ringtone: the right tones in the right cadence, and silence at once on stop."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from softphone.media import tones
+from softphone.media.devices import NullBackend
+from softphone.media.ring import RINGBACK, RINGTONE, Cadence, RingFile, RingPlayer, render
+from softphone.media.tracks import write_wav
+
+RATE = 48000
+
+
+def blocks_of(pcm: np.ndarray, seconds: float) -> list[np.ndarray]:
+    size = round(seconds * RATE)
+    return [pcm[i : i + size] for i in range(0, pcm.size - size + 1, size)]
+
+
+def test_ringback_is_425_hz_one_second_on_four_off() -> None:
+    cycle = render(RINGBACK, RATE)
+    assert cycle.size == 5 * RATE
+    on, off = cycle[:RATE], cycle[RATE:]
+    assert abs(tones.dominant_frequency(on, RATE) - 425) < 1
+    assert tones.is_silent(off)
+    assert abs(int(on[0])) < 200 and abs(int(on[-1])) < 200  # faded edges: no click
+
+
+def test_ringtone_is_two_bursts_then_a_pause() -> None:
+    cycle = render(RINGTONE, RATE)
+    assert cycle.size == 3 * RATE
+    loud = [not tones.is_silent(b) for b in blocks_of(cycle, 0.1)]
+    assert loud == [True] * 4 + [False] * 2 + [True] * 4 + [False] * 20
+    first = cycle[: round(0.4 * RATE)]
+    assert tones.tone_ratio(first, 660, RATE) + tones.tone_ratio(first, 880, RATE) > 0.9
+
+
+def test_ring_file_is_decoded_resampled_and_followed_by_its_pause(tmp_path: Path) -> None:
+    path = tmp_path / "ring.wav"
+    write_wav(path, tones.sine(1000, 0.3, 16000), 16000)
+    cycle = render(RingFile(path, pause_s=0.5), RATE)
+    assert abs(cycle.size - 0.8 * RATE) < 50
+    assert abs(tones.dominant_frequency(cycle[: round(0.3 * RATE)], RATE) - 1000) < 2
+    assert tones.is_silent(cycle[round(0.32 * RATE) :])
+
+
+def test_unreadable_ring_file_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "ring.wav"
+    path.write_text("not audio")
+    with pytest.raises(ValueError, match=r"ring\.wav: not a readable sound file"):
+        render(RingFile(path), RATE)
+
+
+def test_cadence_without_duration_is_refused() -> None:
+    with pytest.raises(ValueError, match="at least one segment"):
+        Cadence(())
+
+
+async def test_ringback_plays_on_the_ring_device_and_stops_at_once() -> None:
+    played: list[np.ndarray] = []
+    ring = RingPlayer(NullBackend(tap=lambda b: played.append(b.copy())), "laptop speaker")
+    await ring.start(RINGBACK)
+    assert ring.playing and ring.sound is RINGBACK
+    await asyncio.sleep(1.3)
+    await ring.stop()
+    assert not ring.playing
+    heard = np.concatenate(played)
+    assert heard.size >= RATE
+    assert abs(tones.dominant_frequency(heard[RATE // 10 : RATE * 9 // 10], RATE) - 425) < 1
+    assert tones.is_silent(heard[round(1.05 * RATE) :])
+    count = len(played)
+    await asyncio.sleep(0.1)
+    assert len(played) == count  # the device was released
+
+
+async def test_switching_sound_restarts_the_cycle_on_the_same_device() -> None:
+    played: list[np.ndarray] = []
+    ring = RingPlayer(NullBackend(tap=lambda b: played.append(b.copy())))
+    await ring.start(RINGTONE)
+    await asyncio.sleep(0.2)
+    mark = len(played)
+    await ring.start(RINGBACK)  # e.g. an outgoing call started while the phone rang
+    await asyncio.sleep(0.5)
+    await ring.stop()
+    after = np.concatenate(played[mark + 2 :])
+    assert abs(tones.dominant_frequency(after, RATE) - 425) < 2
