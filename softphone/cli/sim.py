@@ -75,6 +75,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         asyncio.run(_serve(settings, args.host, args.port, args.sip_port))
+    except ConfigError as exc:
+        print(f"softphone sim: {exc}", file=sys.stderr)
+        return 2
     except OSError as exc:
         print(f"softphone sim: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1

@@ -154,13 +154,17 @@ def load_agents(path: Path) -> tuple[SimAgent, ...]:
         queues = item.get("queues", [])
         if not isinstance(queues, list):
             raise ConfigError(f"{where}: 'queues' must be a list")
+        try:
+            agent_id = int(item.get("agent_id", 100 + index))
+        except (TypeError, ValueError):
+            raise ConfigError(f"{where}: 'agent_id' must be a number") from None
         agents.append(
             SimAgent(
                 login=login,
                 password=password,
                 extension=extension,
                 name=str(item.get("name", login)),
-                agent_id=int(item.get("agent_id", 100 + index)),
+                agent_id=agent_id,
                 sip_user=str(item.get("sip_user", extension)),
                 sip_password=str(item.get("sip_password", extension)),
                 queues=tuple(str(q) for q in queues),

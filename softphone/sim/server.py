@@ -33,7 +33,7 @@ from aiohttp import web
 
 from softphone.net.mediatel.state import CALL_STATES, HOLD_STATES, Command, State
 from softphone.net.vouch import token_from_cookie_header, verify_token
-from softphone.sim.config import Reconnect, SimAgent, SimQueue, SimSettings
+from softphone.sim.config import ConfigError, Reconnect, SimAgent, SimQueue, SimSettings
 from softphone.sim.tables import COMMANDS_IN, STATUS_OF
 from softphone.sim.telephony import (
     CallKind,
@@ -127,6 +127,11 @@ class MediatelSimulator:
         self, settings: SimSettings | None = None, telephony: Telephony | None = None
     ) -> None:
         self.settings = settings or SimSettings()
+        known = {q.name for q in self.settings.queues}
+        for agent in self.settings.agents:
+            unknown = set(agent.queues) - known
+            if unknown:
+                raise ConfigError(f"agent {agent.login}: unknown queues {sorted(unknown)}")
         self.telephony: Telephony = telephony or VirtualTelephony()
         self.sio = socketio.AsyncServer(
             async_mode="aiohttp",

@@ -71,8 +71,15 @@ async def test_manual_call_from_login_to_call_code(mediatel_sim: SimFactory) -> 
     assert client.pending_call_code is None
 
     seen = states_seen(trail)
-    order = [State.LOGOUT, State.IDLE, State.MAKECALL_REQUEST, State.CALL_DELIVERED,
-             State.CALL_ACTIVE, State.CLERICAL, State.IDLE]
+    order = [
+        State.LOGOUT,
+        State.IDLE,
+        State.MAKECALL_REQUEST,
+        State.CALL_DELIVERED,
+        State.CALL_ACTIVE,
+        State.CLERICAL,
+        State.IDLE,
+    ]
     assert [s for s in seen if s in order] == order
     # call codes arrive with STATE_CALL_DELIVERED, the trace id with STATE_CALL_ACTIVE
     history = h.sim.snapshot("demo")["callHistory"]
@@ -129,8 +136,9 @@ async def test_predictive_call_with_customer_card(mediatel_sim: SimFactory) -> N
     await h.sim.customer_hangup("demo")
     await until(client, State.CLERICAL)
     await client.set_result(state.call_codes[0].id)
-    await client.wait_for(lambda s: s.state in (State.IDLE, State.CALL_DELIVERED,
-                                                State.CALL_ACTIVE), WAIT)
+    await client.wait_for(
+        lambda s: s.state in (State.IDLE, State.CALL_DELIVERED, State.CALL_ACTIVE), WAIT
+    )
     await client.wait_for(lambda s: s.can("CMD_PREDICTIVE"), WAIT)
     await client.toggle_predictive()
     await client.wait_for(lambda s: not s.predictive, WAIT)
@@ -225,8 +233,13 @@ async def test_commands_not_offered_raise_instead_of_vanishing(
     with pytest.raises(CommandNotAvailable) as info:
         await client.make_call("0661234567")
     assert info.value.state == "STATE_LOGOUT" and "CMD_LOGIN" in info.value.available
-    for command in (client.logout, client.close_call, client.hold, client.mute,
-                    client.toggle_predictive):
+    for command in (
+        client.logout,
+        client.close_call,
+        client.hold,
+        client.mute,
+        client.toggle_predictive,
+    ):
         with pytest.raises(CommandNotAvailable):
             await command()
     with pytest.raises(CommandNotAvailable, match="STATE_CLERICAL"):
@@ -253,8 +266,9 @@ async def test_bad_number_puts_the_call_in_makecall_failed(mediatel_sim: SimFact
 
 
 async def test_force_pause_when_the_extension_does_not_answer(mediatel_sim: SimFactory) -> None:
-    h = await mediatel_sim(answer_after=None, timings=Timings(**{**FAST.__dict__,
-                                                               "answer_timeout": 0.3}))
+    h = await mediatel_sim(
+        answer_after=None, timings=Timings(**{**FAST.__dict__, "answer_timeout": 0.3})
+    )
     client = await h.logged_in()
     events = client.events()
     await client.make_call("0661234567")
