@@ -315,6 +315,7 @@ class UserAgent:
             on_response=self._on_register_response,
             on_failure=self._on_register_failure,
             renumber=lambda: self._reg.build(unregister=unregister).cseq.seq,
+            on_retry=lambda _req, tx: setattr(self, "_reg_tx", tx),
         )
 
     def _on_register_response(self, tx: Transaction, response: Response, now: float) -> None:
