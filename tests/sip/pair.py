@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from softphone.sip import Request, Response, parse_message
-from softphone.sip.auth import build_authorization, parse_challenge, verify_authorization
+from softphone.sip.auth import verify_authorization
 from softphone.sip.events import Event
 from softphone.sip.session_timer import SessionTimerConfig
 from softphone.sip.transaction import make_response
@@ -75,6 +75,18 @@ class Sent:
 
 
 Drop = Callable[[Sent], bool]
+
+
+def holding(store: list[bytes], keep: Callable[[Sent], bool]) -> Drop:
+    """A drop filter that keeps what it swallows in ``store`` (to deliver late)."""
+
+    def drop(sent: Sent) -> bool:
+        if keep(sent):
+            store.append(sent.data)
+            return True
+        return False
+
+    return drop
 
 
 @dataclass
@@ -255,10 +267,10 @@ class Registrar:
 
 
 def registrar_pair(
-    registrar: Registrar | None = None, *, seed: int = 3, **kw: object
+    registrar: Registrar | None = None, *, seed: int = 3, reliable: bool = True
 ) -> tuple[Pair, UserAgent, Registrar]:
     reg = registrar or Registrar()
-    ua = UserAgent(config("alice", **kw), now=0.0, rng=random.Random(seed))
+    ua = UserAgent(config("alice", reliable=reliable), now=0.0, rng=random.Random(seed))
     return Pair(ua, reg), ua, reg
 
 
@@ -295,14 +307,3 @@ class ProxyAuthGate:
             f'algorithm={self.algorithm}, qop="auth"',
         )
         return resp.to_bytes()
-
-
-def authorization_for(challenge_header: str, password: str, req: Request) -> str:
-    """A helper for hand-built tests: answer a challenge the way a UA would."""
-    challenge = parse_challenge(challenge_header)
-    from softphone.sip.auth import DigestCredentials
-
-    return build_authorization(
-        challenge, DigestCredentials("alice", password), method=req.method,
-        uri=str(req.uri), cnonce="c0ffee",
-    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from softphone.sip.events import (
     Registered,
     RegistrationFailed,
@@ -11,7 +13,7 @@ from softphone.sip.events import (
 from tests.sip.pair import Registrar, registrar_pair
 
 
-def kinds(events: list[object]) -> list[str]:
+def kinds(events: Sequence[object]) -> list[str]:
     return [type(e).__name__ for e in events]
 
 
@@ -81,7 +83,7 @@ def test_423_retries_with_min_expires() -> None:
 
 
 def test_wrong_password_fails_once_without_a_loop() -> None:
-    p, ua, reg = registrar_pair(Registrar(password="other"))
+    p, ua, _reg = registrar_pair(Registrar(password="other"))
     ua.register(p.now)
     p.run(3600)
     assert p.labels() == ["REGISTER", "401/REGISTER", "REGISTER", "401/REGISTER"]
@@ -90,7 +92,7 @@ def test_wrong_password_fails_once_without_a_loop() -> None:
 
 
 def test_server_error_retries_with_backoff_and_retry_after() -> None:
-    p, ua, reg = registrar_pair(Registrar(script=[500, 500, 503]))
+    p, ua, _reg = registrar_pair(Registrar(script=[500, 500, 503]))
     ua.register(p.now)
     p.run(1000)
     fails = [e for e in p.events["a"] if isinstance(e, RegistrationFailed)]
@@ -103,11 +105,11 @@ def test_server_error_retries_with_backoff_and_retry_after() -> None:
 
 
 def test_timeout_is_retried() -> None:
-    p, ua, reg = registrar_pair(reliable=False)
+    p, ua, _reg = registrar_pair(reliable=False)
     p.drop = lambda s: s.sender == "a" and p.now < 40
     ua.register(p.now)
     p.run(200)
-    fail = [e for e in p.events["a"] if isinstance(e, RegistrationFailed)][0]
+    fail = next(e for e in p.events["a"] if isinstance(e, RegistrationFailed))
     assert fail.code is None and fail.will_retry
     assert p.labels("a").count("REGISTER") >= 11 + 2  # Timer E retransmissions, then retry
     assert ua.registration_state is RegistrationState.REGISTERED
@@ -142,7 +144,7 @@ def test_connection_lost_and_made_reregisters() -> None:
     ua.connection_made(p.now)
     p.pump()
     assert len(reg.registers()) > count
-    assert ua.registration_state is RegistrationState.REGISTERED
+    assert ua.registration_state.value == "registered"
     assert kinds(p.events["a"])[-1] == "Registered"
 
 

@@ -21,7 +21,7 @@ from softphone.sip.events import (
     ReinviteReceived,
 )
 from softphone.sip.ua import UserAgent
-from tests.sip.pair import SDP_A, SDP_B, Pair, ProxyAuthGate, Sent, sdp, ua_pair
+from tests.sip.pair import SDP_A, SDP_B, Pair, ProxyAuthGate, Sent, holding, sdp, ua_pair
 
 
 def incoming(p: Pair) -> IncomingCall:
@@ -57,7 +57,7 @@ def test_basic_call_ring_answer_ack_and_bye_from_caller() -> None:
     assert str(inc.caller.uri) == "sip:alice@example.com"
     b.ring(inc.call, p.now)
     p.pump()
-    assert [e for e in p.events["a"] if isinstance(e, CallProgress)][0].code == 180
+    assert next(e for e in p.events["a"] if isinstance(e, CallProgress)).code == 180
     b.answer(inc.call, SDP_B, p.now)
     p.pump()
     assert p.labels() == ["INVITE", "100/INVITE", "180/INVITE", "200/INVITE", "ACK"]
@@ -74,7 +74,7 @@ def test_basic_call_ring_answer_ack_and_bye_from_caller() -> None:
 
 
 def test_bye_from_callee_and_wire_format_of_the_invite() -> None:
-    p, a, b, ha, hb = established()
+    p, _a, b, ha, hb = established()
     invite = p.wire[0].message
     assert isinstance(invite, Request)
     via = invite.top_via
@@ -100,7 +100,7 @@ def test_in_dialog_requests_follow_route_set_and_remote_target() -> None:
     p.pump()
     a.hangup(ha, p.now)
     p.pump()
-    bye = [s.message for s in p.wire if s.label == "BYE"][0]
+    bye = next(s.message for s in p.wire if s.label == "BYE")
     assert isinstance(bye, Request)
     assert bye.headers.get_all("Route") == [rr]
     assert str(bye.uri).startswith("sip:bob@") and ".invalid" in str(bye.uri)
@@ -134,9 +134,9 @@ def test_cancel_before_answer_gets_487() -> None:
 
 
 def test_cancel_waits_for_a_provisional_response() -> None:
-    p, a, b = ua_pair()
+    p, a, _b = ua_pair()
     held: list[bytes] = []
-    p.drop = lambda s: s.sender == "b" and (held.append(s.data) or True)
+    p.drop = holding(held, lambda s: s.sender == "b")
     ha = a.invite("bob", SDP_A, p.now)
     p.pump()
     a.cancel(ha, p.now)
@@ -169,7 +169,7 @@ def test_cancel_racing_the_200_ends_with_ack_and_bye() -> None:
 
 
 def test_invite_timeout_timer_b_ends_the_call() -> None:
-    p, a, b = ua_pair(reliable=False)
+    p, a, _b = ua_pair(reliable=False)
     p.drop = lambda s: s.sender == "a"  # nothing reaches bob
     ha = a.invite("bob", SDP_A, p.now)
     p.run(100)
@@ -205,7 +205,7 @@ def test_unreliable_transport_recovers_lost_invite_and_lost_200() -> None:
 def test_no_ack_means_bye_after_64_t1() -> None:
     p, a, b = ua_pair()
     p.drop = lambda s: s.label == "ACK"
-    ha = a.invite("bob", SDP_A, p.now)
+    a.invite("bob", SDP_A, p.now)
     p.pump()
     hb = incoming(p).call
     b.answer(hb, SDP_B, p.now)
@@ -222,7 +222,7 @@ def test_no_ack_means_bye_after_64_t1() -> None:
 def test_hangup_before_ack_waits_for_the_ack() -> None:
     p, a, b = ua_pair()
     held: list[bytes] = []
-    p.drop = lambda s: s.label == "ACK" and (held.append(s.data) or True)
+    p.drop = holding(held, lambda s: s.label == "ACK")
     a.invite("bob", SDP_A, p.now)
     p.pump()
     hb = incoming(p).call
@@ -245,8 +245,8 @@ def test_forked_second_2xx_is_acked_and_released() -> None:
     hb = incoming(p).call
     b.answer(hb, SDP_B, p.now)
     p.pump()
-    ok = [s.data for s in p.wire if s.label == "200/INVITE"][0]
-    tag = Response_to_tag(ok)
+    ok = next(s.data for s in p.wire if s.label == "200/INVITE")
+    tag = response_to_tag(ok)
     forked = ok.replace(f"tag={tag}".encode(), b"tag=otherfork")
     a.receive_data(forked, p.now)
     sent = [m for m in a.data_to_send()]
@@ -259,7 +259,7 @@ def test_forked_second_2xx_is_acked_and_released() -> None:
     assert [Sent(0, "a", d).label for d in a.data_to_send()] == ["ACK"]
 
 
-def Response_to_tag(data: bytes) -> str:  # noqa: N802 - reads like the header
+def response_to_tag(data: bytes) -> str:
     msg = Sent(0, "x", data).message
     return msg.to.tag or ""
 
@@ -339,14 +339,14 @@ def test_info_dtmf_both_ways() -> None:
 
 
 def test_options_answered_in_and_out_of_dialog() -> None:
-    p, a, b = ua_pair()
+    _p, _a, b = ua_pair()
     options = (
-        "OPTIONS sip:bob@example.com SIP/2.0\r\n"
-        "Via: SIP/2.0/WS x.invalid;branch=z9hG4bKopt1\r\n"
-        "Max-Forwards: 70\r\nFrom: <sip:probe@example.com>;tag=p1\r\n"
-        "To: <sip:bob@example.com>\r\nCall-ID: opt1\r\nCSeq: 1 OPTIONS\r\n"
-        "Content-Length: 0\r\n\r\n"
-    ).encode()
+        b"OPTIONS sip:bob@example.com SIP/2.0\r\n"
+        b"Via: SIP/2.0/WS x.invalid;branch=z9hG4bKopt1\r\n"
+        b"Max-Forwards: 70\r\nFrom: <sip:probe@example.com>;tag=p1\r\n"
+        b"To: <sip:bob@example.com>\r\nCall-ID: opt1\r\nCSeq: 1 OPTIONS\r\n"
+        b"Content-Length: 0\r\n\r\n"
+    )
     b.receive_data(options, 0.0)
     (data,) = b.data_to_send()
     resp = Sent(0, "b", data).message
@@ -377,7 +377,7 @@ def test_proxy_auth_407_on_invite_is_answered_md5_and_sha256() -> None:
 
 
 def test_wrong_proxy_password_ends_the_call_without_a_loop() -> None:
-    p, a, b = ua_pair(a={"password": "wrong"})
+    p, a, _b = ua_pair(a={"password": "wrong"})
     gate = ProxyAuthGate(password="right")
     p.gate = gate
     ha = a.invite("bob", SDP_A, p.now)
@@ -406,7 +406,7 @@ def test_commands_on_unknown_or_finished_calls_are_local_errors() -> None:
 
 
 def test_auto_answer_hint_from_call_info() -> None:
-    p, a, b = ua_pair()
+    p, a, _b = ua_pair()
     a.invite("bob", SDP_A, p.now, extra_headers=[("Call-Info", "<sip:x>;answer-after=0")])
     p.pump()
     assert incoming(p).auto_answer_after == 0.0
@@ -446,7 +446,7 @@ def test_malformed_input_amid_a_call_leaves_the_call_working() -> None:
 
 
 def test_lower_cseq_in_dialog_is_refused_with_500() -> None:
-    p, a, b, ha, hb = established()
+    p, a, b, ha, _hb = established()
     a.send_dtmf(ha, "1", p.now)
     info = a.data_to_send()[0]
     b.receive_data(info, p.now)
