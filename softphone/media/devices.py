@@ -301,7 +301,16 @@ class _PortAudioStream:
 
 
 class PortAudioBackend:
-    """Real sound cards through sounddevice."""
+    """Real sound cards through sounddevice.
+
+    ``latency_s`` is the device-side buffer PortAudio is asked for. 30 ms
+    rather than PortAudio's "low" (~10 ms): on a busy two-core machine the
+    low setting underran every few seconds, and PortAudio's ALSA recovery
+    through PulseAudio then stalled the stream for one to two seconds.
+    """
+
+    def __init__(self, latency_s: float = 0.03) -> None:
+        self.latency_s = latency_s
 
     async def open_input(
         self, device: str | None, callback: InputCallback, *, blocksize_ms: float = 20.0
@@ -340,7 +349,7 @@ class PortAudioBackend:
                     channels=channels,
                     dtype="int16",
                     blocksize=blocksize,
-                    latency="low",
+                    latency=self.latency_s,
                     callback=_adapt(direction, callback, channels, holder),
                 )
                 stream.start()
