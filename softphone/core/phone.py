@@ -1,0 +1,643 @@
+"""The phone: one SIP account over WebSocket, with aiortc media per call.
+
+``Phone`` glues three parts that know nothing of each other: the sans-IO SIP
+user agent (``softphone.sip``), its WebSocket driver (``softphone.net``) and
+a ``MediaSession`` per call (``softphone.media``). SDP crosses between them
+as plain strings. Callers see only ``softphone.core.phone_events``.
+
+Speed matters here: Mediatel rings the agent's extension first and expects
+an answer within a second, and an auto-answering phone should answer in a
+few milliseconds. So the SDP answer is computed as soon as an INVITE
+arrives, while the auto-answer delay (or the agent) is still deciding.
+
+One call at a time: a contact-center agent takes one call, so a second
+INVITE while busy is refused with 486 Busy Here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from aiortc.mediastreams import MediaStreamTrack
+
+from softphone.core import phone_events as ev
+from softphone.core.phone_events import By, DtmfMethod, PhoneEvent
+from softphone.media.audio_io import MicrophoneTrack, SpeakerSink
+from softphone.media.config import MediaConfig
+from softphone.media.devices import AudioSettings, NoAudioDevice, backend_for
+from softphone.media.errors import MediaError, SdpError
+from softphone.media.ring import RingPlayer
+from softphone.media.session import (
+    DtmfReceived,
+    MediaConnected,
+    MediaEvent,
+    MediaFailed,
+    MediaSession,
+    RemoteHoldChanged,
+)
+from softphone.media.tracks import FrameSink, fan_out
+from softphone.net.sip_ws import SipWsClient, TransportConfig, TransportState, TransportStateChanged
+from softphone.sip import events as sip
+from softphone.sip.errors import LocalProtocolError
+from softphone.sip.ua import UAConfig, UserAgent
+
+log = logging.getLogger(__name__)
+
+DTMF_DIGITS = frozenset("0123456789*#ABCD")
+
+
+class PhoneCommandError(Exception):
+    """A command the phone cannot carry out now (no call, already on hold, ...)."""
+
+
+@dataclass(frozen=True)
+class SipAccount:
+    user: str
+    domain: str  # SIP domain / realm the AOR lives in
+    password: str = field(default="", repr=False)
+    auth_user: str | None = None
+    realm: str | None = None  # None: answer any realm's challenge
+    display_name: str | None = None
+    register_expires: int = 300
+
+
+@dataclass(frozen=True)
+class PhoneConfig:
+    """Everything one phone needs.
+
+    ``auto_answer_ms``: None waits for ``answer()``; 0 answers at once.
+    ``source_factory``/``sink_factory`` replace the microphone/speaker (the
+    headless phone's ``--play``/``--record``, tests); they are called per call.
+    """
+
+    account: SipAccount
+    transport: TransportConfig
+    media: MediaConfig = field(default_factory=MediaConfig)
+    audio: AudioSettings = field(default_factory=AudioSettings)
+    auto_answer_ms: int | None = None
+    ring_incoming: bool = True
+    source_factory: Callable[[], MediaStreamTrack] | None = field(default=None, compare=False)
+    sink_factory: Callable[[], FrameSink] | None = field(default=None, compare=False)
+    user_agent: str = "softphone"
+
+
+@dataclass
+class _Call:
+    handle: str
+    outgoing: bool
+    media: MediaSession
+    answer_sdp: asyncio.Task[str] | None = None  # incoming: our SDP answer, computed at once
+    auto_answer: asyncio.TimerHandle | None = None
+    established: bool = False
+    ended: bool = False
+    hold_local: bool = False
+    hold_remote: bool = False
+    pending_hold: bool | None = None  # our re-INVITE in flight: the hold state it asks for
+    mic: MicrophoneTrack | None = None
+    speaker: SpeakerSink | None = None
+    closers: list[Callable[[], Any]] = field(default_factory=list)
+
+
+class Phone:
+    """A registered SIP phone. Use ``async with Phone(config) as phone``."""
+
+    def __init__(self, config: PhoneConfig, *, rng: random.Random | None = None) -> None:
+        self.config = config
+        self._rng = rng or random.Random()
+        self._events: asyncio.Queue[PhoneEvent] = asyncio.Queue()
+        self._calls: dict[str, _Call] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._audio_backend = backend_for(config.audio)
+        self._ring = RingPlayer(self._audio_backend, config.audio.ring or config.audio.speaker)
+        self._sip: SipWsClient | None = None
+        self._pump: asyncio.Task[None] | None = None
+        self._registered = False
+
+    # -- lifecycle -------------------------------------------------------
+
+    async def __aenter__(self) -> Phone:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def start(self) -> None:
+        """Connect and register (registration happens in the background;
+        watch for ``Registered`` / ``RegistrationFailed``)."""
+        account = self.config.account
+        loop = asyncio.get_running_loop()
+        transport = "WSS" if self.config.transport.urls[0].startswith("wss://") else "WS"
+        ua = UserAgent(
+            UAConfig(
+                user=account.user,
+                domain=account.domain,
+                password=account.password,
+                auth_username=account.auth_user,
+                realm=account.realm,
+                display_name=account.display_name,
+                transport=transport,
+                register_expires=account.register_expires,
+                user_agent=self.config.user_agent,
+            ),
+            now=loop.time(),
+            rng=self._rng,
+        )
+        self._sip = SipWsClient(ua, self.config.transport, rng=self._rng)
+        self._pump = loop.create_task(self._pump_events(), name="phone-events")
+        await self._sip.start()
+
+    async def aclose(self) -> None:
+        """Hang up, unregister, close. Safe to call twice."""
+        for call in list(self._calls.values()):
+            if not call.ended:
+                with contextlib.suppress(Exception):
+                    self._sip_act(partial(_hangup, call.handle))
+                await self._finish(call)
+        if self._sip is not None:
+            sip_client = self._sip
+
+            def unregister() -> None:
+                sip_client.act(lambda ua, now: ua.unregister(now))
+
+            await sip_client.aclose(before_close=unregister if self._registered else None)
+            self._sip = None
+        if self._pump is not None:
+            self._pump.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pump
+            self._pump = None
+        for task in list(self._tasks):
+            task.cancel()
+        await self._ring.stop()
+
+    async def events(self) -> AsyncIterator[PhoneEvent]:
+        while True:
+            yield await self._events.get()
+
+    async def next_event(self) -> PhoneEvent:
+        return await self._events.get()
+
+    @property
+    def registered(self) -> bool:
+        return self._registered
+
+    @property
+    def active_call(self) -> str | None:
+        for handle, call in self._calls.items():
+            if not call.ended:
+                return handle
+        return None
+
+    # -- commands ------------------------------------------------------------
+
+    async def call(self, target: str) -> str:
+        """Call ``target`` (a number/user at our domain, or a sip: URI)."""
+        if self.active_call is not None:
+            raise PhoneCommandError("already in a call")
+        if not target.strip():
+            raise PhoneCommandError("nothing to call: the target is empty")
+        cell: list[_Call] = []
+        media, mic, speaker, closers = await self._open_media(cell)
+        try:
+            offer = await media.create_offer()
+        except MediaError as exc:
+            await media.close()
+            await _close_all(closers)
+            raise PhoneCommandError(f"cannot start the call's media: {exc}") from exc
+        try:
+            handle: str = self._sip_act(lambda ua, now: ua.invite(target.strip(), offer, now))
+        except LocalProtocolError as exc:
+            await media.close()
+            await _close_all(closers)
+            raise PhoneCommandError(str(exc)) from exc
+        call = _Call(handle, True, media, mic=mic, speaker=speaker, closers=closers)
+        self._attach(call, cell)
+        return handle
+
+    async def answer(self, handle: str | None = None) -> None:
+        call = self._call(handle, "answer")
+        if call.outgoing or call.established:
+            raise PhoneCommandError("there is no ringing incoming call to answer")
+        await self._answer(call)
+
+    async def reject(self, code: int = 486, handle: str | None = None) -> None:
+        call = self._call(handle, "reject")
+        if call.outgoing or call.established:
+            raise PhoneCommandError("only a ringing incoming call can be rejected")
+        self._sip_act(lambda ua, now: ua.reject(call.handle, code, now))
+
+    async def hangup(self, handle: str | None = None) -> None:
+        call = self._call(handle, "hang up")
+        self._sip_act(lambda ua, now: ua.hangup(call.handle, now))
+
+    async def hold(self, handle: str | None = None) -> None:
+        await self._set_hold(self._call(handle, "hold"), True)
+
+    async def unhold(self, handle: str | None = None) -> None:
+        await self._set_hold(self._call(handle, "unhold"), False)
+
+    def mute(self, muted: bool = True, handle: str | None = None) -> None:
+        self._call(handle, "mute").media.mute(muted)
+
+    async def send_dtmf(
+        self, digits: str, method: DtmfMethod = DtmfMethod.AUTO, handle: str | None = None
+    ) -> DtmfMethod:
+        """Send digits; returns the method used."""
+        call = self._call(handle, "send DTMF")
+        if not call.established:
+            raise PhoneCommandError("DTMF needs a connected call")
+        digits = digits.upper()
+        bad = sorted(set(digits) - DTMF_DIGITS)
+        if not digits or bad:
+            raise PhoneCommandError(f"not DTMF digits: {''.join(bad) or 'nothing given'}")
+        if method is not DtmfMethod.INFO and call.media.send_dtmf(digits):
+            return DtmfMethod.RFC4733
+        if method is DtmfMethod.RFC4733:
+            raise PhoneCommandError("the far end did not accept RFC 4733 telephone-event")
+        self._spawn(self._send_info_digits(call, digits))
+        return DtmfMethod.INFO
+
+    # -- internals: commands ---------------------------------------------------
+
+    def _sip_act(self, fn: Callable[[UserAgent, float], Any]) -> Any:
+        if self._sip is None:
+            raise PhoneCommandError("the phone is not started")
+        return self._sip.act(fn)
+
+    def _call(self, handle: str | None, what: str) -> _Call:
+        handle = handle or self.active_call
+        call = self._calls.get(handle) if handle else None
+        if call is None or call.ended:
+            raise PhoneCommandError(f"cannot {what}: there is no call")
+        return call
+
+    async def _open_media(
+        self, cell: list[_Call]
+    ) -> tuple[MediaSession, MicrophoneTrack | None, SpeakerSink | None, list[Any]]:
+        """A media session with the configured source and sink, devices opened.
+
+        The session's events name their call through ``cell``, filled by
+        ``_attach`` once the SIP handle exists (an outgoing call gets its
+        handle only after the offer is made).
+        """
+        closers: list[Any] = []
+        mic: MicrophoneTrack | None = None
+        speaker: SpeakerSink | None = None
+        try:
+            if self.config.source_factory is not None:
+                source: MediaStreamTrack = self.config.source_factory()
+                closers.append(source.stop)
+            else:
+                mic = MicrophoneTrack(self._audio_backend, self.config.audio.microphone)
+                await mic.start()
+                closers.append(mic.aclose)
+                source = mic
+            sinks: list[FrameSink] = []
+            if self.config.sink_factory is not None:
+                sink = self.config.sink_factory()
+                sinks.append(sink)
+                close = getattr(sink, "close", None)
+                if close is not None:
+                    closers.append(close)
+            if self.config.sink_factory is None or not self.config.audio.null:
+                speaker = SpeakerSink(self._audio_backend, self.config.audio.speaker)
+                await speaker.start()
+                closers.append(speaker.stop)
+                sinks.append(speaker)
+        except NoAudioDevice as exc:
+            await _close_all(closers)
+            raise PhoneCommandError(f"no audio device: {exc}") from exc
+        media = MediaSession(
+            self.config.media,
+            source=source,
+            sink=fan_out(*sinks) if len(sinks) > 1 else (sinks[0] if sinks else None),
+            on_event=lambda e: self._on_media_event(cell, e),
+        )
+        return media, mic, speaker, closers
+
+    def _attach(self, call: _Call, cell: list[_Call]) -> None:
+        cell.append(call)
+        self._calls[call.handle] = call
+
+    async def _answer(self, call: _Call) -> None:
+        if call.auto_answer is not None:
+            call.auto_answer.cancel()
+            call.auto_answer = None
+        assert call.answer_sdp is not None
+        try:
+            sdp = await call.answer_sdp
+        except SdpError as exc:
+            self._emit(ev.PhoneError(f"cannot answer: {exc}", call.handle))
+            with contextlib.suppress(LocalProtocolError):
+                self._sip_act(lambda ua, now: ua.reject(call.handle, 488, now))
+            return
+        except MediaError as exc:
+            self._emit(ev.PhoneError(f"cannot answer: {exc}", call.handle))
+            with contextlib.suppress(LocalProtocolError):
+                self._sip_act(lambda ua, now: ua.reject(call.handle, 500, now))
+            return
+        if call.ended:
+            return
+        await self._ring.stop()
+        try:
+            self._sip_act(lambda ua, now: ua.answer(call.handle, sdp, now))
+        except LocalProtocolError as exc:  # e.g. cancelled meanwhile
+            log.info("answer of %s came too late: %s", call.handle, exc)
+            return
+        call.established = True
+        self._emit(ev.Answered(call.handle, outgoing=False))
+
+    async def _set_hold(self, call: _Call, hold: bool) -> None:
+        if not call.established:
+            raise PhoneCommandError("hold needs a connected call")
+        if call.pending_hold is not None:
+            raise PhoneCommandError("a hold/unhold is already in progress")
+        if call.hold_local == hold:
+            state = "already on hold" if hold else "not on hold"
+            raise PhoneCommandError(f"the call is {state}")
+        offer = await (call.media.hold() if hold else call.media.unhold())
+        call.pending_hold = hold
+        try:
+            self._sip_act(lambda ua, now: ua.reinvite(call.handle, offer, now))
+        except LocalProtocolError as exc:
+            call.pending_hold = None
+            raise PhoneCommandError(f"cannot {'hold' if hold else 'unhold'} now: {exc}") from exc
+
+    async def _send_info_digits(self, call: _Call, digits: str) -> None:
+        """One INFO per digit, spaced like a keypad (JsSIP's inter-tone gap)."""
+        for digit in digits:
+            if call.ended:
+                return
+            try:
+                self._sip_act(partial(_send_dtmf_info, call.handle, digit))
+            except LocalProtocolError as exc:
+                self._emit(ev.PhoneError(f"DTMF not sent: {exc}", call.handle))
+                return
+            await asyncio.sleep(0.1 + 0.07)
+
+    # -- internals: events ----------------------------------------------------------
+
+    def _emit(self, event: PhoneEvent) -> None:
+        self._events.put_nowait(event)
+
+    def _spawn(self, coro: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and (exc := task.exception()) is not None:
+            log.error("phone task failed", exc_info=exc)
+            self._emit(ev.PhoneError(f"internal error: {type(exc).__name__}: {exc}"))
+
+    async def _pump_events(self) -> None:
+        assert self._sip is not None
+        async for event in self._sip.events():
+            try:
+                await self._on_sip_event(event)
+            except Exception as exc:  # one bad event must not stop the phone
+                log.exception("while handling %r", event)
+                self._emit(ev.PhoneError(f"internal error: {type(exc).__name__}: {exc}"))
+
+    async def _on_sip_event(self, event: Any) -> None:
+        match event:
+            case TransportStateChanged(state=TransportState.CONNECTED, url=url):
+                self._emit(ev.ConnectionChanged(True, url))
+                self._sip_act(_register)
+            case TransportStateChanged(state=TransportState.DISCONNECTED) as change:
+                self._emit(ev.ConnectionChanged(False, change.url, change.error, change.retry_in))
+                if not self._registered:
+                    self._emit(
+                        ev.RegistrationFailed(change.error or "cannot connect", None, True)
+                    )
+            case sip.Registered(expires=expires, refresh=refresh):
+                self._registered = True
+                self._emit(ev.Registered(expires, refresh))
+            case sip.RegistrationFailed(code=code, reason=reason, will_retry=retry):
+                self._registered = False
+                text = reason
+                if code in (401, 403, 407):
+                    text = f"authentication failed ({code} {reason}): check the user and password"
+                self._emit(ev.RegistrationFailed(text, code, retry))
+            case sip.Unregistered(reason=reason):
+                self._registered = False
+                self._emit(ev.Unregistered(reason))
+            case sip.IncomingCall():
+                await self._on_incoming(event)
+            case sip.CallProgress(call=handle, code=code, sdp=sdp):
+                self._on_progress(handle, code, sdp)
+            case sip.CallAnswered(call=handle, sdp=sdp):
+                await self._on_answered(handle, sdp)
+            case sip.CallConfirmed(call=handle, sdp=sdp) if sdp:
+                call = self._calls.get(handle)
+                if call is not None:
+                    await call.media.accept_answer(sdp)
+            case sip.CallEnded():
+                call = self._calls.get(event.call)
+                if call is not None and not call.ended:
+                    by = By.LOCAL if event.by is sip.Party.LOCAL else By.REMOTE
+                    self._emit(
+                        ev.CallEnded(event.call, event.cause.value, by, event.code, event.reason)
+                    )
+                    await self._finish(call)
+            case sip.ReinviteReceived(call=handle, sdp=sdp):
+                await self._on_reinvite(handle, sdp)
+            case sip.ReinviteAnswered(call=handle, sdp=sdp):
+                await self._on_reinvite_answered(handle, sdp)
+            case sip.ReinviteFailed(call=handle, code=code, reason=reason):
+                call = self._calls.get(handle)
+                if call is not None:
+                    call.pending_hold = None
+                    self._emit(ev.PhoneError(f"hold/unhold refused: {code} {reason}", handle))
+            case sip.InfoReceived(call=handle, content_type=ctype, body=body):
+                digit = _dtmf_from_info(ctype, body)
+                if digit is not None:
+                    self._emit(ev.DtmfReceived(handle, digit, DtmfMethod.INFO))
+            case sip.InfoFailed(call=handle, code=code, reason=reason):
+                self._emit(ev.PhoneError(f"DTMF INFO refused: {code} {reason}", handle))
+            case sip.ProtocolErrorEvent(description=text, internal=internal):
+                log.warning("SIP protocol error: %s", text)
+                if internal:
+                    self._emit(ev.PhoneError(f"SIP error: {text}"))
+            case _:
+                pass
+
+    async def _on_incoming(self, event: sip.IncomingCall) -> None:
+        if self.active_call is not None:
+            self._sip_act(lambda ua, now: ua.reject(event.call, 486, now))
+            return
+        if event.sdp is None:
+            # Delayed offer: we would have to offer in the 200; JsSIP and
+            # Asterisk always offer, so refuse clearly rather than half-work.
+            self._sip_act(lambda ua, now: ua.reject(event.call, 488, now))
+            self._emit(ev.PhoneError("refused an incoming call without an SDP offer"))
+            return
+        cell: list[_Call] = []
+        try:
+            media, mic, speaker, closers = await self._open_media(cell)
+        except PhoneCommandError as exc:
+            self._sip_act(lambda ua, now: ua.reject(event.call, 480, now))
+            self._emit(ev.PhoneError(str(exc), event.call))
+            return
+        call = _Call(event.call, False, media, mic=mic, speaker=speaker, closers=closers)
+        self._attach(call, cell)
+        offer = event.sdp
+        call.answer_sdp = asyncio.ensure_future(media.accept_offer(offer))
+        delay = self.config.auto_answer_ms
+        if delay is None and event.auto_answer_after is not None:
+            delay = int(event.auto_answer_after * 1000)
+        self._emit(
+            ev.IncomingCall(
+                event.call, str(event.caller.uri), event.caller.display_name, delay
+            )
+        )
+        if delay == 0:
+            await self._answer(call)
+            return
+        self._sip_act(lambda ua, now: ua.ring(event.call, now))
+        if self.config.ring_incoming:
+            await self._start_ring("ringtone", call)
+        if delay is not None:
+            loop = asyncio.get_running_loop()
+            call.auto_answer = loop.call_later(
+                delay / 1000, lambda: self._spawn(self._answer(call))
+            )
+
+    def _on_progress(self, handle: str, code: int, sdp: str | None) -> None:
+        call = self._calls.get(handle)
+        if call is None:
+            return
+        self._emit(ev.CallRinging(handle, code))
+        if code == 180 and not sdp:
+            self._spawn(self._start_ring("ringback", call))
+
+    async def _start_ring(self, kind: str, call: _Call) -> None:
+        from softphone.media import ring
+
+        sound = ring.RINGTONE if kind == "ringtone" else ring.RINGBACK
+        try:
+            await self._ring.start(sound)
+        except (NoAudioDevice, ValueError) as exc:
+            self._emit(ev.PhoneError(f"cannot ring: {exc}", call.handle))
+
+    async def _on_answered(self, handle: str, sdp: str | None) -> None:
+        call = self._calls.get(handle)
+        if call is None:
+            return
+        await self._ring.stop()
+        if sdp is None:
+            self._emit(ev.PhoneError("the far end answered without SDP", handle))
+            self._sip_act(lambda ua, now: ua.hangup(handle, now))
+            return
+        try:
+            await call.media.accept_answer(sdp)
+        except MediaError as exc:
+            self._emit(ev.PhoneError(f"unusable answer from the far end: {exc}", handle))
+            self._sip_act(lambda ua, now: ua.hangup(handle, now))
+            return
+        call.established = True
+        self._emit(ev.Answered(handle, outgoing=True))
+
+    async def _on_reinvite(self, handle: str, sdp: str | None) -> None:
+        call = self._calls.get(handle)
+        if call is None:
+            return
+        try:
+            answer = await (call.media.accept_offer(sdp) if sdp else call.media.create_offer())
+        except MediaError as exc:
+            self._emit(ev.PhoneError(f"refused the far end's new offer: {exc}", handle))
+            self._sip_act(lambda ua, now: ua.reject_reinvite(handle, 488, now))
+            return
+        self._sip_act(lambda ua, now: ua.answer_reinvite(handle, answer, now))
+
+    async def _on_reinvite_answered(self, handle: str, sdp: str | None) -> None:
+        call = self._calls.get(handle)
+        if call is None:
+            return
+        hold, call.pending_hold = call.pending_hold, None
+        if sdp:
+            try:
+                await call.media.accept_answer(sdp)
+            except MediaError as exc:
+                self._emit(ev.PhoneError(f"unusable answer to our re-INVITE: {exc}", handle))
+                return
+        if hold is not None and hold != call.hold_local:
+            call.hold_local = hold
+            self._emit(ev.Held(handle, By.LOCAL) if hold else ev.Unheld(handle, By.LOCAL))
+
+    def _on_media_event(self, holder: list[_Call], event: MediaEvent) -> None:
+        if not holder:
+            return
+        call = holder[0]
+        match event:
+            case MediaConnected(codec=codec):
+                self._emit(ev.MediaStarted(call.handle, codec))
+            case DtmfReceived(digit=digit):
+                self._emit(ev.DtmfReceived(call.handle, digit, DtmfMethod.RFC4733))
+            case RemoteHoldChanged(on_hold=on_hold):
+                if on_hold != call.hold_remote:
+                    call.hold_remote = on_hold
+                    change = ev.Held if on_hold else ev.Unheld
+                    self._emit(change(call.handle, By.REMOTE))
+            case MediaFailed(reason=reason):
+                self._emit(ev.PhoneError(f"media failed: {reason}", call.handle))
+                if not call.ended:
+                    handle = call.handle
+                    with contextlib.suppress(LocalProtocolError, PhoneCommandError):
+                        self._sip_act(lambda ua, now: ua.hangup(handle, now))
+
+    async def _finish(self, call: _Call) -> None:
+        call.ended = True
+        if call.auto_answer is not None:
+            call.auto_answer.cancel()
+        if call.answer_sdp is not None and not call.answer_sdp.done():
+            call.answer_sdp.cancel()
+        await self._ring.stop()
+        await call.media.close()
+        await _close_all(call.closers)
+        self._calls.pop(call.handle, None)
+
+
+def _register(ua: UserAgent, now: float) -> None:
+    ua.register(now)
+
+
+def _hangup(handle: str, ua: UserAgent, now: float) -> None:
+    ua.hangup(handle, now)
+
+
+def _send_dtmf_info(handle: str, digit: str, ua: UserAgent, now: float) -> None:
+    ua.send_dtmf(handle, digit, now)
+
+
+async def _close_all(closers: list[Any]) -> None:
+    for close in reversed(closers):
+        with contextlib.suppress(Exception):
+            result = close()
+            if asyncio.iscoroutine(result):
+                await result
+
+
+def _dtmf_from_info(content_type: str, body: str) -> str | None:
+    """The digit of an INFO body: ``Signal=5`` (dtmf-relay) or ``5`` (application/dtmf)."""
+    ctype = content_type.split(";")[0].strip().lower()
+    if ctype == "application/dtmf-relay":
+        for line in body.splitlines():
+            name, _, value = line.partition("=")
+            if name.strip().lower() == "signal":
+                digit = value.strip().upper()
+                return digit if len(digit) == 1 and digit in DTMF_DIGITS else None
+        return None
+    if ctype == "application/dtmf":
+        digit = body.strip().upper()
+        return digit if len(digit) == 1 and digit in DTMF_DIGITS else None
+    return None
