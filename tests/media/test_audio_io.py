@@ -126,9 +126,12 @@ async def test_a_call_through_aiortc_with_microphone_and_speaker_on_the_null_dev
         await b.close()
         await b_speaker.stop()
         await a_mic.aclose()
-    blocks = [heard[i : i + RATE // 10] for i in range(0, heard.size - RATE // 10 + 1, RATE // 10)]
-    assert len(blocks) >= 90
-    # 100 ms blocks: drift correction may shift the pitch by up to 0.2 %
-    with_tone = sum(tones.contains_tone(b, 440, RATE) for b in blocks)
-    assert with_tone >= 0.95 * len(blocks), f"{with_tone} of {len(blocks)} blocks had the tone"
+    seconds = [heard[i : i + RATE] for i in range(0, heard.size - RATE + 1, RATE)]
+    assert len(seconds) >= 9
+    # Each second is the tone: dominant 440 Hz (drift correction may shift the
+    # pitch by up to 0.2 %; a gap from a loop stall on a busy machine does not
+    # move the peak) and clearly audible.
+    peaks = [round(tones.dominant_frequency(sec, RATE), 1) for sec in seconds]
+    assert all(abs(p - 440) < 3 for p in peaks), peaks
+    assert all(tones.rms_dbfs(sec) > -25 for sec in seconds)
     assert b_speaker.stats().max_latency_ms <= 40
