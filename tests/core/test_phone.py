@@ -1,0 +1,213 @@
+"""The phone end to end: two softphones registered to a real Kamailio.
+
+Everything a user would check: registration (and a clear failure with a
+wrong password), calls set up by auto-answer and by hand, audio heard by
+content both ways, hold/unhold, mute, DTMF by both methods, hang-up from
+either side, cancel before answer, busy, and re-registration after the
+server restarts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from softphone.core import phone_events as ev
+from softphone.core.phone import PhoneCommandError
+from softphone.core.phone_events import By, DtmfMethod
+from tests.core.phone_probe import PhoneProbe, start_probe
+from tests.peers.kamailio import Kamailio
+
+pytestmark = pytest.mark.peers
+
+TONE_A = 440.0
+TONE_B = 1000.0
+
+
+@pytest.fixture
+async def pair(kamailio: Kamailio) -> AsyncIterator[tuple[PhoneProbe, PhoneProbe]]:
+    """Phone A (1001, plays 440 Hz) and phone B (1002, plays 1 kHz, auto-answers)."""
+    a = await start_probe(kamailio.ws_url, "1001", kamailio.password("1001"), tone_hz=TONE_A)
+    b = await start_probe(
+        kamailio.ws_url, "1002", kamailio.password("1002"), tone_hz=TONE_B, auto_answer_ms=0
+    )
+    try:
+        await a.wait_for(ev.Registered)
+        await b.wait_for(ev.Registered)
+        yield a, b
+    finally:
+        await a.aclose()
+        await b.aclose()
+
+
+async def connect(a: PhoneProbe, b: PhoneProbe) -> str:
+    handle = await a.phone.call("1002")
+    await a.wait_for(ev.MediaStarted)
+    await b.wait_for(ev.MediaStarted)
+    return handle
+
+
+async def test_registers_with_digest_and_unregisters_on_exit(kamailio: Kamailio) -> None:
+    probe = await start_probe(kamailio.ws_url, "1003", kamailio.password("1003"), tone_hz=TONE_A)
+    try:
+        registered = await probe.wait_for(ev.Registered)
+        assert registered.expires > 0
+        contacts = kamailio.bindings("1003")
+        assert any(".invalid" in c and "transport=ws" in c for c in contacts), contacts
+    finally:
+        await probe.aclose()
+    assert kamailio.bindings("1003") == []
+
+
+async def test_wrong_password_fails_clearly(kamailio: Kamailio) -> None:
+    probe = await start_probe(kamailio.ws_url, "1003", "not-the-password", tone_hz=TONE_A)
+    try:
+        failed = await probe.wait_for(ev.RegistrationFailed, lambda e: e.code is not None)
+        assert failed.code in (401, 403)
+        assert "password" in failed.reason
+        assert not probe.phone.registered
+    finally:
+        await probe.aclose()
+
+
+async def test_call_auto_answered_with_audio_both_ways(pair: tuple[PhoneProbe, PhoneProbe]) -> None:
+    a, b = pair
+    await connect(a, b)
+    incoming = await b.wait_for(ev.IncomingCall)
+    assert incoming.caller == "sip:1001@127.0.0.1" and incoming.auto_answer_in_ms == 0
+    assert (await a.wait_for(ev.Answered)).outgoing
+    assert (await a.wait_for(ev.MediaStarted)).codec == "opus/48000"
+    assert await a.hears(TONE_B), "A does not hear B's 1 kHz tone"
+    assert await b.hears(TONE_A), "B does not hear A's 440 Hz tone"
+
+
+async def test_hold_and_unhold_stop_and_resume_audio(pair: tuple[PhoneProbe, PhoneProbe]) -> None:
+    a, b = pair
+    await connect(a, b)
+    assert await b.hears(TONE_A)
+    await a.phone.hold()
+    assert (await a.wait_for(ev.Held)).by is By.LOCAL
+    assert (await b.wait_for(ev.Held)).by is By.REMOTE
+    assert await b.silent(), "B still hears A while A holds"
+    with pytest.raises(PhoneCommandError, match="already on hold"):
+        await a.phone.hold()
+    await a.phone.unhold()
+    assert (await a.wait_for(ev.Unheld)).by is By.LOCAL
+    assert (await b.wait_for(ev.Unheld)).by is By.REMOTE
+    assert await b.hears(TONE_A), "audio did not come back after unhold"
+
+
+async def test_mute_sends_silence_without_renegotiation(
+    pair: tuple[PhoneProbe, PhoneProbe],
+) -> None:
+    a, b = pair
+    await connect(a, b)
+    mark = b.mark()
+    a.phone.mute(True)
+    assert await b.silent()
+    a.phone.mute(False)
+    assert await b.hears(TONE_A)
+    assert not [e for e in b.events[mark:] if isinstance(e, ev.Held | ev.Unheld)]
+
+
+@pytest.mark.parametrize("method", [DtmfMethod.RFC4733, DtmfMethod.INFO])
+async def test_dtmf_arrives_as_digits(
+    pair: tuple[PhoneProbe, PhoneProbe], method: DtmfMethod
+) -> None:
+    a, b = pair
+    await connect(a, b)
+    used = await a.phone.send_dtmf("159#", method)
+    assert used is method
+    for digit in "159#":
+        got = await b.wait_for(ev.DtmfReceived, lambda e, d=digit: e.digit == d)
+        assert got.method is method
+    received = [e.digit for e in b.events if isinstance(e, ev.DtmfReceived)]
+    assert received == list("159#")
+
+
+async def test_callee_hangs_up(pair: tuple[PhoneProbe, PhoneProbe]) -> None:
+    a, b = pair
+    await connect(a, b)
+    await b.phone.hangup()
+    ended = await a.wait_for(ev.CallEnded)
+    assert (ended.cause, ended.by) == ("hangup", By.REMOTE)
+    assert (await b.wait_for(ev.CallEnded)).by is By.LOCAL
+    assert a.phone.active_call is None and b.phone.active_call is None
+
+
+async def test_cancel_before_answer(kamailio: Kamailio) -> None:
+    a = await start_probe(kamailio.ws_url, "1001", kamailio.password("1001"), tone_hz=TONE_A)
+    b = await start_probe(kamailio.ws_url, "1002", kamailio.password("1002"), tone_hz=TONE_B)
+    try:
+        await a.wait_for(ev.Registered)
+        await b.wait_for(ev.Registered)
+        await a.phone.call("1002")
+        incoming = await b.wait_for(ev.IncomingCall)
+        assert incoming.auto_answer_in_ms is None  # rings until answered
+        await a.wait_for(ev.CallRinging)
+        await a.phone.hangup()
+        ended = await b.wait_for(ev.CallEnded)
+        assert (ended.cause, ended.by) == ("cancelled", By.REMOTE)
+        with pytest.raises(PhoneCommandError):
+            await b.phone.answer()
+    finally:
+        await a.aclose()
+        await b.aclose()
+
+
+async def test_manual_answer_and_reject(kamailio: Kamailio) -> None:
+    a = await start_probe(kamailio.ws_url, "1001", kamailio.password("1001"), tone_hz=TONE_A)
+    b = await start_probe(kamailio.ws_url, "1002", kamailio.password("1002"), tone_hz=TONE_B)
+    try:
+        await a.wait_for(ev.Registered)
+        await b.wait_for(ev.Registered)
+        await a.phone.call("1002")
+        await b.wait_for(ev.IncomingCall)
+        await b.phone.reject(486)
+        ended = await a.wait_for(ev.CallEnded)
+        assert (ended.cause, ended.code) == ("rejected", 486)
+
+        mark_a, mark_b = a.mark(), b.mark()
+        await a.phone.call("1002")
+        await b.wait_for(ev.IncomingCall, after=mark_b)
+        await b.phone.answer()
+        await a.wait_for(ev.Answered, after=mark_a)
+        await a.wait_for(ev.MediaStarted, after=mark_a)
+        assert await a.hears(TONE_B)
+    finally:
+        await a.aclose()
+        await b.aclose()
+
+
+async def test_second_call_while_busy_gets_486(kamailio: Kamailio) -> None:
+    a = await start_probe(kamailio.ws_url, "1001", kamailio.password("1001"), tone_hz=TONE_A)
+    b = await start_probe(
+        kamailio.ws_url, "1002", kamailio.password("1002"), tone_hz=TONE_B, auto_answer_ms=0
+    )
+    c = await start_probe(kamailio.ws_url, "1003", kamailio.password("1003"), tone_hz=TONE_A)
+    try:
+        for probe in (a, b, c):
+            await probe.wait_for(ev.Registered)
+        await connect(a, b)
+        await c.phone.call("1002")
+        ended = await c.wait_for(ev.CallEnded)
+        assert ended.code == 486
+        assert await a.hears(TONE_B), "the first call must go on"
+    finally:
+        for probe in (a, b, c):
+            await probe.aclose()
+
+
+async def test_reregisters_after_kamailio_restart(kamailio: Kamailio) -> None:
+    probe = await start_probe(kamailio.ws_url, "1003", kamailio.password("1003"), tone_hz=TONE_A)
+    try:
+        await probe.wait_for(ev.Registered)
+        mark = probe.mark()
+        kamailio.restart()
+        await probe.wait_for(ev.ConnectionChanged, lambda e: not e.connected, after=mark)
+        again = await probe.wait_for(ev.Registered, after=mark, timeout=20)
+        assert not again.refresh
+        assert kamailio.bindings("1003"), "no binding after the restart"
+    finally:
+        await probe.aclose()
