@@ -15,6 +15,7 @@ from datetime import datetime
 from softphone.sip.errors import LocalProtocolError, SipParseError
 from softphone.sip.grammar import WS, is_token
 from softphone.sip.headers import (
+    LIST_HEADERS,
     ContentType,
     CSeq,
     Headers,
@@ -216,7 +217,12 @@ def _parse(data: bytes) -> Message:
         head = head_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SipParseError("header section is not UTF-8") from exc
-    raw_lines = head.replace("\r\n", "\n").split("\n")
+    unix_head = head.replace("\r\n", "\n")
+    if "\r" in unix_head:
+        # A lone CR is no line end and no header text (RFC 3261 §25.1);
+        # letting it through would let it out again in what we relay.
+        raise SipParseError("bare CR in the header section")
+    raw_lines = unix_head.split("\n")
     start = raw_lines[0]
     header_lines = _unfold(raw_lines[1:])
     headers = Headers()
@@ -349,6 +355,10 @@ def _validate(message: Message) -> None:
     for name in ("Route", "Record-Route"):
         for value in message.headers.get_all(name):
             parse_name_addr(value)
+    for name in LIST_HEADERS:
+        # Splitting at commas must work for every list header, so that
+        # readers of Require, Supported, Accept... can never trip on quotes.
+        message.headers.get_all(name)
 
 
 class StreamFramer:
