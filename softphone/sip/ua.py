@@ -342,8 +342,13 @@ class UserAgent:
         now: float,
         *,
         extra_headers: Sequence[tuple[str, str]] = (),
+        caller: NameAddr | None = None,
     ) -> str:
-        """Call ``target`` (a URI, or a user/number at our domain) with an SDP offer."""
+        """Call ``target`` (a URI, or a user/number at our domain) with an SDP offer.
+
+        ``caller`` replaces our AOR in From: a PBX that places calls on behalf
+        of others (the simulator's customer numbers) presents their identity.
+        """
         self._now = now
         uri = self._target_uri(target)
         self._next_call += 1
@@ -352,7 +357,8 @@ class UserAgent:
         local_tag = self._token(10)
         headers = Headers()
         headers.add("Max-Forwards", "70")
-        headers.add("From", str(self.aor.with_params((("tag", local_tag),))))
+        identity = caller if caller is not None else self.aor
+        headers.add("From", str(identity.with_params((("tag", local_tag),))))
         headers.add("To", str(NameAddr(uri=uri)))
         headers.add("Call-ID", call_id)
         headers.add("CSeq", str(CSeq(1, "INVITE")))
