@@ -91,3 +91,35 @@ def parse_audio(sdp: str) -> AudioOffer:
 def _zero_address(line: str) -> bool:
     parts = line[2:].split()
     return len(parts) >= 3 and parts[2].split("/")[0] in ("0.0.0.0", "::")
+
+
+class SdpOrigin:
+    """Keeps our ``o=`` line as RFC 3264 §5 and §8 require.
+
+    aiortc writes the current NTP second as both the session id and the
+    version. The id must stay the same for the whole call, and the version
+    must go up by one exactly when our SDP changes. With aiortc's value, a
+    hold and an unhold offered within the same second carry the same
+    version, and a peer that checks the version (ours does, to tell a
+    session refresh from a real change) treats the unhold as "nothing new".
+    """
+
+    def __init__(self, session_id: int) -> None:
+        self.session_id = session_id
+        self.version = session_id
+        self._last_body: list[str] | None = None
+
+    def stamp(self, sdp: str) -> str:
+        lines = sdp.splitlines()
+        origin = next((i for i, line in enumerate(lines) if line.startswith("o=")), None)
+        if origin is None:
+            return sdp
+        body = lines[:origin] + lines[origin + 1 :]
+        if self._last_body is not None and body != self._last_body:
+            self.version += 1
+        self._last_body = body
+        fields = lines[origin][2:].split()
+        if len(fields) == 6:
+            fields[1], fields[2] = str(self.session_id), str(self.version)
+            lines[origin] = "o=" + " ".join(fields)
+        return "\r\n".join(lines) + "\r\n"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from softphone.media import dtmf
 from softphone.media.config import MediaConfig, parse_codec_name
 from softphone.media.errors import MediaError, MediaStateError, SdpError
 from softphone.media.jitter import ReceivePath, install_receive_path
-from softphone.media.sdp import parse_audio
+from softphone.media.sdp import SdpOrigin, parse_audio
 from softphone.media.tracks import FrameSink, MuteableTrack, null_sink, silence_source
 
 logger = logging.getLogger(__name__)
@@ -108,6 +109,7 @@ class MediaSession:
         self._hold_remote = False
         self._closed = False
         self.created_at = time.monotonic()
+        self._origin = SdpOrigin(secrets.randbits(62))
         self.first_frame_at: float | None = None
         """time.monotonic() of the first decoded remote frame (None until then)."""
 
@@ -160,7 +162,7 @@ class MediaSession:
             await pc.setLocalDescription(await pc.createOffer())
         except Exception as exc:
             raise MediaError(f"cannot create an offer: {exc}") from exc
-        return str(pc.localDescription.sdp)
+        return self._origin.stamp(str(pc.localDescription.sdp))
 
     async def accept_offer(self, sdp: str) -> str:
         """Take the far end's offer (new call or re-INVITE) and return our answer.
@@ -180,7 +182,7 @@ class MediaSession:
             raise MediaError(f"cannot create an answer: {exc}") from exc
         self._negotiated()
         self._set_remote_hold(audio.is_hold)
-        return str(pc.localDescription.sdp)
+        return self._origin.stamp(str(pc.localDescription.sdp))
 
     async def accept_answer(self, sdp: str) -> None:
         """Take the far end's answer to our last offer."""

@@ -211,3 +211,19 @@ async def test_reregisters_after_kamailio_restart(kamailio: Kamailio) -> None:
         assert kamailio.bindings("1003"), "no binding after the restart"
     finally:
         await probe.aclose()
+
+
+async def test_hold_then_unhold_within_a_second_both_reach_the_far_end(
+    pair: tuple[PhoneProbe, PhoneProbe],
+) -> None:
+    # aiortc stamps its SDP version with the clock's second: without our own
+    # o= handling the far end took the quick unhold for a session refresh.
+    a, b = pair
+    await connect(a, b)
+    await a.phone.hold()
+    await a.wait_for(ev.Held)
+    await a.phone.unhold()
+    await a.wait_for(ev.Unheld)
+    await b.wait_for(ev.Held)
+    await b.wait_for(ev.Unheld)
+    assert await b.hears(TONE_A)

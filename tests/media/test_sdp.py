@@ -54,3 +54,16 @@ def test_hold_is_detected(session: str, media: str, hold: bool) -> None:
 def test_garbage_raises_sdp_error(text: str) -> None:
     with pytest.raises(SdpError):
         parse_audio(text)
+
+
+def test_origin_keeps_session_id_and_bumps_version_only_on_change() -> None:
+    from softphone.media.sdp import SdpOrigin
+
+    origin = SdpOrigin(1234)
+    hold = "v=0\r\no=- 9 9 IN IP4 0.0.0.0\r\ns=-\r\na=sendonly\r\n"
+    unhold = "v=0\r\no=- 9 9 IN IP4 0.0.0.0\r\ns=-\r\na=sendrecv\r\n"
+    first = origin.stamp(hold)
+    assert "o=- 1234 1234 IN IP4 0.0.0.0" in first
+    assert "o=- 1234 1234 " in origin.stamp(hold)  # unchanged SDP: same version
+    assert "o=- 1234 1235 " in origin.stamp(unhold)  # changed: version + 1
+    assert "o=- 1234 1236 " in origin.stamp(hold)
