@@ -171,6 +171,14 @@ class Headers:
     def __repr__(self) -> str:
         return f"Headers({self._items!r})"
 
+    def __eq__(self, other: object) -> bool:
+        """Same fields, same order (names compared in canonical spelling)."""
+        if not isinstance(other, Headers):
+            return NotImplemented
+        return self._items == other._items
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
     def copy(self) -> Headers:
         new = Headers()
         new._items = list(self._items)

@@ -19,7 +19,10 @@ from hypothesis import strategies as st
 
 from softphone.sip import Message, Request, SipParseError, StreamFramer, parse_message
 from softphone.sip.auth import parse_challenge, parse_credentials
+from softphone.sip.body import parse_multipart, sdp_body
+from softphone.sip.headers import parse_content_type
 from softphone.sip.salvage import salvage_response
+from softphone.sip.sdp import codecs, direction, parse_sdp, with_direction
 from softphone.sip.validation import check_request, check_response
 
 TORTURE = pathlib.Path(__file__).parent / "torture"
@@ -157,6 +160,12 @@ def exercise(message: Message) -> None:
         for value in message.headers.get_lines(name):
             with contextlib.suppress(SipParseError):
                 parse_credentials(value)
+    with contextlib.suppress(SipParseError):  # SDP and multipart bodies
+        body = sdp_body(message)
+        if body is not None:
+            sdp = parse_sdp(body)
+            str(with_direction(sdp, direction(sdp).reversed()))
+            codecs(sdp)
     if isinstance(message, Request):
         check_request(message, methods=("INVITE", "ACK", "BYE", "CANCEL", "OPTIONS"))
     else:
@@ -164,7 +173,7 @@ def exercise(message: Message) -> None:
 
 
 FUZZ = settings(
-    max_examples=4000,
+    max_examples=3000,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     derandomize=True,
@@ -216,3 +225,28 @@ def test_auth_headers_only_raise_sip_parse_error(text: str, prefix: str) -> None
     for parse in (parse_challenge, parse_credentials):
         with contextlib.suppress(SipParseError):
             parse(prefix + text)
+
+
+SDP_SEED = EVERYDAY[1].split(b"\r\n\r\n", 1)[1]
+MPART_SEED = (TORTURE / "mpart01.dat").read_bytes().split(b"\r\n\r\n", 1)[1]
+
+
+@pytest.mark.timeout(60)
+@settings(FUZZ, max_examples=500)
+@given(st.sampled_from([SDP_SEED, MPART_SEED]), st.lists(st.tuples(st.integers(0, 600),
+       st.binary(max_size=8), st.integers(0, 8)), min_size=1, max_size=4))
+def test_sdp_and_multipart_only_raise_sip_parse_error(
+    seed: bytes, edits: list[tuple[int, bytes, int]]
+) -> None:
+    data = bytearray(seed)
+    for at, insert, delete in edits:
+        data[at : at + delete] = insert
+    with contextlib.suppress(SipParseError):
+        sdp = parse_sdp(bytes(data))
+        assert parse_sdp(str(sdp)) == sdp
+        codecs(sdp)
+        direction(sdp)
+    with contextlib.suppress(SipParseError):
+        ctype = parse_content_type("multipart/mixed;boundary=7a9cbec02ceef655")
+        for part in parse_multipart(bytes(data), ctype):
+            _ = part.content_type, part.disposition
