@@ -1,0 +1,683 @@
+"""The simulator's real telephony: SIP over WebSocket with WebRTC media.
+
+Mediatel's PBX (Asterisk, behind ``wss://<webrtc-host>/ws``) rings the
+agent's extension before it dials the customer. :class:`SipTelephony` plays
+that part for real, so the agent's own phone is what a demo or a test
+exercises:
+
+* **Built-in registrar** (default): an aiohttp WebSocket endpoint at
+  ``ws://<host>:<port>/ws`` (subprotocol ``sip`` required, RFC 7118). Frames
+  carrying REGISTER or an out-of-dialog OPTIONS go to the
+  :class:`~softphone.sim.sip_registrar.Registrar`; everything else goes to a
+  server-side :class:`~softphone.sip.ua.UserAgent` owned by that connection,
+  which places the calls to the phone registered on it. The binding dies
+  with the socket.
+* **External server**: the simulator registers itself to another registrar
+  (Kamailio, a lab Asterisk) with :class:`~softphone.net.sip_ws.SipWsClient`
+  and INVITEs ``sip:<agent's SIP user>@<domain>`` through it.
+
+Each call offers G.711 (Mediatel's extensions are ``{g711a, g711u}``) with a
+:class:`~softphone.media.session.MediaSession`: the customer is the bundled
+voice sample, looped, and what the agent says is written to one WAV per
+``callTraceID`` (:mod:`softphone.sim.records`).
+
+All SIP events, from every connection, go through one queue and are handled
+in order by one task, so call state is never touched from two places.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import socket
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+from urllib.parse import urlsplit
+
+from aiohttp import WSMsgType, web
+
+from softphone.media.config import IceServer, MediaConfig
+from softphone.media.errors import MediaError
+from softphone.media.session import MediaSession
+from softphone.media.tracks import WavRecorder, wav_source
+from softphone.net.sip_ws import (
+    PING,
+    PONG,
+    SipWsClient,
+    TransportConfig,
+    TransportState,
+    TransportStateChanged,
+)
+from softphone.net.vouch import token_from_cookie_header, verify_token
+from softphone.sim.config import SimAgent
+from softphone.sim.records import RecordStore
+from softphone.sim.sip_registrar import Registrar
+from softphone.sim.telephony import RingOutcome, RingRequest, RingResult, TelephonyListener
+from softphone.sip import events as sip
+from softphone.sip.call import CallState
+from softphone.sip.errors import LocalProtocolError, SipParseError
+from softphone.sip.message import Request, parse_message
+from softphone.sip.transaction import make_response
+from softphone.sip.ua import UAConfig, UserAgent
+from softphone.sip.uri import NameAddr, SipUri
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+WS_PATH = "/ws"
+G711 = ("PCMA/8000", "PCMU/8000")
+RECORD_RATE = 8000  # G.711's rate: what the PBX records
+MAX_FRAME = 64 * 1024
+REINVITE_WAIT = 5.0  # how long hold/retrieve waits for the phone's answer
+UNREACHABLE_CODES = frozenset({404, 410, 480})  # "no such user / not registered"
+_ANI_USER = re.compile(r"\+?[0-9A-Za-z*#._-]{1,40}")
+
+
+def customer_voice() -> Path:
+    """The bundled customer voice sample (8 kHz mono, 10 s of speech)."""
+    return Path(str(files("softphone.resources") / "sounds" / "customer-voice.wav"))
+
+
+class SipListenError(OSError):
+    """The SIP WebSocket port cannot be opened (the message names it)."""
+
+
+@dataclass(frozen=True)
+class ExternalServer:
+    """Call through another SIP server: register there as ``user`` and INVITE agents by AOR."""
+
+    url: str  # ws:// or wss://
+    user: str
+    password: str = field(default="", repr=False)
+    domain: str | None = None  # the agents' SIP domain; default: the URL's host
+    auth_user: str | None = None
+
+    def sip_domain(self) -> str:
+        return self.domain or urlsplit(self.url).hostname or "localhost"
+
+
+@dataclass(frozen=True)
+class SipTelephonyConfig:
+    host: str = "127.0.0.1"
+    port: int = 8091  # 0: any free port
+    realm: str | None = None  # digest realm and SIP domain; default: the host
+    records_dir: Path | None = None  # None: a temp dir removed at close
+    codecs: tuple[str, ...] = G711
+    voice: Path | None = None  # None: the bundled customer voice
+    ice_servers: tuple[IceServer, ...] = ()
+    external: ExternalServer | None = None
+    #: the gateway's VouchCookie guards the SIP WebSocket too (protocol doc)
+    vouch_secret: str | None = field(default=None, repr=False)
+    vouch_token: str | None = field(default=None, repr=False)
+
+
+class _Line(Protocol):
+    """A SIP connection the simulator places calls over."""
+
+    def act(self, fn: Callable[[Any, float], T]) -> T: ...
+
+
+@dataclass(frozen=True)
+class _LineClosed:
+    """Queued after a connection's last SIP event: its calls are over."""
+
+
+@dataclass(eq=False)
+class _Leg:
+    """The agent leg of one call: SIP handle, media, recording, and how the ring ended."""
+
+    request: RingRequest
+    line: _Line
+    handle: str
+    media: MediaSession
+    recorder: WavRecorder
+    outcome: asyncio.Future[RingResult]
+    answered: bool = False
+    dropped: bool = False
+    held: bool = False
+    reinvite: asyncio.Future[bool] | None = None
+
+
+class _ServerLine:
+    """One phone's WebSocket to our registrar, driving a UserAgent for its calls.
+
+    The same IO discipline as :class:`SipWsClient`: everything that touches
+    the agent goes through :meth:`act`, which flushes its output in order
+    through one writer task and re-arms its timer.
+    """
+
+    def __init__(
+        self,
+        ws: web.WebSocketResponse,
+        ua: UserAgent,
+        post: Callable[[_Line, object], None],
+        peer: str | None,
+    ) -> None:
+        self.ws = ws
+        self.ua = ua
+        self.peer = peer
+        self._post = post
+        self._outbox: asyncio.Queue[str | None] = asyncio.Queue()
+        self._timer: asyncio.TimerHandle | None = None
+        self.closed = False
+
+    def act(self, fn: Callable[[Any, float], T]) -> T:
+        try:
+            return fn(self.ua, asyncio.get_running_loop().time())
+        finally:
+            self._pump()
+
+    def send_text(self, text: str) -> None:
+        if not self.closed:
+            self._outbox.put_nowait(text)
+
+    async def write_loop(self) -> None:
+        while (text := await self._outbox.get()) is not None:
+            try:
+                await self.ws.send_str(text)
+            except (ConnectionError, RuntimeError):
+                return  # closed under us; the reader loop ends too
+
+    def close(self) -> None:
+        """The socket is gone: the agent's transactions fail, its timers stop."""
+        if self.closed:
+            return
+        self.act(lambda ua, now: ua.connection_lost(now))
+        self.closed = True
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._outbox.put_nowait(None)
+
+    def _pump(self) -> None:
+        for data in self.ua.data_to_send():
+            self.send_text(data.decode("utf-8", errors="replace"))
+        while (event := self.ua.next_event()) is not None:
+            self._post(self, event)
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        deadline = self.ua.get_timer()
+        if deadline is not None and not self.closed:
+            self._timer = asyncio.get_running_loop().call_at(deadline, self._on_timer)
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        self.act(lambda ua, now: ua.handle_timer(now))
+
+
+class SipTelephony:
+    """The :class:`~softphone.sim.telephony.Telephony` port, done with real SIP and media.
+
+    ``agents`` gives each extension its SIP user and password (the
+    registrar's accounts, and the AOR to call in external mode).
+    """
+
+    def __init__(
+        self, agents: Sequence[SimAgent], config: SipTelephonyConfig | None = None
+    ) -> None:
+        self.config = config or SipTelephonyConfig()
+        self._sip_users = {a.extension: a.sip_user or a.extension for a in agents}
+        users = {a.sip_user or a.extension: a.sip_password or a.extension for a in agents}
+        self.realm = self.config.realm or _default_realm(self.config.host)
+        self.registrar: Registrar[_ServerLine] = Registrar(users, self.realm)
+        self.records = RecordStore(self.config.records_dir)
+        self.voice = self.config.voice or customer_voice()
+        self.media_config = MediaConfig(
+            codecs=self.config.codecs, ice_servers=self.config.ice_servers
+        )
+        self.host = self.config.host
+        self.port = self.config.port
+        self.app = web.Application()
+        self.app.router.add_get(WS_PATH, self._serve_ws)
+        self.records.add_routes(self.app)
+        self.external: SipWsClient | None = None
+        self._external_aor: NameAddr | None = None
+        self.external_registered = asyncio.Event()
+        self._listener: TelephonyListener | None = None
+        self._runner: web.AppRunner | None = None
+        self._events: asyncio.Queue[tuple[_Line, object]] = asyncio.Queue()
+        self._lines: set[_ServerLine] = set()
+        self._legs: dict[str, _Leg] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._sockets: set[web.WebSocketResponse] = set()
+
+    # -- lifecycle -------------------------------------------------------------
+
+    async def start(self, listener: TelephonyListener) -> None:
+        self._listener = listener
+        self._spawn(self._dispatch())
+        external = self.config.external
+        if external is not None:
+            await self._start_external(external)
+            return
+        self._runner = web.AppRunner(self.app, handle_signals=False, access_log=None)
+        await self._runner.setup()
+        try:
+            await web.TCPSite(self._runner, self.host, self.port).start()
+        except OSError as exc:
+            await self._runner.cleanup()
+            self._runner = None
+            raise SipListenError(
+                exc.errno,
+                f"cannot open the SIP WebSocket port {self.host}:{self.port}: "
+                f"{exc.strerror or exc}",
+            ) from exc
+        self.port = int(self._runner.addresses[0][1])
+
+    async def _start_external(self, external: ExternalServer) -> None:
+        transport = "WSS" if external.url.startswith("wss://") else "WS"
+        ua = UserAgent(
+            UAConfig(
+                user=external.user,
+                domain=external.sip_domain(),
+                password=external.password,
+                auth_username=external.auth_user,
+                display_name="Mediatel simulator",
+                transport=transport,
+                user_agent="softphone-sim",
+            ),
+            now=asyncio.get_running_loop().time(),
+        )
+        self._external_aor = ua.aor
+        client = SipWsClient(
+            ua, TransportConfig(urls=(external.url,), backoff_initial=0.5, backoff_max=10.0)
+        )
+        self.external = client
+        self._spawn(self._forward_external(client))
+        await client.start()
+
+    async def _forward_external(self, client: SipWsClient) -> None:
+        async for event in client.events():
+            if isinstance(event, TransportStateChanged) and event.state is TransportState.CONNECTED:
+                client.act(lambda ua, now: ua.register(now))
+            self._post(client, event)
+
+    def sip_url(self) -> str | None:
+        if self.config.external is not None:
+            return self.config.external.url
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"ws://{host}:{self.port}{WS_PATH}"
+
+    async def aclose(self) -> None:
+        for leg in list(self._legs.values()):
+            await self._drop(leg)
+        if self.external is not None:
+            client = self.external
+
+            def unregister() -> None:
+                client.act(lambda ua, now: ua.unregister(now))
+
+            await client.aclose(
+                linger=1.0, before_close=unregister if self.external_registered.is_set() else None
+            )
+        for ws in list(self._sockets):
+            with contextlib.suppress(Exception):
+                await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        for task in list(self._tasks):
+            task.cancel()
+        for task in list(self._tasks):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self.records.cleanup()
+
+    # -- the Telephony port ---------------------------------------------------------
+
+    async def ring(self, request: RingRequest, timeout: float) -> RingResult:
+        old = self._legs.get(request.extension)
+        if old is not None:
+            await self._drop(old)
+        route = self._route(request)
+        if isinstance(route, RingResult):
+            return route
+        line, target, caller = route
+        try:
+            recording = self.records.path_for(request.call_trace_id)
+        except ValueError as exc:
+            return RingResult(RingOutcome.UNREACHABLE, str(exc))
+        recorder = WavRecorder(recording, RECORD_RATE)
+        self.records.started(request.call_trace_id)
+        media = MediaSession(
+            self.media_config, source=wav_source(self.voice, loop=True), sink=recorder
+        )
+        try:
+            offer = await media.create_offer()
+            handle: str = line.act(lambda ua, now: ua.invite(target, offer, now, caller=caller))
+        except (MediaError, LocalProtocolError) as exc:
+            await media.close()
+            recorder.close()
+            self.records.finished(request.call_trace_id, keep=False)
+            return RingResult(RingOutcome.UNREACHABLE, f"cannot place the call: {exc}")
+        outcome: asyncio.Future[RingResult] = asyncio.get_running_loop().create_future()
+        leg = _Leg(request, line, handle, media, recorder, outcome)
+        self._legs[request.extension] = leg
+        try:
+            result = await asyncio.wait_for(asyncio.shield(outcome), timeout)
+        except TimeoutError:
+            result = RingResult(RingOutcome.NO_ANSWER, f"no answer within {timeout:g} s")
+        except asyncio.CancelledError:
+            await self._drop(leg)
+            raise
+        if not result.answered:
+            await self._drop(leg)
+        return result
+
+    async def hangup(self, extension: str) -> None:
+        leg = self._legs.get(extension)
+        if leg is not None:
+            await self._drop(leg)
+
+    async def hold(self, extension: str, on_hold: bool) -> None:
+        leg = self._legs.get(extension)
+        if leg is None or not leg.answered or leg.held == on_hold:
+            return
+        try:
+            offer = await (leg.media.hold() if on_hold else leg.media.unhold())
+        except MediaError as exc:
+            log.warning("cannot %s %s: %s", "hold" if on_hold else "retrieve", extension, exc)
+            return
+        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        leg.reinvite = done
+        try:
+            leg.line.act(lambda ua, now: ua.reinvite(leg.handle, offer, now))
+        except LocalProtocolError as exc:
+            log.warning("cannot re-INVITE %s: %s", extension, exc)
+            return
+        try:
+            if await asyncio.wait_for(asyncio.shield(done), REINVITE_WAIT):
+                leg.held = on_hold
+        except TimeoutError:
+            log.warning("extension %s did not answer the hold re-INVITE", extension)
+
+    # -- routing ---------------------------------------------------------------------
+
+    def _route(self, request: RingRequest) -> tuple[_Line, SipUri, NameAddr] | RingResult:
+        """Where to send the INVITE: (line, Request-URI, From identity), or why not."""
+        user = self._sip_users.get(request.extension, request.extension)
+        name = _printable(request.caller) or "anonymous"
+        client = self.external
+        if client is not None:
+            if client.state is not TransportState.CONNECTED:
+                url = client.config.urls[0]
+                return RingResult(RingOutcome.UNREACHABLE, f"not connected to the SIP server {url}")
+            assert self._external_aor is not None and self.config.external is not None
+            target = SipUri(host=self.config.external.sip_domain(), user=user)
+            # The server authenticates us by From, so the customer rides in the display name.
+            return client, target, NameAddr(uri=self._external_aor.uri, display_name=name)
+        loop = asyncio.get_running_loop()
+        for binding in self.registrar.lookup(user, loop.time()):
+            if not binding.line.closed and isinstance(binding.contact.uri, SipUri):
+                ani = request.caller if _ANI_USER.fullmatch(request.caller) else "anonymous"
+                caller = NameAddr(uri=SipUri(host=self.realm, user=ani), display_name=name)
+                return binding.line, binding.contact.uri, caller
+        why = f"extension {request.extension} is not registered"
+        return RingResult(RingOutcome.UNREACHABLE, why)
+
+    # -- the WebSocket endpoint ---------------------------------------------------------
+
+    async def _serve_ws(self, request: web.Request) -> web.StreamResponse:
+        if not self._vouch_ok(request):
+            return web.Response(status=403, text="Forbidden\n")
+        offered = [
+            p.strip().lower()
+            for p in request.headers.get("Sec-WebSocket-Protocol", "").split(",")
+        ]
+        if "sip" not in offered:
+            return web.Response(
+                status=400, text="this endpoint speaks SIP: request the 'sip' subprotocol\n"
+            )
+        ws = web.WebSocketResponse(protocols=("sip",), max_msg_size=MAX_FRAME, autoping=True)
+        await ws.prepare(request)
+        ua = UserAgent(
+            UAConfig(user="mediatel", domain=self.realm, user_agent="softphone-sim"),
+            now=asyncio.get_running_loop().time(),
+        )
+        line = _ServerLine(ws, ua, self._post, request.remote)
+        self._lines.add(line)
+        self._sockets.add(ws)
+        writer = asyncio.get_running_loop().create_task(line.write_loop())
+        try:
+            async for message in ws:
+                if message.type is WSMsgType.TEXT:
+                    self._on_frame(line, message.data.encode("utf-8"))
+                elif message.type is WSMsgType.BINARY:
+                    self._on_frame(line, message.data)
+                elif message.type is WSMsgType.ERROR:
+                    break
+        finally:
+            self._lines.discard(line)
+            self._sockets.discard(ws)
+            gone = self.registrar.drop_line(line)
+            if gone:
+                log.info("SIP connection from %s closed: %s unregistered", line.peer, gone)
+            line.close()
+            self._post(line, _LineClosed())
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(writer, 1.0)
+            writer.cancel()
+        return ws
+
+    def _vouch_ok(self, request: web.Request) -> bool:
+        secret, fixed = self.config.vouch_secret, self.config.vouch_token
+        if secret is None and fixed is None:
+            return True
+        token = token_from_cookie_header(request.headers.get("Cookie"))
+        if token is None:
+            return False
+        return (fixed is not None and token == fixed) or (
+            secret is not None and verify_token(token, secret) is not None
+        )
+
+    def _on_frame(self, line: _ServerLine, data: bytes) -> None:
+        """One WebSocket frame = one SIP message (RFC 7118 §5.1), or a CRLF keepalive."""
+        if data == PING:
+            line.send_text(PONG.decode())
+            return
+        if not data.strip(b"\r\n"):
+            return
+        try:
+            message = parse_message(data)
+            for_registrar = isinstance(message, Request) and (
+                message.method == "REGISTER"
+                or (message.method == "OPTIONS" and message.to.tag is None)
+            )
+        except SipParseError:
+            for_registrar = False  # the user agent salvages an answer (400, 505 ...)
+        try:
+            if not for_registrar:
+                line.act(lambda ua, now: ua.receive_data(data, now))
+                return
+            assert isinstance(message, Request)
+            try:
+                response = self.registrar.handle(message, line, asyncio.get_running_loop().time())
+            except Exception:
+                log.exception("registrar failed on a %s", message.method)
+                response = make_response(message, 500, to_tag="sim500")
+            line.send_text(response.to_bytes().decode("utf-8", errors="replace"))
+        except Exception:  # nothing a phone sends may take the simulator down
+            log.exception("error handling a SIP frame from %s", line.peer)
+
+    # -- SIP events -------------------------------------------------------------------
+
+    def _post(self, line: _Line, event: object) -> None:
+        self._events.put_nowait((line, event))
+
+    async def _dispatch(self) -> None:
+        while True:
+            line, event = await self._events.get()
+            try:
+                await self._on_event(line, event)
+            except Exception:
+                log.exception("error handling %r", event)
+
+    async def _on_event(self, line: _Line, event: object) -> None:
+        match event:
+            case sip.CallAnswered(call=handle, sdp=sdp):
+                await self._on_answered(line, handle, sdp)
+            case sip.CallEnded():
+                await self._on_ended(line, event)
+            case sip.ReinviteAnswered(call=handle, sdp=sdp):
+                leg = self._leg(line, handle)
+                if leg is not None:
+                    ok = True
+                    if sdp:
+                        try:
+                            await leg.media.accept_answer(sdp)
+                        except MediaError as exc:
+                            log.warning("unusable answer to our re-INVITE: %s", exc)
+                            ok = False
+                    _settle(leg.reinvite, ok)
+            case sip.ReinviteFailed(call=handle, code=code, reason=reason):
+                leg = self._leg(line, handle)
+                log.warning("re-INVITE refused: %s %s", code, reason)
+                if leg is not None:
+                    _settle(leg.reinvite, False)
+            case sip.ReinviteReceived(call=handle, sdp=sdp):
+                await self._on_reinvite(line, handle, sdp)
+            case sip.IncomingCall(call=handle):
+                # Agents' phones reach customers through Mediatel, never directly.
+                line.act(lambda ua, now: ua.reject(handle, 403, now))
+            case _LineClosed():
+                for leg in [g for g in self._legs.values() if g.line is line]:
+                    await self._lost(leg, "the phone's connection closed")
+            case sip.Registered(expires=expires):
+                self.external_registered.set()
+                log.info("registered to the external SIP server for %d s", expires)
+            case sip.RegistrationFailed(code=code, reason=reason):
+                self.external_registered.clear()
+                log.warning("registration to the external SIP server failed: %s %s", code, reason)
+            case sip.Unregistered(reason=reason):
+                self.external_registered.clear()
+                log.info("unregistered from the external SIP server: %s", reason)
+            case sip.ProtocolErrorEvent(description=text, internal=internal):
+                (log.error if internal else log.info)("SIP: %s", text)
+            case _:
+                pass
+
+    def _leg(self, line: _Line, handle: str) -> _Leg | None:
+        return next(
+            (g for g in self._legs.values() if g.line is line and g.handle == handle), None
+        )
+
+    async def _on_answered(self, line: _Line, handle: str, sdp: str | None) -> None:
+        leg = self._leg(line, handle)
+        if leg is None or leg.outcome.done():
+            _hang_up(line, handle)  # we gave up on this ring meanwhile
+            return
+        if not sdp:
+            _hang_up(line, handle)
+            leg.outcome.set_result(RingResult(RingOutcome.REJECTED, "answered without SDP"))
+            return
+        try:
+            await leg.media.accept_answer(sdp)
+        except MediaError as exc:
+            _hang_up(line, handle)
+            if not leg.outcome.done():
+                leg.outcome.set_result(RingResult(RingOutcome.REJECTED, f"unusable answer: {exc}"))
+            return
+        if leg.outcome.done():  # timed out while the answer was applied
+            return
+        leg.answered = True
+        leg.outcome.set_result(RingResult(RingOutcome.ANSWERED))
+
+    async def _on_ended(self, line: _Line, event: sip.CallEnded) -> None:
+        leg = self._leg(line, event.call)
+        if leg is None:
+            return
+        if not leg.answered:
+            if not leg.outcome.done():
+                leg.outcome.set_result(_ring_result(event))
+            return
+        await self._lost(leg, f"{event.cause.value} ({event.by.value})")
+
+    async def _lost(self, leg: _Leg, why: str) -> None:
+        """The agent leg ended from the phone's side (BYE, connection, session expiry)."""
+        answered = leg.answered
+        if not leg.outcome.done():
+            leg.outcome.set_result(RingResult(RingOutcome.UNREACHABLE, why))
+        await self._drop(leg)
+        if answered and self._listener is not None:
+            log.info("extension %s hung up: %s", leg.request.extension, why)
+            self._listener.agent_hung_up(leg.request.extension)
+
+    async def _on_reinvite(self, line: _Line, handle: str, sdp: str | None) -> None:
+        leg = self._leg(line, handle)
+        if leg is None:
+            return
+        try:
+            answer = await (leg.media.accept_offer(sdp) if sdp else leg.media.create_offer())
+        except MediaError as exc:
+            log.warning("refused the phone's new offer: %s", exc)
+            with contextlib.suppress(LocalProtocolError):
+                line.act(lambda ua, now: ua.reject_reinvite(handle, 488, now))
+            return
+        with contextlib.suppress(LocalProtocolError):
+            line.act(lambda ua, now: ua.answer_reinvite(handle, answer, now))
+
+    async def _drop(self, leg: _Leg) -> None:
+        """End the leg on our side (CANCEL or BYE as its state needs) and release it."""
+        if leg.dropped:
+            return
+        leg.dropped = True
+        if self._legs.get(leg.request.extension) is leg:
+            del self._legs[leg.request.extension]
+        with contextlib.suppress(Exception):
+            _hang_up(leg.line, leg.handle)
+        if not leg.outcome.done():
+            leg.outcome.set_result(RingResult(RingOutcome.NO_ANSWER, "the ring was given up"))
+        _settle(leg.reinvite, False)
+        await leg.media.close()
+        leg.recorder.close()
+        self.records.finished(leg.request.call_trace_id, keep=leg.answered)
+
+    def _spawn(self, coro: Any) -> None:
+        task: asyncio.Task[Any] = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _hang_up(line: _Line, handle: str) -> None:
+    def end(ua: UserAgent, now: float) -> None:
+        if ua.call_state(handle) is not CallState.ENDED:
+            ua.hangup(handle, now)
+
+    with contextlib.suppress(LocalProtocolError):
+        line.act(end)
+
+
+def _settle(future: asyncio.Future[bool] | None, value: bool) -> None:
+    if future is not None and not future.done():
+        future.set_result(value)
+
+
+def _ring_result(event: sip.CallEnded) -> RingResult:
+    detail = f"{event.code} {event.reason}".strip() if event.code else event.cause.value
+    if event.cause is sip.EndCause.REJECTED:
+        if event.code in UNREACHABLE_CODES:
+            return RingResult(RingOutcome.UNREACHABLE, detail)
+        return RingResult(RingOutcome.REJECTED, detail)
+    if event.cause in (sip.EndCause.TIMEOUT, sip.EndCause.CANCELLED):
+        return RingResult(RingOutcome.NO_ANSWER, detail)
+    return RingResult(RingOutcome.UNREACHABLE, detail)
+
+
+def _printable(text: str) -> str:
+    return "".join(c for c in text if c.isprintable())[:60].strip()
+
+
+def _default_realm(host: str) -> str:
+    if host in ("", "0.0.0.0", "::"):
+        return socket.gethostname()
+    return host
