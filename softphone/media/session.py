@@ -32,7 +32,7 @@ from softphone.media import dtmf
 from softphone.media.config import MediaConfig, parse_codec_name
 from softphone.media.errors import MediaError, MediaStateError, SdpError
 from softphone.media.jitter import ReceivePath, install_receive_path
-from softphone.media.sdp import SdpOrigin, parse_audio
+from softphone.media.sdp import ExtmapIds, PayloadTypes, SdpOrigin, parse_audio
 from softphone.media.tracks import FrameSink, MuteableTrack, null_sink, silence_source
 
 logger = logging.getLogger(__name__)
@@ -110,6 +110,8 @@ class MediaSession:
         self._closed = False
         self.created_at = time.monotonic()
         self._origin = SdpOrigin(secrets.randbits(62))
+        self._extmap = ExtmapIds()
+        self._payload_types = PayloadTypes()
         self.first_frame_at: float | None = None
         """time.monotonic() of the first decoded remote frame (None until then)."""
 
@@ -162,7 +164,7 @@ class MediaSession:
             await pc.setLocalDescription(await pc.createOffer())
         except Exception as exc:
             raise MediaError(f"cannot create an offer: {exc}") from exc
-        return self._origin.stamp(str(pc.localDescription.sdp))
+        return self._local_sdp(pc)
 
     async def accept_offer(self, sdp: str) -> str:
         """Take the far end's offer (new call or re-INVITE) and return our answer.
@@ -182,7 +184,7 @@ class MediaSession:
             raise MediaError(f"cannot create an answer: {exc}") from exc
         self._negotiated()
         self._set_remote_hold(audio.is_hold)
-        return self._origin.stamp(str(pc.localDescription.sdp))
+        return self._local_sdp(pc)
 
     async def accept_answer(self, sdp: str) -> None:
         """Take the far end's answer to our last offer."""
@@ -323,7 +325,18 @@ class MediaSession:
                 f"we allow {', '.join(self.config.codecs)}"
             )
 
+    def _local_sdp(self, pc: RTCPeerConnection) -> str:
+        """Our SDP as the peer must see it: o= line, extension ids and payload
+        types stable for the whole call."""
+        sdp = str(pc.localDescription.sdp)
+        self._extmap.learn(sdp)
+        self._payload_types.learn(sdp)
+        sdp = self._payload_types.apply(self._extmap.apply(sdp))
+        return self._origin.stamp(sdp)
+
     async def _set_remote(self, pc: RTCPeerConnection, sdp: str, kind: str) -> None:
+        self._extmap.learn(sdp)
+        self._payload_types.learn(sdp)
         try:
             await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type=kind))
         except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:

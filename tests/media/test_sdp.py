@@ -67,3 +67,46 @@ def test_origin_keeps_session_id_and_bumps_version_only_on_change() -> None:
     assert "o=- 1234 1234 " in origin.stamp(hold)  # unchanged SDP: same version
     assert "o=- 1234 1235 " in origin.stamp(unhold)  # changed: version + 1
     assert "o=- 1234 1236 " in origin.stamp(hold)
+
+
+def test_extmap_ids_stay_as_first_negotiated() -> None:
+    from softphone.media.sdp import ExtmapIds
+
+    keeper = ExtmapIds()
+    keeper.learn(
+        "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"
+        "a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\n"
+        "a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid\r\n"
+    )
+    reoffer = (
+        "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"
+        "a=extmap:1 urn:ietf:params:rtp-hdrext:sdes:mid\r\n"
+        "a=extmap:2/sendrecv urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\n"
+        "a=extmap:3 urn:example:not-negotiated\r\n"
+    )
+    out = keeper.apply(reoffer)
+    assert "a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid" in out
+    assert "a=extmap:1/sendrecv urn:ietf:params:rtp-hdrext:ssrc-audio-level" in out
+    assert "not-negotiated" not in out
+
+
+def test_payload_types_stay_as_first_negotiated() -> None:
+    from softphone.media.sdp import PayloadTypes
+
+    keeper = PayloadTypes()
+    keeper.learn(
+        "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111 8 126\r\n"
+        "a=rtpmap:111 opus/48000/2\r\na=fmtp:111 minptime=10\r\n"
+        "a=rtpmap:8 PCMA/8000\r\na=rtpmap:126 telephone-event/8000\r\n"
+    )
+    reoffer = (
+        "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 96 8 97 101\r\n"
+        "a=rtpmap:96 opus/48000/2\r\na=fmtp:96 useinbandfec=1\r\na=rtcp-fb:96 nack\r\n"
+        "a=rtpmap:8 PCMA/8000\r\na=rtpmap:97 G722/8000\r\n"
+        "a=rtpmap:101 telephone-event/8000\r\n"
+    )
+    out = keeper.apply(reoffer)
+    assert "m=audio 9 UDP/TLS/RTP/SAVPF 111 8 126\r\n" in out
+    assert "a=rtpmap:111 opus/48000/2" in out and "a=fmtp:111 useinbandfec=1" in out
+    assert "a=rtcp-fb:111 nack" in out and "a=rtpmap:126 telephone-event/8000" in out
+    assert "G722" not in out and ":96 " not in out
