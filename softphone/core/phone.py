@@ -307,7 +307,10 @@ class Phone:
                 close = getattr(sink, "close", None)
                 if close is not None:
                     closers.append(close)
-            if self.config.sink_factory is None or not self.config.audio.null:
+            if not self.config.audio.null:
+                # With no sound card there is nothing to play to: the session
+                # still drains and decodes the remote track, but a paced null
+                # speaker would only burn CPU (200 wake-ups a second).
                 speaker = SpeakerSink(self._audio_backend, self.config.audio.speaker)
                 await speaker.start()
                 closers.append(speaker.stop)
