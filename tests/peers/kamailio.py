@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import asyncio
 import glob
+import hashlib
 import os
+import re
 import secrets
 import signal
 import socket
@@ -52,7 +54,7 @@ STOP_TIMEOUT_S = 5.0
 
 def _find_module_dir() -> Path:
     """Debian puts modules under a multiarch dir; find it rather than assume x86_64."""
-    candidates = sorted(glob.glob("/usr/lib/*/kamailio/modules")) + ["/usr/lib/kamailio/modules"]
+    candidates = [*sorted(glob.glob("/usr/lib/*/kamailio/modules")), "/usr/lib/kamailio/modules"]
     for candidate in candidates:
         if Path(candidate, "tm.so").exists():
             if not Path(candidate, "websocket.so").exists():
@@ -198,8 +200,9 @@ class Kamailio:
         if self.udp_port is not None and self.ws_port is not None:
             udp, ws = self.udp_port, self.ws_port
             wait_until(
-                lambda: port_is_free(udp, tcp=False, udp=True)
-                and port_is_free(ws, tcp=True, udp=False),
+                lambda: (
+                    port_is_free(udp, tcp=False, udp=True) and port_is_free(ws, tcp=True, udp=False)
+                ),
                 STOP_TIMEOUT_S,
             )
 
@@ -286,26 +289,99 @@ class Kamailio:
         return tcp_accepts(self._port("ws")) and self._answers_options()
 
     def _answers_options(self) -> bool:
-        """Send one OPTIONS over UDP; the config answers 200 Keepalive."""
-        port = self._port("udp")
+        """The config answers an OPTIONS to the server itself with 200 Keepalive."""
+        try:
+            uri = f"sip:{self.host}:{self._port('udp')}"
+            reply = self.udp_request(self._request("OPTIONS", uri, "probe"), 0.2)
+        except (OSError, PeerError):
+            return False
+        return reply.startswith("SIP/2.0 200")
+
+    # ------------------------------------------------------ raw SIP probes
+    def udp_request(self, request: str, timeout: float = 2.0) -> str:
+        """Send one SIP request over UDP from a fresh port; return the final reply.
+
+        For checks from the outside that need no user agent, e.g. that the
+        registrar challenges, or which contacts a user has registered.
+        """
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
             s.bind((self.host, 0))
-            s.settimeout(0.2)
+            s.settimeout(timeout)
             local = s.getsockname()[1]
-            branch = "z9hG4bK" + secrets.token_hex(8)
-            request = (
-                f"OPTIONS sip:{self.host}:{port} SIP/2.0\r\n"
-                f"Via: SIP/2.0/UDP {self.host}:{local};branch={branch};rport\r\n"
-                "Max-Forwards: 70\r\n"
-                f"From: <sip:probe@{self.host}>;tag={secrets.token_hex(4)}\r\n"
-                f"To: <sip:{self.host}>\r\n"
-                f"Call-ID: {secrets.token_hex(8)}@probe\r\n"
-                "CSeq: 1 OPTIONS\r\n"
-                "Content-Length: 0\r\n\r\n"
+            s.sendto(request.replace("LOCALPORT", str(local)).encode(), self.udp_address)
+            deadline = time.monotonic() + timeout
+            while True:
+                s.settimeout(max(deadline - time.monotonic(), 0.001))
+                try:
+                    data = s.recv(65535).decode(errors="replace")
+                except TimeoutError:
+                    raise PeerError(f"no reply from Kamailio to:\n{request}") from None
+                if not data.startswith("SIP/2.0 1"):
+                    return data
+
+    def bindings(self, user: str) -> list[str]:
+        """The Contact URIs registered for `user` right now (REGISTER query with auth)."""
+        call_id = secrets.token_hex(8)
+        first = self.udp_request(self._request("REGISTER", f"sip:{self.domain}", user, call_id))
+        if first.startswith("SIP/2.0 401"):
+            challenge = _header(first, "WWW-Authenticate")
+            auth = _digest("REGISTER", f"sip:{self.domain}", user, self.users[user], challenge)
+            first = self.udp_request(
+                self._request("REGISTER", f"sip:{self.domain}", user, call_id, 2, auth)
             )
-            s.sendto(request.encode(), (self.host, port))
-            try:
-                data = s.recv(4096)
-            except OSError:
-                return False
-            return data.startswith(b"SIP/2.0 200")
+        if not first.startswith("SIP/2.0 200"):
+            raise PeerError(f"registration query for {user} failed:\n{first}")
+        contacts = []
+        for line in first.split("\r\n"):
+            name, _, value = line.partition(":")
+            if name.strip().lower() in ("contact", "m"):
+                contacts += [c.strip() for c in value.split(",") if c.strip()]
+        return [c[c.index("<") + 1 : c.index(">")] if "<" in c else c for c in contacts]
+
+    def _request(
+        self,
+        method: str,
+        uri: str,
+        user: str,
+        call_id: str | None = None,
+        cseq: int = 1,
+        authorization: str | None = None,
+    ) -> str:
+        lines = [
+            f"{method} {uri} SIP/2.0",
+            f"Via: SIP/2.0/UDP {self.host}:LOCALPORT;branch=z9hG4bK{secrets.token_hex(8)};rport",
+            "Max-Forwards: 70",
+            f"From: <sip:{user}@{self.domain}>;tag={secrets.token_hex(4)}",
+            f"To: <sip:{user}@{self.domain}>" if method == "REGISTER" else f"To: <{uri}>",
+            f"Call-ID: {call_id or secrets.token_hex(8)}@probe",
+            f"CSeq: {cseq} {method}",
+        ]
+        if authorization:
+            lines.append(f"Authorization: {authorization}")
+        return "\r\n".join([*lines, "Content-Length: 0", "", ""])
+
+
+def _header(message: str, name: str) -> str:
+    for line in message.split("\r\n"):
+        key, _, value = line.partition(":")
+        if key.strip().lower() == name.lower():
+            return value.strip()
+    raise PeerError(f"no {name} header in:\n{message}")
+
+
+def _digest(method: str, uri: str, user: str, password: str, challenge: str) -> str:
+    """RFC 2617 MD5 digest (with qop=auth when offered) for the probes above."""
+    params = dict(re.findall(r'(\w+)="?([^",]*)"?', challenge))
+    realm, nonce = params["realm"], params["nonce"]
+
+    def md5(text: str) -> str:
+        return hashlib.md5(text.encode()).hexdigest()
+
+    ha1 = md5(f"{user}:{realm}:{password}")
+    ha2 = md5(f"{method}:{uri}")
+    fields = f'username="{user}", realm="{realm}", nonce="{nonce}", uri="{uri}", algorithm=MD5'
+    if "auth" in params.get("qop", "").split(","):
+        cnonce, nc = secrets.token_hex(8), "00000001"
+        response = md5(f"{ha1}:{nonce}:{nc}:{cnonce}:auth:{ha2}")
+        return f'Digest {fields}, response="{response}", qop=auth, nc={nc}, cnonce="{cnonce}"'
+    return f'Digest {fields}, response="{md5(f"{ha1}:{nonce}:{ha2}")}"'

@@ -13,6 +13,7 @@ CMD ARGS...``), so it needs no import path.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -52,10 +53,8 @@ def _kill_children() -> None:
         except (OSError, ValueError, IndexError):
             continue
         if ppid == me:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(int(entry), signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
 
 def main(argv: list[str]) -> int:
@@ -72,10 +71,8 @@ def main(argv: list[str]) -> int:
             os._exit(127)
 
     def forward(signum: int, _frame: FrameType | None) -> None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(child, signum)
-        except ProcessLookupError:
-            pass
 
     signal.signal(signal.SIGTERM, forward)
     signal.signal(signal.SIGINT, forward)
