@@ -65,9 +65,9 @@ class TimingAgent:
     def data_to_send(self) -> list[bytes]:
         frames = self.ua.data_to_send()
         for frame in frames:
-            if frame.startswith(b"INVITE ") and b"\r\nProxy-Authorization:" in frame:
-                if b"\r\nCSeq: " in frame and self.invite_sent is None:
-                    self.invite_sent = time.monotonic()
+            authorized = b"\r\nProxy-Authorization:" in frame
+            if frame.startswith(b"INVITE ") and authorized and self.invite_sent is None:
+                self.invite_sent = time.monotonic()
         return frames
 
     def receive_data(self, data: bytes, now: float) -> None:
@@ -186,7 +186,10 @@ class Caller:
         return (ok - sent) * 1000, (audio - sent) * 1000
 
     async def aclose(self) -> None:
-        await self.client.aclose(before_close=lambda: self.client.act(lambda ua, n: ua.unregister(n)))
+        def unregister() -> None:
+            self.client.act(lambda ua, now: ua.unregister(now))
+
+        await self.client.aclose(before_close=unregister)
 
 
 async def start_softphone(kamailio: Kamailio, workdir: Path) -> asyncio.subprocess.Process:
@@ -218,7 +221,7 @@ async def _drain(proc: asyncio.subprocess.Process) -> None:
 
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -260,7 +263,8 @@ async def main(args: argparse.Namespace) -> None:
                 await caller.call(target, hold_s=args.hold)
                 elapsed = time.monotonic() - began
                 results[name].cpu_pct = 100 * (cpu_seconds(procs) - before) / elapsed
-                results[name].pss_mib = pss_mib(procs if name == "softphone" else tree(pids[name][0]))
+                procs = pids[name] if name == "softphone" else tree(pids[name][0])
+                results[name].pss_mib = pss_mib(procs)
             await caller.aclose()
         finally:
             await peer.stop()
@@ -271,8 +275,9 @@ async def main(args: argparse.Namespace) -> None:
                     await asyncio.wait_for(softphone.wait(), 10)
             kamailio.stop()
 
+    path = "aiortc stock (4-packet prefetch)" if args.stock_jitter else "ours"
     print(f"\n{args.calls} calls per callee, same Kamailio and caller, alternating; "
-          f"caller receive path: {'aiortc stock (4-packet prefetch)' if args.stock_jitter else 'ours'}")
+          f"caller receive path: {path}")
     print(f"{'callee':16} {'INVITE→200 OK ms':>20} {'INVITE→first audio ms':>24} "
           f"{'CPU % core':>11} {'PSS MiB':>8} {'failed':>7}")
     print(f"{'':16} {'median':>9} {'p90':>9}  {'median':>11} {'p90':>10}")
@@ -288,7 +293,9 @@ async def main(args: argparse.Namespace) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--calls", type=int, default=20)
     parser.add_argument("--hold", type=float, default=30.0, help="seconds of the CPU/PSS call")
     parser.add_argument("--stock-jitter", action="store_true",
