@@ -40,5 +40,5 @@ PYTHON=${PYTHON:-python3}
 "$PYTHON" -m pip install -q -e '.[test]'
 
 if [[ -f tests/peers/js/package.json ]]; then
-  (cd tests/peers/js && npm ci --no-audit --no-fund --loglevel=error)
+  (cd tests/peers/js && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
 fi
