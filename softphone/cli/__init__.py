@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import sys
 from collections.abc import Sequence
 
 from softphone import __version__
@@ -45,9 +44,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     module_name = getattr(args, "_module", None)
     if module_name is None:
         if args.demo:
-            # Until the desktop app exists, the demo is the standalone simulator.
+            # Until the desktop app exists, the demo is the standalone
+            # simulator with its built-in SIP registrar, on its default ports.
             module_name = "softphone.cli.sim"
-            args = parser.parse_args(["sim", *(argv or sys.argv[1:])[1:]])
+            args = parser.parse_args(["sim"])
         else:
             parser.print_help()
             return 0
