@@ -23,7 +23,16 @@ from softphone.sim.config import (
     Timings,
     load_agents,
 )
+from softphone.sim.records import RECORD_PATH
 from softphone.sim.server import MediatelSimulator
+from softphone.sim.sip_telephony import (
+    ExternalServer,
+    SipListenError,
+    SipTelephony,
+    SipTelephonyConfig,
+    sip_account,
+)
+from softphone.sim.telephony import Telephony, VirtualTelephony
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -33,7 +42,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--sip-port",
         type=int,
         default=8091,
-        help="SIP WebSocket port (used once the real telephony lands)",
+        help="SIP WebSocket port of the built-in registrar (0: any free port)",
+    )
+    parser.add_argument("--sip-realm", help="SIP domain and digest realm (default: --host)")
+    parser.add_argument(
+        "--sip-server",
+        metavar="URL",
+        help="call agents through this SIP server (ws:// or wss://) instead of the built-in "
+        "registrar; needs --sip-user and --sip-password",
+    )
+    parser.add_argument("--sip-user", help="the simulator's own SIP user on --sip-server")
+    parser.add_argument("--sip-password", help="its password")
+    parser.add_argument("--sip-domain", help="the agents' SIP domain there (default: its host)")
+    parser.add_argument(
+        "--records-dir", type=Path, help="keep call recordings here (default: a temp dir)"
+    )
+    parser.add_argument(
+        "--virtual-extensions",
+        action="store_true",
+        help="no SIP: extensions are simulated in-process and answer by themselves",
     )
     parser.add_argument("--agents", type=Path, help="JSON file with agents (default: demo/demo)")
     parser.add_argument(
@@ -74,19 +101,57 @@ def run(args: argparse.Namespace) -> int:
         print(f"softphone sim: {exc}", file=sys.stderr)
         return 2
     try:
-        asyncio.run(_serve(settings, args.host, args.port, args.sip_port))
+        telephony = _telephony(args, settings)
     except ConfigError as exc:
         print(f"softphone sim: {exc}", file=sys.stderr)
         return 2
+    try:
+        asyncio.run(_serve(settings, args.host, args.port, telephony))
+    except ConfigError as exc:
+        print(f"softphone sim: {exc}", file=sys.stderr)
+        return 2
+    except SipListenError as exc:
+        print(f"softphone sim: {exc.strerror}", file=sys.stderr)
+        return 1
     except OSError as exc:
         print(f"softphone sim: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
     return 0
 
 
-async def _serve(settings: SimSettings, host: str, port: int, sip_port: int) -> None:
-    sim = MediatelSimulator(settings)
-    await sim.start(host, port)
+def _telephony(args: argparse.Namespace, settings: SimSettings) -> Telephony:
+    """The built-in registrar by default (the demo needs no Kamailio), or the options' choice."""
+    if args.virtual_extensions:
+        return VirtualTelephony()
+    external = None
+    if args.sip_server:
+        if not args.sip_server.startswith(("ws://", "wss://")):
+            raise ConfigError(f"--sip-server must be a ws:// or wss:// URL: {args.sip_server!r}")
+        if not args.sip_user:
+            raise ConfigError("--sip-server needs --sip-user (and --sip-password)")
+        external = ExternalServer(
+            args.sip_server, args.sip_user, args.sip_password or "", args.sip_domain
+        )
+    config = SipTelephonyConfig(
+        host=args.host,
+        port=args.sip_port,
+        realm=args.sip_realm,
+        records_dir=args.records_dir,
+        external=external,
+        vouch_secret=settings.vouch_secret,
+    )
+    return SipTelephony(settings.agents, config)
+
+
+async def _serve(settings: SimSettings, host: str, port: int, telephony: Telephony) -> None:
+    sim = MediatelSimulator(settings, telephony)
+    if isinstance(telephony, SipTelephony):
+        telephony.records.add_routes(sim.app)  # where the HES serves recordings
+    try:
+        await sim.start(host, port)
+    except BaseException:
+        await sim.aclose()  # the SIP side may be up already
+        raise
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -94,19 +159,27 @@ async def _serve(settings: SimSettings, host: str, port: int, sip_port: int) -> 
             loop.add_signal_handler(sig, stop.set)
     try:
         print(f"Mediatel: {sim.url}  (Socket.IO path /mediatel/socket.io)", flush=True)
-        sip = sim.telephony.sip_url()
-        if sip is not None:
-            print(f"SIP WebSocket: {sip}", flush=True)
+        sip = telephony.sip_url()
+        if isinstance(telephony, SipTelephony) and sip is not None:
+            if telephony.external is not None:
+                print(f"SIP WebSocket: {sip}  (external server; agents register there)", flush=True)
+            else:
+                print(f"SIP WebSocket: {sip}  (realm {telephony.realm})", flush=True)
+            print(
+                f"recordings: {telephony.records.directory}  "
+                f"({sim.url}{RECORD_PATH}?calltraceID=<id>)",
+                flush=True,
+            )
         else:
             print(
-                f"SIP WebSocket: not yet (port {sip_port} reserved); "
-                "extensions are simulated in-process and answer by themselves",
+                "SIP WebSocket: none; extensions are simulated in-process and answer by themselves",
                 flush=True,
             )
         for agent in settings.agents:
+            sip_user, sip_password = sip_account(agent)
             print(
                 f"agent: login {agent.login} password {agent.password} "
-                f"extension {agent.extension} (SIP user {agent.sip_user})",
+                f"extension {agent.extension} (SIP user {sip_user} password {sip_password})",
                 flush=True,
             )
         print("Ctrl-C stops the simulator.", flush=True)

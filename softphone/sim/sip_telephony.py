@@ -84,6 +84,11 @@ def customer_voice() -> Path:
     return Path(str(files("softphone.resources") / "sounds" / "customer-voice.wav"))
 
 
+def sip_account(agent: SimAgent) -> tuple[str, str]:
+    """The agent's SIP user and password; both default to the extension (as agents files do)."""
+    return agent.sip_user or agent.extension, agent.sip_password or agent.extension
+
+
 class SipListenError(OSError):
     """The SIP WebSocket port cannot be opened (the message names it)."""
 
@@ -223,8 +228,8 @@ class SipTelephony:
         self, agents: Sequence[SimAgent], config: SipTelephonyConfig | None = None
     ) -> None:
         self.config = config or SipTelephonyConfig()
-        self._sip_users = {a.extension: a.sip_user or a.extension for a in agents}
-        users = {a.sip_user or a.extension: a.sip_password or a.extension for a in agents}
+        self._sip_users = {a.extension: sip_account(a)[0] for a in agents}
+        users = dict(sip_account(a) for a in agents)
         self.realm = self.config.realm or _default_realm(self.config.host)
         self.registrar: Registrar[_ServerLine] = Registrar(users, self.realm)
         self.records = RecordStore(self.config.records_dir)

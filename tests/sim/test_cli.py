@@ -25,6 +25,8 @@ async def start(*args: str) -> tuple[asyncio.subprocess.Process, list[str]]:
         "sim",
         "--port",
         "0",
+        "--sip-port",
+        "0",
         *args,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
@@ -42,7 +44,8 @@ async def start(*args: str) -> tuple[asyncio.subprocess.Process, list[str]]:
 
 
 async def test_sim_runs_standalone_and_demo_can_log_in() -> None:
-    proc, lines = await start()
+    # In-process extensions answer by themselves; the SIP path: test_sip_telephony_cli.py.
+    proc, lines = await start("--virtual-extensions")
     try:
         url = re.search(r"Mediatel: (http://\S+)", "\n".join(lines))
         assert url, lines
