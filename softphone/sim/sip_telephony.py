@@ -188,6 +188,13 @@ class _ServerLine:
                 await self.ws.send_str(text)
             except (ConnectionError, RuntimeError):
                 return  # closed under us; the reader loop ends too
+            finally:
+                self._outbox.task_done()
+
+    async def drain(self, timeout: float) -> None:
+        """Until everything queued so far is written (a BYE before we close the socket)."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._outbox.join(), timeout)
 
     def close(self) -> None:
         """The socket is gone: the agent's transactions fail, its timers stop."""
@@ -322,6 +329,8 @@ class SipTelephony:
             await client.aclose(
                 linger=1.0, before_close=unregister if self.external_registered.is_set() else None
             )
+        for line in list(self._lines):
+            await line.drain(1.0)
         for ws in list(self._sockets):
             with contextlib.suppress(Exception):
                 await ws.close()

@@ -26,6 +26,7 @@ from softphone.core.phone_events import By
 from softphone.media import tones
 from softphone.media.tracks import read_wav
 from softphone.net.mediatel import State
+from softphone.net.vouch import mint_token
 from softphone.sim.sip_telephony import customer_voice
 from tests.core.phone_probe import RATE, PhoneProbe
 from tests.peers.loopback_ice import loopback_ice as _loopback_ice
@@ -269,6 +270,32 @@ async def test_agent_hangs_up_on_the_phone(sip_sim: SipSimFactory) -> None:
     clerical = await client.wait_for(lambda s: s.state is State.CLERICAL, WAIT)
     assert clerical.call_trace_id == trace_id
     assert (await phone.wait_for(ev.CallEnded)).by is By.LOCAL
+
+
+async def test_phone_losing_its_connection_ends_the_call(sip_sim: SipSimFactory) -> None:
+    h = await sip_sim()
+    phone = await h.phone()
+    client = await h.logged_in()
+    await call_answered(h, phone)
+    sip_client = phone.phone._sip
+    assert sip_client is not None
+    await sip_client.aclose()  # the network goes; no BYE is sent
+    await client.wait_for(lambda s: s.state is State.CLERICAL, WAIT)
+
+
+async def test_sip_websocket_checks_the_vouch_cookie(sip_sim: SipSimFactory) -> None:
+    """The protocol doc: the gateway cookie guards the WebRTC endpoint too."""
+    h = await sip_sim(vouch_secret="a-gateway-secret-of-at-least-32-bytes")
+    sip = [websockets.Subprotocol("sip")]
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        async with websockets.connect(h.ws_url, subprotocols=sip):
+            pass
+    assert refused.value.response.status_code == 403
+    token = mint_token("a-gateway-secret-of-at-least-32-bytes", username="demo", user_id="329")
+    cookie = {"Cookie": f"VouchCookie={token}"}
+    async with websockets.connect(h.ws_url, subprotocols=sip, additional_headers=cookie) as ws:
+        await ws.send("\r\n\r\n")
+        assert await asyncio.wait_for(ws.recv(), WAIT) == "\r\n"
 
 
 async def test_hold_and_retrieve_from_mediatel_reach_the_phone(sip_sim: SipSimFactory) -> None:
