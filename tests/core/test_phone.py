@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from softphone.core import phone_events as ev
-from softphone.core.phone import PhoneCommandError
+from softphone.core.phone import PhoneCommandError, SipAccount
 from softphone.core.phone_events import By, DtmfMethod
 from tests.core.phone_probe import PhoneProbe, start_probe
 from tests.peers.kamailio import Kamailio
@@ -58,6 +58,24 @@ async def test_registers_with_digest_and_unregisters_on_exit(kamailio: Kamailio)
     finally:
         await probe.aclose()
     assert kamailio.bindings("1003") == []
+
+
+async def test_registration_is_refreshed_before_it_expires(kamailio: Kamailio) -> None:
+    probe = await start_probe(
+        kamailio.ws_url, "1003", kamailio.password("1003"), tone_hz=TONE_A,
+        account=SipAccount(
+            user="1003", domain="127.0.0.1", password=kamailio.password("1003"),
+            register_expires=4,
+        ),
+    )  # fmt: skip
+    try:
+        first = await probe.wait_for(ev.Registered)
+        assert first.expires == 4 and not first.refresh
+        refreshed = await probe.wait_for(ev.Registered, lambda e: e.refresh, timeout=8)
+        assert refreshed.expires == 4
+        assert kamailio.bindings("1003"), "the binding lapsed despite the refresh"
+    finally:
+        await probe.aclose()
 
 
 async def test_wrong_password_fails_clearly(kamailio: Kamailio) -> None:

@@ -134,6 +134,13 @@ async def test_dtmf_from_each_side(
     for digit in "57":
         await peer.wait_for("newDTMF", predicate=lambda e, d=digit: remote(e) and e["digit"] == d)
 
+    # softphone → JsSIP by RFC 4733: Chromium plays received telephone-events
+    # out as tones, which the test page hears (it never tells JavaScript).
+    used = await softphone.phone.send_dtmf("3*", DtmfMethod.RFC4733)
+    assert used is DtmfMethod.RFC4733
+    heard = [(await peer.wait_for("dtmf_tone"))["digit"] for _ in range(2)]
+    assert heard == ["3", "*"]
+
 
 async def test_cancel_before_answer_from_each_side(
     kamailio: Kamailio, jssip_factory: JsSipFactory
