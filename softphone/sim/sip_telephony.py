@@ -248,6 +248,7 @@ class SipTelephony:
         self.port = self.config.port
         self.app = web.Application()
         self.app.router.add_get(WS_PATH, self._serve_ws)
+        self.app.router.add_get("/", self._serve_ws)  # a bare ws://host:port works too
         self.records.add_routes(self.app)
         self.external: SipWsClient | None = None
         self._external_aor: NameAddr | None = None
