@@ -28,7 +28,7 @@ from aiortc import (
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from av import AudioFrame
 
-from softphone.media import dtmf
+from softphone.media import aiortc_speedups, dtmf
 from softphone.media.config import MediaConfig, parse_codec_name
 from softphone.media.errors import MediaError, MediaStateError, SdpError
 from softphone.media.jitter import ReceivePath, install_receive_path
@@ -36,6 +36,8 @@ from softphone.media.sdp import ExtmapIds, PayloadTypes, SdpOrigin, parse_audio
 from softphone.media.tracks import FrameSink, MuteableTrack, null_sink, silence_source
 
 logger = logging.getLogger(__name__)
+
+aiortc_speedups.install()
 
 
 # --- events ----------------------------------------------------------------
