@@ -109,6 +109,14 @@ def tree(pid: int) -> list[int]:
     return out
 
 
+def callee_pids(name: str, softphone_pid: int, driver_pid: int) -> list[int]:
+    """The callee's processes: the softphone, or Chromium's whole tree — but
+    not the Node.js test driver that launched it (not part of the browser)."""
+    if name == "softphone":
+        return [softphone_pid]
+    return [pid for pid in tree(driver_pid) if pid != driver_pid]
+
+
 def cpu_seconds(pids: list[int]) -> float:
     total = 0
     for pid in pids:
@@ -240,7 +248,7 @@ async def main(args: argparse.Namespace) -> None:
             caller = Caller(kamailio, jitter)
             await caller.start()
             callees = {"softphone": "1002", "JsSIP/Chromium": "1003"}
-            pids = {"softphone": [softphone.pid], "JsSIP/Chromium": tree(peer._proc.pid)}  # type: ignore[union-attr]
+            driver_pid: int = peer._proc.pid  # type: ignore[union-attr]
             results = {name: Figures() for name in callees}
             for _ in range(2):  # warm-up, not counted
                 for target in callees.values():
@@ -257,14 +265,13 @@ async def main(args: argparse.Namespace) -> None:
                     results[name].audio_ms.append(audio)
                     await asyncio.sleep(0.2)
             for name, target in callees.items():
-                procs = pids[name] if name == "softphone" else tree(pids[name][0])
+                procs = callee_pids(name, softphone.pid, driver_pid)
                 before = cpu_seconds(procs)
                 began = time.monotonic()
                 await caller.call(target, hold_s=args.hold)
                 elapsed = time.monotonic() - began
                 results[name].cpu_pct = 100 * (cpu_seconds(procs) - before) / elapsed
-                procs = pids[name] if name == "softphone" else tree(pids[name][0])
-                results[name].pss_mib = pss_mib(procs)
+                results[name].pss_mib = pss_mib(callee_pids(name, softphone.pid, driver_pid))
             await caller.aclose()
         finally:
             await peer.stop()
