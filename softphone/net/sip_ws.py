@@ -22,10 +22,12 @@ import random
 import ssl
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 import websockets
 from websockets.asyncio.client import ClientConnection, connect
+
+from softphone.net.agent_driver import AgentDriver, SansIoAgent
 
 log = logging.getLogger(__name__)
 
@@ -33,18 +35,6 @@ T = TypeVar("T")
 
 PING = b"\r\n\r\n"  # RFC 5626 §4.4.1 double-CRLF keepalive
 PONG = b"\r\n"
-
-
-class SansIoAgent(Protocol):
-    """The IO surface of :class:`softphone.sip.ua.UserAgent` this driver needs."""
-
-    def receive_data(self, data: bytes, now: float) -> None: ...
-    def data_to_send(self) -> list[bytes]: ...
-    def next_event(self) -> Any: ...
-    def get_timer(self) -> float | None: ...
-    def handle_timer(self, now: float) -> None: ...
-    def connection_lost(self, now: float) -> None: ...
-    def connection_made(self, now: float) -> None: ...
 
 
 class TransportState(enum.Enum):
@@ -131,12 +121,12 @@ class SipWsClient:
         rng: random.Random | None = None,
     ) -> None:
         self.agent = agent
+        self._driver = AgentDriver(agent, self._send, self._emit_event)
         self.config = config
         self._rng = rng or random.Random()
         self._events: asyncio.Queue[Any] = asyncio.Queue()
         self._ws: ClientConnection | None = None
         self._task: asyncio.Task[None] | None = None
-        self._timer: asyncio.TimerHandle | None = None
         self._closing = False
         self._pong_seen = False
         self._last_rx = 0.0
@@ -159,10 +149,7 @@ class SipWsClient:
 
     def act(self, fn: Callable[[Any, float], T]) -> T:
         """Run ``fn(agent, now)`` then send its output and re-arm the timer."""
-        try:
-            return fn(self.agent, self._now())
-        finally:
-            self._pump()
+        return self._driver.act(fn)
 
     async def next_event(self) -> Any:
         return await self._events.get()
@@ -183,9 +170,7 @@ class SipWsClient:
         self._closing = True
         if before_close is not None and self._ws is not None:
             await self._exchange(before_close, linger)
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
+        self._driver.stop()
         if self._ws is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._outbox.join(), 1.0)
@@ -222,13 +207,8 @@ class SipWsClient:
             self._connected.clear()
         self._events.put_nowait(TransportStateChanged(state, url, **extra))
 
-    def _pump(self) -> None:
-        """Flush the core: send its bytes, forward its events, re-arm its timer."""
-        for data in self.agent.data_to_send():
-            self._send(data)
-        while (event := self.agent.next_event()) is not None:
-            self._events.put_nowait(event)
-        self._arm_timer()
+    def _emit_event(self, event: Any) -> None:
+        self._events.put_nowait(event)
 
     def _send(self, data: bytes) -> None:
         if self._ws is None:
@@ -249,19 +229,6 @@ class SipWsClient:
                 return
             finally:
                 outbox.task_done()
-
-    def _arm_timer(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        deadline = self.agent.get_timer()
-        if deadline is not None:
-            self._timer = asyncio.get_running_loop().call_at(deadline, self._on_timer)
-
-    def _on_timer(self) -> None:
-        self._timer = None
-        self.agent.handle_timer(self._now())
-        self._pump()
 
     async def _run(self) -> None:
         delays = backoff_delays(self.config.backoff_initial, self.config.backoff_max, self._rng)

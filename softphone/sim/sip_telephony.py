@@ -45,6 +45,7 @@ from softphone.media.config import IceServer, MediaConfig
 from softphone.media.errors import MediaError
 from softphone.media.session import MediaSession
 from softphone.media.tracks import WavRecorder, wav_source
+from softphone.net.agent_driver import AgentDriver
 from softphone.net.sip_ws import (
     PING,
     PONG,
@@ -152,9 +153,9 @@ class _Leg:
 class _ServerLine:
     """One phone's WebSocket to our registrar, driving a UserAgent for its calls.
 
-    The same IO discipline as :class:`SipWsClient`: everything that touches
-    the agent goes through :meth:`act`, which flushes its output in order
-    through one writer task and re-arms its timer.
+    The agent is touched only through :meth:`act` (an :class:`AgentDriver`,
+    as on the phone's side); its output goes out in order through one writer
+    task.
     """
 
     def __init__(
@@ -167,16 +168,16 @@ class _ServerLine:
         self.ws = ws
         self.ua = ua
         self.peer = peer
-        self._post = post
         self._outbox: asyncio.Queue[str | None] = asyncio.Queue()
-        self._timer: asyncio.TimerHandle | None = None
+        self._driver = AgentDriver(
+            ua,
+            lambda data: self.send_text(data.decode("utf-8", errors="replace")),
+            lambda event: post(self, event),
+        )
         self.closed = False
 
     def act(self, fn: Callable[[Any, float], T]) -> T:
-        try:
-            return fn(self.ua, asyncio.get_running_loop().time())
-        finally:
-            self._pump()
+        return self._driver.act(fn)
 
     def send_text(self, text: str) -> None:
         if not self.closed:
@@ -202,26 +203,8 @@ class _ServerLine:
             return
         self.act(lambda ua, now: ua.connection_lost(now))
         self.closed = True
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
+        self._driver.stop()
         self._outbox.put_nowait(None)
-
-    def _pump(self) -> None:
-        for data in self.ua.data_to_send():
-            self.send_text(data.decode("utf-8", errors="replace"))
-        while (event := self.ua.next_event()) is not None:
-            self._post(self, event)
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        deadline = self.ua.get_timer()
-        if deadline is not None and not self.closed:
-            self._timer = asyncio.get_running_loop().call_at(deadline, self._on_timer)
-
-    def _on_timer(self) -> None:
-        self._timer = None
-        self.act(lambda ua, now: ua.handle_timer(now))
 
 
 class SipTelephony:
