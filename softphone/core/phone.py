@@ -205,21 +205,18 @@ class Phone:
         if not target.strip():
             raise PhoneCommandError("nothing to call: the target is empty")
         cell: list[_Call] = []
-        media, mic, speaker, closers = await self._open_media(cell)
+        media, open_devices, template = self._build_media(cell)
         try:
-            offer = await media.create_offer()
-        except MediaError as exc:
-            await media.close()
-            await _close_all(closers)
-            raise PhoneCommandError(f"cannot start the call's media: {exc}") from exc
-        try:
+            _, offer = await asyncio.gather(open_devices(), media.create_offer())
             handle: str = self._sip_act(lambda ua, now: ua.invite(target.strip(), offer, now))
-        except LocalProtocolError as exc:
+        except (MediaError, LocalProtocolError, PhoneCommandError) as exc:
             await media.close()
-            await _close_all(closers)
-            raise PhoneCommandError(str(exc)) from exc
-        call = _Call(handle, True, media, mic=mic, speaker=speaker, closers=closers)
-        self._attach(call, cell)
+            await _close_all(template.closers)
+            if isinstance(exc, PhoneCommandError):
+                raise
+            raise PhoneCommandError(f"cannot start the call: {exc}") from exc
+        template.handle, template.outgoing = handle, True
+        self._attach(template, cell)
         return handle
 
     async def answer(self, handle: str | None = None) -> None:
@@ -279,52 +276,60 @@ class Phone:
             raise PhoneCommandError(f"cannot {what}: there is no call")
         return call
 
-    async def _open_media(
+    def _build_media(
         self, cell: list[_Call]
-    ) -> tuple[MediaSession, MicrophoneTrack | None, SpeakerSink | None, list[Any]]:
-        """A media session with the configured source and sink, devices opened.
+    ) -> tuple[MediaSession, Callable[[], Awaitable[None]], _Call]:
+        """A media session with the configured source and sink, devices not yet open.
 
-        The session's events name their call through ``cell``, filled by
-        ``_attach`` once the SIP handle exists (an outgoing call gets its
-        handle only after the offer is made).
+        Returns the session, a coroutine function that opens the sound card
+        (``PhoneCommandError`` when there is none) — run it *alongside* the
+        SDP work, opening a card can take tens of milliseconds — and a
+        template ``_Call`` holding the devices and closers. The session's
+        events name their call through ``cell``, filled by ``_attach`` once
+        the SIP handle exists.
         """
-        closers: list[Any] = []
+        closers: list[Callable[[], Any]] = []
+        to_open: list[MicrophoneTrack | SpeakerSink] = []
         mic: MicrophoneTrack | None = None
         speaker: SpeakerSink | None = None
-        try:
-            if self.config.source_factory is not None:
-                source: MediaStreamTrack = self.config.source_factory()
-                closers.append(source.stop)
-            else:
-                mic = MicrophoneTrack(self._audio_backend, self.config.audio.microphone)
-                await mic.start()
-                closers.append(mic.aclose)
-                source = mic
-            sinks: list[FrameSink] = []
-            if self.config.sink_factory is not None:
-                sink = self.config.sink_factory()
-                sinks.append(sink)
-                close = getattr(sink, "close", None)
-                if close is not None:
-                    closers.append(close)
-            if not self.config.audio.null:
-                # With no sound card there is nothing to play to: the session
-                # still drains and decodes the remote track, but a paced null
-                # speaker would only burn CPU (200 wake-ups a second).
-                speaker = SpeakerSink(self._audio_backend, self.config.audio.speaker)
-                await speaker.start()
-                closers.append(speaker.stop)
-                sinks.append(speaker)
-        except NoAudioDevice as exc:
-            await _close_all(closers)
-            raise PhoneCommandError(f"no audio device: {exc}") from exc
+        if self.config.source_factory is not None:
+            source: MediaStreamTrack = self.config.source_factory()
+            closers.append(source.stop)
+        else:
+            mic = MicrophoneTrack(self._audio_backend, self.config.audio.microphone)
+            closers.append(mic.aclose)
+            to_open.append(mic)
+            source = mic
+        sinks: list[FrameSink] = []
+        if self.config.sink_factory is not None:
+            sink = self.config.sink_factory()
+            sinks.append(sink)
+            close = getattr(sink, "close", None)
+            if close is not None:
+                closers.append(close)
+        if not self.config.audio.null:
+            # With no sound card there is nothing to play to: the session
+            # still drains and decodes the remote track, but a paced null
+            # speaker would only burn CPU (200 wake-ups a second).
+            speaker = SpeakerSink(self._audio_backend, self.config.audio.speaker)
+            closers.append(speaker.stop)
+            to_open.append(speaker)
+            sinks.append(speaker)
         media = MediaSession(
             self.config.media,
             source=source,
             sink=fan_out(*sinks) if len(sinks) > 1 else (sinks[0] if sinks else None),
             on_event=lambda e: self._on_media_event(cell, e),
         )
-        return media, mic, speaker, closers
+        template = _Call("", False, media, mic=mic, speaker=speaker, closers=closers)
+
+        async def open_devices() -> None:
+            try:
+                await asyncio.gather(*(device.start() for device in to_open))
+            except NoAudioDevice as exc:
+                raise PhoneCommandError(f"no audio device: {exc}") from exc
+
+        return media, open_devices, template
 
     def _attach(self, call: _Call, cell: list[_Call]) -> None:
         cell.append(call)
@@ -337,6 +342,12 @@ class Phone:
         assert call.answer_sdp is not None
         try:
             sdp = await call.answer_sdp
+        except PhoneCommandError:
+            return  # no sound card: _prepare_answer refused the call and said why
+        except asyncio.CancelledError:
+            if call.ended:
+                return  # the caller gave up while we were getting ready
+            raise
         except SdpError as exc:
             self._emit(ev.PhoneError(f"cannot answer: {exc}", call.handle))
             with contextlib.suppress(LocalProtocolError):
@@ -485,16 +496,14 @@ class Phone:
             self._emit(ev.PhoneError("refused an incoming call without an SDP offer"))
             return
         cell: list[_Call] = []
-        try:
-            media, mic, speaker, closers = await self._open_media(cell)
-        except PhoneCommandError as exc:
-            self._sip_act(lambda ua, now: ua.reject(event.call, 480, now))
-            self._emit(ev.PhoneError(str(exc), event.call))
-            return
-        call = _Call(event.call, False, media, mic=mic, speaker=speaker, closers=closers)
+        media, open_devices, call = self._build_media(cell)
+        call.handle = event.call
         self._attach(call, cell)
-        offer = event.sdp
-        call.answer_sdp = asyncio.ensure_future(media.accept_offer(offer))
+        # Devices and the SDP answer are prepared at once and together, in the
+        # background: the SIP event pump must never wait on a sound card.
+        call.answer_sdp = asyncio.ensure_future(
+            self._prepare_answer(call, open_devices(), media.accept_offer(event.sdp))
+        )
         delay = self.config.auto_answer_ms
         if delay is None and event.auto_answer_after is not None:
             delay = int(event.auto_answer_after * 1000)
@@ -504,7 +513,7 @@ class Phone:
             )
         )
         if delay == 0:
-            await self._answer(call)
+            self._spawn(self._answer(call))
             return
         self._sip_act(lambda ua, now: ua.ring(event.call, now))
         if self.config.ring_incoming:
@@ -514,6 +523,25 @@ class Phone:
             call.auto_answer = loop.call_later(
                 delay / 1000, lambda: self._spawn(self._answer(call))
             )
+
+    async def _prepare_answer(
+        self, call: _Call, devices: Awaitable[None], answer: Awaitable[str]
+    ) -> str:
+        """Our SDP answer once the sound card is open too.
+
+        No sound card refuses the call at once (480) rather than letting it
+        ring for an answer that cannot carry audio.
+        """
+        try:
+            _, sdp = await asyncio.gather(devices, answer)
+        except PhoneCommandError as exc:
+            if not call.ended:
+                with contextlib.suppress(LocalProtocolError):
+                    self._sip_act(lambda ua, now: ua.reject(call.handle, 480, now))
+                self._emit(ev.PhoneError(str(exc), call.handle))
+            raise
+        result: str = sdp
+        return result
 
     def _on_progress(self, handle: str, code: int, sdp: str | None) -> None:
         call = self._calls.get(handle)

@@ -25,8 +25,9 @@ pytestmark = pytest.mark.peers
 class CliPhone:
     """One ``softphone phone`` process; its stdout parsed as JSON lines."""
 
-    def __init__(self, *args: str) -> None:
+    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
         self.args = args
+        self.extra_env = env or {}
         self.events: list[dict[str, Any]] = []
         self.stderr = b""
         self.proc: asyncio.subprocess.Process | None = None
@@ -39,7 +40,7 @@ class CliPhone:
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
-            env=softphone_env(),
+            env=softphone_env(**self.extra_env),
         )
         self._reader = asyncio.get_running_loop().create_task(self._read())
         return self
@@ -184,3 +185,38 @@ async def test_two_cli_phones_call_with_audio_dtmf_hold_hangup(
     heard_by_b, rate_b = read_wav(tmp_path / "b-heard.wav")
     assert tones.contains_tone(heard_by_a[rate : 2 * rate], 1000, rate)
     assert tones.contains_tone(heard_by_b[rate_b : 2 * rate_b], 440, rate_b)
+
+
+def machine_has_sound_devices() -> bool:
+    import subprocess
+
+    probe = "import sounddevice as sd; print(len(sd.query_devices()))"
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True,
+        env=softphone_env(loopback_ice=False),
+    )  # fmt: skip
+    return out.returncode == 0 and out.stdout.strip() not in ("", "0")
+
+
+async def test_missing_sound_card_is_a_clear_error_and_refuses_the_call(
+    kamailio: Kamailio,
+) -> None:
+    # CI machines (and this project's) have no sound card at all; an agent's
+    # PC without a headset is the same case.
+    if machine_has_sound_devices():
+        pytest.skip("this machine has a sound card; the no-device path cannot be shown")
+    b = await CliPhone(*account(kamailio, "1002"), "--auto-answer").start()
+    await b.wait_for("registered")
+    a = await CliPhone(*account(kamailio, "1001"), "--call", "1002", "--no-audio-device").start()
+    try:
+        error = await b.wait_for("error")
+        assert "no audio device" in error["message"].lower()
+        ended = await a.wait_for("call_ended")
+        assert ended["code"] == 480
+        # and the phone without a card still works for what it can do
+        await b.send(command="hold")
+        assert "no call" in (await b.wait_for("error", command="hold"))["message"]
+    finally:
+        codes = [await a.quit(), await b.quit()]
+    assert codes == [0, 0]
+    assert b"Traceback" not in b.stderr
