@@ -25,8 +25,6 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from aiortc.mediastreams import MediaStreamTrack
-
 from softphone.core import phone_events as ev
 from softphone.core.phone_events import By, DtmfMethod, PhoneEvent
 from softphone.media.audio_io import MicrophoneTrack, SpeakerSink
@@ -42,7 +40,7 @@ from softphone.media.session import (
     MediaSession,
     RemoteHoldChanged,
 )
-from softphone.media.tracks import FrameSink, fan_out
+from softphone.media.tracks import AudioTrack, FrameSink, fan_out
 from softphone.net.sip_ws import SipWsClient, TransportConfig, TransportState, TransportStateChanged
 from softphone.sip import events as sip
 from softphone.sip.errors import LocalProtocolError
@@ -83,7 +81,7 @@ class PhoneConfig:
     audio: AudioSettings = field(default_factory=AudioSettings)
     auto_answer_ms: int | None = None
     ring_incoming: bool = True
-    source_factory: Callable[[], MediaStreamTrack] | None = field(default=None, compare=False)
+    source_factory: Callable[[], AudioTrack] | None = field(default=None, compare=False)
     sink_factory: Callable[[], FrameSink] | None = field(default=None, compare=False)
     user_agent: str = "softphone"
 
@@ -293,7 +291,7 @@ class Phone:
         mic: MicrophoneTrack | None = None
         speaker: SpeakerSink | None = None
         if self.config.source_factory is not None:
-            source: MediaStreamTrack = self.config.source_factory()
+            source: AudioTrack = self.config.source_factory()
             closers.append(source.stop)
         else:
             mic = MicrophoneTrack(self._audio_backend, self.config.audio.microphone)

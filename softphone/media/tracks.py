@@ -28,6 +28,10 @@ from softphone.media.tones import Pcm
 DEFAULT_RATE = 48000
 DEFAULT_PTIME_MS = 20
 
+AudioTrack = MediaStreamTrack
+"""What a call sends: aiortc's track type, named here so that layers above
+``media`` (the phone, the UI) never import aiortc themselves."""
+
 PcmReader = Callable[[int], Pcm | None]
 """Returns up to n mono int16 samples, or None at the end of the material."""
 
