@@ -287,6 +287,7 @@ class MediaSession:
         self._outgoing = MuteableTrack(self._source or silence_source())
         transceiver = pc.addTransceiver(self._outgoing, direction="sendrecv")
         transceiver.setCodecPreferences(self._preferences())
+        aiortc_speedups.inline_codec_work(transceiver.sender, transceiver.receiver)
         self._receive_path = install_receive_path(
             transceiver.receiver,
             self.config.jitter,

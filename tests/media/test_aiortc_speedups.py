@@ -52,3 +52,99 @@ def test_voice_opus_encoder_sends_mono_packets_that_decode_to_the_tone() -> None
     assert 40 <= sum(sizes) / len(sizes) <= 120
     pcm = np.concatenate(decoded[10:]).astype(np.int16)
     assert tones.contains_tone(pcm, 1000, 48000)
+
+
+# -- codec work on the event loop ---------------------------------------------------
+
+
+class _Track:
+    def __init__(self) -> None:
+        import asyncio
+
+        self._queue: asyncio.Queue[object] = asyncio.Queue()
+
+
+class _Receiver:
+    """The two attributes of aiortc's receiver that the inline decoder uses."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._track = _Track()
+        self._RTCRtpReceiver__decoder_error = threading.Event()
+
+
+def _opus() -> object:
+    from aiortc.rtcrtpparameters import RTCRtpCodecParameters
+
+    return RTCRtpCodecParameters(
+        mimeType="audio/opus", clockRate=48000, channels=2, payloadType=111
+    )
+
+
+async def test_inline_decoder_hands_frames_to_the_track_at_once() -> None:
+    from aiortc.jitterbuffer import JitterFrame
+
+    from softphone.media import tones
+
+    encoder = aiortc_speedups.VoiceOpusEncoder()
+    receiver = _Receiver()
+    queue = aiortc_speedups.InlineDecoderQueue(receiver)
+    for i in range(20):
+        frame = pcm_frame(tones.sine(1000, 0.02, 48000, 0.3), 48000, i * 960)
+        payloads, timestamp = encoder.encode(frame)
+        queue.put((_opus(), JitterFrame(payloads[0], timestamp)))
+        # decoded synchronously: the frame is there before anything awaits
+        assert receiver._track._queue.qsize() == i + 1
+    frames = [receiver._track._queue.get_nowait() for _ in range(20)]
+    pcm = np.concatenate([f.to_ndarray().reshape(-1) for f in frames[5:]])  # type: ignore[attr-defined]
+    assert tones.contains_tone(pcm.astype(np.int16), 1000, 48000)
+
+
+async def test_inline_decoder_flags_a_corrupt_frame_and_keeps_going() -> None:
+    from aiortc.jitterbuffer import JitterFrame
+
+    receiver = _Receiver()
+    queue = aiortc_speedups.InlineDecoderQueue(receiver)
+    # An Opus TOC byte announcing a code-3 packet with 63 frames, then nothing.
+    queue.put((_opus(), JitterFrame(b"\xff\xff", 0)))
+    assert receiver._RTCRtpReceiver__decoder_error.is_set()
+    assert receiver._track._queue.qsize() == 0
+
+
+def test_inline_decoder_releases_aiortc_thread_only_at_stop() -> None:
+    import threading
+
+    queue = aiortc_speedups.InlineDecoderQueue(_Receiver())
+    thread = threading.Thread(target=queue.get)
+    thread.start()
+    thread.join(0.1)
+    assert thread.is_alive()  # aiortc's thread waits: no work goes to it
+    queue.put(None)  # what aiortc's receiver does on stop
+    thread.join(5)
+    assert not thread.is_alive()
+
+
+async def test_inline_executor_runs_at_once_and_passes_errors_back() -> None:
+    import asyncio
+
+    import pytest
+
+    loop = aiortc_speedups.InlineExecutorLoop(asyncio.get_running_loop())
+    calls: list[str] = []
+    future = loop.run_in_executor(None, lambda x: calls.append(x) or x * 2, "ab")
+    assert future.done() and calls == ["ab"]  # ran before anything awaited
+    assert await future == "abab"
+    failing = loop.run_in_executor(None, lambda: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        await failing
+    assert loop.call_soon.__self__ is asyncio.get_running_loop()  # everything else is the loop's
+
+
+def test_inline_codec_work_leaves_an_unknown_aiortc_alone(caplog: object) -> None:
+    class Changed:
+        pass
+
+    sender, receiver = Changed(), Changed()
+    assert not aiortc_speedups.inline_codec_work(sender, receiver)
+    assert not vars(sender) and not vars(receiver)

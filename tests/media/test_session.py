@@ -365,3 +365,28 @@ async def test_default_config_never_falls_back_to_a_public_stun_server(
         assert "typ host" in offer and "typ srflx" not in offer
     finally:
         await session.close()
+
+
+async def test_codec_work_stays_on_the_event_loop_thread(
+    pair: tuple[Side, Side], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Encoding and decoding 20 ms of voice is cheaper than handing it to a
+    thread and back; a callee's CPU all day depends on it staying inline."""
+    from softphone.media import aiortc_speedups
+
+    threads: set[str] = set()
+    for cls in (aiortc_speedups.VoiceOpusEncoder, aiortc_speedups.VoiceOpusDecoder):
+        for name in ("encode", "decode"):
+            original = getattr(cls, name, None)
+            if original is None:
+                continue
+
+            def spy(self: object, *args: object, _original: object = original) -> object:
+                threads.add(threading.current_thread().name)
+                return _original(self, *args)  # type: ignore[operator]
+
+            monkeypatch.setattr(cls, name, spy)
+    a, b = pair
+    await connect(a, b)
+    assert await hears(b, TONE_A) and await hears(a, TONE_B)
+    assert threads == {threading.current_thread().name}
