@@ -39,12 +39,12 @@ from softphone.media.config import JitterConfig, MediaConfig  # noqa: E402
 from softphone.media.session import MediaSession  # noqa: E402
 from softphone.media.tones import sine  # noqa: E402
 from softphone.media.tracks import tone_source, write_wav  # noqa: E402
-from softphone.net.sip_ws import SipWsClient, TransportConfig  # noqa: E402
 from softphone.sip import events as sip  # noqa: E402
-from softphone.sip.ua import UAConfig, UserAgent  # noqa: E402
+from softphone.sip.ua import UserAgent  # noqa: E402
 from tests.peers.jssip import JsSipPeer  # noqa: E402
 from tests.peers.kamailio import Kamailio  # noqa: E402
 from tests.peers.loopback_ice import loopback_ice  # noqa: E402
+from tests.peers.sip_peer import SipPeer  # noqa: E402
 from tests.peers.subprocess_env import softphone_env  # noqa: E402
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -138,54 +138,32 @@ def pss_mib(pids: list[int]) -> float:
 
 class Caller:
     def __init__(self, kamailio: Kamailio, jitter: JitterConfig) -> None:
-        self.kamailio = kamailio
         self.media_config = MediaConfig(jitter=jitter)
-        loop = asyncio.get_event_loop()
-        self.agent = TimingAgent(
-            UserAgent(
-                UAConfig(user="1001", domain=kamailio.domain, password=kamailio.password("1001")),
-                now=loop.time(),
-            )
+        self.peer = SipPeer(
+            kamailio.ws_url, "1001", kamailio.password("1001"), kamailio.domain, wrap=TimingAgent
         )
-        self.client = SipWsClient(self.agent, TransportConfig(urls=(kamailio.ws_url,)))  # type: ignore[arg-type]
-        self.events: asyncio.Queue[Any] = asyncio.Queue()
+        self.agent: TimingAgent = self.peer.agent
 
     async def start(self) -> None:
-        await self.client.start()
-        asyncio.get_running_loop().create_task(self._pump())
-        await self.client.wait_connected(10)
-        self.client.act(lambda ua, now: ua.register(now))
-        await self._wait(sip.Registered, 10)
-
-    async def _pump(self) -> None:
-        async for event in self.client.events():
-            await self.events.put(event)
-
-    async def _wait(self, kind: type, timeout: float) -> Any:
-        async with asyncio.timeout(timeout):
-            while True:
-                event = await self.events.get()
-                if isinstance(event, kind):
-                    return event
-                if isinstance(event, sip.CallEnded) and kind is not sip.CallEnded:
-                    raise RuntimeError(f"call ended: {event}")
+        await self.peer.start()
 
     async def call(self, target: str, hold_s: float = 0.0) -> tuple[float, float]:
         """One call; returns (INVITE→200 ms, INVITE→first audio frame ms)."""
         self.agent.reset()
         media = MediaSession(self.media_config, source=tone_source(440))
+        mark = self.peer.mark()
         try:
             offer = await media.create_offer()
-            handle = self.client.act(lambda ua, now: ua.invite(target, offer, now))
-            answered = await self._wait(sip.CallAnswered, 10)
-            await media.accept_answer(answered.sdp)
+            handle = self.peer.act(lambda ua, now: ua.invite(target, offer, now))
+            answered = await self.peer.wait_for(sip.CallAnswered, after=mark)
+            await media.accept_answer(answered.sdp or "")
             deadline = time.monotonic() + 5
             while media.first_frame_at is None and time.monotonic() < deadline:
                 await asyncio.sleep(0.005)
             if hold_s:
                 await asyncio.sleep(hold_s)
-            self.client.act(lambda ua, now: ua.hangup(handle, now))
-            await self._wait(sip.CallEnded, 10)
+            self.peer.act(lambda ua, now: ua.hangup(handle, now))
+            await self.peer.wait_for(sip.CallEnded, after=mark)
         finally:
             await media.close()
         sent, ok, audio = self.agent.invite_sent, self.agent.ok_received, media.first_frame_at
@@ -194,10 +172,7 @@ class Caller:
         return (ok - sent) * 1000, (audio - sent) * 1000
 
     async def aclose(self) -> None:
-        def unregister() -> None:
-            self.client.act(lambda ua, now: ua.unregister(now))
-
-        await self.client.aclose(before_close=unregister)
+        await self.peer.aclose()
 
 
 async def start_softphone(kamailio: Kamailio, workdir: Path) -> asyncio.subprocess.Process:
@@ -257,7 +232,7 @@ async def main(args: argparse.Namespace) -> None:
                 for name, target in callees.items():
                     try:
                         ok, audio = await caller.call(target)
-                    except (RuntimeError, TimeoutError) as exc:
+                    except (RuntimeError, TimeoutError, AssertionError) as exc:
                         results[name].failures += 1
                         print(f"  {name} call {i + 1}: {exc}", file=sys.stderr)
                         continue

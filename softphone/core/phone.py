@@ -98,6 +98,8 @@ class _Call:
     hold_local: bool = False
     hold_remote: bool = False
     pending_hold: bool | None = None  # our re-INVITE in flight: the hold state it asks for
+    # we put an offer in our 2xx (the peer sent none): the answer comes in its ACK
+    offer_in_2xx: bool = False
     mic: MicrophoneTrack | None = None
     speaker: SpeakerSink | None = None
     closers: list[Callable[[], Any]] = field(default_factory=list)
@@ -375,13 +377,22 @@ class Phone:
         if call.hold_local == hold:
             state = "already on hold" if hold else "not on hold"
             raise PhoneCommandError(f"the call is {state}")
-        offer = await (call.media.hold() if hold else call.media.unhold())
+        what = "hold" if hold else "unhold"
+        # Ask first: an offer made but never sent would wedge the media (aiortc
+        # cannot roll an offer back), e.g. while the far end's re-INVITE is open.
+        blocker = self._sip_act(lambda ua, now: ua.reinvite_blocker(call.handle))
+        if blocker is not None:
+            raise PhoneCommandError(f"cannot {what} now: {blocker}")
+        try:
+            offer = await (call.media.hold() if hold else call.media.unhold())
+        except MediaError as exc:
+            raise PhoneCommandError(f"cannot {what} now: {exc}") from exc
         call.pending_hold = hold
         try:
             self._sip_act(lambda ua, now: ua.reinvite(call.handle, offer, now))
         except LocalProtocolError as exc:
             call.pending_hold = None
-            raise PhoneCommandError(f"cannot {'hold' if hold else 'unhold'} now: {exc}") from exc
+            raise PhoneCommandError(f"cannot {what} now: {exc}") from exc
 
     async def _send_info_digits(self, call: _Call, digits: str) -> None:
         """One INFO per digit, spaced like a keypad (JsSIP's inter-tone gap)."""
@@ -449,10 +460,10 @@ class Phone:
                 self._on_progress(handle, code, sdp)
             case sip.CallAnswered(call=handle, sdp=sdp):
                 await self._on_answered(handle, sdp)
-            case sip.CallConfirmed(call=handle, sdp=sdp) if sdp:
-                call = self._calls.get(handle)
-                if call is not None:
-                    await call.media.accept_answer(sdp)
+            case sip.CallConfirmed(call=handle, sdp=sdp) | sip.ReinviteConfirmed(
+                call=handle, sdp=sdp
+            ):
+                await self._on_ack(handle, sdp, initial=isinstance(event, sip.CallConfirmed))
             case sip.CallEnded():
                 call = self._calls.get(event.call)
                 if call is not None and not call.ended:
@@ -487,21 +498,17 @@ class Phone:
         if self.active_call is not None:
             self._sip_act(lambda ua, now: ua.reject(event.call, 486, now))
             return
-        if event.sdp is None:
-            # Delayed offer: we would have to offer in the 200; JsSIP and
-            # Asterisk always offer, so refuse clearly rather than half-work.
-            self._sip_act(lambda ua, now: ua.reject(event.call, 488, now))
-            self._emit(ev.PhoneError("refused an incoming call without an SDP offer"))
-            return
         cell: list[_Call] = []
         media, open_devices, call = self._build_media(cell)
         call.handle = event.call
         self._attach(call, cell)
-        # Devices and the SDP answer are prepared at once and together, in the
+        # A delayed offer (an INVITE without SDP, as third-party call control
+        # sends): our 200 carries the offer and the ACK the answer.
+        call.offer_in_2xx = event.sdp is None
+        sdp = media.create_offer() if event.sdp is None else media.accept_offer(event.sdp)
+        # Devices and the SDP are prepared at once and together, in the
         # background: the SIP event pump must never wait on a sound card.
-        call.answer_sdp = asyncio.ensure_future(
-            self._prepare_answer(call, open_devices(), media.accept_offer(event.sdp))
-        )
+        call.answer_sdp = asyncio.ensure_future(self._prepare_answer(call, open_devices(), sdp))
         delay = self.config.auto_answer_ms
         if delay is None and event.auto_answer_after is not None:
             delay = int(event.auto_answer_after * 1000)
@@ -586,7 +593,33 @@ class Phone:
             self._emit(ev.PhoneError(f"refused the far end's new offer: {exc}", handle))
             self._sip_act(lambda ua, now: ua.reject_reinvite(handle, 488, now))
             return
+        # No SDP in the re-INVITE (a session refresh, or a transfer by third-party
+        # call control): ours is the offer, and the answer comes in the ACK.
+        call.offer_in_2xx = not sdp
         self._sip_act(lambda ua, now: ua.answer_reinvite(handle, answer, now))
+
+    async def _on_ack(self, handle: str, sdp: str | None, *, initial: bool) -> None:
+        """The ACK of our 2xx: where a delayed offer gets its answer."""
+        call = self._calls.get(handle)
+        if call is None or not call.offer_in_2xx:
+            return
+        call.offer_in_2xx = False
+        problem = "no answer to our SDP offer in the ACK" if not sdp else None
+        if sdp:
+            try:
+                await call.media.accept_answer(sdp)
+            except MediaError as exc:
+                problem = f"unusable answer to our SDP offer in the ACK: {exc}"
+        if problem is None:
+            return
+        if initial:
+            # A call that never agreed on media cannot carry a voice: end it.
+            self._emit(ev.PhoneError(problem, handle))
+            with contextlib.suppress(LocalProtocolError):
+                self._sip_act(lambda ua, now: ua.hangup(handle, now))
+        else:
+            # The call keeps the media it had; hanging up on a customer is worse.
+            self._emit(ev.PhoneError(f"{problem}; the call keeps its previous audio", handle))
 
     async def _on_reinvite_answered(self, handle: str, sdp: str | None) -> None:
         call = self._calls.get(handle)

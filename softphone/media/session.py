@@ -211,7 +211,7 @@ class MediaSession:
 
         While we hold, we send silence.
         """
-        self._require_established()
+        self._require_offerable()
         self._hold_local = True
         self._transceiver.direction = str(self.config.hold_direction)
         self._apply_mute()
@@ -219,7 +219,7 @@ class MediaSession:
 
     async def unhold(self) -> str:
         """Take the far end off hold: a re-INVITE offer with sendrecv."""
-        self._require_established()
+        self._require_offerable()
         self._hold_local = False
         self._transceiver.direction = "sendrecv"
         self._apply_mute()
@@ -395,9 +395,12 @@ class MediaSession:
         self._dtmf_sender.install(sender.transport)
         return self._dtmf_sender
 
-    def _require_established(self) -> None:
+    def _require_offerable(self) -> None:
+        """Hold/unhold change state before the offer: refuse first, not halfway."""
         if self._pc is None or self._audio_codec() is None or self._closed:
             raise MediaStateError("hold and unhold need an established call")
+        if self._pc.signalingState != "stable":
+            raise MediaStateError(f"an offer/answer is in progress ({self._pc.signalingState})")
 
     def _apply_mute(self) -> None:
         if self._outgoing is not None:

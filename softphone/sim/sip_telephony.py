@@ -148,6 +148,7 @@ class _Leg:
     dropped: bool = False
     held: bool = False
     reinvite: asyncio.Future[bool] | None = None
+    offer_in_2xx: bool = False  # we offered in our 2xx to a re-INVITE without SDP
 
 
 class _ServerLine:
@@ -541,6 +542,14 @@ class SipTelephony:
                     _settle(leg.reinvite, False)
             case sip.ReinviteReceived(call=handle, sdp=sdp):
                 await self._on_reinvite(line, handle, sdp)
+            case sip.ReinviteConfirmed(call=handle, sdp=sdp):
+                leg = self._leg(line, handle)
+                if leg is not None and leg.offer_in_2xx:
+                    leg.offer_in_2xx = False
+                    try:
+                        await leg.media.accept_answer(sdp or "")
+                    except MediaError as exc:
+                        log.warning("the phone did not answer our offer in its ACK: %s", exc)
             case sip.IncomingCall(call=handle):
                 # Agents' phones reach customers through Mediatel, never directly.
                 line.act(lambda ua, now: ua.reject(handle, 403, now))
@@ -618,6 +627,7 @@ class SipTelephony:
             with contextlib.suppress(LocalProtocolError):
                 line.act(lambda ua, now: ua.reject_reinvite(handle, 488, now))
             return
+        leg.offer_in_2xx = not sdp
         with contextlib.suppress(LocalProtocolError):
             line.act(lambda ua, now: ua.answer_reinvite(handle, answer, now))
 

@@ -43,6 +43,8 @@ class Call:
     cancel_pending: bool = False  # cancel() before any provisional (§9.1)
     bye_pending: bool = False  # hangup() before the ACK of our 2xx (§15)
     acks: dict[tuple[str, int], Request] = field(default_factory=dict)  # (To tag, CSeq) -> ACK
+    # a 2xx carrying the peer's offer (we sent none): its ACK waits for our answer
+    ack_pending: tuple[Dialog, Response] | None = None
     # our 2xx being retransmitted until its ACK (initial INVITE or re-INVITE)
     pending_2xx: Response | None = None
     pending_2xx_interval: float = 0.0

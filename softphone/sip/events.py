@@ -80,10 +80,13 @@ class CallProgress:
 
 @dataclass(frozen=True, slots=True)
 class CallAnswered:
-    """Our INVITE was answered (2xx); the ACK has been sent."""
+    """Our INVITE was answered (2xx); the ACK has been sent — unless
+    ``offer``: we sent no SDP, this is the peer's offer, and the ACK waits
+    for our answer (``UserAgent.acknowledge``)."""
 
     call: str
     sdp: str | None
+    offer: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +124,11 @@ class ReinviteConfirmed:
 
 @dataclass(frozen=True, slots=True)
 class ReinviteAnswered:
+    """As ``CallAnswered``, for our re-INVITE."""
+
     call: str
     sdp: str | None
+    offer: bool = False
 
 
 @dataclass(frozen=True, slots=True)

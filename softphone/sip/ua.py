@@ -338,13 +338,17 @@ class UserAgent:
     def invite(
         self,
         target: str | Uri,
-        sdp: str,
+        sdp: str | None,
         now: float,
         *,
         extra_headers: Sequence[tuple[str, str]] = (),
         caller: NameAddr | None = None,
     ) -> str:
         """Call ``target`` (a URI, or a user/number at our domain) with an SDP offer.
+
+        ``sdp=None`` sends a delayed offer (RFC 3261 §13.2.1): the 2xx brings
+        the peer's offer (``CallAnswered(offer=True)``), and ``acknowledge``
+        sends our answer in the ACK.
 
         ``caller`` replaces our AOR in From: a PBX that places calls on behalf
         of others (the simulator's customer numbers) presents their identity.
@@ -444,25 +448,65 @@ class UserAgent:
             c.bye_pending = True
             self._end(c, EndCause.HANGUP, Party.LOCAL)
         else:
+            if c.ack_pending is not None:
+                self.acknowledge(call, None, now)  # every 2xx gets its ACK, then the BYE
             self._end(c, EndCause.HANGUP, Party.LOCAL)
             self._send_bye(c, now)
 
-    def reinvite(self, call: str, sdp: str, now: float) -> None:
-        """Send a new offer in an established call (hold/unhold)."""
+    def reinvite(self, call: str, sdp: str | None, now: float) -> None:
+        """Send a new offer in an established call (hold/unhold); ``None``
+        asks the peer for one (answered with ``acknowledge``)."""
         self._now = now
         c = self._established(call, "re-INVITE")
-        if c.reinvite_in is not None:
-            raise LocalProtocolError("answer the peer's re-INVITE first")
-        if c.glare_offer is not None and not c.glare_refresh:
-            raise LocalProtocolError("a re-INVITE is already waiting to be retried")
-        if c.reinvite_out is not None:
-            if c.reinvite_out_refresh:
-                c.queued_offer = sdp  # goes out when the session refresh completes
-                return
-            raise LocalProtocolError("a re-INVITE is already in progress")
+        blocker = self._reinvite_blocker(c)
+        if blocker is not None:
+            raise LocalProtocolError(blocker)
+        if c.reinvite_out is not None:  # a session refresh: ours goes out after it
+            c.queued_offer = sdp
+            return
         c.glare_offer = None
         c.deadlines.stop("glare")
         self._send_reinvite(c, sdp, now, refresh=False)
+
+    def reinvite_blocker(self, call: str) -> str | None:
+        """Why ``reinvite`` would refuse now, or None if it would go ahead.
+
+        A phone asks before building its offer: a media stack that cannot
+        roll an offer back (aiortc) must not make one that will not be sent.
+        """
+        try:
+            c = self._established(call, "re-INVITE")
+        except LocalProtocolError as exc:
+            return str(exc)
+        return self._reinvite_blocker(c)
+
+    def _reinvite_blocker(self, c: Call) -> str | None:
+        if c.ack_pending is not None:
+            return "answer the peer's offer (acknowledge) first"
+        if c.reinvite_in is not None:
+            return "answer the peer's re-INVITE first"
+        if c.glare_offer is not None and not c.glare_refresh:
+            return "a re-INVITE is already waiting to be retried"
+        if c.reinvite_out is not None and not c.reinvite_out_refresh:
+            return "a re-INVITE is already in progress"
+        return None
+
+    def acknowledge(self, call: str, sdp: str | None, now: float) -> None:
+        """Send the ACK that carries our answer to the offer in a 2xx (after
+        ``CallAnswered``/``ReinviteAnswered`` with ``offer=True``).
+
+        ``None`` acknowledges without an answer — only to end the call next
+        (§13.2.2.4 wants an answer even then; the BYE follows at once).
+        """
+        self._now = now
+        c = self._live(call)
+        if c.ack_pending is None:
+            raise LocalProtocolError("no 2xx is waiting for our answer")
+        dialog, resp = c.ack_pending
+        c.ack_pending = None
+        self._send_ack(c, dialog, resp, resp.cseq.seq, sdp)
+        if sdp is not None:
+            c.local_sdp = sdp
 
     def answer_reinvite(self, call: str, sdp: str, now: float) -> None:
         self._now = now
@@ -717,6 +761,8 @@ class UserAgent:
         if known is not None:
             self._send(known)  # a retransmitted 2xx: the same ACK again
             return
+        if _awaiting_answer(call, resp):
+            return  # a retransmitted 2xx while the phone prepares its answer
         dialog = Dialog.as_uac(call.invite, resp)
         dialog.local_seq = max(dialog.local_seq, call.invite.cseq.seq)
         if call.dialog is not None or call.ended:
@@ -735,10 +781,14 @@ class UserAgent:
         self._dialogs[dialog.id] = call
         call.state = CallState.ESTABLISHED
         call.remote_sdp = _sdp_of(resp)
-        self._send_ack(call, dialog, resp, seq)
+        delayed = call.local_sdp is None and call.remote_sdp is not None
+        if delayed:
+            call.ack_pending = (dialog, resp)
+        else:
+            self._send_ack(call, dialog, resp, seq)
         call.session = negotiated_as_uac(resp, self.config.session_timer)
         self._arm_session(call, now)
-        self._emit(CallAnswered(call.handle, call.remote_sdp))
+        self._emit(CallAnswered(call.handle, call.remote_sdp, offer=delayed))
 
     def _on_invite_failure(self, call: Call, tx: Transaction, failure: Failure, now: float) -> None:
         if tx is call.invite_tx:
@@ -750,8 +800,13 @@ class UserAgent:
         else:
             self._end(call, EndCause.TIMEOUT, Party.REMOTE, code=408, reason="Request Timeout")
 
-    def _send_ack(self, call: Call, dialog: Dialog, resp: Response, seq: int) -> None:
+    def _send_ack(
+        self, call: Call, dialog: Dialog, resp: Response, seq: int, sdp: str | None = None
+    ) -> None:
         ack = dialog.create_request("ACK", cseq=seq)
+        if sdp is not None:
+            ack.headers.set("Content-Type", SDP)
+            ack.body = sdp.encode("utf-8")
         ack.headers.prepend("Via", self._via())
         source = call.invite if seq == call.invite.cseq.seq else None
         if source is not None:
@@ -1160,13 +1215,24 @@ class UserAgent:
             if known is not None:
                 self._send(known)
                 return
-            self._send_ack(call, dialog, resp, resp.cseq.seq)
+            if _awaiting_answer(call, resp):
+                return
+            sdp = _sdp_of(resp)
+            delayed = (
+                call.reinvite_offer is None
+                and sdp is not None
+                and tx is call.reinvite_out
+                and not call.ended
+            )
+            if delayed:
+                call.ack_pending = (dialog, resp)
+            else:
+                self._send_ack(call, dialog, resp, resp.cseq.seq)
             if tx is not call.reinvite_out or call.ended:
                 return
             call.reinvite_out = None
             dialog.refresh_target(resp)
             call.local_sdp = call.reinvite_offer if call.reinvite_offer else call.local_sdp
-            sdp = _sdp_of(resp)
             if sdp is not None:
                 call.remote_sdp = sdp
             call.session = negotiated_as_uac(resp, self.config.session_timer)
@@ -1175,7 +1241,7 @@ class UserAgent:
                 if call.session is not None:
                     self._emit(SessionRefreshed(call.handle, call.session.interval, Party.LOCAL))
             else:
-                self._emit(ReinviteAnswered(call.handle, sdp))
+                self._emit(ReinviteAnswered(call.handle, sdp, offer=delayed))
             self._maybe_send_queued(call, now)
             return
         if tx is not call.reinvite_out or call.ended:
@@ -1333,6 +1399,14 @@ def _dialog_key(request: Request) -> DialogId:
     return (request.call_id, request.to.tag or "", request.from_.tag or "")
 
 
+def _awaiting_answer(call: Call, resp: Response) -> bool:
+    """Is ``resp`` (a retransmission of) the 2xx whose ACK waits for our answer?"""
+    if call.ack_pending is None:
+        return False
+    pending = call.ack_pending[1]
+    return pending.cseq.seq == resp.cseq.seq and pending.to.tag == resp.to.tag
+
+
 def _sdp_of(message: Message) -> str | None:
     if not message.body:
         return None
@@ -1353,10 +1427,11 @@ def _origin(sdp: str | None) -> str | None:
 
 def _same_session_version(offer: str | None, previous: str | None) -> bool:
     """RFC 3264 §8: an offer whose o= line (with its version) is unchanged
-    changes nothing. No offer at all is treated the same way: we re-offer
-    the session as it is."""
+    changes nothing. No offer at all is not that: the answer in the ACK may
+    be a new party altogether (third-party call control, RFC 3725), so the
+    phone makes the offer and applies the answer."""
     if offer is None:
-        return True
+        return False
     origin = _origin(offer)
     return origin is not None and origin == _origin(previous)
 

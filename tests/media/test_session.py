@@ -390,3 +390,17 @@ async def test_codec_work_stays_on_the_event_loop_thread(
     await connect(a, b)
     assert await hears(b, TONE_A) and await hears(a, TONE_B)
     assert threads == {threading.current_thread().name}
+
+
+async def test_hold_during_an_open_offer_is_refused_before_changing_anything(
+    pair: tuple[Side, Side],
+) -> None:
+    a, b = pair
+    await connect(a, b)
+    offer = await a.session.hold()  # A's re-INVITE is out, not yet answered
+    with pytest.raises(MediaStateError, match="in progress"):
+        await a.session.unhold()
+    assert a.session.on_hold_local  # the refused unhold changed nothing
+    await a.session.accept_answer(await b.session.accept_offer(offer))
+    await a.session.accept_answer(await b.session.accept_offer(await a.session.unhold()))
+    assert await hears(b, TONE_A)

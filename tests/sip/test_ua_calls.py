@@ -455,3 +455,92 @@ def test_lower_cseq_in_dialog_is_refused_with_500() -> None:
     b.receive_data(replay, p.now)
     (answer,) = b.data_to_send()
     assert answer.startswith(b"SIP/2.0 500")
+
+
+# -- delayed offer (RFC 3261 §13.2.1, RFC 3264 §5): an INVITE without SDP -------------
+
+
+def test_delayed_offer_initial_invite_answer_travels_in_the_ack() -> None:
+    p, a, b = ua_pair()
+    ha = a.invite("bob", None, p.now)
+    p.pump()
+    inc = incoming(p)
+    assert inc.sdp is None and not p.wire[0].message.body
+    b.answer(inc.call, SDP_B, p.now)  # the callee's 200 carries the offer
+    p.pump()
+    assert CallAnswered(ha, SDP_B, offer=True) in p.events["a"]
+    assert "ACK" not in p.labels()  # no ACK until the caller has its answer
+    assert not [e for e in p.events["b"] if isinstance(e, CallConfirmed)]
+    a.acknowledge(ha, SDP_A, p.now)
+    p.pump()
+    ack = next(s.message for s in p.wire if s.label == "ACK")
+    assert ack.body == SDP_A.encode() and ack.content_type is not None
+    assert CallConfirmed(inc.call, SDP_A) in p.events["b"]
+    with pytest.raises(LocalProtocolError):
+        a.acknowledge(ha, SDP_A, p.now)  # only one ACK to give
+    a.hangup(ha, p.now)
+    p.pump()
+    assert ended(p, "b")[0].cause is EndCause.HANGUP
+
+
+def test_delayed_offer_retransmitted_2xx_waits_for_the_answer_then_gets_the_same_ack() -> None:
+    p, a, b = ua_pair(reliable=False)
+    ha = a.invite("bob", None, p.now)
+    p.pump()
+    b.answer(incoming(p).call, SDP_B, p.now)
+    p.pump()
+    p.advance(2)  # the callee retransmits its 2xx: the caller neither ACKs nor hangs up
+    assert p.labels().count("200/INVITE") > 1
+    assert "ACK" not in p.labels() and "BYE" not in p.labels()
+    a.acknowledge(ha, SDP_A, p.now)
+    p.pump()
+    p.advance(5)
+    assert p.labels().count("ACK") == 1 and "BYE" not in p.labels()
+    assert a.call_state(ha) is CallState.ESTABLISHED
+
+
+def test_hangup_before_answering_the_offer_acks_then_byes() -> None:
+    p, a, b = ua_pair()
+    ha = a.invite("bob", None, p.now)
+    p.pump()
+    b.answer(incoming(p).call, SDP_B, p.now)
+    p.pump()
+    a.hangup(ha, p.now)
+    p.pump()
+    assert p.labels()[-3:] == ["ACK", "BYE", "200/BYE"]
+    assert ended(p, "b")[0].cause is EndCause.HANGUP
+
+
+def test_reinvite_without_sdp_asks_the_peer_for_an_offer() -> None:
+    p, a, b, ha, hb = established()
+    with pytest.raises(LocalProtocolError):
+        a.acknowledge(ha, SDP_A, p.now)  # nothing to acknowledge yet
+    a.reinvite(ha, None, p.now)
+    p.pump()
+    assert ReinviteReceived(hb, None) in p.events["b"]
+    offer = sdp("bob", 5)
+    b.answer_reinvite(hb, offer, p.now)
+    p.pump()
+    assert ReinviteAnswered(ha, offer, offer=True) in p.events["a"]
+    with pytest.raises(LocalProtocolError):
+        a.reinvite(ha, sdp("alice", 3), p.now)  # the offer in hand needs its answer first
+    answer = sdp("alice", 4)
+    a.acknowledge(ha, answer, p.now)
+    p.pump()
+    assert ReinviteConfirmed(hb, answer) in p.events["b"]
+    a.reinvite(ha, sdp("alice", 5, "sendonly"), p.now)  # and the call goes on
+    p.pump()
+    assert any(isinstance(e, ReinviteReceived) and e.sdp for e in p.events["b"])
+
+
+def test_reinvite_blocker_says_why_before_an_offer_is_made() -> None:
+    p, a, b, ha, hb = established()
+    assert a.reinvite_blocker(ha) is None
+    b.reinvite(hb, sdp("bob", 5, "sendonly"), p.now)
+    p.pump()
+    assert a.reinvite_blocker(ha) == "answer the peer's re-INVITE first"
+    assert b.reinvite_blocker(hb) == "a re-INVITE is already in progress"
+    a.answer_reinvite(ha, sdp("alice", 2, "recvonly"), p.now)
+    p.pump()
+    assert a.reinvite_blocker(ha) is None and b.reinvite_blocker(hb) is None
+    assert a.reinvite_blocker("call-99") is not None  # no such call
