@@ -479,8 +479,7 @@ class Phone:
             case sip.ReinviteFailed(call=handle, code=code, reason=reason):
                 call = self._calls.get(handle)
                 if call is not None:
-                    call.pending_hold = None
-                    self._emit(ev.PhoneError(f"hold/unhold refused: {code} {reason}", handle))
+                    await self._undo_offer(call, f"{code} {reason}")
             case sip.InfoReceived(call=handle, content_type=ctype, body=body):
                 digit = _dtmf_from_info(ctype, body)
                 if digit is not None:
@@ -598,6 +597,18 @@ class Phone:
         call.offer_in_2xx = not sdp
         self._sip_act(lambda ua, now: ua.answer_reinvite(handle, answer, now))
 
+    async def _undo_offer(self, call: _Call, why: str) -> None:
+        """Our hold/unhold did not go through: the call stays as it was."""
+        what = {True: "hold", False: "unhold", None: "re-INVITE"}[call.pending_hold]
+        call.pending_hold = None
+        try:
+            await call.media.rollback()  # RFC 3261 §14.1: the session stays as it was
+        except MediaError as exc:
+            log.warning("could not restore the session after a refused offer: %s", exc)
+            self._emit(ev.PhoneError(f"{what} failed ({why}); audio may be affected", call.handle))
+            return
+        self._emit(ev.PhoneError(f"{what} failed ({why})", call.handle))
+
     async def _on_ack(self, handle: str, sdp: str | None, *, initial: bool) -> None:
         """The ACK of our 2xx: where a delayed offer gets its answer."""
         call = self._calls.get(handle)
@@ -625,13 +636,14 @@ class Phone:
         call = self._calls.get(handle)
         if call is None:
             return
-        hold, call.pending_hold = call.pending_hold, None
+        hold = call.pending_hold
         if sdp:
             try:
                 await call.media.accept_answer(sdp)
             except MediaError as exc:
-                self._emit(ev.PhoneError(f"unusable answer to our re-INVITE: {exc}", handle))
+                await self._undo_offer(call, f"unusable answer: {exc}")
                 return
+        call.pending_hold = None
         if hold is not None and hold != call.hold_local:
             call.hold_local = hold
             self._emit(ev.Held(handle, By.LOCAL) if hold else ev.Unheld(handle, By.LOCAL))

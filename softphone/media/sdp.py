@@ -93,6 +93,17 @@ def _zero_address(line: str) -> bool:
     return len(parts) >= 3 and parts[2].split("/")[0] in ("0.0.0.0", "::")
 
 
+def as_answer(offer: str, *, we_are_dtls_client: bool) -> str:
+    """The far end's old offer, read as an answer to an offer of ours.
+
+    Only for MediaSession.rollback(): the session it describes is already
+    in use, so only what an answer may not say changes — ``a=setup:actpass``
+    becomes the DTLS role the far end already has (RFC 5763 §5).
+    """
+    role = "passive" if we_are_dtls_client else "active"
+    return offer.replace("a=setup:actpass", f"a=setup:{role}")
+
+
 class SdpOrigin:
     """Keeps our ``o=`` line as RFC 3264 §5 and §8 require.
 

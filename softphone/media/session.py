@@ -32,7 +32,7 @@ from softphone.media import aiortc_speedups, dtmf
 from softphone.media.config import MediaConfig, parse_codec_name
 from softphone.media.errors import MediaError, MediaStateError, SdpError
 from softphone.media.jitter import ReceivePath, install_receive_path
-from softphone.media.sdp import ExtmapIds, PayloadTypes, SdpOrigin, parse_audio
+from softphone.media.sdp import ExtmapIds, PayloadTypes, SdpOrigin, as_answer, parse_audio
 from softphone.media.tracks import FrameSink, MuteableTrack, null_sink, silence_source
 
 logger = logging.getLogger(__name__)
@@ -77,6 +77,16 @@ MediaEvent = MediaConnected | DtmfReceived | RemoteHoldChanged | MediaFailed
 # --- the session -------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Settled:
+    """What the last completed offer/answer agreed: where rollback() returns."""
+
+    direction: str
+    hold_local: bool
+    remote_sdp: str
+    remote_type: str  # "offer" or "answer"
+
+
 class MediaSession:
     """The media half of one call.
 
@@ -109,6 +119,7 @@ class MediaSession:
         self._muted = False
         self._hold_local = False
         self._hold_remote = False
+        self._settled: _Settled | None = None  # the last agreed session, for rollback()
         self._closed = False
         self.created_at = time.monotonic()
         self._origin = SdpOrigin(secrets.randbits(62))
@@ -185,6 +196,7 @@ class MediaSession:
         except Exception as exc:
             raise MediaError(f"cannot create an answer: {exc}") from exc
         self._negotiated()
+        self._settle(sdp, "offer")
         self._set_remote_hold(audio.is_hold)
         return self._local_sdp(pc)
 
@@ -204,7 +216,31 @@ class MediaSession:
         finally:
             self._transceiver.setCodecPreferences(self._preferences())
         self._negotiated()
+        self._settle(sdp, "answer")
         self._set_remote_hold(audio.is_hold)
+
+    async def rollback(self) -> None:
+        """Back to the last agreed session after the far end refused our offer.
+
+        RFC 3261 §14.1: a refused re-INVITE leaves the session as it was.
+        aiortc has no "rollback", so the same is reached by offering the old
+        session again and taking the far end's last SDP as the answer. Neither
+        goes on the wire; the far end never left that session.
+        """
+        pc, settled = self._pc, self._settled
+        if pc is None or pc.signalingState != "have-local-offer" or settled is None:
+            raise MediaStateError("there is no offer of ours to roll back")
+        self._hold_local = settled.hold_local
+        self._transceiver.direction = settled.direction
+        self._apply_mute()
+        try:
+            await pc.setLocalDescription(await pc.createOffer())
+        except Exception as exc:
+            raise MediaError(f"cannot restore the previous session: {exc}") from exc
+        remote = settled.remote_sdp
+        if settled.remote_type == "offer":
+            remote = as_answer(remote, we_are_dtls_client=self._dtls_role() == "client")
+        await self.accept_answer(remote)
 
     async def hold(self) -> str:
         """Put the far end on hold: a re-INVITE offer (sendonly, or inactive per config).
@@ -346,6 +382,18 @@ class MediaSession:
             raise SdpError(f"cannot use the remote {kind}: {exc or type(exc).__name__}") from exc
         except Exception as exc:  # aiortc's InvalidStateError, OperationError, ...
             raise MediaError(f"cannot apply the remote {kind}: {exc}") from exc
+
+    def _settle(self, remote_sdp: str, remote_type: str) -> None:
+        self._settled = _Settled(
+            direction=str(self._transceiver.direction),
+            hold_local=self._hold_local,
+            remote_sdp=remote_sdp,
+            remote_type=remote_type,
+        )
+
+    def _dtls_role(self) -> str:
+        role: str = self._transceiver.receiver.transport._role
+        return role
 
     def _negotiated(self) -> None:
         """After each completed offer/answer: point the DTMF tap at the negotiated types."""

@@ -1,9 +1,11 @@
-"""The phone when the far end does not send an SDP offer (RFC 3261 §13.2.1).
+"""The phone when the far end's offer/answer is out of the ordinary.
 
 Third-party call control and some PBXs and SBCs send an INVITE, or a
-re-INVITE, without SDP: the phone must put its offer in the 200 OK and take
-the answer from the ACK. The far end here is our bare user agent driven by
-hand (no Phone or browser ever does this), through a real Kamailio.
+re-INVITE, without SDP (RFC 3261 §13.2.1): the phone must put its offer in
+the 200 OK and take the answer from the ACK. A far end may also refuse the
+phone's hold (RFC 3261 §14.1): the call must go on as it was. The far end
+here is our bare user agent driven by hand (no Phone or browser does these
+things on its own), through a real Kamailio.
 """
 
 from __future__ import annotations
@@ -119,3 +121,26 @@ async def test_ack_without_the_answer_ends_the_call_clearly(
     assert "no answer to our SDP offer" in error.message
     assert (await phone.wait_for(ev.CallEnded)).by is By.LOCAL
     await far.peer.wait_for(sip.CallEnded)
+
+
+async def test_refused_hold_leaves_the_call_as_it_was(ends: tuple[PhoneProbe, Far]) -> None:
+    phone, far = ends
+    handle = await delayed_offer_call(far)
+    assert await far.hears(PHONE_TONE)
+    mark, phone_mark = far.peer.mark(), phone.mark()
+    await phone.phone.hold()
+    await far.peer.wait_for(sip.ReinviteReceived, after=mark)
+    far.peer.act(lambda ua, now: ua.reject_reinvite(handle, 488, now))
+    error = await phone.wait_for(ev.PhoneError, after=phone_mark)
+    assert error.message.startswith("hold failed (488")
+    assert await far.hears(PHONE_TONE), "the far end lost the phone's audio after the refusal"
+    assert await phone.hears(PEER_TONE), "the phone lost the far end's audio after the refusal"
+    assert not [e for e in phone.events[phone_mark:] if isinstance(e, ev.Held)]
+    # and the agent can try again
+    mark = far.peer.mark()
+    await phone.phone.hold()
+    offer = await far.peer.wait_for(sip.ReinviteReceived, after=mark)
+    assert offer.sdp and "a=sendonly" in offer.sdp
+    answer = await far.media.accept_offer(offer.sdp)
+    far.peer.act(lambda ua, now: ua.answer_reinvite(handle, answer, now))
+    assert (await phone.wait_for(ev.Held, after=phone_mark)).by is By.LOCAL

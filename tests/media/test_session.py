@@ -404,3 +404,24 @@ async def test_hold_during_an_open_offer_is_refused_before_changing_anything(
     await a.session.accept_answer(await b.session.accept_offer(offer))
     await a.session.accept_answer(await b.session.accept_offer(await a.session.unhold()))
     assert await hears(b, TONE_A)
+
+
+@pytest.mark.parametrize("a_offered_first", [True, False], ids=["a-offered", "b-offered"])
+async def test_rollback_after_a_refused_hold_restores_the_call(a_offered_first: bool) -> None:
+    """The far end refuses A's hold (a 488): A goes back to the session as
+    agreed — both hear each other — and can hold again later."""
+    a, b = make_side(TONE_A), make_side(TONE_B)
+    try:
+        await (connect(a, b) if a_offered_first else connect(b, a))
+        await a.session.hold()  # refused: B never sees it
+        await a.session.rollback()
+        assert not a.session.on_hold_local and not a.session.muted
+        assert await hears(b, TONE_A), "B does not hear A after the rollback"
+        assert await hears(a, TONE_B), "A does not hear B after the rollback"
+        await renegotiate(await a.session.hold(), b, a)  # a later hold works
+        assert await hears_nothing(b) and b.holds() == [True]
+        with pytest.raises(MediaStateError):
+            await a.session.rollback()  # nothing to roll back now
+    finally:
+        await a.session.close()
+        await b.session.close()
