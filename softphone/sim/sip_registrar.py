@@ -38,7 +38,7 @@ from softphone.sip.grammar import quote_string
 from softphone.sip.message import Request, Response
 from softphone.sip.transaction import make_response
 from softphone.sip.ua import ACCEPT, ALLOW
-from softphone.sip.uri import NameAddr, SipUri
+from softphone.sip.uri import NameAddr, SipUri, Uri, parse_uri
 from softphone.sip.validation import check_request
 
 L = TypeVar("L", bound=Hashable)
@@ -209,6 +209,9 @@ class Registrar(Generic[L]):
         if not ours:
             return self._challenge(request, now)
         value, creds = ours[0]
+        if not _same_uri(creds.uri, request.uri):
+            # RFC 7616 §3.4.6: credentials are for one Request-URI, not any.
+            return self._reply(request, 400, "Bad Request (digest uri is not the Request-URI)")
         password = self.users.get(creds.username)
         if (
             password is None
@@ -269,3 +272,13 @@ def _tag(request: Request) -> str:
     """A To tag; the same for a retransmission of the same request."""
     return f"{abs(hash((request.call_id, str(request.cseq), request.method))) % 16**10:010x}"
 
+
+def _same_uri(digest_uri: str, request_uri: Uri) -> bool:
+    """Equal as URIs (RFC 3261 §19.1.4), so ``sip:Host`` matches ``sip:host``."""
+    try:
+        parsed = parse_uri(digest_uri)
+    except SipParseError:
+        return False
+    if isinstance(parsed, SipUri):
+        return parsed.equivalent(request_uri)
+    return parsed == request_uri

@@ -265,3 +265,21 @@ def _with_cseq(headers: Headers, cseq: str) -> Headers:
 
 def _challenge_of(response: Response) -> str:
     return response.headers.get("WWW-Authenticate") or ""
+
+
+def test_credentials_for_another_request_uri_are_refused() -> None:
+    """Digest answers for one Request-URI cannot be replayed against another."""
+    reg = registrar()
+    challenge = reg.handle(register(call_id="auth"), "ws-0", 0.0)
+    creds = build_authorization(
+        parse_challenge(_challenge_of(challenge)), DigestCredentials("1001", "1001"),
+        method="REGISTER", uri="sip:elsewhere.example", cnonce="c0ffee", nc=1,
+    )  # fmt: skip
+    refused = reg.handle(register(authorization=creds), "ws-1", 0.0)
+    assert refused.status_code == 400 and "digest uri" in refused.reason
+    assert reg.lookup("1001", 0.0) == []
+    same_uri_other_case = build_authorization(
+        parse_challenge(_challenge_of(challenge)), DigestCredentials("1001", "1001"),
+        method="REGISTER", uri=f"SIP:{REALM}", cnonce="c0ffee", nc=2,
+    )  # fmt: skip
+    assert reg.handle(register(authorization=same_uri_other_case), "ws-1", 0.0).status_code == 200
