@@ -73,6 +73,17 @@ async def delayed_offer_call(far: Far) -> str:
     return handle
 
 
+async def hold_accepted(phone: PhoneProbe, far: Far, handle: str) -> None:
+    """The phone holds and the far end accepts: a normal offer, a normal answer."""
+    mark, phone_mark = far.peer.mark(), phone.mark()
+    await phone.phone.hold()
+    offer = await far.peer.wait_for(sip.ReinviteReceived, after=mark)
+    assert offer.sdp and "a=sendonly" in offer.sdp
+    answer = await far.media.accept_offer(offer.sdp)
+    far.peer.act(lambda ua, now: ua.answer_reinvite(handle, answer, now))
+    assert (await phone.wait_for(ev.Held, after=phone_mark)).by is By.LOCAL
+
+
 async def test_delayed_offer_call_is_answered_with_audio_both_ways(
     ends: tuple[PhoneProbe, Far],
 ) -> None:
@@ -100,13 +111,7 @@ async def test_reinvite_without_sdp_keeps_audio_and_the_call_usable(
     assert await far.hears(PHONE_TONE), "audio from the phone stopped after the re-INVITE"
     # The phone applied the answer from the ACK: its next offer (hold) is a
     # normal one that the far end can answer.
-    mark = far.peer.mark()
-    await phone.phone.hold()
-    offer = await far.peer.wait_for(sip.ReinviteReceived, after=mark)
-    assert offer.sdp and "a=sendonly" in offer.sdp
-    hold_answer = await far.media.accept_offer(offer.sdp)
-    far.peer.act(lambda ua, now: ua.answer_reinvite(handle, hold_answer, now))
-    assert (await phone.wait_for(ev.Held)).by is By.LOCAL
+    await hold_accepted(phone, far, handle)
     assert not [e for e in phone.events if isinstance(e, ev.PhoneError)]
 
 
@@ -137,10 +142,4 @@ async def test_refused_hold_leaves_the_call_as_it_was(ends: tuple[PhoneProbe, Fa
     assert await phone.hears(PEER_TONE), "the phone lost the far end's audio after the refusal"
     assert not [e for e in phone.events[phone_mark:] if isinstance(e, ev.Held)]
     # and the agent can try again
-    mark = far.peer.mark()
-    await phone.phone.hold()
-    offer = await far.peer.wait_for(sip.ReinviteReceived, after=mark)
-    assert offer.sdp and "a=sendonly" in offer.sdp
-    answer = await far.media.accept_offer(offer.sdp)
-    far.peer.act(lambda ua, now: ua.answer_reinvite(handle, answer, now))
-    assert (await phone.wait_for(ev.Held, after=phone_mark)).by is By.LOCAL
+    await hold_accepted(phone, far, handle)
