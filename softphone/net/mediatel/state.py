@@ -317,13 +317,18 @@ def _epoch_ms(value: object, name: str) -> datetime | None:
     return datetime.fromtimestamp(number / 1000, tz=UTC)
 
 
-def _commands(value: object, name: str) -> frozenset[str]:
+def _list(value: object, name: str) -> list[object]:
+    """A JSON list field; absent (null) reads as empty."""
     if value is None:
-        return frozenset()
+        return []
     if not isinstance(value, list):
         raise StateParseError(f"expected a list, got {type(value).__name__}", name)
+    return value
+
+
+def _commands(value: object, name: str) -> frozenset[str]:
     out = set()
-    for item in value:
+    for item in _list(value, name):
         if not isinstance(item, str):
             raise StateParseError(f"expected command names, got {type(item).__name__}", name)
         if item:
@@ -332,12 +337,8 @@ def _commands(value: object, name: str) -> frozenset[str]:
 
 
 def _queues(value: object, name: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        raise StateParseError(f"expected a list, got {type(value).__name__}", name)
     out = []
-    for item in value:
+    for item in _list(value, name):
         text = _text(item, name)
         if text is not None:
             out.append(text)
@@ -345,12 +346,8 @@ def _queues(value: object, name: str) -> tuple[str, ...]:
 
 
 def _pause_list(value: object, name: str) -> tuple[Pause, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        raise StateParseError(f"expected a list, got {type(value).__name__}", name)
     out = []
-    for item in value:
+    for item in _list(value, name):
         if item in ("", None, []):
             continue
         if not isinstance(item, list) or len(item) < 2:
@@ -363,12 +360,8 @@ def _pause_list(value: object, name: str) -> tuple[Pause, ...]:
 
 
 def _call_codes(value: object, name: str) -> tuple[CallCode, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        raise StateParseError(f"expected a list, got {type(value).__name__}", name)
     out = []
-    for item in value:
+    for item in _list(value, name):
         if item in ("", None):
             continue
         if not isinstance(item, dict):
@@ -388,12 +381,8 @@ def _call_codes(value: object, name: str) -> tuple[CallCode, ...]:
 
 
 def _history(value: object, name: str) -> tuple[Mapping[str, Any], ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        raise StateParseError(f"expected a list, got {type(value).__name__}", name)
     out = []
-    for item in value:
+    for item in _list(value, name):
         if not isinstance(item, dict):
             raise StateParseError(f"expected objects, got {type(item).__name__}", name)
         out.append(MappingProxyType(dict(item)))
