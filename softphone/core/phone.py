@@ -49,6 +49,8 @@ from softphone.sip.ua import UAConfig, UserAgent
 log = logging.getLogger(__name__)
 
 DTMF_DIGITS = frozenset("0123456789*#ABCD")
+BYE_GRACE_S = 2.0
+"""How long a far end that closed its media gets for its BYE to arrive."""
 
 
 class PhoneCommandError(Exception):
@@ -662,12 +664,23 @@ class Phone:
                     call.hold_remote = on_hold
                     change = ev.Held if on_hold else ev.Unheld
                     self._emit(change(call.handle, By.REMOTE))
+            case MediaFailed(closed_by_far_end=True):
+                # Normally its BYE overtakes or follows at once; only a call
+                # that outlives the grace period is a call nobody will end.
+                asyncio.get_running_loop().call_later(
+                    BYE_GRACE_S, self._end_dead_call, call, event.reason
+                )
             case MediaFailed(reason=reason):
-                self._emit(ev.PhoneError(f"media failed: {reason}", call.handle))
-                if not call.ended:
-                    handle = call.handle
-                    with contextlib.suppress(LocalProtocolError, PhoneCommandError):
-                        self._sip_act(lambda ua, now: ua.hangup(handle, now))
+                self._end_dead_call(call, reason)
+
+    def _end_dead_call(self, call: _Call, reason: str) -> None:
+        """The call can carry no audio any more: say so and hang it up."""
+        if call.ended:
+            return
+        self._emit(ev.PhoneError(f"media failed: {reason}", call.handle))
+        handle = call.handle
+        with contextlib.suppress(LocalProtocolError, PhoneCommandError):
+            self._sip_act(lambda ua, now: ua.hangup(handle, now))
 
     async def _finish(self, call: _Call) -> None:
         call.ended = True

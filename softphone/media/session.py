@@ -66,9 +66,14 @@ class RemoteHoldChanged:
 
 @dataclass(frozen=True)
 class MediaFailed:
-    """The media path broke (ICE/DTLS failure); the call has no audio any more."""
+    """The media path broke (ICE/DTLS failure); the call has no audio any more.
+
+    ``closed_by_far_end``: the far end shut it down on purpose, which usually
+    means its BYE is on the way; the phone gives that a moment to arrive.
+    """
 
     reason: str
+    closed_by_far_end: bool = False
 
 
 MediaEvent = MediaConnected | DtmfReceived | RemoteHoldChanged | MediaFailed
@@ -476,6 +481,11 @@ class MediaSession:
             self._emit(MediaConnected(self.codec or "unknown"))
         elif state == "failed" and not self._closed:
             self._emit(MediaFailed("ICE or DTLS failed"))
+        elif state == "closed" and not self._closed:
+            # The far end closed DTLS (its call is over) though no BYE reached
+            # us — e.g. its BYE could not be routed after a server restart.
+            # Without this the agent would sit in a silent call for good.
+            self._emit(MediaFailed("the far end closed the media connection", True))
 
     def _on_track(self, track: MediaStreamTrack) -> None:
         task = asyncio.ensure_future(self._consume(track))

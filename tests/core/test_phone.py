@@ -9,12 +9,13 @@ server restarts.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
 
 from softphone.core import phone_events as ev
-from softphone.core.phone import PhoneCommandError, SipAccount
+from softphone.core.phone import BYE_GRACE_S, PhoneCommandError, SipAccount
 from softphone.core.phone_events import By, DtmfMethod
 from tests.core.phone_probe import PhoneProbe, start_probe
 from tests.peers.kamailio import Kamailio
@@ -152,6 +153,10 @@ async def test_callee_hangs_up(pair: tuple[PhoneProbe, PhoneProbe]) -> None:
     assert (ended.cause, ended.by) == ("hangup", By.REMOTE)
     assert (await b.wait_for(ev.CallEnded)).by is By.LOCAL
     assert a.phone.active_call is None and b.phone.active_call is None
+    # The BYE and the media closing race each other; an ordinary hang-up
+    # must not leave the agent an error about failed media.
+    await asyncio.sleep(BYE_GRACE_S + 0.5)
+    assert not [e for e in a.events + b.events if isinstance(e, ev.PhoneError)]
 
 
 async def test_cancel_before_answer(kamailio: Kamailio) -> None:
@@ -245,3 +250,25 @@ async def test_hold_then_unhold_within_a_second_both_reach_the_far_end(
     await b.wait_for(ev.Held)
     await b.wait_for(ev.Unheld)
     assert await b.hears(TONE_A)
+
+
+async def test_call_survives_a_kamailio_restart(
+    kamailio: Kamailio, pair: tuple[PhoneProbe, PhoneProbe]
+) -> None:
+    """The server restarts mid-call: the media path does not go through it, so
+    the agent keeps talking; both phones re-register by themselves, and a
+    hang-up afterwards ends the call on both sides — even though Kamailio
+    can no longer route the BYE (it names the old connection), the far end
+    learns from the media connection closing."""
+    a, b = pair
+    await connect(a, b)
+    mark_a, mark_b = a.mark(), b.mark()
+    kamailio.restart()
+    await a.wait_for(ev.Registered, after=mark_a, timeout=20)
+    await b.wait_for(ev.Registered, after=mark_b, timeout=20)
+    assert await a.hears(TONE_B), "A lost B's audio across the restart"
+    assert await b.hears(TONE_A), "B lost A's audio across the restart"
+    await a.phone.hangup()
+    assert (await a.wait_for(ev.CallEnded, after=mark_a)).by is By.LOCAL
+    await b.wait_for(ev.CallEnded, after=mark_b)
+    assert b.phone.active_call is None

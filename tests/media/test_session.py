@@ -19,6 +19,7 @@ from softphone.media.session import (
     DtmfReceived,
     MediaConnected,
     MediaEvent,
+    MediaFailed,
     MediaSession,
     RemoteHoldChanged,
 )
@@ -422,6 +423,20 @@ async def test_rollback_after_a_refused_hold_restores_the_call(a_offered_first: 
         assert await hears_nothing(b) and b.holds() == [True]
         with pytest.raises(MediaStateError):
             await a.session.rollback()  # nothing to roll back now
+    finally:
+        await a.session.close()
+        await b.session.close()
+
+
+async def test_far_end_closing_its_media_is_reported() -> None:
+    """A far end whose call is over closes DTLS; if its BYE never reaches us
+    (an unroutable BYE after a server restart), this is how we learn of it."""
+    a, b = make_side(TONE_A), make_side(TONE_B)
+    try:
+        await connect(a, b)
+        await a.session.close()
+        await eventually(lambda: any(isinstance(e, MediaFailed) for e in b.events))
+        assert not [e for e in a.events if isinstance(e, MediaFailed)]  # we closed: no alarm
     finally:
         await a.session.close()
         await b.session.close()
