@@ -258,10 +258,14 @@ async def main(args: argparse.Namespace) -> None:
             kamailio.stop()
 
     path = "aiortc stock (4-packet prefetch)" if args.stock_jitter else "ours"
-    print(f"\n{args.calls} calls per callee, same Kamailio and caller, alternating; "
-          f"caller receive path: {path}")
-    print(f"{'callee':16} {'INVITE→200 OK ms':>20} {'INVITE→first audio ms':>24} "
-          f"{'CPU % core':>11} {'PSS MiB':>8} {'failed':>7}")
+    print(
+        f"\n{args.calls} calls per callee, same Kamailio and caller, alternating; "
+        f"caller receive path: {path}"
+    )
+    print(
+        f"{'callee':16} {'INVITE→200 OK ms':>20} {'INVITE→first audio ms':>24} "
+        f"{'CPU % core':>11} {'PSS MiB':>8} {'failed':>7}"
+    )
     print(f"{'':16} {'median':>9} {'p90':>9}  {'median':>11} {'p90':>10}")
     for name, fig in results.items():
         if not fig.ok_ms:
@@ -280,6 +284,9 @@ if __name__ == "__main__":
     )
     parser.add_argument("--calls", type=int, default=20)
     parser.add_argument("--hold", type=float, default=30.0, help="seconds of the CPU/PSS call")
-    parser.add_argument("--stock-jitter", action="store_true",
-                        help="caller uses aiortc's stock receive buffer (as the anchor figures)")
+    parser.add_argument(
+        "--stock-jitter",
+        action="store_true",
+        help="caller uses aiortc's stock receive buffer (as the anchor figures)",
+    )
     asyncio.run(main(parser.parse_args()))

@@ -10,6 +10,7 @@ bash scripts/install-deps.sh
 
 echo "== ruff"
 "$PYTHON" -m ruff check softphone tests bench
+"$PYTHON" -m ruff format --check softphone tests bench
 echo "== mypy"
 "$PYTHON" -m mypy
 echo "== pytest"

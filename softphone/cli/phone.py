@@ -36,36 +36,73 @@ PASSWORD_ENV = "SOFTPHONE_SIP_PASSWORD"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--ws", required=True, action="append", metavar="URL",
-                        help="SIP WebSocket URL (ws:// or wss://); repeat or comma-separate "
-                             "for failover")
+    parser.add_argument(
+        "--ws",
+        required=True,
+        action="append",
+        metavar="URL",
+        help="SIP WebSocket URL (ws:// or wss://); repeat or comma-separate for failover",
+    )
     parser.add_argument("--user", required=True, help="SIP user (the extension)")
-    parser.add_argument("--password", default=None,
-                        help=f"SIP password (or set {PASSWORD_ENV}, which keeps it out of ps)")
+    parser.add_argument(
+        "--password",
+        default=None,
+        help=f"SIP password (or set {PASSWORD_ENV}, which keeps it out of ps)",
+    )
     parser.add_argument("--realm", required=True, help="SIP domain/realm, e.g. 127.0.0.1")
     parser.add_argument("--auth-user", default=None, help="digest user name if not --user")
     parser.add_argument("--display-name", default=None)
-    parser.add_argument("--auto-answer", nargs="?", const=0, type=int, default=None,
-                        metavar="MS", help="answer incoming calls after MS ms (default 0)")
-    parser.add_argument("--call", default=None, metavar="TARGET",
-                        help="call TARGET once registered")
-    parser.add_argument("--play", default=None, metavar="FILE.wav",
-                        help="send this WAV file (looped) instead of the microphone")
-    parser.add_argument("--record", default=None, metavar="FILE.wav",
-                        help="write what the far end says to this WAV file")
-    parser.add_argument("--no-audio-device", action="store_true",
-                        help="use no sound card (silence out, nothing played)")
+    parser.add_argument(
+        "--auto-answer",
+        nargs="?",
+        const=0,
+        type=int,
+        default=None,
+        metavar="MS",
+        help="answer incoming calls after MS ms (default 0)",
+    )
+    parser.add_argument(
+        "--call", default=None, metavar="TARGET", help="call TARGET once registered"
+    )
+    parser.add_argument(
+        "--play",
+        default=None,
+        metavar="FILE.wav",
+        help="send this WAV file (looped) instead of the microphone",
+    )
+    parser.add_argument(
+        "--record",
+        default=None,
+        metavar="FILE.wav",
+        help="write what the far end says to this WAV file",
+    )
+    parser.add_argument(
+        "--no-audio-device",
+        action="store_true",
+        help="use no sound card (silence out, nothing played)",
+    )
     parser.add_argument("--mic", default=None, help="microphone device (name or part of it)")
     parser.add_argument("--speaker", default=None, help="speaker device (name or part of it)")
     parser.add_argument("--ring-device", default=None, help="device for the ringtone")
-    parser.add_argument("--codecs", default=None,
-                        help="codec order, e.g. PCMA/8000,PCMU/8000 (default opus, PCMA, PCMU)")
-    parser.add_argument("--ice-server", action="append", default=[], metavar="URL",
-                        help="STUN/TURN server (none by default)")
+    parser.add_argument(
+        "--codecs",
+        default=None,
+        help="codec order, e.g. PCMA/8000,PCMU/8000 (default opus, PCMA, PCMU)",
+    )
+    parser.add_argument(
+        "--ice-server",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="STUN/TURN server (none by default)",
+    )
     parser.add_argument("--ca-file", default=None, help="CA bundle to verify wss:// servers")
     parser.add_argument("--vouch-token", default=None, help="gateway VouchCookie JWT")
-    parser.add_argument("--vouch-secret", default=None,
-                        help="mint the VouchCookie from this shared secret (development)")
+    parser.add_argument(
+        "--vouch-secret",
+        default=None,
+        help="mint the VouchCookie from this shared secret (development)",
+    )
     parser.add_argument("--vouch-user-id", default="", help="userID claim when minting")
     parser.add_argument("--expires", type=int, default=300, help="registration expiry (s)")
     parser.add_argument("--log-level", default="WARNING")
@@ -145,15 +182,24 @@ def event_to_json(event: ev.PhoneEvent) -> dict[str, Any] | None:
         case ev.Registered(expires=expires, refresh=refresh):
             return {"event": "registered", "expires": expires, "refresh": refresh}
         case ev.RegistrationFailed(reason=reason, code=code, will_retry=retry):
-            return {"event": "registration_failed", "reason": reason, "code": code,
-                    "will_retry": retry}
+            return {
+                "event": "registration_failed",
+                "reason": reason,
+                "code": code,
+                "will_retry": retry,
+            }
         case ev.Unregistered(reason=reason):
             return {"event": "unregistered", "reason": reason}
         case ev.ConnectionChanged(connected=up, url=url, error=error):
             return {"event": "connection", "connected": up, "url": url, "error": error}
         case ev.IncomingCall(call=call, caller=caller, display_name=name, auto_answer_in_ms=ms):
-            return {"event": "incoming_call", "call": call, "from": caller,
-                    "display_name": name, "auto_answer_ms": ms}
+            return {
+                "event": "incoming_call",
+                "call": call,
+                "from": caller,
+                "display_name": name,
+                "auto_answer_ms": ms,
+            }
         case ev.CallRinging(call=call, code=code):
             return {"event": "ringing", "call": call, "code": code}
         case ev.Answered(call=call, outgoing=outgoing):
@@ -161,15 +207,20 @@ def event_to_json(event: ev.PhoneEvent) -> dict[str, Any] | None:
         case ev.MediaStarted(call=call, codec=codec):
             return {"event": "media_started", "call": call, "codec": codec}
         case ev.DtmfReceived(call=call, digit=digit, method=method):
-            return {"event": "dtmf_received", "call": call, "digit": digit,
-                    "method": str(method)}
+            return {"event": "dtmf_received", "call": call, "digit": digit, "method": str(method)}
         case ev.Held(call=call, by=by):
             return {"event": "held", "call": call, "by": str(by)}
         case ev.Unheld(call=call, by=by):
             return {"event": "unheld", "call": call, "by": str(by)}
         case ev.CallEnded(call=call, cause=cause, by=by, code=code, reason=reason):
-            return {"event": "call_ended", "call": call, "cause": cause, "by": str(by),
-                    "code": code, "reason": reason}
+            return {
+                "event": "call_ended",
+                "call": call,
+                "cause": cause,
+                "by": str(by),
+                "code": code,
+                "reason": reason,
+            }
         case ev.PhoneError(message=message, call=call):
             return {"event": "error", "message": message, "call": call}
     return None

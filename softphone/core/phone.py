@@ -441,9 +441,7 @@ class Phone:
             case TransportStateChanged(state=TransportState.DISCONNECTED) as change:
                 self._emit(ev.ConnectionChanged(False, change.url, change.error, change.retry_in))
                 if not self._registered:
-                    self._emit(
-                        ev.RegistrationFailed(change.error or "cannot connect", None, True)
-                    )
+                    self._emit(ev.RegistrationFailed(change.error or "cannot connect", None, True))
             case sip.Registered(expires=expires, refresh=refresh):
                 self._registered = True
                 self._emit(ev.Registered(expires, refresh))
@@ -462,8 +460,9 @@ class Phone:
                 self._on_progress(handle, code, sdp)
             case sip.CallAnswered(call=handle, sdp=sdp):
                 await self._on_answered(handle, sdp)
-            case sip.CallConfirmed(call=handle, sdp=sdp) | sip.ReinviteConfirmed(
-                call=handle, sdp=sdp
+            case (
+                sip.CallConfirmed(call=handle, sdp=sdp)
+                | sip.ReinviteConfirmed(call=handle, sdp=sdp)
             ):
                 await self._on_ack(handle, sdp, initial=isinstance(event, sip.CallConfirmed))
             case sip.CallEnded():
@@ -514,9 +513,7 @@ class Phone:
         if delay is None and event.auto_answer_after is not None:
             delay = int(event.auto_answer_after * 1000)
         self._emit(
-            ev.IncomingCall(
-                event.call, str(event.caller.uri), event.caller.display_name, delay
-            )
+            ev.IncomingCall(event.call, str(event.caller.uri), event.caller.display_name, delay)
         )
         if delay == 0:
             self._spawn(self._answer(call))

@@ -59,9 +59,7 @@ class VoiceOpusEncoder(OpusEncoder):
         super().__init__()
         self.codec.layout = "mono"
         self.codec.bit_rate = VOICE_OPUS_BITRATE
-        self.resampler = AudioResampler(
-            format="s16", layout="mono", rate=48000, frame_size=960
-        )
+        self.resampler = AudioResampler(format="s16", layout="mono", rate=48000, frame_size=960)
 
 
 class VoiceOpusDecoder(OpusDecoder):

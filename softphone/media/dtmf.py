@@ -58,9 +58,7 @@ def register_telephone_event() -> None:
     sessions that do not want DTMF leave them out with codec preferences.
     """
     audio = CODECS["audio"]
-    present = {
-        c.clockRate for c in audio if c.mimeType.lower() == f"audio/{TELEPHONE_EVENT}"
-    }
+    present = {c.clockRate for c in audio if c.mimeType.lower() == f"audio/{TELEPHONE_EVENT}"}
     for rate, payload_type in _TE_PAYLOAD_TYPES.items():
         if rate not in present:
             audio.append(
@@ -154,8 +152,9 @@ class Rfc4733Sender:
     everything else (RTCP, other streams) through untouched.
     """
 
-    def __init__(self, ssrc: int, audio_payload_type: int, event_payload_type: int,
-                 clock_rate: int) -> None:
+    def __init__(
+        self, ssrc: int, audio_payload_type: int, event_payload_type: int, clock_rate: int
+    ) -> None:
         self.ssrc = ssrc
         self.audio_payload_type = audio_payload_type
         self.event_payload_type = event_payload_type

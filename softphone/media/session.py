@@ -415,9 +415,7 @@ class MediaSession:
     def _audio_codec(self) -> Any:
         if self._transceiver is None:
             return None
-        return next(
-            (c for c in self._transceiver._codecs if not dtmf.is_telephone_event(c)), None
-        )
+        return next((c for c in self._transceiver._codecs if not dtmf.is_telephone_event(c)), None)
 
     def _te_codec(self) -> Any:
         audio = self._audio_codec()

@@ -179,8 +179,9 @@ class MuteableTrack(MediaStreamTrack):
             raise MediaStreamError("the audio source produced something other than audio")
         if not self.muted:
             return frame
-        silent = av.AudioFrame(format=frame.format.name, layout=frame.layout.name,
-                               samples=frame.samples)
+        silent = av.AudioFrame(
+            format=frame.format.name, layout=frame.layout.name, samples=frame.samples
+        )
         for plane in silent.planes:
             plane.update(bytes(plane.buffer_size))
         silent.sample_rate = frame.sample_rate

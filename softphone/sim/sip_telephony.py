@@ -427,8 +427,7 @@ class SipTelephony:
         if not self._vouch_ok(request):
             return web.Response(status=403, text="Forbidden\n")
         offered = [
-            p.strip().lower()
-            for p in request.headers.get("Sec-WebSocket-Protocol", "").split(",")
+            p.strip().lower() for p in request.headers.get("Sec-WebSocket-Protocol", "").split(",")
         ]
         if "sip" not in offered:
             return web.Response(
@@ -571,9 +570,7 @@ class SipTelephony:
                 pass
 
     def _leg(self, line: _Line, handle: str) -> _Leg | None:
-        return next(
-            (g for g in self._legs.values() if g.line is line and g.handle == handle), None
-        )
+        return next((g for g in self._legs.values() if g.line is line and g.handle == handle), None)
 
     async def _on_answered(self, line: _Line, handle: str, sdp: str | None) -> None:
         leg = self._leg(line, handle)

@@ -47,9 +47,7 @@ __all__ = ["MAX_PARTS", "BodyPart", "build_multipart", "find_part", "parse_multi
 
 MAX_PARTS = 64
 MAX_DEPTH = 4
-_BCHARS = frozenset(
-    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'()+_,-./:=? "
-)
+_BCHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'()+_,-./:=? ")
 _TEXT_PLAIN = ContentType("text", "plain")
 
 

@@ -35,8 +35,7 @@ class RemoteProtocolError(SipError):
 # escaping; ASCII only, so a peer's bytes quoted in an error message can
 # never smuggle CR/LF or odd Unicode into the response we send back.
 _REASON_CHARS = frozenset(
-    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-    " -_.!~*'();/?:@&=+$,"
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_.!~*'();/?:@&=+$,"
 )
 
 

@@ -209,9 +209,11 @@ def validate_host(host: str) -> None:
     if not host:
         raise SipParseError("empty host")
     if host.startswith("["):
-        if not host.endswith("]") or not all(
-            c in "0123456789abcdefABCDEF:." for c in host[1:-1]
-        ) or ":" not in host:
+        if (
+            not host.endswith("]")
+            or not all(c in "0123456789abcdefABCDEF:." for c in host[1:-1])
+            or ":" not in host
+        ):
             raise SipParseError(f"bad IPv6 reference {host!r}")
         return
     if not all(c in HOST_CHARS for c in host):

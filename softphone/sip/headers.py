@@ -198,9 +198,7 @@ class Headers:
             if n.lower() == key:
                 self._items[idx] = (canon, value)
                 self._items = [
-                    item
-                    for j, item in enumerate(self._items)
-                    if j <= idx or item[0].lower() != key
+                    item for j, item in enumerate(self._items) if j <= idx or item[0].lower() != key
                 ]
                 return
         self._items.append((canon, value))
@@ -399,7 +397,12 @@ def parse_date(text: str) -> datetime:
     wkday, day, month, year, hour, minute, second = match.groups()
     try:
         value = datetime(
-            int(year), _MONTHS.index(month) + 1, int(day), int(hour), int(minute), int(second),
+            int(year),
+            _MONTHS.index(month) + 1,
+            int(day),
+            int(hour),
+            int(minute),
+            int(second),
             tzinfo=UTC,
         )
     except ValueError as exc:

@@ -318,8 +318,20 @@ _REQUIRED = ("To", "From", "CSeq", "Call-ID", "Via")
 # Methods RFC 3261 and its extensions define (others are "unknown": 501).
 KNOWN_METHODS = frozenset(
     {
-        "INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REGISTER", "PRACK", "SUBSCRIBE",
-        "NOTIFY", "PUBLISH", "INFO", "REFER", "MESSAGE", "UPDATE",
+        "INVITE",
+        "ACK",
+        "BYE",
+        "CANCEL",
+        "OPTIONS",
+        "REGISTER",
+        "PRACK",
+        "SUBSCRIBE",
+        "NOTIFY",
+        "PUBLISH",
+        "INFO",
+        "REFER",
+        "MESSAGE",
+        "UPDATE",
     }
 )
 

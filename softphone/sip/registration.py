@@ -94,9 +94,9 @@ class Registration:
 
     # results ---------------------------------------------------------------
 
-    def on_final(self, request: Request, response: Response, now: float) -> tuple[
-        list[RegistrationEvent], bool
-    ]:
+    def on_final(
+        self, request: Request, response: Response, now: float
+    ) -> tuple[list[RegistrationEvent], bool]:
         """Read the final response; returns (events, send another REGISTER now)."""
         code = response.status_code
         unregistering = (request.headers.get("Expires") or "").strip() == "0"
@@ -161,11 +161,11 @@ class Registration:
         mine = self.settings.contact
         instance = mine.param("+sip.instance")
         for contact in response.contact:
-            same = (
-                (instance is not None and contact.param("+sip.instance") == instance)
-                or (isinstance(contact.uri, SipUri) and isinstance(mine.uri, SipUri)
-                    and contact.uri.host.lower() == mine.uri.host.lower()
-                    and contact.uri.user == mine.uri.user)
+            same = (instance is not None and contact.param("+sip.instance") == instance) or (
+                isinstance(contact.uri, SipUri)
+                and isinstance(mine.uri, SipUri)
+                and contact.uri.host.lower() == mine.uri.host.lower()
+                and contact.uri.user == mine.uri.user
             )
             value = contact.param("expires")
             if same and value is not None and value.isdigit():

@@ -324,7 +324,11 @@ def _parse_origin(value: str) -> Origin:
         raise SipParseError(f"bad o= line {value[:60]!r}")
     username, sess_id, version, net_type, addr_type, address = parts
     return Origin(
-        username, sess_id, _number(version, 2**64 - 1, "o= version"), net_type, addr_type,
+        username,
+        sess_id,
+        _number(version, 2**64 - 1, "o= version"),
+        net_type,
+        addr_type,
         address,
     )
 

@@ -614,11 +614,7 @@ class TransactionLayer:
             if other_key == key or tx.terminated:
                 continue
             other = tx.request
-            if (
-                other.call_id == call_id
-                and other.from_.tag == from_tag
-                and other.cseq == cseq
-            ):
+            if other.call_id == call_id and other.from_.tag == from_tag and other.cseq == cseq:
                 return True
         return False
 

@@ -551,7 +551,10 @@ class UserAgent:
             self._emit(InfoFailed(c.handle, None, failure.value))
 
         self._send_client(
-            request, now, on_response=on_response, on_failure=on_failure,
+            request,
+            now,
+            on_response=on_response,
+            on_failure=on_failure,
             renumber=dialog.next_cseq,
         )
 
@@ -640,8 +643,12 @@ class UserAgent:
                 if result is AuthResult.RETRY and self._connected:
                     retry = _renumbered(tx.request, renumber())
                     new_tx = self._send_client(
-                        retry, now, on_response=on_response, on_failure=on_failure,
-                        renumber=renumber, on_retry=on_retry,
+                        retry,
+                        now,
+                        on_response=on_response,
+                        on_failure=on_failure,
+                        renumber=renumber,
+                        on_retry=on_retry,
                     )
                     if on_retry is not None:
                         on_retry(retry, new_tx)
@@ -1002,7 +1009,10 @@ class UserAgent:
         )
         if rejection is not None:
             self._respond(
-                request, rejection.status_code, now, reason=rejection.reason,
+                request,
+                rejection.status_code,
+                now,
+                reason=rejection.reason,
                 headers=rejection.headers,
             )
             self._emit(
@@ -1049,9 +1059,7 @@ class UserAgent:
     def _on_new_invite(self, request: Request, now: float) -> None:
         decision = negotiate_as_uas(request, self.config.session_timer)
         if decision.too_small is not None:
-            self._respond(
-                request, 422, now, headers=(("Min-SE", str(decision.too_small)),)
-            )
+            self._respond(request, 422, now, headers=(("Min-SE", str(decision.too_small)),))
             return
         tx = self._tx.new_server(request, now)
         tx.respond(make_response(request, 100), now)
@@ -1313,8 +1321,10 @@ class UserAgent:
         if call.ended:
             self._respond(request, 481, now)
             return
-        if call.reinvite_out is not None and not call.reinvite_out.terminated and (
-            call.reinvite_out.state in (TxState.CALLING, TxState.PROCEEDING)
+        if (
+            call.reinvite_out is not None
+            and not call.reinvite_out.terminated
+            and (call.reinvite_out.state in (TxState.CALLING, TxState.PROCEEDING))
         ):
             self._respond(request, 491, now)  # glare (§14.2)
             return

@@ -146,7 +146,7 @@ def parse_uri(text: str) -> Uri:
         or not all(c in _SCHEME_CHARS for c in scheme)
     ):
         raise SipParseError(f"not a URI: {text[:60]!r}")
-    if any(c in WS or c in "\r\n<>\"" for c in text):
+    if any(c in WS or c in '\r\n<>"' for c in text):
         raise SipParseError(f"illegal character in URI {text[:60]!r}")
     lscheme = scheme.lower()
     if lscheme in ("sip", "sips"):
@@ -222,9 +222,7 @@ def _split_hostport(text: str) -> tuple[str, int | None]:
 
 @dataclass(frozen=True, slots=True)
 class NameAddr:
-    """A From/To/Contact/Route value: optional display name, URI, header params.
-
-    """
+    """A From/To/Contact/Route value: optional display name, URI, header params."""
 
     uri: Uri
     display_name: str | None = None
@@ -234,7 +232,7 @@ class NameAddr:
         name = ""
         if self.display_name is not None:
             dn = self.display_name
-            name = (dn if dn and all(is_token(w) for w in dn.split(" ")) else quote_string(dn))
+            name = dn if dn and all(is_token(w) for w in dn.split(" ")) else quote_string(dn)
             name += " "
         return f"{name}<{self.uri}>{render_params(self.params)}"
 

@@ -36,7 +36,11 @@ class CliPhone:
 
     async def start(self) -> CliPhone:
         self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "softphone", "phone", *self.args,
+            sys.executable,
+            "-m",
+            "softphone",
+            "phone",
+            *self.args,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
@@ -91,8 +95,14 @@ class CliPhone:
 
 def account(kamailio: Kamailio, user: str, password: str | None = None) -> list[str]:
     return [
-        "--ws", kamailio.ws_url, "--user", user, "--realm", kamailio.domain,
-        "--password", password if password is not None else kamailio.password(user),
+        "--ws",
+        kamailio.ws_url,
+        "--user",
+        user,
+        "--realm",
+        kamailio.domain,
+        "--password",
+        password if password is not None else kamailio.password(user),
     ]
 
 
@@ -106,7 +116,10 @@ def test_version_flag() -> None:
 
     out = subprocess.run(
         [sys.executable, "-m", "softphone", "--version"],
-        capture_output=True, text=True, check=True, env=softphone_env(loopback_ice=False),
+        capture_output=True,
+        text=True,
+        check=True,
+        env=softphone_env(loopback_ice=False),
     )
     assert out.stdout.strip() == f"softphone {__version__}"
 
@@ -147,13 +160,24 @@ async def test_two_cli_phones_call_with_audio_dtmf_hold_hangup(
     tmp_path: Path, kamailio: Kamailio
 ) -> None:
     b = await CliPhone(
-        *account(kamailio, "1002"), "--auto-answer", "--no-audio-device",
-        "--play", tone_file(tmp_path / "b.wav", 1000), "--record", str(tmp_path / "b-heard.wav"),
+        *account(kamailio, "1002"),
+        "--auto-answer",
+        "--no-audio-device",
+        "--play",
+        tone_file(tmp_path / "b.wav", 1000),
+        "--record",
+        str(tmp_path / "b-heard.wav"),
     ).start()
     await b.wait_for("registered")
     a = await CliPhone(
-        *account(kamailio, "1001"), "--call", "1002", "--no-audio-device",
-        "--play", tone_file(tmp_path / "a.wav", 440), "--record", str(tmp_path / "a-heard.wav"),
+        *account(kamailio, "1001"),
+        "--call",
+        "1002",
+        "--no-audio-device",
+        "--play",
+        tone_file(tmp_path / "a.wav", 440),
+        "--record",
+        str(tmp_path / "a-heard.wav"),
     ).start()
     try:
         incoming = await b.wait_for("incoming_call")

@@ -98,8 +98,15 @@ def test_digits_are_separated_by_the_gap_and_other_streams_are_untouched() -> No
 def test_detector_reports_each_event_once() -> None:
     got: list[str] = []
     detector = dtmf.DtmfDetector(lambda d: got.append(d.digit))
-    for ts, digit, end in [(100, 1, False), (100, 1, False), (100, 1, True), (100, 1, True),
-                           (900, 1, False), (900, 1, True), (1800, 11, True)]:
+    for ts, digit, end in [
+        (100, 1, False),
+        (100, 1, False),
+        (100, 1, True),
+        (100, 1, True),
+        (900, 1, False),
+        (900, 1, True),
+        (1800, 11, True),
+    ]:
         detector.handle(SSRC, ts, dtmf.DtmfEvent(digit, end, 10, 960).pack())
     detector.handle(SSRC, 2000, b"\x00")  # garbage is ignored
     detector.handle(SSRC, 2100, dtmf.DtmfEvent(40, False, 10, 960).pack())  # not a digit

@@ -95,8 +95,10 @@ async def hears(side: Side, frequency: float) -> bool:
 async def hears_nothing(side: Side) -> bool:
     """No tone: either no frames at all (receiving stopped) or only silence."""
     pcm = await listen(side)
-    return tone_share(pcm, TONE_A) == 0 and tone_share(pcm, TONE_B) == 0 and (
-        pcm.size == 0 or tones.is_silent(pcm)
+    return (
+        tone_share(pcm, TONE_A) == 0
+        and tone_share(pcm, TONE_B) == 0
+        and (pcm.size == 0 or tones.is_silent(pcm))
     )
 
 

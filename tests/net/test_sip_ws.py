@@ -65,8 +65,13 @@ class RecordingAgent:
 class Server:
     """A WebSocket server speaking subprotocol 'sip' that records frames."""
 
-    def __init__(self, *, subprotocols: list[str] | None = None, status: int | None = None,
-                 answer_pings: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        subprotocols: list[str] | None = None,
+        status: int | None = None,
+        answer_pings: bool = True,
+    ) -> None:
         self.frames: asyncio.Queue[str] = asyncio.Queue()
         self.cookies: list[str | None] = []
         self.connections: list[ServerConnection] = []

@@ -151,9 +151,7 @@ async def test_websocket_endpoint_rules(sip_sim: SipSimFactory) -> None:
             pass
     assert refused.value.response.status_code == 400
 
-    async with websockets.connect(
-        h.ws_url, subprotocols=[websockets.Subprotocol("sip")]
-    ) as ws:
+    async with websockets.connect(h.ws_url, subprotocols=[websockets.Subprotocol("sip")]) as ws:
         assert ws.subprotocol == "sip"
         await ws.send("\r\n\r\n")
         assert await asyncio.wait_for(ws.recv(), WAIT) == "\r\n"

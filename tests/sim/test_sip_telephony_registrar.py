@@ -182,9 +182,12 @@ def test_query_unregister_wildcard_and_order() -> None:
 
     two = ("<sip:1001@a.invalid;transport=ws>", "<sip:1001@b.invalid;transport=ws>")
     for cseq, contact in enumerate(two, start=1):
-        assert reg.handle(
-            register(contact=contact, cseq=cseq, authorization=creds_next()), "ws-1", 0.0
-        ).status_code == 200
+        assert (
+            reg.handle(
+                register(contact=contact, cseq=cseq, authorization=creds_next()), "ws-1", 0.0
+            ).status_code
+            == 200
+        )
     query = reg.handle(register(contact=None, cseq=3, authorization=creds_next()), "ws-1", 1.0)
     assert query.status_code == 200 and len(query.contact) == 2
 

@@ -166,14 +166,19 @@ class Pair:
 
 
 def ua_pair(
-    *, reliable: bool = True, seed: int = 1, a: dict[str, object] | None = None,
+    *,
+    reliable: bool = True,
+    seed: int = 1,
+    a: dict[str, object] | None = None,
     b: dict[str, object] | None = None,
 ) -> tuple[Pair, UserAgent, UserAgent]:
     rng = random.Random(seed)
-    ua_a = UserAgent(config("alice", reliable=reliable, **(a or {})), now=0.0,
-                     rng=random.Random(rng.random()))
-    ua_b = UserAgent(config("bob", reliable=reliable, **(b or {})), now=0.0,
-                     rng=random.Random(rng.random()))
+    ua_a = UserAgent(
+        config("alice", reliable=reliable, **(a or {})), now=0.0, rng=random.Random(rng.random())
+    )
+    ua_b = UserAgent(
+        config("bob", reliable=reliable, **(b or {})), now=0.0, rng=random.Random(rng.random())
+    )
     return Pair(ua_a, ua_b), ua_a, ua_b
 
 

@@ -98,8 +98,13 @@ def test_sess_and_auth_int_variants_verify() -> None:
         challenge = parse_challenge(f'Digest realm="r", nonce="n", algorithm={alg}, qop="{qop}"')
         assert challenge.algorithm == alg.upper()
         value = build_authorization(
-            challenge, DigestCredentials("u", "p"), method="INVITE", uri="sip:b@r",
-            cnonce="xyz", nc=3, body=b"v=0\r\n",
+            challenge,
+            DigestCredentials("u", "p"),
+            method="INVITE",
+            uri="sip:b@r",
+            cnonce="xyz",
+            nc=3,
+            body=b"v=0\r\n",
         )
         assert "qop=auth-int" in value and "nc=00000003" in value
         assert verify_authorization(value, password="p", method="INVITE", body=b"v=0\r\n")
@@ -115,8 +120,16 @@ def test_md5_sess_matches_rfc2617_definition() -> None:
     ha1 = md5(f"{md5('u:r:p')}:n:c")
     expected = md5(f"{ha1}:n:00000001:c:auth:{md5('BYE:sip:x')}")
     got = digest_response(
-        algorithm="MD5-sess", username="u", realm="r", password="p", nonce="n",
-        method="BYE", uri="sip:x", qop="auth", cnonce="c", nc=1,
+        algorithm="MD5-sess",
+        username="u",
+        realm="r",
+        password="p",
+        nonce="n",
+        method="BYE",
+        uri="sip:x",
+        qop="auth",
+        cnonce="c",
+        nc=1,
     )
     assert got == expected
 
@@ -144,8 +157,13 @@ def test_challenge_fields_and_case_insensitivity() -> None:
         ' qop=auth, domain="sip:a sip:b", opaque=""'
     )
     assert c == Challenge(
-        realm='a"b,c', nonce="x y", algorithm="SHA-256", qop=("auth",), opaque="",
-        stale=True, domain="sip:a sip:b",
+        realm='a"b,c',
+        nonce="x y",
+        algorithm="SHA-256",
+        qop=("auth",),
+        opaque="",
+        stale=True,
+        domain="sip:a sip:b",
     )
     assert c.supported
 
@@ -381,9 +399,10 @@ def test_credentials_per_realm() -> None:
     auth = ClientAuth(
         [DigestCredentials("a", "1", realm="one"), DigestCredentials("b", "2", realm="two")]
     )
-    assert auth.handle_challenge(
-        _request(), _challenge(401, 'Digest realm="three", nonce="n"')
-    ) is AuthResult.UNANSWERABLE
+    assert (
+        auth.handle_challenge(_request(), _challenge(401, 'Digest realm="three", nonce="n"'))
+        is AuthResult.UNANSWERABLE
+    )
     auth.handle_challenge(_request(), _challenge(401, 'Digest realm="two", nonce="n"'))
     retry = _request(cseq=2)
     auth.authorize(retry)

@@ -67,9 +67,12 @@ def test_sdp_found_in_multipart_mixed_with_preamble_and_epilogue() -> None:
 
 def test_sdp_found_in_nested_alternative() -> None:
     inner, inner_type = build_multipart(
-        [BodyPart(Headers([("Content-Type", "text/plain")]), b"no sdp here"),
-         BodyPart(Headers([("Content-Type", "application/sdp")]), SDP)],
-        boundary="inner", subtype="alternative",
+        [
+            BodyPart(Headers([("Content-Type", "text/plain")]), b"no sdp here"),
+            BodyPart(Headers([("Content-Type", "application/sdp")]), SDP),
+        ],
+        boundary="inner",
+        subtype="alternative",
     )
     outer, outer_type = build_multipart(
         [BodyPart(Headers([("Content-Type", str(inner_type))]), inner)], boundary="outer"
@@ -95,8 +98,10 @@ def test_part_without_headers_is_text_plain() -> None:
 
 
 def test_build_round_trip_and_misuse() -> None:
-    parts = [BodyPart(Headers([("Content-Type", "application/sdp")]), SDP),
-             BodyPart(Headers([("Content-Type", "text/plain")]), b"")]
+    parts = [
+        BodyPart(Headers([("Content-Type", "application/sdp")]), SDP),
+        BodyPart(Headers([("Content-Type", "text/plain")]), b""),
+    ]
     body, ctype = build_multipart(parts, boundary="b0undary")
     assert parse_multipart(body, ctype) == parts
     with pytest.raises(LocalProtocolError):

@@ -80,8 +80,18 @@ def mutated(draw: st.DrawFn) -> bytes:
     for _ in range(draw(st.integers(1, 4))):
         kind = draw(
             st.sampled_from(
-                ["flip", "insert", "delete", "truncate", "dup_line", "swap_lines", "huge_number",
-                 "unicode", "crlf", "interesting"]
+                [
+                    "flip",
+                    "insert",
+                    "delete",
+                    "truncate",
+                    "dup_line",
+                    "swap_lines",
+                    "huge_number",
+                    "unicode",
+                    "crlf",
+                    "interesting",
+                ]
             )
         )
         n = len(data)
@@ -119,8 +129,9 @@ def mutated(draw: st.DrawFn) -> bytes:
         elif kind == "crlf":
             data[at:at] = draw(st.sampled_from([b"\r\n", b"\r", b"\n", b"\r\n ", b"\r\n\r\n"]))
         elif kind == "interesting":
-            data[at:at] = bytes(draw(st.lists(st.sampled_from(INTERESTING), min_size=1,
-                                              max_size=6)))
+            data[at:at] = bytes(
+                draw(st.lists(st.sampled_from(INTERESTING), min_size=1, max_size=6))
+            )
     return bytes(data[:MAX_SIZE])
 
 
@@ -233,8 +244,14 @@ MPART_SEED = (TORTURE / "mpart01.dat").read_bytes().split(b"\r\n\r\n", 1)[1]
 
 @pytest.mark.timeout(60)
 @settings(FUZZ, max_examples=500)
-@given(st.sampled_from([SDP_SEED, MPART_SEED]), st.lists(st.tuples(st.integers(0, 600),
-       st.binary(max_size=8), st.integers(0, 8)), min_size=1, max_size=4))
+@given(
+    st.sampled_from([SDP_SEED, MPART_SEED]),
+    st.lists(
+        st.tuples(st.integers(0, 600), st.binary(max_size=8), st.integers(0, 8)),
+        min_size=1,
+        max_size=4,
+    ),
+)
 def test_sdp_and_multipart_only_raise_sip_parse_error(
     seed: bytes, edits: list[tuple[int, bytes, int]]
 ) -> None:

@@ -46,7 +46,7 @@ def test_serialising_refuses_header_injection() -> None:
     "mutation",
     [
         (b"Call-ID: c1", b"Call-ID: c\r1"),  # bare CR
-        (b"Content-Length: 0", b"Supported: a, \"b\r\nContent-Length: 0"),  # broken list quote
+        (b"Content-Length: 0", b'Supported: a, "b\r\nContent-Length: 0'),  # broken list quote
     ],
 )
 def test_parser_refuses_what_could_not_be_relayed(mutation: tuple[bytes, bytes]) -> None:
@@ -78,8 +78,12 @@ def test_date_round_trip_and_rules() -> None:
     value = parse_date("Sat, 13 Nov 2010 23:29:00 GMT")
     assert value == datetime(2010, 11, 13, 23, 29, tzinfo=UTC)
     assert format_date(value) == "Sat, 13 Nov 2010 23:29:00 GMT"
-    for bad in ("Sat, 13 Nov 2010 23:29:00 UTC", "Fri, 13 Nov 2010 23:29:00 GMT",
-                "Sat, 31 Feb 2010 23:29:00 GMT", "13 Nov 2010 23:29:00 GMT"):
+    for bad in (
+        "Sat, 13 Nov 2010 23:29:00 UTC",
+        "Fri, 13 Nov 2010 23:29:00 GMT",
+        "Sat, 31 Feb 2010 23:29:00 GMT",
+        "13 Nov 2010 23:29:00 GMT",
+    ):
         with pytest.raises(SipParseError):
             parse_date(bad)
 

@@ -34,7 +34,7 @@ def test_register_with_digest_md5_contact_and_outbound_params() -> None:
     assert (contact.param("+sip.instance") or "").startswith('"<urn:uuid:')
     assert contact.param("reg-id") == "1"
     assert second.headers.get("Expires") == "300"
-    assert 'algorithm=MD5' in (second.headers.get("Authorization") or "")
+    assert "algorithm=MD5" in (second.headers.get("Authorization") or "")
 
 
 def test_sha256_challenge() -> None:

@@ -64,7 +64,9 @@ def test_session_expires_without_refresh_and_the_other_side_hangs_up() -> None:
         hb, EndCause.SESSION_EXPIRED, Party.LOCAL, None, "session expired"
     )
     assert next(e for e in p.events["a"] if isinstance(e, CallEnded)).cause in (
-        EndCause.HANGUP, EndCause.SESSION_EXPIRED, EndCause.TIMEOUT,
+        EndCause.HANGUP,
+        EndCause.SESSION_EXPIRED,
+        EndCause.TIMEOUT,
     )
 
 
@@ -84,8 +86,10 @@ def test_422_raises_the_interval_to_min_se() -> None:
 
 
 def test_callee_refreshes_when_the_caller_has_no_timer_support() -> None:
-    p, a, b = ua_pair(a={"session_timer": SessionTimerConfig(enabled=False)},
-                      b={"session_timer": SessionTimerConfig(session_expires=200)})
+    p, a, b = ua_pair(
+        a={"session_timer": SessionTimerConfig(enabled=False)},
+        b={"session_timer": SessionTimerConfig(session_expires=200)},
+    )
     ha, hb = call_up(p)
     ok = next(s.message for s in p.wire if s.label == "200/INVITE")
     assert isinstance(ok, Response)

@@ -142,7 +142,8 @@ def _esc02(m: Message) -> None:
     assert isinstance(m, Request) and m.method == "RE%47IST%45R"  # not REGISTER
     assert m.to.display_name == m.from_.display_name == "%Z%45"
     assert [str(c.uri) for c in m.contact] == [
-        "sip:alias1@host1.example.com", "sip:alias3@host3.example.com"
+        "sip:alias1@host1.example.com",
+        "sip:alias3@host3.example.com",
     ]
     assert m.headers.get("C%6Fntact") == "<sip:alias2@host2.example.com>"
     assert m.top_via.branch == "z9hG4bK209%fzsnel234"
@@ -154,8 +155,11 @@ def _lwsdisp(m: Message) -> None:
 
 def _longreq(m: Message) -> None:
     assert len(m.via) == 34
-    assert [v.host for v in m.via[:3]] == ["sip33.example.com", "sip32.example.com",
-                                         "sip31.example.com"]
+    assert [v.host for v in m.via[:3]] == [
+        "sip33.example.com",
+        "sip32.example.com",
+        "sip31.example.com",
+    ]
     assert m.via[-1].received == "192.0.2.5" and len(m.via[-1].branch or "") > 200
     assert m.to.display_name is not None and "extreme proportion" in m.to.display_name
     assert isinstance(m.to.uri, SipUri) and m.to.uri.port == 6000 and len(m.to.uri.params) == 3
@@ -176,8 +180,12 @@ def _semiuri(m: Message) -> None:
     assert unescape(m.uri.user or "") == "user;par=u@example.net"
     assert m.uri.host == "example.com" and m.uri.params == ()
     assert m.headers.get_all("Accept") == [
-        "application/sdp", "application/pkcs7-mime", "multipart/mixed", "multipart/signed",
-        "message/sip", "message/sipfrag",
+        "application/sdp",
+        "application/pkcs7-mime",
+        "multipart/mixed",
+        "multipart/signed",
+        "message/sip",
+        "message/sipfrag",
     ]
 
 
@@ -319,8 +327,9 @@ def test_invalid_message_is_rejected_and_answered(name: str) -> None:
     assert b"\r\n\r\n" in wire and wire.count(b"\r\n\r\n") == 1
     # The answer reaches the sender's transaction: its Via lines and CSeq.
     sent = [line for line in raw.split(b"\r\n") if line.lower().startswith(b"via")]
-    assert reply.headers.get_lines("Via") == [line.split(b":", 1)[1].strip().decode()
-                                              for line in sent]
+    assert reply.headers.get_lines("Via") == [
+        line.split(b":", 1)[1].strip().decode() for line in sent
+    ]
     assert reply.headers.get("CSeq") is not None
     to = reply.headers.get("To")
     assert to is None or to.endswith(";tag=t1") or "tag=" in to.split(">")[-1]
@@ -498,7 +507,21 @@ def test_inv2543_rfc2543_syntax_is_accepted() -> None:
 
 
 SEMANTIC = {
-    "badbranch", "insuf", "unkscm", "novelsc", "unksm2", "bext01", "invut", "regaut01",
-    "multi01", "mcl01", "bcast", "zeromf", "cparam01", "cparam02", "regescrt", "sdp01",
+    "badbranch",
+    "insuf",
+    "unkscm",
+    "novelsc",
+    "unksm2",
+    "bext01",
+    "invut",
+    "regaut01",
+    "multi01",
+    "mcl01",
+    "bcast",
+    "zeromf",
+    "cparam01",
+    "cparam02",
+    "regescrt",
+    "sdp01",
     "inv2543",
 }

@@ -328,11 +328,13 @@ def test_info_dtmf_both_ways() -> None:
     a.send_dtmf(ha, "5", p.now)
     b.send_info(hb, "application/dtmf-relay", "Signal=#\r\nDuration=100\r\n", p.now)
     p.pump()
-    assert InfoReceived(hb, "application/dtmf-relay", "Signal=5\r\nDuration=160\r\n") in (
-        p.events["b"]
+    assert (
+        InfoReceived(hb, "application/dtmf-relay", "Signal=5\r\nDuration=160\r\n")
+        in (p.events["b"])
     )
-    assert InfoReceived(ha, "application/dtmf-relay", "Signal=#\r\nDuration=100\r\n") in (
-        p.events["a"]
+    assert (
+        InfoReceived(ha, "application/dtmf-relay", "Signal=#\r\nDuration=100\r\n")
+        in (p.events["a"])
     )
     with pytest.raises(LocalProtocolError):
         a.send_dtmf(ha, "x", p.now)
