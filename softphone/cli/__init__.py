@@ -12,16 +12,19 @@ from collections.abc import Sequence
 
 from softphone import __version__
 
+DESCRIPTION = "The desktop phone for Mediatel contact-center agents."
+
 # name -> (module, help). Each module exposes ``add_arguments(parser)`` and
 # ``run(args) -> int``.
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "phone": ("softphone.cli.phone", "headless SIP phone, JSON lines in and out"),
     "sim": ("softphone.cli.sim", "Mediatel simulator with its SIP registrar"),
+    "devices": ("softphone.cli.devices", "list the sound devices (names for --mic/--speaker)"),
 }
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="softphone", description=__doc__)
+    parser = argparse.ArgumentParser(prog="softphone", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"softphone {__version__}")
     parser.add_argument(
         "--demo", action="store_true", help="run against the built-in Mediatel simulator"
