@@ -33,6 +33,7 @@ from softphone.media.devices import AudioSettings, NoAudioDevice, backend_for
 from softphone.media.errors import MediaError, SdpError
 from softphone.media.ring import RingPlayer
 from softphone.media.session import (
+    BYE_GRACE_S,
     DtmfReceived,
     MediaConnected,
     MediaEvent,
@@ -49,8 +50,6 @@ from softphone.sip.ua import UAConfig, UserAgent
 log = logging.getLogger(__name__)
 
 DTMF_DIGITS = frozenset("0123456789*#ABCD")
-BYE_GRACE_S = 2.0
-"""How long a far end that closed its media gets for its BYE to arrive."""
 
 
 class PhoneCommandError(Exception):

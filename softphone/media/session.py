@@ -64,6 +64,11 @@ class RemoteHoldChanged:
     on_hold: bool
 
 
+BYE_GRACE_S = 2.0
+"""How long a far end that closed its media gets for its BYE to arrive
+before the call is taken for dead (see ``MediaFailed.closed_by_far_end``)."""
+
+
 @dataclass(frozen=True)
 class MediaFailed:
     """The media path broke (ICE/DTLS failure); the call has no audio any more.

@@ -43,7 +43,7 @@ from aiohttp import WSMsgType, web
 
 from softphone.media.config import IceServer, MediaConfig
 from softphone.media.errors import MediaError
-from softphone.media.session import MediaSession
+from softphone.media.session import BYE_GRACE_S, MediaFailed, MediaSession
 from softphone.media.tracks import WavRecorder, wav_source
 from softphone.net.agent_driver import AgentDriver
 from softphone.net.sip_ws import (
@@ -345,8 +345,12 @@ class SipTelephony:
             return RingResult(RingOutcome.UNREACHABLE, str(exc))
         recorder = WavRecorder(recording, RECORD_RATE)
         self.records.started(request.call_trace_id)
+        cell: list[_Leg] = []
         media = MediaSession(
-            self.media_config, source=wav_source(self.voice, loop=True), sink=recorder
+            self.media_config,
+            source=wav_source(self.voice, loop=True),
+            sink=recorder,
+            on_event=lambda event: self._on_media_event(cell, event),
         )
         try:
             offer = await media.create_offer()
@@ -358,6 +362,7 @@ class SipTelephony:
             return RingResult(RingOutcome.UNREACHABLE, f"cannot place the call: {exc}")
         outcome: asyncio.Future[RingResult] = asyncio.get_running_loop().create_future()
         leg = _Leg(request, line, handle, media, recorder, outcome)
+        cell.append(leg)
         self._legs[request.extension] = leg
         try:
             result = await asyncio.wait_for(asyncio.shield(outcome), timeout)
@@ -612,6 +617,20 @@ class SipTelephony:
         if answered and self._listener is not None:
             log.info("extension %s hung up: %s", leg.request.extension, why)
             self._listener.agent_hung_up(leg.request.extension)
+
+    def _on_media_event(self, cell: list[_Leg], event: object) -> None:
+        """A phone whose media died, or closed with no BYE reaching us (its
+        SIP server restarted), has hung up as far as Mediatel is concerned."""
+        if not cell or not isinstance(event, MediaFailed):
+            return
+        leg = cell[0]
+        delay = BYE_GRACE_S if event.closed_by_far_end else 0.0
+
+        def check() -> None:
+            if leg.answered and not leg.dropped:
+                self._spawn(self._lost(leg, f"media failed: {event.reason}"))
+
+        asyncio.get_running_loop().call_later(delay, check)
 
     async def _on_reinvite(self, line: _Line, handle: str, sdp: str | None) -> None:
         leg = self._leg(line, handle)

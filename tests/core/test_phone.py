@@ -15,8 +15,9 @@ from collections.abc import AsyncIterator
 import pytest
 
 from softphone.core import phone_events as ev
-from softphone.core.phone import BYE_GRACE_S, PhoneCommandError, SipAccount
+from softphone.core.phone import PhoneCommandError, SipAccount
 from softphone.core.phone_events import By, DtmfMethod
+from softphone.media.session import BYE_GRACE_S
 from tests.core.phone_probe import PhoneProbe, start_probe
 from tests.peers.kamailio import Kamailio
 

@@ -76,3 +76,25 @@ async def test_agent_not_registered_at_the_server_means_force_pause(
     await client.make_call(CUSTOMER)
     paused = await client.wait_for(lambda s: s.state is State.PAUSE, WAIT)
     assert paused.call_error_id == -223
+
+
+async def test_hang_up_after_a_server_restart_still_reaches_clerical(
+    kamailio: Kamailio, sip_sim: SipSimFactory
+) -> None:
+    """Kamailio restarts mid-call: the conversation goes on (media is direct);
+    when the agent then hangs up, Kamailio cannot route the BYE (it names the
+    old connection), yet Mediatel must still see the call end and move the
+    agent to after-call work — not leave them in a call nobody is on."""
+    h = await through(kamailio, sip_sim)
+    phone = await h.phone("1001", kamailio.password("1001"), ws_url=kamailio.ws_url)
+    client = await h.logged_in()
+    trace_id = await call_answered(h, phone)
+    mark = phone.mark()
+    kamailio.restart()
+    await phone.wait_for(ev.Registered, after=mark, timeout=WAIT)
+    await asyncio.wait_for(h.telephony.external_registered.wait(), WAIT)
+    voice, _ = read_wav(customer_voice())
+    assert voice_match(await heard(phone, 1.5), voice) > 0.7, "the customer went quiet"
+    await phone.phone.hangup()
+    clerical = await client.wait_for(lambda s: s.state is State.CLERICAL, WAIT)
+    assert clerical.call_trace_id == trace_id
