@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import logging
 import os
@@ -29,6 +28,7 @@ from softphone.media.config import IceServer, MediaConfig, parse_codec_name
 from softphone.media.devices import AudioSettings
 from softphone.net.sip_ws import TransportConfig, urls_from
 from softphone.net.vouch import VouchConfig, VouchError
+from softphone.tasks import cancel_and_wait
 
 log = logging.getLogger("softphone.phone")
 
@@ -212,7 +212,7 @@ def event_to_json(event: ev.PhoneEvent) -> dict[str, Any] | None:
             return {"event": "held", "call": call, "by": str(by)}
         case ev.Unheld(call=call, by=by):
             return {"event": "unheld", "call": call, "by": str(by)}
-        case ev.CallEnded(call=call, cause=cause, by=by, code=code, reason=reason):
+        case ev.CallEnded(call=call, cause=cause, by=by, code=code, reason=reason, quality=q):
             return {
                 "event": "call_ended",
                 "call": call,
@@ -220,6 +220,7 @@ def event_to_json(event: ev.PhoneEvent) -> dict[str, Any] | None:
                 "by": str(by),
                 "code": code,
                 "reason": reason,
+                "quality": None if q is None else q.as_dict(),
             }
         case ev.PhoneError(message=message, call=call):
             return {"event": "error", "message": message, "call": call}
@@ -288,6 +289,9 @@ async def run_command(phone: Phone, line: str, out: JsonLines) -> bool:
                 phone.mute(True)
             case "unmute":
                 phone.mute(False)
+            case "stats":
+                quality = await phone.call_quality()
+                out.write({"event": "stats", "call": phone.active_call, **quality.as_dict()})
             case "dtmf":
                 digits = command.get("digits")
                 if not isinstance(digits, str):
@@ -331,9 +335,7 @@ async def serve(config: PhoneConfig, call_target: str | None, out: JsonLines) ->
         await phone.aclose()
         # Let the last events (call_ended, unregistered) reach stdout.
         await asyncio.sleep(0.05)
-        events.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await events
+        await cancel_and_wait(events)
     return 0
 
 

@@ -46,6 +46,7 @@ from softphone.net.sip_ws import SipWsClient, TransportConfig, TransportState, T
 from softphone.sip import events as sip
 from softphone.sip.errors import LocalProtocolError
 from softphone.sip.ua import UAConfig, UserAgent
+from softphone.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -170,11 +171,8 @@ class Phone:
 
             await sip_client.aclose(before_close=unregister if self._registered else None)
             self._sip = None
-        if self._pump is not None:
-            self._pump.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._pump
-            self._pump = None
+        await cancel_and_wait(self._pump)
+        self._pump = None
         for task in list(self._tasks):
             task.cancel()
         await self._ring.stop()
@@ -241,6 +239,10 @@ class Phone:
 
     async def unhold(self, handle: str | None = None) -> None:
         await self._set_hold(self._call(handle, "unhold"), False)
+
+    async def call_quality(self, handle: str | None = None) -> ev.CallQuality:
+        """Loss, jitter and round-trip time of a call so far (diagnostics)."""
+        return await self._call(handle, "report call quality").media.quality()
 
     def mute(self, muted: bool = True, handle: str | None = None) -> None:
         self._call(handle, "mute").media.mute(muted)
@@ -346,9 +348,10 @@ class Phone:
         except PhoneCommandError:
             return  # no sound card: _prepare_answer refused the call and said why
         except asyncio.CancelledError:
-            if call.ended:
+            me = asyncio.current_task()
+            if call.ended and (me is None or not me.cancelling()):
                 return  # the caller gave up while we were getting ready
-            raise
+            raise  # we ourselves are being cancelled (the phone is closing)
         except SdpError as exc:
             self._emit(ev.PhoneError(f"cannot answer: {exc}", call.handle))
             with contextlib.suppress(LocalProtocolError):
@@ -468,8 +471,11 @@ class Phone:
                 call = self._calls.get(event.call)
                 if call is not None and not call.ended:
                     by = By.LOCAL if event.by is sip.Party.LOCAL else By.REMOTE
+                    quality = await call.media.quality() if call.established else None
                     self._emit(
-                        ev.CallEnded(event.call, event.cause.value, by, event.code, event.reason)
+                        ev.CallEnded(
+                            event.call, event.cause.value, by, event.code, event.reason, quality
+                        )
                     )
                     await self._finish(call)
             case sip.ReinviteReceived(call=handle, sdp=sdp):

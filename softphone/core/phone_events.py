@@ -10,6 +10,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+# Re-exported: call quality is the phone's word too (``CallEnded.quality``).
+from softphone.media.quality import CallQuality as CallQuality
+
 
 class By(enum.StrEnum):
     LOCAL = "local"
@@ -106,6 +109,7 @@ class CallEnded:
     by: By
     code: int | None = None
     reason: str = ""
+    quality: CallQuality | None = None  # how it sounded; None if media never started
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from softphone.media.devices import AudioBackend, AudioStream, Pcm
 from softphone.media.playout import PlayoutBuffer, PlayoutConfig, PlayoutStats
 from softphone.media.tracks import MonoConverter, pcm_frame
+from softphone.tasks import cancel_and_wait
 
 logger = logging.getLogger(__name__)
 
@@ -227,11 +228,8 @@ class SpeakerSink:
 
     async def stop(self) -> None:
         """Stop consuming and release the card."""
-        if self._consumer is not None:
-            self._consumer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._consumer
-            self._consumer = None
+        await cancel_and_wait(self._consumer)
+        self._consumer = None
         if self._stream is not None:
             stream, self._stream = self._stream, None
             await stream.aclose()

@@ -23,7 +23,6 @@ exceptions never leave this module.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -35,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from softphone.media.errors import MediaError
+from softphone.tasks import cancel_and_wait
 
 logger = logging.getLogger(__name__)
 
@@ -488,9 +488,7 @@ class _NullStream:
         self.blocks += 1
 
     async def aclose(self) -> None:
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
+        await cancel_and_wait(self._task)
 
 
 class NullBackend:

@@ -32,8 +32,10 @@ from softphone.media import aiortc_speedups, dtmf
 from softphone.media.config import MediaConfig, parse_codec_name
 from softphone.media.errors import MediaError, MediaStateError, SdpError
 from softphone.media.jitter import ReceivePath, install_receive_path
+from softphone.media.quality import CallQuality, quality_from_stats
 from softphone.media.sdp import ExtmapIds, PayloadTypes, SdpOrigin, as_answer, parse_audio
 from softphone.media.tracks import FrameSink, MuteableTrack, null_sink, silence_source
+from softphone.tasks import cancel_and_wait
 
 logger = logging.getLogger(__name__)
 
@@ -145,6 +147,21 @@ class MediaSession:
         """The negotiated audio codec we send, e.g. ``"opus/48000"``; None before negotiation."""
         codec = self._audio_codec()
         return None if codec is None else _codec_name(codec)
+
+    async def quality(self) -> CallQuality:
+        """Loss, jitter and round-trip time of this call so far (see ``quality.py``)."""
+        codec = self._audio_codec()
+        stats: list[Any] = []
+        if self._pc is not None and not self._closed:
+            with contextlib.suppress(Exception):  # a closing transport has no stats
+                stats = list((await self._pc.getStats()).values())
+        reorder = self._receive_path.reorder if self._receive_path is not None else None
+        return quality_from_stats(
+            stats,
+            codec=self.codec,
+            clock_rate=codec.clockRate if codec is not None else 0,
+            late_packets=reorder.stats.late if reorder is not None else 0,
+        )
 
     @property
     def on_hold_local(self) -> bool:
@@ -305,11 +322,7 @@ class MediaSession:
         if self._pc is not None:
             with contextlib.suppress(Exception):
                 await self._pc.close()
-        for task in list(self._consumers):
-            task.cancel()
-        for task in list(self._consumers):
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(*self._consumers)
         if self._outgoing is not None:
             self._outgoing.stop()
 

@@ -28,6 +28,7 @@ import websockets
 from websockets.asyncio.client import ClientConnection, connect
 
 from softphone.net.agent_driver import AgentDriver, SansIoAgent
+from softphone.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -175,11 +176,8 @@ class SipWsClient:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._outbox.join(), 1.0)
                 await self._ws.close()
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
         self._set_state(TransportState.CLOSED, self.url)
 
     async def _exchange(self, action: Callable[[], Any], linger: float) -> None:

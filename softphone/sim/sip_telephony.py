@@ -66,6 +66,7 @@ from softphone.sip.message import Request, parse_message
 from softphone.sip.transaction import make_response
 from softphone.sip.ua import UAConfig, UserAgent
 from softphone.sip.uri import NameAddr, SipUri
+from softphone.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -322,11 +323,7 @@ class SipTelephony:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-        for task in list(self._tasks):
-            task.cancel()
-        for task in list(self._tasks):
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await cancel_and_wait(*self._tasks)
         self.records.cleanup()
 
     # -- the Telephony port ---------------------------------------------------------

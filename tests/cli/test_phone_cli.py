@@ -188,6 +188,15 @@ async def test_two_cli_phones_call_with_audio_dtmf_hold_hangup(
         await b.wait_for("media_started")
         await asyncio.sleep(1.5)  # let audio accumulate in both recordings
 
+        # Call quality for support staff: about 50 packets a second each way,
+        # none lost on loopback.
+        await a.send(command="stats")
+        stats = await a.wait_for("stats")
+        assert stats["codec"] == "opus/48000" and stats["call"] == started["call"]
+        assert stats["packets_received"] >= 40 and stats["packets_sent"] >= 40
+        assert stats["packets_lost"] == 0 and stats["loss_percent"] == 0.0
+        assert 0 <= stats["jitter_ms"] < 20
+
         await a.send(command="dtmf", digits="42")
         await b.wait_for("dtmf_received", digit="4")
         await b.wait_for("dtmf_received", digit="2")
@@ -201,6 +210,7 @@ async def test_two_cli_phones_call_with_audio_dtmf_hold_hangup(
         await b.send(command="hangup")
         ended = await a.wait_for("call_ended")
         assert (ended["cause"], ended["by"]) == ("hangup", "remote")
+        assert ended["quality"]["packets_received"] > stats["packets_received"]
         await b.wait_for("call_ended", by="local")
     finally:
         codes = [await a.quit(), await b.quit()]

@@ -149,9 +149,16 @@ async def test_dtmf_arrives_as_digits(
 async def test_callee_hangs_up(pair: tuple[PhoneProbe, PhoneProbe]) -> None:
     a, b = pair
     await connect(a, b)
+    assert await a.hears(TONE_B)
+    during = await a.phone.call_quality()
+    await asyncio.sleep(0.5)  # ~25 more packets
     await b.phone.hangup()
     ended = await a.wait_for(ev.CallEnded)
     assert (ended.cause, ended.by) == ("hangup", By.REMOTE)
+    # how the call sounded, for the call record: every packet, none lost
+    assert ended.quality is not None and ended.quality.codec == "opus/48000"
+    assert ended.quality.packets_received > during.packets_received > 0
+    assert ended.quality.packets_lost == 0
     assert (await b.wait_for(ev.CallEnded)).by is By.LOCAL
     assert a.phone.active_call is None and b.phone.active_call is None
     # The BYE and the media closing race each other; an ordinary hang-up
@@ -173,6 +180,7 @@ async def test_cancel_before_answer(kamailio: Kamailio) -> None:
         await a.phone.hangup()
         ended = await b.wait_for(ev.CallEnded)
         assert (ended.cause, ended.by) == ("cancelled", By.REMOTE)
+        assert ended.quality is None  # no media ever flowed
         with pytest.raises(PhoneCommandError):
             await b.phone.answer()
     finally:

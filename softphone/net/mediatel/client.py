@@ -57,6 +57,7 @@ from softphone.net.mediatel.events import (
 from softphone.net.mediatel.pending import PendingCallCode, PendingCallCodeStore
 from softphone.net.mediatel.state import AgentState, Command, State, parse_state
 from softphone.net.vouch import VouchConfig
+from softphone.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -237,10 +238,7 @@ class MediatelClient:
     async def aclose(self) -> None:
         """Disconnect for good; every event stream ends."""
         self._closing = True
-        if self._revive_task is not None:
-            self._revive_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._revive_task
+        await cancel_and_wait(self._revive_task)
         await self._sio.disconnect()
         for waiter in self._waiters:
             if not waiter.done():
