@@ -222,6 +222,14 @@ def event_to_json(event: ev.PhoneEvent) -> dict[str, Any] | None:
                 "reason": reason,
                 "quality": None if q is None else q.as_dict(),
             }
+        case ev.AudioDeviceStalled(call=call, device=device, stalled=stalled):
+            return {
+                "event": "audio_device",
+                "call": call,
+                "device": device,
+                "stalled": stalled,
+                "message": event.message,
+            }
         case ev.PhoneError(message=message, call=call):
             return {"event": "error", "message": message, "call": call}
     return None

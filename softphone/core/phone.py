@@ -29,7 +29,7 @@ from softphone.core import phone_events as ev
 from softphone.core.phone_events import By, DtmfMethod, PhoneEvent
 from softphone.media.audio_io import MicrophoneTrack, SpeakerSink
 from softphone.media.config import MediaConfig
-from softphone.media.devices import AudioSettings, NoAudioDevice, backend_for
+from softphone.media.devices import AudioBackend, AudioSettings, NoAudioDevice, backend_for
 from softphone.media.errors import MediaError, SdpError
 from softphone.media.ring import RingPlayer
 from softphone.media.session import (
@@ -75,6 +75,8 @@ class PhoneConfig:
     ``auto_answer_ms``: None waits for ``answer()``; 0 answers at once.
     ``source_factory``/``sink_factory`` replace the microphone/speaker (the
     headless phone's ``--play``/``--record``, tests); they are called per call.
+    ``audio_backend`` replaces the one ``audio`` implies (PortAudio, or the
+    null device): tests use it to pull a headset out mid-call.
     """
 
     account: SipAccount
@@ -85,6 +87,7 @@ class PhoneConfig:
     ring_incoming: bool = True
     source_factory: Callable[[], AudioTrack] | None = field(default=None, compare=False)
     sink_factory: Callable[[], FrameSink] | None = field(default=None, compare=False)
+    audio_backend: AudioBackend | None = field(default=None, compare=False)
     user_agent: str = "softphone"
 
 
@@ -116,7 +119,7 @@ class Phone:
         self._events: asyncio.Queue[PhoneEvent] = asyncio.Queue()
         self._calls: dict[str, _Call] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._audio_backend = backend_for(config.audio)
+        self._audio_backend = config.audio_backend or backend_for(config.audio)
         self._ring = RingPlayer(self._audio_backend, config.audio.ring or config.audio.speaker)
         self._sip: SipWsClient | None = None
         self._pump: asyncio.Task[None] | None = None
@@ -325,6 +328,9 @@ class Phone:
             on_event=lambda e: self._on_media_event(cell, e),
         )
         template = _Call("", False, media, mic=mic, speaker=speaker, closers=closers)
+        for kind, device in (("microphone", mic), ("speaker", speaker)):
+            if device is not None:
+                device.on_stall = partial(self._on_device_stall, cell, kind)
 
         async def open_devices() -> None:
             try:
@@ -674,6 +680,11 @@ class Phone:
                 )
             case MediaFailed(reason=reason):
                 self._end_dead_call(call, reason)
+
+    def _on_device_stall(self, cell: list[_Call], kind: str, stalled: bool) -> None:
+        """A headset pulled out mid-call: the call goes on (silence is sent), the agent is told."""
+        handle = cell[0].handle if cell else None
+        self._emit(ev.AudioDeviceStalled(handle, kind, stalled))
 
     def _end_dead_call(self, call: _Call, reason: str) -> None:
         """The call can carry no audio any more: say so and hang it up."""

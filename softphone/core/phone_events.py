@@ -113,6 +113,28 @@ class CallEnded:
 
 
 @dataclass(frozen=True, slots=True)
+class AudioDeviceStalled:
+    """A sound device stopped mid-call (unplugged?), or works again.
+
+    While the microphone is stalled the far end hears silence (RTP keeps
+    flowing, so the PBX does not drop the call); while the speaker is, the
+    agent hears nothing.
+    """
+
+    call: str | None
+    device: str  # "microphone" or "speaker"
+    stalled: bool
+
+    @property
+    def message(self) -> str:
+        if not self.stalled:
+            return f"the {self.device} works again"
+        if self.device == "microphone":
+            return "the microphone stopped (unplugged?): the customer hears silence"
+        return "the speaker stopped (unplugged?): you cannot hear the customer"
+
+
+@dataclass(frozen=True, slots=True)
 class PhoneError:
     """Something the user should read; never a traceback."""
 
@@ -133,5 +155,6 @@ PhoneEvent = (
     | Held
     | Unheld
     | CallEnded
+    | AudioDeviceStalled
     | PhoneError
 )

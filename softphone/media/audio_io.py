@@ -20,6 +20,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import replace
 
 import av
@@ -35,6 +37,14 @@ logger = logging.getLogger(__name__)
 
 TRACK_RATE = 48000
 FRAME_SAMPLES = 960  # 20 ms at 48 kHz
+FRAME_S = FRAME_SAMPLES / TRACK_RATE
+STALL_S = 0.5
+"""A card that delivers or takes nothing for this long has stopped (a headset
+pulled out, a USB hub reset). PortAudio does not always say so: it may just
+stop calling back."""
+
+StallHandler = Callable[[bool], None]
+"""Called on the event loop with True when a card stalls, False when it is back."""
 
 
 class MicrophoneTrack(MediaStreamTrack):
@@ -69,6 +79,13 @@ class MicrophoneTrack(MediaStreamTrack):
         self._pts = 0
         self.dropped_frames = 0
         """Frames thrown away because nobody read them in time."""
+        self.on_stall: StallHandler | None = None
+        self.stalled = False
+        """The card stopped delivering: the call gets silence (RTP keeps flowing,
+        so the far end's RTP timeout does not drop the customer)."""
+        self._next_silence = 0.0
+        self._arrived = asyncio.Event()
+        self._delivered = False  # the card has delivered at least one frame
 
     @property
     def device_name(self) -> str | None:
@@ -115,6 +132,8 @@ class MicrophoneTrack(MediaStreamTrack):
                 self._frames.get_nowait()
                 self.dropped_frames += 1
             self._frames.put_nowait(frame)
+            self._arrived.set()
+            self._delivered = True
         self._pending = pending.copy()
 
     def _resample(self, block: Pcm, rate: int) -> Pcm:
@@ -128,16 +147,55 @@ class MicrophoneTrack(MediaStreamTrack):
         if self.readyState != "live":
             raise MediaStreamError
         await self.start()
-        frame = await self._frames.get()
+        if self._frames.empty() and not self._delivered:
+            # Only a card that was delivering can stall: through PulseAudio,
+            # PortAudio may take a second or more to start, which is no fault.
+            await self._wait_frame()
+        elif self._frames.empty():
+            wait = STALL_S if not self.stalled else self._next_silence - time.monotonic()
+            try:
+                await asyncio.wait_for(self._wait_frame(), max(0.0, wait))
+            except TimeoutError:
+                return self._silence()
+        frame = self._frames.get_nowait()
         if frame is None:
             raise MediaStreamError
+        if self.stalled:
+            self._set_stalled(False)
         return frame
+
+    async def _wait_frame(self) -> None:
+        """Until a frame is queued (an Event, not ``get``: a timeout loses nothing)."""
+        self._arrived.clear()
+        while self._frames.empty():
+            await self._arrived.wait()
+            self._arrived.clear()
+
+    def _silence(self) -> av.AudioFrame:
+        """A frame of silence in the card's place, paced at 20 ms."""
+        now = time.monotonic()
+        if not self.stalled:
+            self._set_stalled(True)
+            self._next_silence = now
+        self._next_silence = max(self._next_silence + FRAME_S, now - STALL_S)
+        frame = pcm_frame(np.zeros(FRAME_SAMPLES, np.int16), TRACK_RATE, self._pts)
+        self._pts += FRAME_SAMPLES
+        return frame
+
+    def _set_stalled(self, stalled: bool) -> None:
+        self.stalled = stalled
+        logger.warning(
+            "microphone %s %s", self.device_name, "stalled" if stalled else "delivers again"
+        )
+        if self.on_stall is not None:
+            self.on_stall(stalled)
 
     def stop(self) -> None:
         """End the track and release the card (closing finishes in the background)."""
         if self.readyState == "live":
             super().stop()
             self._frames.put_nowait(None)
+            self._arrived.set()
         if self._stream is not None:
             stream, self._stream = self._stream, None
             with contextlib.suppress(RuntimeError):  # no running loop: interpreter exit
@@ -179,19 +237,29 @@ class SpeakerSink:
         self._convert: MonoConverter | None = None
         self._stream: AudioStream | None = None
         self._consumer: asyncio.Task[None] | None = None
+        self.on_stall: StallHandler | None = None
+        self.stalled = False
+        """The card stopped taking audio: the agent hears nothing."""
+        self._last_pull = time.monotonic()
+        self._pulled = False  # only a card that was playing can stall (see the microphone)
 
     @property
     def device_name(self) -> str | None:
         return self._stream.device_name if self._stream else None
 
+    def _pull(self, block: Pcm) -> None:
+        """The card's callback (its thread): fill ``block`` from the buffer."""
+        self._last_pull = time.monotonic()
+        self._pulled = True
+        self.buffer.pull_into(block)
+
     async def start(self) -> None:
         """Open the output device; raises NoAudioDevice / UnknownAudioDevice."""
         if self._stream is not None:
             return
+        self._last_pull = time.monotonic()
         stream = await self._backend.open_output(
-            self._device,
-            lambda block: self.buffer.pull_into(block),
-            blocksize_ms=self._blocksize_ms,
+            self._device, self._pull, blocksize_ms=self._blocksize_ms
         )
         if stream.samplerate != self.buffer.config.sample_rate:
             # The card runs at its own rate: the buffer follows it, and frames
@@ -207,6 +275,15 @@ class SpeakerSink:
         if self._convert is None or self._convert.sample_rate != rate:
             self._convert = MonoConverter(rate)
         self.buffer.push(self._convert(frame))
+        if self._stream is not None and self._pulled:
+            stalled = time.monotonic() - self._last_pull > STALL_S
+            if stalled != self.stalled:
+                self.stalled = stalled
+                logger.warning(
+                    "speaker %s %s", self.device_name, "stalled" if stalled else "plays again"
+                )
+                if self.on_stall is not None:
+                    self.on_stall(stalled)
 
     def add_track(self, track: MediaStreamTrack) -> None:
         """Consume ``track`` until it ends (replacing any track consumed before)."""

@@ -17,8 +17,12 @@ import pytest
 from softphone.core import phone_events as ev
 from softphone.core.phone import PhoneCommandError, SipAccount
 from softphone.core.phone_events import By, DtmfMethod
+from softphone.media import tones
+from softphone.media.devices import AudioSettings
 from softphone.media.session import BYE_GRACE_S
-from tests.core.phone_probe import PhoneProbe, start_probe
+from softphone.media.tracks import PcmCollector
+from tests.core.phone_probe import PhoneProbe, phone_config, start_probe
+from tests.media.unpluggable import Unpluggable
 from tests.peers.kamailio import Kamailio
 
 pytestmark = pytest.mark.peers
@@ -281,3 +285,51 @@ async def test_call_survives_a_kamailio_restart(
     assert (await a.wait_for(ev.CallEnded, after=mark_a)).by is By.LOCAL
     await b.wait_for(ev.CallEnded, after=mark_b)
     assert b.phone.active_call is None
+
+
+async def test_headset_pulled_out_mid_call_keeps_the_call_and_tells_the_agent(
+    kamailio: Kamailio,
+) -> None:
+    """B's sound card stops mid-call: the call stays up with RTP flowing (a PBX
+    drops a call whose RTP stops, cutting off the customer), B is told what
+    is wrong, and when the headset is back, so is the audio."""
+    card = Unpluggable(source=tones.ToneGenerator((TONE_B,), 48000, 0.3).read)
+    a = await start_probe(kamailio.ws_url, "1001", kamailio.password("1001"), tone_hz=TONE_A)
+    b_config = phone_config(
+        kamailio.ws_url,
+        "1002",
+        kamailio.password("1002"),
+        tone_hz=TONE_B,
+        collector=PcmCollector(48000),
+        auto_answer_ms=0,
+        audio=AudioSettings(),  # a "real" microphone and speaker, on the fake card
+        audio_backend=card,
+        source_factory=None,
+        sink_factory=None,
+    )
+    b = await PhoneProbe(b_config, PcmCollector(48000)).start()
+    try:
+        await a.wait_for(ev.Registered)
+        await b.wait_for(ev.Registered)
+        await connect(a, b)
+        assert await a.hears(TONE_B), "A does not hear B's microphone"
+        mark = b.mark()
+        card.plugged = False
+        mic = await b.wait_for(
+            ev.AudioDeviceStalled, lambda e: e.device == "microphone", after=mark
+        )
+        assert mic.stalled and "customer hears silence" in mic.message
+        await b.wait_for(ev.AudioDeviceStalled, lambda e: e.device == "speaker", after=mark)
+        before = await a.phone.call_quality()
+        assert await a.silent(), "A still hears B with B's card gone"
+        during = await a.phone.call_quality()
+        assert during.packets_received - before.packets_received >= 25, "RTP stopped"
+        assert a.phone.active_call is not None and b.phone.active_call is not None
+        mark = b.mark()
+        card.plugged = True
+        back = await b.wait_for(ev.AudioDeviceStalled, lambda e: not e.stalled, after=mark)
+        assert back.message.endswith("works again")
+        assert await a.hears(TONE_B), "B's microphone did not come back"
+    finally:
+        await a.aclose()
+        await b.aclose()

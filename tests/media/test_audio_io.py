@@ -15,6 +15,7 @@ from softphone.media.audio_io import MicrophoneTrack, SpeakerSink
 from softphone.media.devices import NullBackend
 from softphone.media.session import MediaSession
 from softphone.media.tracks import tone_source
+from tests.media.unpluggable import Unpluggable
 
 RATE = 48000
 
@@ -135,3 +136,66 @@ async def test_a_call_through_aiortc_with_microphone_and_speaker_on_the_null_dev
     assert all(abs(p - 440) < 3 for p in peaks), peaks
     assert all(tones.rms_dbfs(sec) > -25 for sec in seconds)
     assert b_speaker.stats().max_latency_ms <= 40
+
+
+async def test_a_pulled_microphone_sends_silence_and_says_so_until_it_is_back() -> None:
+    """RTP must keep flowing (a PBX drops a call whose RTP stops: the customer
+    would be cut off), the agent must learn why they are not heard, and the
+    microphone must come back by itself."""
+    source = tones.ToneGenerator((440.0,), RATE, 0.3)
+    card = Unpluggable(source=source.read)
+    mic = MicrophoneTrack(card)  # type: ignore[arg-type]
+    changes: list[bool] = []
+    mic.on_stall = changes.append
+    try:
+        before = [await mic.recv() for _ in range(10)]
+        assert tones.contains_tone(_pcm(before[2:]), 440, RATE)
+        card.plugged = False
+        loop = asyncio.get_running_loop()
+        end = loop.time() + 1.5
+        during = []
+        while loop.time() < end:
+            during.append(await mic.recv())
+        assert changes == [True] and mic.stalled
+        assert len(during) >= 25, "the call's audio stopped flowing"
+        assert tones.is_silent(_pcm(during[-10:]))
+        pts = [f.pts for f in before + during]
+        assert pts == sorted(pts) and len(set(pts)) == len(pts)  # one timeline, no repeats
+        card.plugged = True
+        after = [await mic.recv() for _ in range(15)]
+        assert changes == [True, False] and not mic.stalled
+        assert tones.contains_tone(_pcm(after[5:]), 440, RATE)
+    finally:
+        await mic.aclose()
+
+
+async def test_a_pulled_speaker_is_reported_and_its_return_too() -> None:
+    card = Unpluggable()
+    speaker = SpeakerSink(card)  # type: ignore[arg-type]
+    changes: list[bool] = []
+    speaker.on_stall = changes.append
+    await speaker.start()
+    remote = tone_source(1000.0)
+    try:
+
+        async def play(seconds: float) -> None:
+            loop = asyncio.get_running_loop()
+            end = loop.time() + seconds
+            while loop.time() < end:
+                speaker(await remote.recv())
+
+        await play(0.5)
+        assert changes == []
+        card.plugged = False
+        await play(1.0)
+        assert changes == [True] and speaker.stalled
+        card.plugged = True
+        await play(0.5)
+        assert changes == [True, False]
+    finally:
+        await speaker.stop()
+        remote.stop()
+
+
+def _pcm(frames: list[av.AudioFrame]) -> np.ndarray:
+    return np.concatenate([f.to_ndarray().reshape(-1) for f in frames]).astype(np.int16)

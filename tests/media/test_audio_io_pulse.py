@@ -32,7 +32,15 @@ RATE = 48000
 
 
 async def record(mic: MicrophoneTrack, seconds: float) -> np.ndarray:
-    frames = [await mic.recv() for _ in range(round(seconds * 50))]
+    """``seconds`` of what the card records. Frames the track makes up while
+    the card is stalled (silence, so that a call's RTP keeps flowing) are not
+    the card's: PortAudio through PulseAudio stalls for 1-3 s after opening
+    on a loaded two-core machine, and those frames are skipped here."""
+    frames = []
+    while len(frames) < round(seconds * 50):
+        frame = await mic.recv()
+        if not mic.stalled:
+            frames.append(frame)
     return np.concatenate([f.to_ndarray().reshape(-1) for f in frames])
 
 
