@@ -33,7 +33,6 @@ from softphone.media.devices import AudioBackend, AudioSettings, NoAudioDevice, 
 from softphone.media.errors import MediaError, SdpError
 from softphone.media.ring import RingPlayer
 from softphone.media.session import (
-    BYE_GRACE_S,
     DtmfReceived,
     MediaConnected,
     MediaEvent,
@@ -672,12 +671,6 @@ class Phone:
                     call.hold_remote = on_hold
                     change = ev.Held if on_hold else ev.Unheld
                     self._emit(change(call.handle, By.REMOTE))
-            case MediaFailed(closed_by_far_end=True):
-                # Normally its BYE overtakes or follows at once; only a call
-                # that outlives the grace period is a call nobody will end.
-                asyncio.get_running_loop().call_later(
-                    BYE_GRACE_S, self._end_dead_call, call, event.reason
-                )
             case MediaFailed(reason=reason):
                 self._end_dead_call(call, reason)
 

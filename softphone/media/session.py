@@ -67,20 +67,16 @@ class RemoteHoldChanged:
 
 
 BYE_GRACE_S = 2.0
-"""How long a far end that closed its media gets for its BYE to arrive
-before the call is taken for dead (see ``MediaFailed.closed_by_far_end``)."""
+"""How long a far end that closed its media gets for its BYE to arrive (and
+the session to be closed) before ``MediaFailed`` says the call is dead."""
 
 
 @dataclass(frozen=True)
 class MediaFailed:
-    """The media path broke (ICE/DTLS failure); the call has no audio any more.
-
-    ``closed_by_far_end``: the far end shut it down on purpose, which usually
-    means its BYE is on the way; the phone gives that a moment to arrive.
-    """
+    """The media path broke (ICE/DTLS failure, or the far end closed it and
+    no BYE followed): the call has no audio any more."""
 
     reason: str
-    closed_by_far_end: bool = False
 
 
 MediaEvent = MediaConnected | DtmfReceived | RemoteHoldChanged | MediaFailed
@@ -132,6 +128,7 @@ class MediaSession:
         self._hold_local = False
         self._hold_remote = False
         self._settled: _Settled | None = None  # the last agreed session, for rollback()
+        self._far_end_closed: asyncio.TimerHandle | None = None
         self._closed = False
         self.created_at = time.monotonic()
         self._origin = SdpOrigin(secrets.randbits(62))
@@ -317,6 +314,8 @@ class MediaSession:
         if self._closed:
             return
         self._closed = True
+        if self._far_end_closed is not None:
+            self._far_end_closed.cancel()
         if self._dtmf_sender is not None:
             self._dtmf_sender.uninstall()
         if self._pc is not None:
@@ -497,11 +496,18 @@ class MediaSession:
             self._emit(MediaConnected(self.codec or "unknown"))
         elif state == "failed" and not self._closed:
             self._emit(MediaFailed("ICE or DTLS failed"))
-        elif state == "closed" and not self._closed:
-            # The far end closed DTLS (its call is over) though no BYE reached
-            # us — e.g. its BYE could not be routed after a server restart.
-            # Without this the agent would sit in a silent call for good.
-            self._emit(MediaFailed("the far end closed the media connection", True))
+        elif state == "closed" and not self._closed and self._far_end_closed is None:
+            # The far end closed DTLS: its call is over, and its BYE normally
+            # arrives at once (and we close). If it never does — e.g. it could
+            # not be routed after a server restart — the call is dead; without
+            # this the agent would sit in a silent call for good.
+            self._far_end_closed = asyncio.get_running_loop().call_later(
+                BYE_GRACE_S, self._report_far_end_closed
+            )
+
+    def _report_far_end_closed(self) -> None:
+        if not self._closed:
+            self._emit(MediaFailed("the far end closed the media connection"))
 
     def _on_track(self, track: MediaStreamTrack) -> None:
         task = asyncio.ensure_future(self._consume(track))

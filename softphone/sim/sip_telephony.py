@@ -43,7 +43,7 @@ from aiohttp import WSMsgType, web
 
 from softphone.media.config import IceServer, MediaConfig
 from softphone.media.errors import MediaError
-from softphone.media.session import BYE_GRACE_S, MediaFailed, MediaSession
+from softphone.media.session import MediaFailed, MediaSession
 from softphone.media.tracks import WavRecorder, wav_source
 from softphone.net.agent_driver import AgentDriver
 from softphone.net.sip_ws import (
@@ -621,13 +621,8 @@ class SipTelephony:
         if not cell or not isinstance(event, MediaFailed):
             return
         leg = cell[0]
-        delay = BYE_GRACE_S if event.closed_by_far_end else 0.0
-
-        def check() -> None:
-            if leg.answered and not leg.dropped:
-                self._spawn(self._lost(leg, f"media failed: {event.reason}"))
-
-        asyncio.get_running_loop().call_later(delay, check)
+        if leg.answered and not leg.dropped:
+            self._spawn(self._lost(leg, f"media failed: {event.reason}"))
 
     async def _on_reinvite(self, line: _Line, handle: str, sdp: str | None) -> None:
         leg = self._leg(line, handle)
