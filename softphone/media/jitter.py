@@ -23,7 +23,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-
 _SEQ_MOD = 1 << 16
 _RESET_DISTANCE = 1000  # a jump this large is a new stream (restart, SSRC reuse), not reordering
 _NARROW_AFTER = 500  # in-order packets (10 s at 20 ms) without a late one before narrowing

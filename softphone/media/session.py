@@ -424,7 +424,7 @@ class MediaSession:
         assert self._media is not None
         if self._media.receive is not None:
             self._media.receive.event_payload_types = {
-                c.payloadType for c in self._codecs() if dtmf.is_telephone_event(c)
+                c.payloadType for c in self._agreed_codecs() if dtmf.is_telephone_event(c)
             }
         if self._dtmf_sender is not None:
             self._media.set_send_rewriter(None)
@@ -436,13 +436,13 @@ class MediaSession:
             self._media.talkspurt()  # e.g. the far end took us off hold: our stream resumes
         self._sending = sending
 
-    def _codecs(self) -> list[Any]:
+    def _agreed_codecs(self) -> list[Any]:
         return [] if self._media is None else self._media.negotiated_codecs()
 
     def _audio_codec(self) -> Any:
         if self._transceiver is None:
             return None
-        return next((c for c in self._codecs() if not dtmf.is_telephone_event(c)), None)
+        return next((c for c in self._agreed_codecs() if not dtmf.is_telephone_event(c)), None)
 
     def _te_codec(self) -> Any:
         audio = self._audio_codec()
@@ -451,7 +451,7 @@ class MediaSession:
         return next(
             (
                 c
-                for c in self._codecs()
+                for c in self._agreed_codecs()
                 if dtmf.is_telephone_event(c) and c.clockRate == audio.clockRate
             ),
             None,

@@ -75,7 +75,7 @@ class Attachment:
         return [c for c in media[0].rtp.codecs if not is_rtx(c)] if media else []
 
     def dtls_role(self) -> str:
-        """"client" or "server" once negotiated ("auto" before)."""
+        """ "client" or "server" once negotiated ("auto" before)."""
         if self.support.has(DTLS_ROLE):
             role: str = self.transceiver.receiver.transport._role
             return role

@@ -33,7 +33,7 @@ _MARKER = 0x80
 
 
 class TalkspurtMarker:
-    """Sets the marker bit on our stream's first packet after each ``arm()``, clears it otherwise."""
+    """Marks our stream's first packet after each ``arm()``; clears the marker on the rest."""
 
     def __init__(self, ssrc: int) -> None:
         self._ssrc = struct.pack("!I", ssrc)

@@ -153,15 +153,20 @@ def aiortc_version() -> str:
         return "unknown"
 
 
-def _own(obj: Any, name: str) -> bool:
-    """An instance attribute aiortc set in ``__init__`` (what we replace per instance)."""
-    return name in getattr(obj, "__dict__", {})
+def _own(obj: Any, name: str, kind: type | None = None) -> bool:
+    """An instance attribute aiortc set in ``__init__`` (of type ``kind`` if given).
+
+    Instance state is looked for on the instance itself: what we replace
+    there would only shadow a class attribute of the same name.
+    """
+    attributes = getattr(obj, "__dict__", {})
+    return name in attributes and (kind is None or isinstance(attributes[name], kind))
 
 
 def _voice_codecs_fit() -> bool:
     try:
         encoder, decoder = OpusEncoder(), OpusDecoder()
-    except Exception:  # noqa: BLE001 - any failure means: leave aiortc's codecs alone
+    except Exception:
         return False
     return all(hasattr(encoder, n) for n in ("codec", "resampler")) and hasattr(decoder, "codec")
 
@@ -208,15 +213,13 @@ def _per_call(transceiver: Any) -> dict[Piece, list[str]]:
     need(INLINE_DECODE, INLINE_DECODE.names[2], _own(receiver, "_track"))  # None until negotiated
     handler = getattr(receiver, "_handle_rtp_packet", None)
     need(RECEIVE_TAP, RECEIVE_TAP.names[0], callable(handler))
-    need(RECEIVE_TAP, RECEIVE_TAP.names[1], isinstance(getattr(receiver, "_enabled", None), bool))
+    need(RECEIVE_TAP, RECEIVE_TAP.names[1], _own(receiver, "_enabled", bool))
     need(JITTER, JITTER.names[0], _own(receiver, "_RTCRtpReceiver__jitter_buffer"))
     send_rtp = getattr(sender.transport, "_send_rtp", None)
     need(SEND_TAP, SEND_TAP.names[0], callable(send_rtp))
-    need(SEND_TAP, SEND_TAP.names[1], isinstance(getattr(sender, "_ssrc", None), int))
-    codecs = getattr(transceiver, "_codecs", None)
-    need(NEGOTIATED_CODECS, NEGOTIATED_CODECS.names[0], isinstance(codecs, list))
-    role = getattr(receiver.transport, "_role", None)
-    need(DTLS_ROLE, DTLS_ROLE.names[0], isinstance(role, str))
+    need(SEND_TAP, SEND_TAP.names[1], _own(sender, "_ssrc", int))
+    need(NEGOTIATED_CODECS, NEGOTIATED_CODECS.names[0], _own(transceiver, "_codecs", list))
+    need(DTLS_ROLE, DTLS_ROLE.names[0], _own(receiver.transport, "_role", str))
     return found
 
 
