@@ -278,7 +278,8 @@ def test_no_private_aiortc_name_is_used_outside_the_adapter() -> None:
     adapter = root / "media" / "aiortc_adapter"
     names = {n.rsplit(".", 1)[-1] for p in support.PIECES for n in p.names}
     private = sorted(n for n in names if n.startswith("_") and n not in {"_queue", "_track"})
-    pattern = re.compile(r"\.(?:%s)\b|\bCODECS\b|aiortc\.rtp\.\w+ =" % "|".join(private))
+    alternation = "|".join(private)
+    pattern = re.compile(rf"\.(?:{alternation})\b|\bCODECS\b|aiortc\.rtp\.\w+ =")
     offenders = [
         f"{path.relative_to(root)}:{number}: {line.strip()}"
         for path in root.rglob("*.py")
