@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from softphone.media.aiortc_adapter import codecs as aiortc_speedups
-from softphone.media.aiortc_adapter import inline
+from softphone.media.aiortc_adapter import codecs, inline
 from softphone.media.aiortc_adapter.send import TalkspurtMarker
 from softphone.media.tracks import pcm_frame
 
@@ -21,15 +20,15 @@ def test_audio_level_matches_aiortc_on_varied_frames() -> None:
     for pcm in frames:
         for rate, n in ((48000, 960), (8000, 160)):
             frame = pcm_frame(pcm[:n], rate, 0)
-            fast = aiortc_speedups.compute_audio_level_dbov(frame)
-            assert fast == aiortc_speedups.original_compute_audio_level_dbov(frame)
+            fast = codecs.compute_audio_level_dbov(frame)
+            assert fast == codecs.original_compute_audio_level_dbov(frame)
 
 
 def test_install_replaces_the_function_aiortc_calls() -> None:
     import aiortc.rtp
 
-    aiortc_speedups.install_codecs()
-    assert aiortc.rtp.compute_audio_level_dbov is aiortc_speedups.compute_audio_level_dbov
+    codecs.install_codecs()
+    assert aiortc.rtp.compute_audio_level_dbov is codecs.compute_audio_level_dbov
 
 
 def test_voice_opus_encoder_sends_mono_packets_that_decode_to_the_tone() -> None:
@@ -38,8 +37,8 @@ def test_voice_opus_encoder_sends_mono_packets_that_decode_to_the_tone() -> None
     from softphone.media import tones
     from softphone.media.tracks import pcm_frame
 
-    encoder = aiortc_speedups.VoiceOpusEncoder()
-    decoder = aiortc_speedups.VoiceOpusDecoder()
+    encoder = codecs.VoiceOpusEncoder()
+    decoder = codecs.VoiceOpusDecoder()
     decoded = []
     sizes = []
     for i in range(50):
@@ -72,9 +71,7 @@ class _Receiver:
         self.queue: asyncio.Queue[object] = asyncio.Queue()
 
     def decoder_queue(self) -> inline.InlineDecoderQueue:
-        return inline.InlineDecoderQueue(
-            self.error, lambda: self.queue, aiortc_speedups.get_decoder
-        )
+        return inline.InlineDecoderQueue(self.error, lambda: self.queue, codecs.get_decoder)
 
 
 def _opus() -> object:
@@ -90,7 +87,7 @@ async def test_inline_decoder_hands_frames_to_the_track_at_once() -> None:
 
     from softphone.media import tones
 
-    encoder = aiortc_speedups.VoiceOpusEncoder()
+    encoder = codecs.VoiceOpusEncoder()
     receiver = _Receiver()
     queue = receiver.decoder_queue()
     for i in range(20):

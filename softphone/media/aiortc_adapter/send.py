@@ -78,7 +78,3 @@ class SendPath:
             except ValueError as exc:  # a malformed packet of ours: send it as it is
                 logger.warning("cannot rewrite an outgoing RTP packet: %s", exc)
         await self._original(data)
-
-    def uninstall(self) -> None:
-        if self._transport.__dict__.get("_send_rtp") == self._send_rtp:
-            del self._transport.__dict__["_send_rtp"]

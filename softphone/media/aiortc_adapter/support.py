@@ -260,8 +260,8 @@ def _warn(missing: dict[Piece, tuple[str, ...]]) -> Support:
 async def verify() -> Support:
     """Check every piece on a throwaway peer connection of the installed aiortc.
 
-    What a test, a ``doctor`` command or an upgrade runs; a call checks its
-    own objects in ``attach``.
+    What a test or an aiortc upgrade runs (see the package docstring); each
+    call checks its own objects in ``attach``.
     """
     pc = RTCPeerConnection()
     try:
