@@ -7,8 +7,8 @@ forking aiortc:
 * ``register_telephone_event`` adds ``telephone-event/48000`` and ``/8000``
   to aiortc's codec table so they appear in offers and answers (the clock
   rate must match the audio codec's: /48000 goes with Opus, /8000 with G.711).
-* ``Rfc4733Sender`` sits on the plain-text side of the DTLS transport's RTP
-  send path and, while a digit is playing, rewrites our outgoing audio
+* ``Rfc4733Sender`` is the rewriter on the plain-text side of the RTP send
+  path (``aiortc_adapter.send``) and, while a digit is playing, rewrites our outgoing audio
   packets into event packets. The events therefore use the audio stream's
   own SSRC, sequence numbers and timestamp clock, exactly as RFC 4733
   section 2.1 asks and as Chrome does (it also replaces audio during an
@@ -25,13 +25,14 @@ from __future__ import annotations
 import collections
 import logging
 import struct
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from aiortc.codecs import CODECS
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 from aiortc.rtp import is_rtcp
+
+from softphone.media.aiortc_adapter import add_audio_codecs
 
 logger = logging.getLogger(__name__)
 
@@ -50,26 +51,23 @@ MAX_DURATION_MS = 1000  # keeps the 16-bit duration field valid at 48 kHz (1.36 
 MIN_GAP_MS = 30
 
 
-def register_telephone_event() -> None:
+def register_telephone_event() -> bool:
     """Make aiortc offer and accept telephone-event (idempotent, process-wide).
 
-    aiortc builds every SDP from the module-level ``CODECS`` table, so this
-    is the one place it can learn a new payload format. It only adds rows:
-    sessions that do not want DTMF leave them out with codec preferences.
+    It only adds rows to aiortc's codec table: sessions that do not want
+    DTMF leave them out with codec preferences. False when that table is
+    out of reach (the phone then sends DTMF as SIP INFO).
     """
-    audio = CODECS["audio"]
-    present = {c.clockRate for c in audio if c.mimeType.lower() == f"audio/{TELEPHONE_EVENT}"}
-    for rate, payload_type in _TE_PAYLOAD_TYPES.items():
-        if rate not in present:
-            audio.append(
-                RTCRtpCodecParameters(
-                    mimeType=f"audio/{TELEPHONE_EVENT}",
-                    clockRate=rate,
-                    channels=1,
-                    payloadType=payload_type,
-                    parameters=_TE_PARAMETERS[rate],
-                )
-            )
+    return add_audio_codecs(
+        RTCRtpCodecParameters(
+            mimeType=f"audio/{TELEPHONE_EVENT}",
+            clockRate=rate,
+            channels=1,
+            payloadType=payload_type,
+            parameters=_TE_PARAMETERS[rate],
+        )
+        for rate, payload_type in _TE_PAYLOAD_TYPES.items()
+    )
 
 
 def is_telephone_event(codec: Any) -> bool:
@@ -147,9 +145,9 @@ def _header_length(data: bytes) -> int:
 class Rfc4733Sender:
     """Plays queued digits by rewriting the audio stream's packets into events.
 
-    Install it on the DTLS transport the audio sender uses; it touches only
-    RTP packets with our SSRC and the audio payload type, and passes
-    everything else (RTCP, other streams) through untouched.
+    ``rewrite`` goes on the call's send path (``Attachment.set_send_rewriter``);
+    it touches only RTP packets with our SSRC and the audio payload type, and
+    passes everything else (RTCP, other streams) through untouched.
     """
 
     def __init__(
@@ -167,8 +165,6 @@ class Rfc4733Sender:
         self._resume_at: int | None = None  # audio timestamp before which no event starts
         self._last_ts: int | None = None
         self._frame = clock_rate // 50  # samples per packet; refined from the stream
-        self._original: Callable[[bytes], Awaitable[None]] | None = None
-        self._transport: Any = None
 
     # -- queue ---------------------------------------------------------------
 
@@ -191,31 +187,6 @@ class Rfc4733Sender:
     def clear(self) -> None:
         """Drop queued digits; a digit already playing finishes with its end packets."""
         self._queue.clear()
-
-    # -- transport hook -----------------------------------------------------------
-
-    def install(self, transport: Any) -> None:
-        """Wrap ``transport._send_rtp`` (aiortc's RTCDtlsTransport, before SRTP)."""
-        if self._transport is transport:
-            return
-        self.uninstall()
-        self._original = transport._send_rtp
-        self._transport = transport
-        transport._send_rtp = self._send_rtp
-
-    def uninstall(self) -> None:
-        if self._transport is not None and self._original is not None:
-            self._transport._send_rtp = self._original
-        self._transport = None
-        self._original = None
-
-    async def _send_rtp(self, data: bytes) -> None:
-        assert self._original is not None
-        try:
-            data = self.rewrite(data)
-        except ValueError as exc:  # a malformed packet of ours: send it as it is
-            logger.warning("cannot rewrite RTP packet for DTMF: %s", exc)
-        await self._original(data)
 
     # -- the rewriting itself (pure, tested directly) --------------------------------
 

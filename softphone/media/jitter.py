@@ -14,31 +14,14 @@ then gives the missing one up. A packet arriving after it was given up
 widens the window (up to ``max_window``); a long run without such late
 packets narrows it again. Nothing waits when the network behaves.
 
-How it is attached (``install_receive_path``): aiortc has no hook, so two
-attributes of one ``RTCRtpReceiver`` instance are replaced, with a check
-that they still exist (another aiortc version falls back to the stock path
-with a warning):
-
-* the instance's ``_handle_rtp_packet`` is wrapped: packets go through the
-  ``ReorderBuffer`` first; released telephone-event packets go to the DTMF
-  detector (aiortc would drop them, or hand them to a decoder that does not
-  exist), audio packets go on to aiortc's handler;
-* its private jitter buffer becomes ``PassThroughJitterBuffer``, which
-  returns each (already ordered) packet as a frame immediately.
+It is attached to aiortc's receiver by ``softphone.media.aiortc_adapter``
+(``receive.py``), which also swaps aiortc's jitter buffer for a pass-through.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
-
-from aiortc.jitterbuffer import JitterFrame
-
-from softphone.media.config import JitterConfig
-
-logger = logging.getLogger(__name__)
 
 _SEQ_MOD = 1 << 16
 _RESET_DISTANCE = 1000  # a jump this large is a new stream (restart, SSRC reuse), not reordering
@@ -146,77 +129,3 @@ class ReorderBuffer:
         ready = [self._held.pop(s)[0] for s in ordered]
         self.stats.released += len(ready)
         return ready
-
-
-class PassThroughJitterBuffer:
-    """Stands in for aiortc's JitterBuffer: each (already ordered) audio packet is a frame."""
-
-    capacity = 1
-
-    def add(self, packet: Any) -> tuple[bool, JitterFrame | None]:
-        return False, JitterFrame(data=packet._data, timestamp=packet.timestamp)
-
-
-_JITTER_ATTR = "_RTCRtpReceiver__jitter_buffer"
-
-EventPacketHandler = Callable[[int, int, bytes], None]
-"""(ssrc, RTP timestamp, payload) of a telephone-event packet."""
-
-
-@dataclass
-class ReceivePath:
-    """What ``install_receive_path`` put on a receiver, for inspection and removal."""
-
-    receiver: Any
-    reorder: ReorderBuffer | None
-    original: Callable[..., Awaitable[None]]
-    event_payload_types: set[int] = field(default_factory=set)
-    on_event_packet: EventPacketHandler | None = None
-    on_audio_packet: Callable[[], None] | None = None
-
-    async def handle(self, packet: Any, arrival_time_ms: int) -> None:
-        ready = [packet] if self.reorder is None else self.reorder.push(packet, arrival_time_ms)
-        for item in ready:
-            if item.payload_type in self.event_payload_types:
-                if self.on_event_packet is not None and self.receiver._enabled:
-                    self.on_event_packet(item.ssrc, item.timestamp, item.payload)
-                continue
-            if self.on_audio_packet is not None:
-                self.on_audio_packet()
-            await self.original(item, arrival_time_ms=arrival_time_ms)
-
-    def uninstall(self) -> None:
-        self.receiver.__dict__.pop("_handle_rtp_packet", None)
-
-
-def install_receive_path(
-    receiver: Any,
-    jitter: JitterConfig,
-    event_payload_types: set[int],
-    on_event_packet: EventPacketHandler | None,
-    on_audio_packet: Callable[[], None] | None = None,
-) -> ReceivePath:
-    """Attach the reorder buffer and the telephone-event tap to an aiortc receiver.
-
-    Must run before the receiver sees its first packet (right after the
-    transceiver exists). Telephone-event packets are always tapped, even
-    with ``jitter.enabled`` false, because aiortc would otherwise queue them
-    for a decoder it does not have.
-    """
-    reorder: ReorderBuffer | None = None
-    if jitter.enabled:
-        if hasattr(receiver, _JITTER_ATTR):
-            setattr(receiver, _JITTER_ATTR, PassThroughJitterBuffer())
-            reorder = ReorderBuffer(jitter.window, jitter.max_window, jitter.max_wait_ms)
-        else:
-            logger.warning("aiortc's receiver has changed; keeping its stock jitter buffer")
-    path = ReceivePath(
-        receiver=receiver,
-        reorder=reorder,
-        original=receiver._handle_rtp_packet,
-        event_payload_types=event_payload_types,
-        on_event_packet=on_event_packet,
-        on_audio_packet=on_audio_packet,
-    )
-    receiver._handle_rtp_packet = path.handle
-    return path

@@ -28,10 +28,9 @@ from aiortc import (
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from av import AudioFrame
 
-from softphone.media import aiortc_speedups, dtmf
+from softphone.media import aiortc_adapter, dtmf
 from softphone.media.config import MediaConfig, parse_codec_name
 from softphone.media.errors import MediaError, MediaStateError, SdpError
-from softphone.media.jitter import ReceivePath, install_receive_path
 from softphone.media.quality import CallQuality, quality_from_stats
 from softphone.media.sdp import ExtmapIds, PayloadTypes, SdpOrigin, as_answer, parse_audio
 from softphone.media.tracks import FrameSink, MuteableTrack, null_sink, silence_source
@@ -39,7 +38,7 @@ from softphone.tasks import cancel_and_wait
 
 logger = logging.getLogger(__name__)
 
-aiortc_speedups.install()
+aiortc_adapter.install_codecs()
 
 
 # --- events ----------------------------------------------------------------
@@ -118,7 +117,8 @@ class MediaSession:
         self._pc: RTCPeerConnection | None = None
         self._transceiver: Any = None
         self._outgoing: MuteableTrack | None = None
-        self._receive_path: ReceivePath | None = None
+        self._media: aiortc_adapter.Attachment | None = None
+        self._sending = False  # our direction includes send (for the talkspurt marker)
         self._dtmf_sender: dtmf.Rfc4733Sender | None = None
         self._dtmf_detector = dtmf.DtmfDetector(lambda d: self._emit(DtmfReceived(d.digit)))
         self._consumers: set[asyncio.Task[None]] = set()
@@ -152,7 +152,8 @@ class MediaSession:
         if self._pc is not None and not self._closed:
             with contextlib.suppress(Exception):  # a closing transport has no stats
                 stats = list((await self._pc.getStats()).values())
-        reorder = self._receive_path.reorder if self._receive_path is not None else None
+        receive = self._media.receive if self._media is not None else None
+        reorder = receive.reorder if receive is not None else None
         return quality_from_stats(
             stats,
             codec=self.codec,
@@ -316,8 +317,8 @@ class MediaSession:
         self._closed = True
         if self._far_end_closed is not None:
             self._far_end_closed.cancel()
-        if self._dtmf_sender is not None:
-            self._dtmf_sender.uninstall()
+        if self._media is not None:
+            self._media.set_send_rewriter(None)
         if self._pc is not None:
             with contextlib.suppress(Exception):
                 await self._pc.close()
@@ -333,7 +334,7 @@ class MediaSession:
         if self._pc is not None:
             return self._pc
         if self.config.telephone_event:
-            dtmf.register_telephone_event()
+            dtmf.register_telephone_event()  # False: aiortc's table moved; check() says so
         servers = [
             RTCIceServer(urls=s.urls, username=s.username, credential=s.credential)
             for s in self.config.ice_servers
@@ -344,16 +345,17 @@ class MediaSession:
         pc.on("track", self._on_track)
         self._outgoing = MuteableTrack(self._source or silence_source())
         transceiver = pc.addTransceiver(self._outgoing, direction="sendrecv")
-        transceiver.setCodecPreferences(self._preferences())
-        aiortc_speedups.inline_codec_work(transceiver.sender, transceiver.receiver)
-        self._receive_path = install_receive_path(
-            transceiver.receiver,
-            self.config.jitter,
-            event_payload_types=set(),
-            on_event_packet=self._dtmf_detector.handle,
+        self._media = aiortc_adapter.attach(
+            pc, transceiver, self.config.jitter, on_event_packet=self._dtmf_detector.handle
         )
         self._pc, self._transceiver = pc, transceiver
+        transceiver.setCodecPreferences(self._preferences())
         return pc
+
+    @property
+    def _rtp_dtmf(self) -> bool:
+        """RFC 4733 wanted by the config and possible with the installed aiortc."""
+        return self.config.telephone_event and self._media is not None and self._media.rtp_dtmf
 
     def _preferences(self, answer: tuple[tuple[str, int, int], ...] = ()) -> list[Any]:
         """Our codecs as aiortc capabilities, telephone-event last.
@@ -370,7 +372,7 @@ class MediaSession:
                 name = cap.mimeType.split("/", 1)[1].lower()
                 if (name, cap.clockRate) == key and key in allowed and cap not in chosen:
                     chosen.append(cap)
-        if self.config.telephone_event:
+        if self._rtp_dtmf:
             chosen.extend(c for c in available if dtmf.is_telephone_event(c))
         return chosen
 
@@ -414,34 +416,42 @@ class MediaSession:
         )
 
     def _dtls_role(self) -> str:
-        role: str = self._transceiver.receiver.transport._role
-        return role
+        assert self._media is not None
+        return self._media.dtls_role()
 
     def _negotiated(self) -> None:
         """After each completed offer/answer: point the DTMF tap at the negotiated types."""
-        if self._receive_path is not None:
-            self._receive_path.event_payload_types = {
-                c.payloadType for c in self._transceiver._codecs if dtmf.is_telephone_event(c)
+        assert self._media is not None
+        if self._media.receive is not None:
+            self._media.receive.event_payload_types = {
+                c.payloadType for c in self._agreed_codecs() if dtmf.is_telephone_event(c)
             }
         if self._dtmf_sender is not None:
-            self._dtmf_sender.uninstall()
+            self._media.set_send_rewriter(None)
             self._dtmf_sender = None
         if self._audio_codec() is None:
             raise SdpError("negotiation left no audio codec")
+        sending = self._transceiver.currentDirection in ("sendonly", "sendrecv")
+        if sending and not self._sending:
+            self._media.talkspurt()  # e.g. the far end took us off hold: our stream resumes
+        self._sending = sending
+
+    def _agreed_codecs(self) -> list[Any]:
+        return [] if self._media is None else self._media.negotiated_codecs()
 
     def _audio_codec(self) -> Any:
         if self._transceiver is None:
             return None
-        return next((c for c in self._transceiver._codecs if not dtmf.is_telephone_event(c)), None)
+        return next((c for c in self._agreed_codecs() if not dtmf.is_telephone_event(c)), None)
 
     def _te_codec(self) -> Any:
         audio = self._audio_codec()
-        if audio is None or not self.config.telephone_event:
+        if audio is None or not self._rtp_dtmf:
             return None
         return next(
             (
                 c
-                for c in self._transceiver._codecs
+                for c in self._agreed_codecs()
                 if dtmf.is_telephone_event(c) and c.clockRate == audio.clockRate
             ),
             None,
@@ -453,14 +463,14 @@ class MediaSession:
         audio, event = self._audio_codec(), self._te_codec()
         if audio is None or event is None:
             return None
-        sender = self._transceiver.sender
+        assert self._media is not None and self._media.send is not None  # _te_codec checked
         self._dtmf_sender = dtmf.Rfc4733Sender(
-            ssrc=sender._ssrc,
+            ssrc=self._media.send.ssrc,
             audio_payload_type=audio.payloadType,
             event_payload_type=event.payloadType,
             clock_rate=audio.clockRate,
         )
-        self._dtmf_sender.install(sender.transport)
+        self._media.set_send_rewriter(self._dtmf_sender.rewrite)
         return self._dtmf_sender
 
     def _require_offerable(self) -> None:
@@ -471,8 +481,14 @@ class MediaSession:
             raise MediaStateError(f"an offer/answer is in progress ({self._pc.signalingState})")
 
     def _apply_mute(self) -> None:
-        if self._outgoing is not None:
-            self._outgoing.muted = self._muted or self._hold_local
+        """Send silence while muted or holding; the first packet after either ends
+        starts a talkspurt (RFC 3551 §4.1: the RTP marker bit)."""
+        if self._outgoing is None:
+            return
+        muted = self._muted or self._hold_local
+        if self._outgoing.muted and not muted and self._media is not None:
+            self._media.talkspurt()
+        self._outgoing.muted = muted
 
     def _set_remote_hold(self, on_hold: bool) -> None:
         if on_hold != self._hold_remote:

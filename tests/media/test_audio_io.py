@@ -15,26 +15,11 @@ from softphone.media.audio_io import MicrophoneTrack, SpeakerSink
 from softphone.media.devices import NullBackend
 from softphone.media.session import MediaSession
 from softphone.media.tracks import tone_source
+from tests.media.played import Played
+from tests.media.test_session import eventually
 from tests.media.unpluggable import Unpluggable
 
 RATE = 48000
-
-
-class Tap:
-    """Collects what the null speaker 'plays'."""
-
-    def __init__(self) -> None:
-        self.blocks: list[np.ndarray] = []
-
-    def __call__(self, block: np.ndarray) -> None:
-        self.blocks.append(block.copy())
-
-    def mark(self) -> int:
-        return len(self.blocks)
-
-    def since(self, mark: int) -> np.ndarray:
-        parts = self.blocks[mark:]
-        return np.concatenate(parts) if parts else np.zeros(0, np.int16)
 
 
 @pytest.mark.parametrize("card_rate", [48000, 44100, 16000])
@@ -66,7 +51,7 @@ async def test_stopped_microphone_ends_the_track_and_releases_the_device() -> No
 async def test_unread_microphone_keeps_at_most_100ms_waiting() -> None:
     mic = MicrophoneTrack(NullBackend(), max_queue_ms=100)
     await mic.start()
-    await asyncio.sleep(0.5)  # nobody reads: ~25 frames recorded
+    await eventually(lambda: mic.dropped_frames >= 15)  # nobody reads
     first = await mic.recv()
     await mic.aclose()
     assert mic.dropped_frames >= 15
@@ -79,13 +64,13 @@ async def test_unread_microphone_keeps_at_most_100ms_waiting() -> None:
 async def test_speaker_plays_remote_audio_at_the_cards_rate(
     track_rate: int, card_rate: int
 ) -> None:
-    tap = Tap()
+    tap = Played()
     speaker = SpeakerSink(NullBackend(samplerate=card_rate, tap=tap))
     await speaker.start()
     speaker.add_track(tone_source(1000.0, track_rate))
-    await asyncio.sleep(0.3)
+    await tap.until(lambda: tap.samples >= round(0.3 * card_rate))  # playout settles
     mark = tap.mark()
-    await asyncio.sleep(0.5)
+    await tap.until(lambda: tap.samples_since(mark) >= round(0.5 * card_rate))
     await speaker.stop()
     played = tap.since(mark)
     assert abs(tones.dominant_frequency(played, card_rate) - 1000) < 3
@@ -95,7 +80,7 @@ async def test_speaker_plays_remote_audio_at_the_cards_rate(
 
 
 async def test_speaker_accepts_opus_style_stereo_frames_as_a_session_sink() -> None:
-    tap = Tap()
+    tap = Played()
     speaker = SpeakerSink(NullBackend(tap=tap))
     stereo = np.repeat(tones.sine(700, 0.02, RATE, 0.3), 2).reshape(1, -1)
     for i in range(2):
@@ -109,7 +94,7 @@ async def test_a_call_through_aiortc_with_microphone_and_speaker_on_the_null_dev
     """Ten seconds of call, no sound card: A's 'microphone' tone reaches B's speaker."""
     mic_source = tones.ToneGenerator((440.0,), RATE, 0.3)
     a_mic = MicrophoneTrack(NullBackend(source=mic_source.read))
-    tap = Tap()
+    tap = Played()
     b_speaker = SpeakerSink(NullBackend(tap=tap))
     await b_speaker.start()
     a = MediaSession(source=a_mic)
@@ -118,9 +103,9 @@ async def test_a_call_through_aiortc_with_microphone_and_speaker_on_the_null_dev
         await a.accept_answer(await b.accept_offer(await a.create_offer()))
         await a.wait_connected(10)
         await b.wait_connected(10)
-        await asyncio.sleep(0.5)
+        await tap.until(lambda: not tones.is_silent(tap.blocks[-1]))  # A's voice arrived
         mark = tap.mark()
-        await asyncio.sleep(10)
+        await tap.until(lambda: tap.samples_since(mark) >= 10 * RATE, timeout=30)
         heard = tap.since(mark)
     finally:
         await a.close()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -12,8 +12,29 @@ from softphone.media import tones
 from softphone.media.devices import NullBackend
 from softphone.media.ring import RINGBACK, RINGTONE, Cadence, RingFile, RingPlayer, render
 from softphone.media.tracks import write_wav
+from tests.media.played import Played
 
 RATE = 48000
+
+
+class ReleasableNull(NullBackend):
+    """The null device, counting the streams opened and closed on it."""
+
+    def __init__(self, tap: Played) -> None:
+        super().__init__(tap=tap)
+        self.opened = self.closed = 0
+
+    async def open_output(self, device: str | None, callback: Any, **kwargs: Any) -> Any:
+        stream = await super().open_output(device, callback, **kwargs)
+        self.opened += 1
+        close = stream.aclose
+
+        async def aclose() -> None:
+            await close()
+            self.closed += 1
+
+        stream.aclose = aclose  # type: ignore[method-assign]
+        return stream
 
 
 def blocks_of(pcm: np.ndarray, seconds: float) -> list[np.ndarray]:
@@ -61,30 +82,30 @@ def test_cadence_without_duration_is_refused() -> None:
 
 
 async def test_ringback_plays_on_the_ring_device_and_stops_at_once() -> None:
-    played: list[np.ndarray] = []
-    ring = RingPlayer(NullBackend(tap=lambda b: played.append(b.copy())), "laptop speaker")
+    played = Played()
+    device = ReleasableNull(played)
+    ring = RingPlayer(device, "laptop speaker")
     await ring.start(RINGBACK)
     assert ring.playing and ring.sound is RINGBACK
-    await asyncio.sleep(1.3)
+    await played.until(lambda: played.samples >= round(1.3 * RATE))
     await ring.stop()
     assert not ring.playing
-    heard = np.concatenate(played)
-    assert heard.size >= RATE
+    heard = played.since(0)
     assert abs(tones.dominant_frequency(heard[RATE // 10 : RATE * 9 // 10], RATE) - 425) < 1
     assert tones.is_silent(heard[round(1.05 * RATE) :])
-    count = len(played)
-    await asyncio.sleep(0.1)
-    assert len(played) == count  # the device was released
+    assert device.opened == device.closed == 1  # the device was released
 
 
 async def test_switching_sound_restarts_the_cycle_on_the_same_device() -> None:
-    played: list[np.ndarray] = []
-    ring = RingPlayer(NullBackend(tap=lambda b: played.append(b.copy())))
+    played = Played()
+    device = ReleasableNull(played)
+    ring = RingPlayer(device)
     await ring.start(RINGTONE)
-    await asyncio.sleep(0.2)
-    mark = len(played)
+    await played.until(lambda: played.samples >= round(0.2 * RATE))
+    mark = played.mark()
     await ring.start(RINGBACK)  # e.g. an outgoing call started while the phone rang
-    await asyncio.sleep(0.5)
+    await played.until(lambda: played.samples_since(mark) >= round(0.5 * RATE))
     await ring.stop()
-    after = np.concatenate(played[mark + 2 :])
+    after = played.since(mark + 2)
     assert abs(tones.dominant_frequency(after, RATE) - 425) < 2
+    assert device.opened == device.closed == 1  # one device throughout

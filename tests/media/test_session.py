@@ -375,10 +375,10 @@ async def test_codec_work_stays_on_the_event_loop_thread(
 ) -> None:
     """Encoding and decoding 20 ms of voice is cheaper than handing it to a
     thread and back; a callee's CPU all day depends on it staying inline."""
-    from softphone.media import aiortc_speedups
+    from softphone.media.aiortc_adapter import codecs as adapter_codecs
 
     threads: set[str] = set()
-    for cls in (aiortc_speedups.VoiceOpusEncoder, aiortc_speedups.VoiceOpusDecoder):
+    for cls in (adapter_codecs.VoiceOpusEncoder, adapter_codecs.VoiceOpusDecoder):
         for name in ("encode", "decode"):
             original = getattr(cls, name, None)
             if original is None:

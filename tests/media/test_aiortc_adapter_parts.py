@@ -1,10 +1,13 @@
-"""The numpy audio level equals aiortc's own, frame for frame."""
+"""The adapter's parts on their own: the numpy level equals aiortc's, the voice
+codecs carry a tone, the inline stand-ins decode and run at once, the marker
+rewrite. (On a real call, with the installed aiortc: test_aiortc_adapter.py.)"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from softphone.media import aiortc_speedups
+from softphone.media.aiortc_adapter import codecs, inline
+from softphone.media.aiortc_adapter.send import TalkspurtMarker
 from softphone.media.tracks import pcm_frame
 
 
@@ -17,15 +20,15 @@ def test_audio_level_matches_aiortc_on_varied_frames() -> None:
     for pcm in frames:
         for rate, n in ((48000, 960), (8000, 160)):
             frame = pcm_frame(pcm[:n], rate, 0)
-            fast = aiortc_speedups.compute_audio_level_dbov(frame)
-            assert fast == aiortc_speedups.original_compute_audio_level_dbov(frame)
+            fast = codecs.compute_audio_level_dbov(frame)
+            assert fast == codecs.original_compute_audio_level_dbov(frame)
 
 
 def test_install_replaces_the_function_aiortc_calls() -> None:
     import aiortc.rtp
 
-    aiortc_speedups.install()
-    assert aiortc.rtp.compute_audio_level_dbov is aiortc_speedups.compute_audio_level_dbov
+    codecs.install_codecs()
+    assert aiortc.rtp.compute_audio_level_dbov is codecs.compute_audio_level_dbov
 
 
 def test_voice_opus_encoder_sends_mono_packets_that_decode_to_the_tone() -> None:
@@ -34,8 +37,8 @@ def test_voice_opus_encoder_sends_mono_packets_that_decode_to_the_tone() -> None
     from softphone.media import tones
     from softphone.media.tracks import pcm_frame
 
-    encoder = aiortc_speedups.VoiceOpusEncoder()
-    decoder = aiortc_speedups.VoiceOpusDecoder()
+    encoder = codecs.VoiceOpusEncoder()
+    decoder = codecs.VoiceOpusDecoder()
     decoded = []
     sizes = []
     for i in range(50):
@@ -57,21 +60,18 @@ def test_voice_opus_encoder_sends_mono_packets_that_decode_to_the_tone() -> None
 # -- codec work on the event loop ---------------------------------------------------
 
 
-class _Track:
+class _Receiver:
+    """What the inline decoder writes to: aiortc's error flag and the track's queue."""
+
     def __init__(self) -> None:
         import asyncio
-
-        self._queue: asyncio.Queue[object] = asyncio.Queue()
-
-
-class _Receiver:
-    """The two attributes of aiortc's receiver that the inline decoder uses."""
-
-    def __init__(self) -> None:
         import threading
 
-        self._track = _Track()
-        self._RTCRtpReceiver__decoder_error = threading.Event()
+        self.error = threading.Event()
+        self.queue: asyncio.Queue[object] = asyncio.Queue()
+
+    def decoder_queue(self) -> inline.InlineDecoderQueue:
+        return inline.InlineDecoderQueue(self.error, lambda: self.queue, codecs.get_decoder)
 
 
 def _opus() -> object:
@@ -87,16 +87,16 @@ async def test_inline_decoder_hands_frames_to_the_track_at_once() -> None:
 
     from softphone.media import tones
 
-    encoder = aiortc_speedups.VoiceOpusEncoder()
+    encoder = codecs.VoiceOpusEncoder()
     receiver = _Receiver()
-    queue = aiortc_speedups.InlineDecoderQueue(receiver)
+    queue = receiver.decoder_queue()
     for i in range(20):
         frame = pcm_frame(tones.sine(1000, 0.02, 48000, 0.3), 48000, i * 960)
         payloads, timestamp = encoder.encode(frame)
         queue.put((_opus(), JitterFrame(payloads[0], timestamp)))
         # decoded synchronously: the frame is there before anything awaits
-        assert receiver._track._queue.qsize() == i + 1
-    frames = [receiver._track._queue.get_nowait() for _ in range(20)]
+        assert receiver.queue.qsize() == i + 1
+    frames = [receiver.queue.get_nowait() for _ in range(20)]
     pcm = np.concatenate([f.to_ndarray().reshape(-1) for f in frames[5:]])  # type: ignore[attr-defined]
     assert tones.contains_tone(pcm.astype(np.int16), 1000, 48000)
 
@@ -105,17 +105,17 @@ async def test_inline_decoder_flags_a_corrupt_frame_and_keeps_going() -> None:
     from aiortc.jitterbuffer import JitterFrame
 
     receiver = _Receiver()
-    queue = aiortc_speedups.InlineDecoderQueue(receiver)
+    queue = receiver.decoder_queue()
     # An Opus TOC byte announcing a code-3 packet with 63 frames, then nothing.
     queue.put((_opus(), JitterFrame(b"\xff\xff", 0)))
-    assert receiver._RTCRtpReceiver__decoder_error.is_set()
-    assert receiver._track._queue.qsize() == 0
+    assert receiver.error.is_set()
+    assert receiver.queue.qsize() == 0
 
 
 def test_inline_decoder_releases_aiortc_thread_only_at_stop() -> None:
     import threading
 
-    queue = aiortc_speedups.InlineDecoderQueue(_Receiver())
+    queue = _Receiver().decoder_queue()
     thread = threading.Thread(target=queue.get)
     thread.start()
     thread.join(0.1)
@@ -130,7 +130,7 @@ async def test_inline_executor_runs_at_once_and_passes_errors_back() -> None:
 
     import pytest
 
-    loop = aiortc_speedups.InlineExecutorLoop(asyncio.get_running_loop())
+    loop = inline.InlineExecutorLoop(asyncio.get_running_loop())
     calls: list[str] = []
     future = loop.run_in_executor(None, lambda x: calls.append(x) or x * 2, "ab")
     assert future.done() and calls == ["ab"]  # ran before anything awaited
@@ -141,10 +141,25 @@ async def test_inline_executor_runs_at_once_and_passes_errors_back() -> None:
     assert loop.call_soon.__self__ is asyncio.get_running_loop()  # everything else is the loop's
 
 
-def test_inline_codec_work_leaves_an_unknown_aiortc_alone(caplog: object) -> None:
-    class Changed:
-        pass
+def _rtp(marker: bool, ssrc: int = 0x01020304, pt: int = 111) -> bytes:
+    import struct
 
-    sender, receiver = Changed(), Changed()
-    assert not aiortc_speedups.inline_codec_work(sender, receiver)
-    assert not vars(sender) and not vars(receiver)
+    return struct.pack("!BBHII", 0x80, (0x80 if marker else 0) | pt, 1, 2, ssrc) + b"opus"
+
+
+def test_marker_is_kept_only_on_the_first_packet_after_each_arm() -> None:
+    marker = TalkspurtMarker(0x01020304)
+    sent = [marker.rewrite(_rtp(True))[1] >> 7 for _ in range(5)]  # aiortc marks them all
+    marker.arm()
+    sent += [marker.rewrite(_rtp(False))[1] >> 7 for _ in range(3)]
+    assert sent == [1, 0, 0, 0, 0, 1, 0, 0]
+    assert marker.marked == 2 and marker.packets == 8
+
+
+def test_marker_leaves_rtcp_and_other_streams_alone() -> None:
+    marker = TalkspurtMarker(0x01020304)
+    other = _rtp(True, ssrc=0x0A0B0C0D)
+    rtcp = bytes([0x80, 200]) + bytes(26)  # a sender report
+    assert marker.rewrite(other) == other and marker.rewrite(rtcp) == rtcp
+    assert marker.packets == 0
+    assert marker.rewrite(_rtp(False))[1] >> 7 == 1  # still armed for our first packet

@@ -1,0 +1,129 @@
+"""Cheaper per-frame work for aiortc, and the one door into its codec table.
+
+A callee's CPU during a call is what an agent's PC pays all day, and
+``bench/answer_latency.py`` holds us to half of Chromium's. Two things in
+aiortc cost more than a phone call needs:
+
+* the RFC 6465 audio level of every outgoing frame is a Python loop over
+  each sample (~80 µs a frame, 50 frames a second); the numpy version below
+  gives the identical integer in a few µs;
+* Opus is encoded as 96 kbit/s *stereo* (with a stereo resampling step) for
+  what is one voice; we encode mono at 32 kbit/s with the VoIP profile, as
+  Chromium does for a call. RFC 7587 lets a sender send mono in an
+  ``opus/48000/2`` stream at any time; every decoder plays it. Likewise we
+  decode to mono: a phone plays one voice, and every sink converts to mono
+  anyway.
+
+aiortc looks ``compute_audio_level_dbov``, ``get_encoder`` and
+``get_decoder`` up on its modules at each use, so replacing the module
+attributes (``install_codecs``) is enough.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import aiortc.codecs
+import aiortc.rtcrtpreceiver
+import aiortc.rtcrtpsender
+import aiortc.rtp
+import numpy as np
+from aiortc.codecs.base import Decoder, Encoder
+from aiortc.codecs.opus import OpusDecoder, OpusEncoder
+from aiortc.rtcrtpparameters import RTCRtpCodecParameters
+from av import AudioFrame, AudioResampler
+
+from softphone.media.aiortc_adapter.support import (
+    AUDIO_LEVEL,
+    CODEC_TABLE,
+    VOICE_CODECS,
+    process_support,
+)
+
+VOICE_OPUS_BITRATE = 32000
+
+_MAX_SAMPLE = 32767
+_MIN_LEVEL = -127
+_original_level = getattr(aiortc.rtp, "compute_audio_level_dbov", None)
+_stock_get_decoder = aiortc.codecs.get_decoder
+_stock_get_encoder = aiortc.codecs.get_encoder
+
+
+def compute_audio_level_dbov(frame: AudioFrame) -> int:
+    """Same result as aiortc's: over the bytes of plane 0, per frame sample."""
+    samples = np.frombuffer(bytes(frame.planes[0]), dtype=np.int16).astype(np.int64)
+    energy = int(np.dot(samples, samples))
+    rms = math.sqrt(energy / (frame.samples * _MAX_SAMPLE * _MAX_SAMPLE))
+    db = min(max(20 * math.log10(rms), _MIN_LEVEL), 0) if rms > 0 else _MIN_LEVEL
+    return round(db)
+
+
+def original_compute_audio_level_dbov(frame: AudioFrame) -> int:
+    """aiortc's own audio level (tests compare ours with it)."""
+    assert _original_level is not None
+    result: int = _original_level(frame)
+    return result
+
+
+class VoiceOpusEncoder(OpusEncoder):
+    """aiortc's Opus encoder, set up for one voice: mono, 32 kbit/s, VoIP."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.codec.layout = "mono"
+        self.codec.bit_rate = VOICE_OPUS_BITRATE
+        self.resampler = AudioResampler(format="s16", layout="mono", rate=48000, frame_size=960)
+
+
+class VoiceOpusDecoder(OpusDecoder):
+    """aiortc's Opus decoder with mono output (one voice)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.codec.layout = "mono"
+
+
+def get_decoder(codec: RTCRtpCodecParameters) -> Decoder:
+    """Our decoder for ``codec``: mono Opus when the installed aiortc allows it."""
+    if codec.mimeType.lower() == "audio/opus" and process_support().has(VOICE_CODECS):
+        return VoiceOpusDecoder()
+    decoder: Decoder = _stock_get_decoder(codec)
+    return decoder
+
+
+def get_encoder(codec: RTCRtpCodecParameters) -> Encoder:
+    if codec.mimeType.lower() == "audio/opus" and process_support().has(VOICE_CODECS):
+        return VoiceOpusEncoder()
+    encoder: Encoder = _stock_get_encoder(codec)
+    return encoder
+
+
+def install_codecs() -> None:
+    """Swap in the cheaper level and codecs (idempotent; each only where aiortc still fits)."""
+    support = process_support()
+    if support.has(AUDIO_LEVEL):
+        aiortc.rtp.compute_audio_level_dbov = compute_audio_level_dbov
+    if support.has(VOICE_CODECS):
+        aiortc.rtcrtpsender.get_encoder = get_encoder  # type: ignore[attr-defined]
+        aiortc.rtcrtpreceiver.get_decoder = get_decoder  # type: ignore[attr-defined]
+
+
+def add_audio_codecs(rows: Iterable[RTCRtpCodecParameters]) -> bool:
+    """Add payload formats to aiortc's codec table (idempotent, process-wide).
+
+    aiortc builds every SDP from the module-level ``CODECS`` table, so this
+    is the one place it can learn a new payload format. Rows equal to one
+    already there are skipped. False when the table has moved (nothing added).
+    """
+    if not process_support().has(CODEC_TABLE):
+        return False
+    audio: list[RTCRtpCodecParameters] = aiortc.codecs.CODECS["audio"]
+    for row in rows:
+        if not any(_same_format(row, c) for c in audio):
+            audio.append(row)
+    return True
+
+
+def _same_format(a: RTCRtpCodecParameters, b: RTCRtpCodecParameters) -> bool:
+    return a.mimeType.lower() == b.mimeType.lower() and a.clockRate == b.clockRate
