@@ -7,7 +7,7 @@ import re
 import pytest
 
 from softphone.net.mediatel import CommandType, State, Status
-from softphone.sim.server import _NEEDS
+from softphone.sim.commands import NEEDS
 from softphone.sim.tables import COMMANDS_IN, STATUS_OF, UNDESCRIBED
 from tests.net.mediatel.vectors import PROTOCOL_DOC, vector
 
@@ -84,4 +84,4 @@ def test_client_and_simulator_know_exactly_the_documented_commands() -> None:
             r'type: "(\w+)"', section("Client → server: everything is event `data` with a `type`")
         )
     )
-    assert payload_types == {str(t) for t in CommandType} == set(_NEEDS)
+    assert payload_types == {str(t) for t in CommandType} == set(NEEDS)
