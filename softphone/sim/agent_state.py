@@ -26,7 +26,7 @@ _CALL_TYPE = {CallKind.MANUAL: 1, CallKind.INBOUND: 2, CallKind.PREDICTIVE: 3}
 
 
 class Timer(StrEnum):
-    """An agent's deadlines; the model's ``_TIMERS`` table names the handler of each."""
+    """An agent's deadlines; ``agent_flow._TIMERS`` names the handler of each."""
 
     DIAL = "dial"  # makeCall -> the extension rings
     CUSTOMER_ANSWER = "customer_answer"  # the extension answered a manual call -> ACTIVE
@@ -44,6 +44,20 @@ FLOW_TIMERS = frozenset({Timer.DIAL, Timer.CUSTOMER_ANSWER, Timer.FAILED_RESET, 
 def call_type(kind: CallKind) -> int:
     """``callType`` / ``crmConnectType`` as the wire numbers them."""
     return _CALL_TYPE[kind]
+
+
+class SimulatorError(Exception):
+    """A control request the simulator cannot carry out (unknown agent, wrong state)."""
+
+
+@dataclass(frozen=True)
+class AgentSummary:
+    """One agent as the admin API lists it."""
+
+    login: str
+    extension: str
+    state: State
+    connected: bool
 
 
 @dataclass
