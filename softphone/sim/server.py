@@ -42,6 +42,8 @@ __all__ = ["SOCKETIO_PATH", "MediatelSimulator", "SimulatorError"]
 log = logging.getLogger(__name__)
 
 SOCKETIO_PATH = "mediatel/socket.io"
+#: What the gateway cookie guards here (an agent-facing REST API would add its prefix).
+GUARDED_PREFIXES = (f"/{SOCKETIO_PATH}",)
 
 
 class MediatelSimulator:
@@ -66,9 +68,7 @@ class MediatelSimulator:
             logger=False,
             engineio_logger=False,
         )
-        guard = gateway_middleware(
-            lambda: self.gateway, [f"/{SOCKETIO_PATH}"], on_reject=self._rejected
-        )
+        guard = gateway_middleware(lambda: self.gateway, GUARDED_PREFIXES, on_reject=self._rejected)
         self.app = web.Application(middlewares=[guard])
         self.sio.attach(self.app, socketio_path=SOCKETIO_PATH)
         add_admin_routes(self.app, self)
@@ -169,8 +169,11 @@ class MediatelSimulator:
 
     def _on_timer(self, deadline: float) -> None:
         self._timer = None
-        # The loop's clock and the wall clock tick apart: never fire "just before" a deadline.
-        self.model.handle_timer(max(self._clock(), deadline))
+        try:
+            # The loop's clock and the wall clock tick apart: never fire "just before" a deadline.
+            self.model.handle_timer(max(self._clock(), deadline))
+        except Exception:
+            log.exception("simulator: a timer failed")  # the other agents' deadlines go on
         self._spawn(self._perform(self._take()))
 
     async def _flush(self) -> None:
