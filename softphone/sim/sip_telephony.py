@@ -54,8 +54,8 @@ from softphone.net.sip_ws import (
     TransportState,
     TransportStateChanged,
 )
-from softphone.net.vouch import token_from_cookie_header, verify_token
 from softphone.sim.config import SimAgent
+from softphone.sim.gateway import Gateway
 from softphone.sim.records import RecordStore
 from softphone.sim.sip_registrar import Registrar
 from softphone.sim.telephony import RingOutcome, RingRequest, RingResult, TelephonyListener
@@ -467,15 +467,8 @@ class SipTelephony:
         return ws
 
     def _vouch_ok(self, request: web.Request) -> bool:
-        secret, fixed = self.config.vouch_secret, self.config.vouch_token
-        if secret is None and fixed is None:
-            return True
-        token = token_from_cookie_header(request.headers.get("Cookie"))
-        if token is None:
-            return False
-        return (fixed is not None and token == fixed) or (
-            secret is not None and verify_token(token, secret) is not None
-        )
+        gateway = Gateway(self.config.vouch_secret, self.config.vouch_token)
+        return gateway.admits(request.headers.get("Cookie"))
 
     def _on_frame(self, line: _ServerLine, data: bytes) -> None:
         """One WebSocket frame = one SIP message (RFC 7118 §5.1), or a CRLF keepalive."""

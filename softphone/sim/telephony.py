@@ -108,10 +108,15 @@ class VirtualExtension:
     on_hold: bool = False
     _listener: TelephonyListener | None = field(default=None, repr=False)
     _decision: asyncio.Future[RingOutcome] | None = field(default=None, repr=False)
+    _ring_started: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
 
     @property
     def ringing(self) -> bool:
         return self._decision is not None and not self._decision.done()
+
+    async def wait_ringing(self) -> None:
+        """Return once the extension rings (at once if it does already)."""
+        await self._ring_started.wait()
 
     def answer(self) -> None:
         if self._decision is not None and not self._decision.done():
@@ -158,6 +163,7 @@ class VirtualTelephony:
             return RingResult(RingOutcome.UNREACHABLE, f"extension {ext.number} is not registered")
         decision: asyncio.Future[RingOutcome] = asyncio.get_running_loop().create_future()
         ext._decision = decision
+        ext._ring_started.set()
         timer: asyncio.TimerHandle | None = None
         if ext.answer_after is not None:
             timer = asyncio.get_running_loop().call_later(max(ext.answer_after, 0.0), ext.answer)
@@ -171,6 +177,7 @@ class VirtualTelephony:
             if not decision.done():
                 decision.cancel()
             ext._decision = None
+            ext._ring_started.clear()
         if outcome is RingOutcome.ANSWERED:
             ext.call = request
         return RingResult(outcome)

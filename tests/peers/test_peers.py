@@ -18,7 +18,7 @@ import pytest
 
 from softphone.media import tones
 from tests.peers.fixtures import JsSipFactory
-from tests.peers.jssip import JsSipPeer, RegistrationFailed
+from tests.peers.jssip import AudioMeasurement, JsSipPeer, RegistrationFailed
 from tests.peers.kamailio import Kamailio
 from tests.peers.pulseaudio import PulseAudio
 
@@ -53,6 +53,16 @@ async def connect(caller: JsSipPeer, callee: JsSipPeer) -> None:
     await callee.answer()
     await caller.wait_for("confirmed")
     await callee.wait_for("confirmed")
+
+
+async def listen_until_heard(peer: JsSipPeer, hz: float, timeout: float = 10.0) -> AudioMeasurement:
+    """Listen in 500 ms windows until one carries ``hz`` or ``timeout`` passes; the last one."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    heard = await peer.measure_audio(500, freqs=[hz])
+    while not heard.hears(hz) and loop.time() < deadline:
+        heard = await peer.measure_audio(500, freqs=[hz])
+    return heard
 
 
 async def test_registration_needs_the_right_password(
@@ -151,8 +161,8 @@ async def test_hold_and_unhold_from_either_side(
     await b.wait_for("unhold", predicate=local)
     await a.wait_for("unhold", predicate=remote)
 
-    await asyncio.sleep(0.3)  # let the far side's sender resume after the re-INVITE
-    resumed = await a.measure_audio(500, freqs=[B_TONE])
+    # The far side's sender resumes a moment after the re-INVITE: listen until it has.
+    resumed = await listen_until_heard(a, B_TONE)
     assert resumed.hears(B_TONE), resumed
 
     await a.hangup()

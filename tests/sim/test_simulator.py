@@ -251,15 +251,13 @@ async def test_virtual_extension_behaviours() -> None:
     assert (await telephony.ring(_request(), 0.05)).outcome is RingOutcome.NO_ANSWER
     ext = telephony.extension("1001")
     ring = asyncio.ensure_future(telephony.ring(_request(), WAIT))
-    while not ext.ringing:
-        await asyncio.sleep(0)
+    await asyncio.wait_for(ext.wait_ringing(), WAIT)
     ext.answer()
     assert (await ring).answered and ext.call is not None
     ext.hang_up()
     assert hung_up == ["1001"] and ext.call is None
     ring = asyncio.ensure_future(telephony.ring(_request(), WAIT))
-    while not ext.ringing:
-        await asyncio.sleep(0)
+    await asyncio.wait_for(ext.wait_ringing(), WAIT)
     ext.reject()
     assert (await ring).outcome is RingOutcome.REJECTED
     ext.registered = False

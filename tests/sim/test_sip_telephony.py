@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 import aiohttp
@@ -74,12 +74,37 @@ def voice_match(heard_48k: np.ndarray, reference_8k: np.ndarray) -> float:
     return best
 
 
-async def heard(probe: PhoneProbe, seconds: float, settle: float = 0.3) -> np.ndarray:
-    """What the agent's phone played over the next ``seconds`` (after ``settle``)."""
-    await asyncio.sleep(settle)
-    start = time.monotonic()
-    await asyncio.sleep(seconds)
-    return probe.collector.since(start)
+async def until(check: Callable[[], bool], what: str, timeout: float = WAIT) -> None:
+    """Return once ``check()`` holds; fail naming ``what`` after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {timeout} s")
+        await asyncio.sleep(0.02)  # poll: the state checked has no event of its own
+
+
+async def heard(probe: PhoneProbe, seconds: float) -> np.ndarray:
+    """What the agent's phone plays over ``seconds`` from the first audible audio on.
+
+    Waits (up to WAIT) for the far end's audio to arrive, so codec and network
+    delay are not part of the window; the window itself is the measurement.
+    """
+    chunks = probe.collector.chunks
+    checked = len(chunks)  # audio already in flight before now does not count
+    audible: list[float] = []
+
+    def arrived() -> bool:
+        nonlocal checked
+        for chunk in chunks[checked:]:
+            if not tones.is_silent(chunk.pcm, -45.0):
+                audible.append(chunk.arrival)
+                return True
+        checked = len(chunks)
+        return False
+
+    await until(arrived, "the agent hears nothing")
+    await asyncio.sleep(seconds)  # the listening window (what is measured, not a wait)
+    return probe.collector.since(audible[0])
 
 
 def speech_band_share(pcm: np.ndarray, rate: int) -> float:
@@ -136,11 +161,8 @@ async def test_binding_dies_with_the_websocket(sip_sim: SipSimFactory) -> None:
     assert sip_client is not None
     # Close the socket without un-REGISTER (a crashed phone, a lost network).
     await sip_client.aclose()
-    for _ in range(100):
-        if not h.telephony.registrar.lookup("1001", asyncio.get_running_loop().time()):
-            break
-        await asyncio.sleep(0.02)
-    assert h.telephony.registrar.lookup("1001", asyncio.get_running_loop().time()) == []
+    loop = asyncio.get_running_loop()
+    await until(lambda: not h.telephony.registrar.lookup("1001", loop.time()), "binding kept")
 
 
 async def test_websocket_endpoint_rules(sip_sim: SipSimFactory) -> None:

@@ -7,8 +7,9 @@ import re
 import pytest
 
 from softphone.net.mediatel import CommandType, State, Status
-from softphone.sim.server import _NEEDS
-from softphone.sim.tables import COMMANDS_IN, STATUS_OF, UNDESCRIBED
+from softphone.net.mediatel.state import Command
+from softphone.sim.commands import NEEDS
+from softphone.sim.tables import COMMANDS_IN, STATUS_OF, TRANSITIONS, UNDESCRIBED, Trigger
 from tests.net.mediatel.vectors import PROTOCOL_DOC, vector
 
 
@@ -84,4 +85,28 @@ def test_client_and_simulator_know_exactly_the_documented_commands() -> None:
             r'type: "(\w+)"', section("Client → server: everything is event `data` with a `type`")
         )
     )
-    assert payload_types == {str(t) for t in CommandType} == set(_NEEDS)
+    assert payload_types == {str(t) for t in CommandType} == set(NEEDS)
+
+
+def test_transitions_stay_within_the_described_states() -> None:
+    for trigger, (sources, target) in TRANSITIONS.items():
+        assert target in STATUS_OF, trigger
+        assert sources <= set(STATUS_OF), trigger
+    assert set(TRANSITIONS) == set(Trigger)
+
+
+def test_commands_move_only_from_states_that_offer_them() -> None:
+    """A transition a command causes is possible only where that command is offered."""
+    offered_by = {
+        Trigger.LOGIN: Command.LOGIN,
+        Trigger.MAKE_CALL: Command.MAKECALL,
+        Trigger.CALL_FAILED: Command.MAKECALL,
+        Trigger.CONSULT: Command.MAKECALL,
+        Trigger.HOLD: Command.HOLDCALL,
+        Trigger.PAUSE: Command.PAUSE,
+        Trigger.UNPAUSE: Command.PAUSE,
+    }
+    for trigger, command in offered_by.items():
+        sources, _ = TRANSITIONS[trigger]
+        refused = {s for s in sources if command not in COMMANDS_IN[s]}
+        assert not refused, (trigger, refused)
