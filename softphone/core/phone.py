@@ -84,6 +84,7 @@ class Phone:
         self._events: asyncio.Queue[PhoneEvent] = asyncio.Queue()
         self._calls: dict[str, PhoneCall] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._releasing: set[asyncio.Task[None]] = set()  # calls whose media is closing
         self._audio_backend = config.audio_backend or backend_for(config.audio)
         self._ring = RingPlayer(self._audio_backend, config.audio.ring or config.audio.speaker)
         self._sip: SipTransport | None = None
@@ -141,6 +142,8 @@ class Phone:
             self._sip = None
         await cancel_and_wait(self._pump)
         self._pump = None
+        if self._releasing:
+            await asyncio.wait(set(self._releasing))
         for task in list(self._tasks):
             task.cancel()
         await self._ring.stop()
@@ -605,6 +608,17 @@ class Phone:
         if call.answer_sdp is not None and not call.answer_sdp.done():
             call.answer_sdp.cancel()
         await self._ring.stop()
+        # Released in a task of its own: aioice's close() swallows a
+        # CancelledError that arrives while it waits ("cancel; await; except
+        # CancelledError: pass"). When aclose() cancelled the event pump in the
+        # middle of a call's teardown, the pump lost its cancellation that way
+        # and went back to waiting for events forever.
+        release = asyncio.ensure_future(self._release(call))
+        self._releasing.add(release)
+        release.add_done_callback(self._releasing.discard)
+        await asyncio.shield(release)
+
+    async def _release(self, call: PhoneCall) -> None:
         await call.media.close()
         await call.close_devices()
         self._calls.pop(call.handle, None)
