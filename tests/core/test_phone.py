@@ -24,6 +24,7 @@ from softphone.media.tracks import PcmCollector
 from tests.core.phone_probe import PhoneProbe, phone_config, start_probe
 from tests.media.unpluggable import Unpluggable
 from tests.peers.kamailio import Kamailio
+from tests.waiting import until
 
 pytestmark = pytest.mark.peers
 
@@ -155,7 +156,12 @@ async def test_callee_hangs_up(pair: tuple[PhoneProbe, PhoneProbe]) -> None:
     await connect(a, b)
     assert await a.hears(TONE_B)
     during = await a.phone.call_quality()
-    await asyncio.sleep(0.5)  # ~25 more packets
+
+    async def more_packets() -> bool:
+        now = await a.phone.call_quality()
+        return now.packets_received >= during.packets_received + 25
+
+    await until(more_packets, what="25 more packets")
     await b.phone.hangup()
     ended = await a.wait_for(ev.CallEnded)
     assert (ended.cause, ended.by) == ("hangup", By.REMOTE)
