@@ -13,10 +13,8 @@ arrives, while the auto-answer delay (or the agent) is still deciding.
 One call at a time: a contact-center agent takes one call, so a second
 INVITE while busy is refused with 486 Busy Here.
 
-The SIP connection is a port (:mod:`softphone.core.sip_transport`): the
-WebSocket client by default, an in-memory wire in tests. The SDP offer/answer
-bookkeeping of each call is :class:`~softphone.media.offer_answer.OfferAnswer`,
-shared with the simulator.
+The SIP connection is a port (``core.sip_transport``: WebSocket, or in memory
+for tests); each call's SDP offer/answer is ``media.offer_answer.OfferAnswer``.
 """
 
 from __future__ import annotations
@@ -33,6 +31,7 @@ from softphone.core import phone_events as ev
 from softphone.core.phone_call import PhoneCall, build_call
 from softphone.core.phone_config import PhoneCommandError, PhoneConfig, SipAccount
 from softphone.core.phone_events import By, DtmfMethod, PhoneEvent
+from softphone.core.phone_registration import RegistrationStatus
 from softphone.core.sip_transport import (
     SipLineEvent,
     SipTransport,
@@ -42,24 +41,19 @@ from softphone.core.sip_transport import (
 from softphone.media.devices import NoAudioDevice, backend_for
 from softphone.media.errors import MediaError, SdpError
 from softphone.media.offer_answer import Problem
-from softphone.media.ring import RingPlayer
-from softphone.media.session import (
-    DtmfReceived,
-    MediaConnected,
-    MediaEvent,
-    MediaFailed,
-    RemoteHoldChanged,
-)
+from softphone.media.ring import RINGBACK, RINGTONE, RingPlayer, RingSound
+from softphone.media.session import MediaEvent, MediaFailed
 from softphone.net.sip_ws import TransportState, TransportStateChanged
 from softphone.sip import events as sip
 from softphone.sip.errors import LocalProtocolError
-from softphone.sip.ua import UAConfig, UserAgent
+from softphone.sip.ua import UserAgent
 from softphone.tasks import cancel_and_wait
 
 __all__ = ["Phone", "PhoneCommandError", "PhoneConfig", "SipAccount"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+CONNECTED = TransportState.CONNECTED
 
 DTMF_DIGITS = frozenset("0123456789*#ABCD")
 
@@ -89,7 +83,7 @@ class Phone:
         self._ring = RingPlayer(self._audio_backend, config.audio.ring or config.audio.speaker)
         self._sip: SipTransport | None = None
         self._pump: asyncio.Task[None] | None = None
-        self._registered = False
+        self._registration = RegistrationStatus()
 
     # -- lifecycle -------------------------------------------------------
 
@@ -103,24 +97,8 @@ class Phone:
     async def start(self) -> None:
         """Connect and register (registration happens in the background;
         watch for ``Registered`` / ``RegistrationFailed``)."""
-        account = self.config.account
         loop = asyncio.get_running_loop()
-        transport = "WSS" if self.config.transport.urls[0].startswith("wss://") else "WS"
-        ua = UserAgent(
-            UAConfig(
-                user=account.user,
-                domain=account.domain,
-                password=account.password,
-                auth_username=account.auth_user,
-                realm=account.realm,
-                display_name=account.display_name,
-                transport=transport,
-                register_expires=account.register_expires,
-                user_agent=self.config.user_agent,
-            ),
-            now=loop.time(),
-            rng=self._rng,
-        )
+        ua = UserAgent(self.config.ua_config(), now=loop.time(), rng=self._rng)
         self._sip = self._transport(ua)
         self._pump = loop.create_task(self._pump_events(), name="phone-events")
         await self._sip.start()
@@ -138,7 +116,7 @@ class Phone:
             def unregister() -> None:
                 sip_client.act(lambda ua, now: ua.unregister(now))
 
-            await sip_client.aclose(before_close=unregister if self._registered else None)
+            await sip_client.aclose(before_close=unregister if self.registered else None)
             self._sip = None
         await cancel_and_wait(self._pump)
         self._pump = None
@@ -157,7 +135,7 @@ class Phone:
 
     @property
     def registered(self) -> bool:
-        return self._registered
+        return self._registration.registered
 
     @property
     def active_call(self) -> str | None:
@@ -356,21 +334,16 @@ class Phone:
     async def _on_sip_event(self, event: SipLineEvent) -> None:
         """Every event the SIP connection reports; a new kind is a type error here."""
         match event:
-            case TransportStateChanged():
-                self._on_transport(event)
-            case sip.Registered():
-                self._registered = True
-                self._emit(ev.Registered(event.expires, event.refresh))
-            case sip.RegistrationFailed():
-                self._registered = False
-                self._emit(
-                    ev.RegistrationFailed(
-                        _registration_failure(event), event.code, event.will_retry
-                    )
-                )
-            case sip.Unregistered():
-                self._registered = False
-                self._emit(ev.Unregistered(event.reason))
+            case (
+                TransportStateChanged()
+                | sip.Registered()
+                | sip.RegistrationFailed()
+                | sip.Unregistered()
+            ):
+                for news in self._registration.on_event(event):
+                    self._emit(news)
+                if isinstance(event, TransportStateChanged) and event.state is CONNECTED:
+                    self._sip_act(_register)
             case sip.IncomingCall():
                 await self._on_incoming(event)
             case sip.CallProgress():
@@ -405,20 +378,6 @@ class Phone:
                     self._emit(ev.PhoneError(f"SIP error: {text}"))
             case _:
                 assert_never(event)
-
-    def _on_transport(self, change: TransportStateChanged) -> None:
-        match change.state:
-            case TransportState.CONNECTED:
-                self._emit(ev.ConnectionChanged(True, change.url))
-                self._sip_act(_register)
-            case TransportState.DISCONNECTED:
-                self._emit(ev.ConnectionChanged(False, change.url, change.error, change.retry_in))
-                if not self._registered:
-                    self._emit(ev.RegistrationFailed(change.error or "cannot connect", None, True))
-            case TransportState.CONNECTING | TransportState.CLOSED:
-                pass  # connecting is not news; closed is what aclose() asked for
-            case _:
-                assert_never(change.state)
 
     async def _on_ended(self, event: sip.CallEnded) -> None:
         call = self._calls.get(event.call)
@@ -455,7 +414,7 @@ class Phone:
             return
         self._sip_act(lambda ua, now: ua.ring(event.call, now))
         if self.config.ring_incoming:
-            await self._start_ring("ringtone", call)
+            await self._start_ring(RINGTONE, call)
         if delay is not None:
             loop = asyncio.get_running_loop()
             call.auto_answer = loop.call_later(
@@ -478,8 +437,7 @@ class Phone:
                     self._sip_act(lambda ua, now: ua.reject(call.handle, 480, now))
                 self._emit(ev.PhoneError(str(exc), call.handle))
             raise
-        result: str = sdp
-        return result
+        return sdp
 
     def _on_progress(self, handle: str, code: int, sdp: str | None) -> None:
         call = self._calls.get(handle)
@@ -487,12 +445,9 @@ class Phone:
             return
         self._emit(ev.CallRinging(handle, code))
         if code == 180 and not sdp:
-            self._spawn(self._start_ring("ringback", call))
+            self._spawn(self._start_ring(RINGBACK, call))
 
-    async def _start_ring(self, kind: str, call: PhoneCall) -> None:
-        from softphone.media import ring
-
-        sound = ring.RINGTONE if kind == "ringtone" else ring.RINGBACK
+    async def _start_ring(self, sound: RingSound, call: PhoneCall) -> None:
         try:
             await self._ring.start(sound)
         except (NoAudioDevice, ValueError) as exc:
@@ -575,18 +530,10 @@ class Phone:
             self._emit(ev.Held(handle, By.LOCAL) if hold else ev.Unheld(handle, By.LOCAL))
 
     def _on_media_event(self, call: PhoneCall, event: MediaEvent) -> None:
-        match event:
-            case MediaConnected(codec=codec):
-                self._emit(ev.MediaStarted(call.handle, codec))
-            case DtmfReceived(digit=digit):
-                self._emit(ev.DtmfReceived(call.handle, digit, DtmfMethod.RFC4733))
-            case RemoteHoldChanged(on_hold=on_hold):
-                if on_hold != call.hold_remote:
-                    call.hold_remote = on_hold
-                    change = ev.Held if on_hold else ev.Unheld
-                    self._emit(change(call.handle, By.REMOTE))
-            case MediaFailed(reason=reason):
-                self._end_dead_call(call, reason)
+        if isinstance(event, MediaFailed):
+            self._end_dead_call(call, event.reason)
+        elif (news := call.news_of(event)) is not None:
+            self._emit(news)
 
     def _on_device_stall(self, call: PhoneCall, kind: str, stalled: bool) -> None:
         """A headset pulled out mid-call: the call goes on (silence is sent), the agent is told."""
@@ -626,13 +573,6 @@ class Phone:
 
 def _register(ua: UserAgent, now: float) -> None:
     ua.register(now)
-
-
-def _registration_failure(event: sip.RegistrationFailed) -> str:
-    if event.code in (401, 403, 407):
-        code, reason = event.code, event.reason
-        return f"authentication failed ({code} {reason}): check the user and password"
-    return event.reason
 
 
 def _hangup(handle: str, ua: UserAgent, now: float) -> None:

@@ -13,12 +13,22 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import assert_never
 
+from softphone.core import phone_events as ev
 from softphone.core.phone_config import PhoneCommandError, PhoneConfig
+from softphone.core.phone_events import By, DtmfMethod
 from softphone.media.audio_io import MicrophoneTrack, SpeakerSink
 from softphone.media.devices import AudioBackend, NoAudioDevice
 from softphone.media.offer_answer import OfferAnswer
-from softphone.media.session import MediaEvent, MediaSession
+from softphone.media.session import (
+    DtmfReceived,
+    MediaConnected,
+    MediaEvent,
+    MediaFailed,
+    MediaSession,
+    RemoteHoldChanged,
+)
 from softphone.media.tracks import AudioTrack, FrameSink, fan_out
 
 Closer = Callable[[], object]
@@ -46,6 +56,24 @@ class PhoneCall:
     mic: MicrophoneTrack | None = None
     speaker: SpeakerSink | None = None
     closers: list[Closer] = field(default_factory=list)
+
+    def news_of(self, event: MediaEvent) -> ev.PhoneEvent | None:
+        """What the agent hears of the call's media (``MediaFailed`` is the phone's to act on)."""
+        match event:
+            case MediaConnected():
+                return ev.MediaStarted(self.handle, event.codec)
+            case DtmfReceived():
+                return ev.DtmfReceived(self.handle, event.digit, DtmfMethod.RFC4733)
+            case RemoteHoldChanged():
+                if event.on_hold == self.hold_remote:
+                    return None
+                self.hold_remote = event.on_hold
+                change = ev.Held if event.on_hold else ev.Unheld
+                return change(self.handle, By.REMOTE)
+            case MediaFailed():
+                return None
+            case _:
+                assert_never(event)
 
     async def close_devices(self) -> None:
         """Stop the source, sinks and sound devices, last opened first; never raises."""

@@ -14,6 +14,7 @@ from softphone.media.config import MediaConfig
 from softphone.media.devices import AudioBackend, AudioSettings
 from softphone.media.tracks import AudioTrack, FrameSink
 from softphone.net.sip_ws import TransportConfig
+from softphone.sip.ua import UAConfig
 
 
 class PhoneCommandError(Exception):
@@ -52,3 +53,18 @@ class PhoneConfig:
     sink_factory: Callable[[], FrameSink] | None = field(default=None, compare=False)
     audio_backend: AudioBackend | None = field(default=None, compare=False)
     user_agent: str = "softphone"
+
+    def ua_config(self) -> UAConfig:
+        """The SIP user agent's configuration for this account."""
+        account = self.account
+        return UAConfig(
+            user=account.user,
+            domain=account.domain,
+            password=account.password,
+            auth_username=account.auth_user,
+            realm=account.realm,
+            display_name=account.display_name,
+            transport="WSS" if self.transport.urls[0].startswith("wss://") else "WS",
+            register_expires=account.register_expires,
+            user_agent=self.user_agent,
+        )
