@@ -78,6 +78,14 @@ class PhoneProbe:
             self._task.cancel()
 
 
+async def connect(a: PhoneProbe, b: PhoneProbe, target: str = "1002") -> str:
+    """A calls ``target`` (B, auto-answering) until both have media."""
+    handle = await a.phone.call(target)
+    await a.wait_for(ev.MediaStarted)
+    await b.wait_for(ev.MediaStarted)
+    return handle
+
+
 def phone_config(
     ws_url: str,
     user: str,

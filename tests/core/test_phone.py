@@ -21,7 +21,7 @@ from softphone.media import tones
 from softphone.media.devices import AudioSettings
 from softphone.media.session import BYE_GRACE_S
 from softphone.media.tracks import PcmCollector
-from tests.core.phone_probe import PhoneProbe, phone_config, start_probe
+from tests.core.phone_probe import PhoneProbe, connect, phone_config, start_probe
 from tests.media.unpluggable import Unpluggable
 from tests.peers.kamailio import Kamailio
 from tests.waiting import until
@@ -46,13 +46,6 @@ async def pair(kamailio: Kamailio) -> AsyncIterator[tuple[PhoneProbe, PhoneProbe
     finally:
         await a.aclose()
         await b.aclose()
-
-
-async def connect(a: PhoneProbe, b: PhoneProbe) -> str:
-    handle = await a.phone.call("1002")
-    await a.wait_for(ev.MediaStarted)
-    await b.wait_for(ev.MediaStarted)
-    return handle
 
 
 async def test_registers_with_digest_and_unregisters_on_exit(kamailio: Kamailio) -> None:

@@ -21,7 +21,7 @@ from softphone.core.phone_events import By, DtmfMethod
 from softphone.sip import events as sip
 from tests import audio_checks
 from tests.core.memory_sip import DOMAIN, URL, SipEnd, Wire
-from tests.core.phone_probe import PhoneProbe, start_probe
+from tests.core.phone_probe import PhoneProbe, connect, start_probe
 from tests.sip.pair import Registrar
 
 TONE_A = 440.0  # phone A / the far end
@@ -66,13 +66,6 @@ async def phones(wire: Wire) -> AsyncIterator[tuple[PhoneProbe, PhoneProbe]]:
     finally:
         await a.aclose()
         await b.aclose()
-
-
-async def connect(a: PhoneProbe, b: PhoneProbe) -> str:
-    handle = await a.phone.call("1002")
-    await a.wait_for(ev.MediaStarted)
-    await b.wait_for(ev.MediaStarted)
-    return handle
 
 
 async def hears(side: PhoneProbe, hz: float) -> bool:
