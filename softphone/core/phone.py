@@ -364,8 +364,10 @@ class Phone:
                     await self._undo_offer(call, f"{event.code} {event.reason}")
             case sip.SessionRefreshed():
                 # RFC 4028 keeps the call alive; nothing the agent needs to see.
-                who = "we" if event.refresher is sip.Party.LOCAL else "the far end"
-                log.info("call %s refreshed by %s (every %d s)", event.call, who, event.interval)
+                who = "us" if event.refresher is sip.Party.LOCAL else "the far end"
+                log.info(
+                    "%s: session refreshed by %s (every %d s)", event.call, who, event.interval
+                )
             case sip.InfoReceived(call=handle, content_type=ctype, body=body):
                 digit = _dtmf_from_info(ctype, body)
                 if digit is not None:

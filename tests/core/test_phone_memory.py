@@ -11,6 +11,7 @@ well under a second each and need no peer.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 
 import pytest
@@ -23,6 +24,7 @@ from tests import audio_checks
 from tests.core.memory_sip import DOMAIN, URL, SipEnd, Wire
 from tests.core.phone_probe import PhoneProbe, connect, start_probe
 from tests.sip.pair import Registrar
+from tests.waiting import until
 
 TONE_A = 440.0  # phone A / the far end
 TONE_B = 1000.0  # phone B
@@ -198,6 +200,28 @@ async def test_hold_and_unhold_seen_on_both_sides(phones: tuple[PhoneProbe, Phon
     assert (await a.wait_for(ev.Held, lambda e: e.by is By.REMOTE)).call
     assert (await b.wait_for(ev.Held, lambda e: e.by is By.LOCAL)).call
     assert not a.errors() and not b.errors()
+
+
+async def test_session_refreshes_keep_the_call_without_bothering_the_agent(
+    phones: tuple[PhoneProbe, PhoneProbe], wire: Wire, caplog: pytest.LogCaptureFixture
+) -> None:
+    """RFC 4028: an hour of SIP time is four refreshes of the default 30 min
+    session; the call stays up, the agent sees nothing of it, the log does."""
+    a, b = phones
+    await connect(a, b)
+    mark_a, mark_b = a.mark(), b.mark()
+    with caplog.at_level(logging.INFO, logger="softphone.core.phone"):
+        wire.advance(3600)
+
+        def refreshed(by: str) -> int:
+            return caplog.text.count(f"session refreshed by {by}")
+
+        # every 900 s (half the interval), seen by the refresher and the other side
+        await until(lambda: refreshed("us") == refreshed("the far end") == 4)
+    assert a.phone.active_call is not None and b.phone.active_call is not None
+    for side, mark in ((a, mark_a), (b, mark_b)):  # registration refreshes aside
+        assert [e for e in side.log.events[mark:] if not isinstance(e, ev.Registered)] == []
+    assert await hears(b, TONE_A), "the call lost its audio across the refreshes"
 
 
 @pytest.mark.parametrize("method", [DtmfMethod.RFC4733, DtmfMethod.INFO])
