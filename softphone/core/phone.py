@@ -365,9 +365,7 @@ class Phone:
             case sip.SessionRefreshed():
                 # RFC 4028 keeps the call alive; nothing the agent needs to see.
                 who = "us" if event.refresher is sip.Party.LOCAL else "the far end"
-                log.info(
-                    "%s: session refreshed by %s (every %d s)", event.call, who, event.interval
-                )
+                log.info("%s: session refreshed by %s", event.call, who)
             case sip.InfoReceived(call=handle, content_type=ctype, body=body):
                 digit = _dtmf_from_info(ctype, body)
                 if digit is not None:
