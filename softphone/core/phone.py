@@ -12,6 +12,9 @@ arrives, while the auto-answer delay (or the agent) is still deciding.
 
 One call at a time: a contact-center agent takes one call, so a second
 INVITE while busy is refused with 486 Busy Here.
+
+The SIP connection is a port (``core.sip_transport``: WebSocket, or in memory
+for tests); each call's SDP offer/answer is ``media.offer_answer.OfferAnswer``.
 """
 
 from __future__ import annotations
@@ -21,108 +24,66 @@ import contextlib
 import logging
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar, assert_never
 
 from softphone.core import phone_events as ev
+from softphone.core.phone_call import PhoneCall, build_call
+from softphone.core.phone_config import PhoneCommandError, PhoneConfig, SipAccount
 from softphone.core.phone_events import By, DtmfMethod, PhoneEvent
-from softphone.media.audio_io import MicrophoneTrack, SpeakerSink
-from softphone.media.config import MediaConfig
-from softphone.media.devices import AudioBackend, AudioSettings, NoAudioDevice, backend_for
-from softphone.media.errors import MediaError, SdpError
-from softphone.media.ring import RingPlayer
-from softphone.media.session import (
-    DtmfReceived,
-    MediaConnected,
-    MediaEvent,
-    MediaFailed,
-    MediaSession,
-    RemoteHoldChanged,
+from softphone.core.phone_registration import RegistrationStatus
+from softphone.core.sip_transport import (
+    SipLineEvent,
+    SipTransport,
+    TransportFactory,
+    websocket_transport,
 )
-from softphone.media.tracks import AudioTrack, FrameSink, fan_out
-from softphone.net.sip_ws import SipWsClient, TransportConfig, TransportState, TransportStateChanged
+from softphone.media.devices import NoAudioDevice, backend_for
+from softphone.media.errors import MediaError, SdpError
+from softphone.media.offer_answer import Problem
+from softphone.media.ring import RINGBACK, RINGTONE, RingPlayer, RingSound
+from softphone.media.session import MediaEvent, MediaFailed
+from softphone.net.sip_ws import TransportState, TransportStateChanged
 from softphone.sip import events as sip
 from softphone.sip.errors import LocalProtocolError
-from softphone.sip.ua import UAConfig, UserAgent
+from softphone.sip.ua import UserAgent
 from softphone.tasks import cancel_and_wait
 
+__all__ = ["Phone", "PhoneCommandError", "PhoneConfig", "SipAccount"]
+
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+CONNECTED = TransportState.CONNECTED
 
 DTMF_DIGITS = frozenset("0123456789*#ABCD")
 
 
-class PhoneCommandError(Exception):
-    """A command the phone cannot carry out now (no call, already on hold, ...)."""
+class Phone:
+    """A registered SIP phone. Use ``async with Phone(config) as phone``.
 
-
-@dataclass(frozen=True)
-class SipAccount:
-    user: str
-    domain: str  # SIP domain / realm the AOR lives in
-    password: str = field(default="", repr=False)
-    auth_user: str | None = None
-    realm: str | None = None  # None: answer any realm's challenge
-    display_name: str | None = None
-    register_expires: int = 300
-
-
-@dataclass(frozen=True)
-class PhoneConfig:
-    """Everything one phone needs.
-
-    ``auto_answer_ms``: None waits for ``answer()``; 0 answers at once.
-    ``source_factory``/``sink_factory`` replace the microphone/speaker (the
-    headless phone's ``--play``/``--record``, tests); they are called per call.
-    ``audio_backend`` replaces the one ``audio`` implies (PortAudio, or the
-    null device): tests use it to pull a headset out mid-call.
+    ``transport`` builds the SIP connection for the phone's user agent;
+    default: SIP over WebSocket to ``config.transport``.
     """
 
-    account: SipAccount
-    transport: TransportConfig
-    media: MediaConfig = field(default_factory=MediaConfig)
-    audio: AudioSettings = field(default_factory=AudioSettings)
-    auto_answer_ms: int | None = None
-    ring_incoming: bool = True
-    source_factory: Callable[[], AudioTrack] | None = field(default=None, compare=False)
-    sink_factory: Callable[[], FrameSink] | None = field(default=None, compare=False)
-    audio_backend: AudioBackend | None = field(default=None, compare=False)
-    user_agent: str = "softphone"
-
-
-@dataclass
-class _Call:
-    handle: str
-    outgoing: bool
-    media: MediaSession
-    answer_sdp: asyncio.Task[str] | None = None  # incoming: our SDP answer, computed at once
-    auto_answer: asyncio.TimerHandle | None = None
-    established: bool = False
-    ended: bool = False
-    hold_local: bool = False
-    hold_remote: bool = False
-    pending_hold: bool | None = None  # our re-INVITE in flight: the hold state it asks for
-    # we put an offer in our 2xx (the peer sent none): the answer comes in its ACK
-    offer_in_2xx: bool = False
-    mic: MicrophoneTrack | None = None
-    speaker: SpeakerSink | None = None
-    closers: list[Callable[[], Any]] = field(default_factory=list)
-
-
-class Phone:
-    """A registered SIP phone. Use ``async with Phone(config) as phone``."""
-
-    def __init__(self, config: PhoneConfig, *, rng: random.Random | None = None) -> None:
+    def __init__(
+        self,
+        config: PhoneConfig,
+        *,
+        rng: random.Random | None = None,
+        transport: TransportFactory | None = None,
+    ) -> None:
         self.config = config
         self._rng = rng or random.Random()
+        self._transport = transport or websocket_transport(config.transport, self._rng)
         self._events: asyncio.Queue[PhoneEvent] = asyncio.Queue()
-        self._calls: dict[str, _Call] = {}
+        self._calls: dict[str, PhoneCall] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._releasing: set[asyncio.Task[None]] = set()  # calls whose media is closing
         self._audio_backend = config.audio_backend or backend_for(config.audio)
         self._ring = RingPlayer(self._audio_backend, config.audio.ring or config.audio.speaker)
-        self._sip: SipWsClient | None = None
+        self._sip: SipTransport | None = None
         self._pump: asyncio.Task[None] | None = None
-        self._registered = False
+        self._registration = RegistrationStatus()
 
     # -- lifecycle -------------------------------------------------------
 
@@ -136,25 +97,9 @@ class Phone:
     async def start(self) -> None:
         """Connect and register (registration happens in the background;
         watch for ``Registered`` / ``RegistrationFailed``)."""
-        account = self.config.account
         loop = asyncio.get_running_loop()
-        transport = "WSS" if self.config.transport.urls[0].startswith("wss://") else "WS"
-        ua = UserAgent(
-            UAConfig(
-                user=account.user,
-                domain=account.domain,
-                password=account.password,
-                auth_username=account.auth_user,
-                realm=account.realm,
-                display_name=account.display_name,
-                transport=transport,
-                register_expires=account.register_expires,
-                user_agent=self.config.user_agent,
-            ),
-            now=loop.time(),
-            rng=self._rng,
-        )
-        self._sip = SipWsClient(ua, self.config.transport, rng=self._rng)
+        ua = UserAgent(self.config.ua_config(), now=loop.time(), rng=self._rng)
+        self._sip = self._transport(ua)
         self._pump = loop.create_task(self._pump_events(), name="phone-events")
         await self._sip.start()
 
@@ -171,10 +116,12 @@ class Phone:
             def unregister() -> None:
                 sip_client.act(lambda ua, now: ua.unregister(now))
 
-            await sip_client.aclose(before_close=unregister if self._registered else None)
+            await sip_client.aclose(before_close=unregister if self.registered else None)
             self._sip = None
         await cancel_and_wait(self._pump)
         self._pump = None
+        if self._releasing:
+            await asyncio.wait(set(self._releasing))
         for task in list(self._tasks):
             task.cancel()
         await self._ring.stop()
@@ -188,7 +135,7 @@ class Phone:
 
     @property
     def registered(self) -> bool:
-        return self._registered
+        return self._registration.registered
 
     @property
     def active_call(self) -> str | None:
@@ -205,19 +152,19 @@ class Phone:
             raise PhoneCommandError("already in a call")
         if not target.strip():
             raise PhoneCommandError("nothing to call: the target is empty")
-        cell: list[_Call] = []
-        media, open_devices, template = self._build_media(cell)
+        template, open_devices = self._build_call()
+        media = template.media
         try:
-            _, offer = await asyncio.gather(open_devices(), media.create_offer())
+            _, offer = await asyncio.gather(open_devices(), template.oa.offer())
             handle: str = self._sip_act(lambda ua, now: ua.invite(target.strip(), offer, now))
         except (MediaError, LocalProtocolError, PhoneCommandError) as exc:
             await media.close()
-            await _close_all(template.closers)
+            await template.close_devices()
             if isinstance(exc, PhoneCommandError):
                 raise
             raise PhoneCommandError(f"cannot start the call: {exc}") from exc
         template.handle, template.outgoing = handle, True
-        self._attach(template, cell)
+        self._calls[handle] = template
         return handle
 
     async def answer(self, handle: str | None = None) -> None:
@@ -269,81 +216,24 @@ class Phone:
 
     # -- internals: commands ---------------------------------------------------
 
-    def _sip_act(self, fn: Callable[[UserAgent, float], Any]) -> Any:
+    def _sip_act(self, fn: Callable[[UserAgent, float], T]) -> T:
         if self._sip is None:
             raise PhoneCommandError("the phone is not started")
         return self._sip.act(fn)
 
-    def _call(self, handle: str | None, what: str) -> _Call:
+    def _call(self, handle: str | None, what: str) -> PhoneCall:
         handle = handle or self.active_call
         call = self._calls.get(handle) if handle else None
         if call is None or call.ended:
             raise PhoneCommandError(f"cannot {what}: there is no call")
         return call
 
-    def _build_media(
-        self, cell: list[_Call]
-    ) -> tuple[MediaSession, Callable[[], Awaitable[None]], _Call]:
-        """A media session with the configured source and sink, devices not yet open.
-
-        Returns the session, a coroutine function that opens the sound card
-        (``PhoneCommandError`` when there is none) — run it *alongside* the
-        SDP work, opening a card can take tens of milliseconds — and a
-        template ``_Call`` holding the devices and closers. The session's
-        events name their call through ``cell``, filled by ``_attach`` once
-        the SIP handle exists.
-        """
-        closers: list[Callable[[], Any]] = []
-        to_open: list[MicrophoneTrack | SpeakerSink] = []
-        mic: MicrophoneTrack | None = None
-        speaker: SpeakerSink | None = None
-        if self.config.source_factory is not None:
-            source: AudioTrack = self.config.source_factory()
-            closers.append(source.stop)
-        else:
-            mic = MicrophoneTrack(self._audio_backend, self.config.audio.microphone)
-            closers.append(mic.aclose)
-            to_open.append(mic)
-            source = mic
-        sinks: list[FrameSink] = []
-        if self.config.sink_factory is not None:
-            sink = self.config.sink_factory()
-            sinks.append(sink)
-            close = getattr(sink, "close", None)
-            if close is not None:
-                closers.append(close)
-        if not self.config.audio.null:
-            # With no sound card there is nothing to play to: the session
-            # still drains and decodes the remote track, but a paced null
-            # speaker would only burn CPU (200 wake-ups a second).
-            speaker = SpeakerSink(self._audio_backend, self.config.audio.speaker)
-            closers.append(speaker.stop)
-            to_open.append(speaker)
-            sinks.append(speaker)
-        media = MediaSession(
-            self.config.media,
-            source=source,
-            sink=fan_out(*sinks) if len(sinks) > 1 else (sinks[0] if sinks else None),
-            on_event=lambda e: self._on_media_event(cell, e),
+    def _build_call(self) -> tuple[PhoneCall, Callable[[], Awaitable[None]]]:
+        return build_call(
+            self.config, self._audio_backend, self._on_media_event, self._on_device_stall
         )
-        template = _Call("", False, media, mic=mic, speaker=speaker, closers=closers)
-        for kind, device in (("microphone", mic), ("speaker", speaker)):
-            if device is not None:
-                device.on_stall = partial(self._on_device_stall, cell, kind)
 
-        async def open_devices() -> None:
-            try:
-                await asyncio.gather(*(device.start() for device in to_open))
-            except NoAudioDevice as exc:
-                raise PhoneCommandError(f"no audio device: {exc}") from exc
-
-        return media, open_devices, template
-
-    def _attach(self, call: _Call, cell: list[_Call]) -> None:
-        cell.append(call)
-        self._calls[call.handle] = call
-
-    async def _answer(self, call: _Call) -> None:
+    async def _answer(self, call: PhoneCall) -> None:
         if call.auto_answer is not None:
             call.auto_answer.cancel()
             call.auto_answer = None
@@ -378,7 +268,7 @@ class Phone:
         call.established = True
         self._emit(ev.Answered(call.handle, outgoing=False))
 
-    async def _set_hold(self, call: _Call, hold: bool) -> None:
+    async def _set_hold(self, call: PhoneCall, hold: bool) -> None:
         if not call.established:
             raise PhoneCommandError("hold needs a connected call")
         if call.pending_hold is not None:
@@ -393,7 +283,7 @@ class Phone:
         if blocker is not None:
             raise PhoneCommandError(f"cannot {what} now: {blocker}")
         try:
-            offer = await (call.media.hold() if hold else call.media.unhold())
+            offer = await call.oa.offer(call.media.hold if hold else call.media.unhold)
         except MediaError as exc:
             raise PhoneCommandError(f"cannot {what} now: {exc}") from exc
         call.pending_hold = hold
@@ -401,9 +291,10 @@ class Phone:
             self._sip_act(lambda ua, now: ua.reinvite(call.handle, offer, now))
         except LocalProtocolError as exc:
             call.pending_hold = None
+            await call.oa.on_refused(str(exc))  # never sent: the media goes back too
             raise PhoneCommandError(f"cannot {what} now: {exc}") from exc
 
-    async def _send_info_digits(self, call: _Call, digits: str) -> None:
+    async def _send_info_digits(self, call: PhoneCall, digits: str) -> None:
         """One INFO per digit, spaced like a keypad (JsSIP's inter-tone gap)."""
         for digit in digits:
             if call.ended:
@@ -440,57 +331,41 @@ class Phone:
                 log.exception("while handling %r", event)
                 self._emit(ev.PhoneError(f"internal error: {type(exc).__name__}: {exc}"))
 
-    async def _on_sip_event(self, event: Any) -> None:
+    async def _on_sip_event(self, event: SipLineEvent) -> None:
+        """Every event the SIP connection reports; a new kind is a type error here."""
         match event:
-            case TransportStateChanged(state=TransportState.CONNECTED, url=url):
-                self._emit(ev.ConnectionChanged(True, url))
-                self._sip_act(_register)
-            case TransportStateChanged(state=TransportState.DISCONNECTED) as change:
-                self._emit(ev.ConnectionChanged(False, change.url, change.error, change.retry_in))
-                if not self._registered:
-                    self._emit(ev.RegistrationFailed(change.error or "cannot connect", None, True))
-            case sip.Registered(expires=expires, refresh=refresh):
-                self._registered = True
-                self._emit(ev.Registered(expires, refresh))
-            case sip.RegistrationFailed(code=code, reason=reason, will_retry=retry):
-                self._registered = False
-                text = reason
-                if code in (401, 403, 407):
-                    text = f"authentication failed ({code} {reason}): check the user and password"
-                self._emit(ev.RegistrationFailed(text, code, retry))
-            case sip.Unregistered(reason=reason):
-                self._registered = False
-                self._emit(ev.Unregistered(reason))
+            case (
+                TransportStateChanged()
+                | sip.Registered()
+                | sip.RegistrationFailed()
+                | sip.Unregistered()
+            ):
+                for news in self._registration.on_event(event):
+                    self._emit(news)
+                if isinstance(event, TransportStateChanged) and event.state is CONNECTED:
+                    self._sip_act(_register)
             case sip.IncomingCall():
                 await self._on_incoming(event)
-            case sip.CallProgress(call=handle, code=code, sdp=sdp):
-                self._on_progress(handle, code, sdp)
-            case sip.CallAnswered(call=handle, sdp=sdp):
-                await self._on_answered(handle, sdp)
-            case (
-                sip.CallConfirmed(call=handle, sdp=sdp)
-                | sip.ReinviteConfirmed(call=handle, sdp=sdp)
-            ):
-                await self._on_ack(handle, sdp, initial=isinstance(event, sip.CallConfirmed))
+            case sip.CallProgress():
+                self._on_progress(event.call, event.code, event.sdp)
+            case sip.CallAnswered():
+                await self._on_answered(event.call, event.sdp)
+            case sip.CallConfirmed() | sip.ReinviteConfirmed():
+                await self._on_ack(event.call, event.sdp)
             case sip.CallEnded():
+                await self._on_ended(event)
+            case sip.ReinviteReceived():
+                await self._on_reinvite(event.call, event.sdp)
+            case sip.ReinviteAnswered():
+                await self._on_reinvite_answered(event.call, event.sdp)
+            case sip.ReinviteFailed():
                 call = self._calls.get(event.call)
-                if call is not None and not call.ended:
-                    by = By.LOCAL if event.by is sip.Party.LOCAL else By.REMOTE
-                    quality = await call.media.quality() if call.established else None
-                    self._emit(
-                        ev.CallEnded(
-                            event.call, event.cause.value, by, event.code, event.reason, quality
-                        )
-                    )
-                    await self._finish(call)
-            case sip.ReinviteReceived(call=handle, sdp=sdp):
-                await self._on_reinvite(handle, sdp)
-            case sip.ReinviteAnswered(call=handle, sdp=sdp):
-                await self._on_reinvite_answered(handle, sdp)
-            case sip.ReinviteFailed(call=handle, code=code, reason=reason):
-                call = self._calls.get(handle)
                 if call is not None:
-                    await self._undo_offer(call, f"{code} {reason}")
+                    await self._undo_offer(call, f"{event.code} {event.reason}")
+            case sip.SessionRefreshed():
+                # RFC 4028 keeps the call alive; nothing the agent needs to see.
+                who = "us" if event.refresher is sip.Party.LOCAL else "the far end"
+                log.info("%s: session refreshed by %s", event.call, who)
             case sip.InfoReceived(call=handle, content_type=ctype, body=body):
                 digit = _dtmf_from_info(ctype, body)
                 if digit is not None:
@@ -502,20 +377,29 @@ class Phone:
                 if internal:
                     self._emit(ev.PhoneError(f"SIP error: {text}"))
             case _:
-                pass
+                assert_never(event)
+
+    async def _on_ended(self, event: sip.CallEnded) -> None:
+        call = self._calls.get(event.call)
+        if call is None or call.ended:
+            return
+        by = By.LOCAL if event.by is sip.Party.LOCAL else By.REMOTE
+        quality = await call.media.quality() if call.established else None
+        self._emit(
+            ev.CallEnded(event.call, event.cause.value, by, event.code, event.reason, quality)
+        )
+        await self._finish(call)
 
     async def _on_incoming(self, event: sip.IncomingCall) -> None:
         if self.active_call is not None:
             self._sip_act(lambda ua, now: ua.reject(event.call, 486, now))
             return
-        cell: list[_Call] = []
-        media, open_devices, call = self._build_media(cell)
+        call, open_devices = self._build_call()
         call.handle = event.call
-        self._attach(call, cell)
+        self._calls[call.handle] = call
         # A delayed offer (an INVITE without SDP, as third-party call control
         # sends): our 200 carries the offer and the ACK the answer.
-        call.offer_in_2xx = event.sdp is None
-        sdp = media.create_offer() if event.sdp is None else media.accept_offer(event.sdp)
+        sdp = call.oa.answer(event.sdp)
         # Devices and the SDP are prepared at once and together, in the
         # background: the SIP event pump must never wait on a sound card.
         call.answer_sdp = asyncio.ensure_future(self._prepare_answer(call, open_devices(), sdp))
@@ -530,7 +414,7 @@ class Phone:
             return
         self._sip_act(lambda ua, now: ua.ring(event.call, now))
         if self.config.ring_incoming:
-            await self._start_ring("ringtone", call)
+            await self._start_ring(RINGTONE, call)
         if delay is not None:
             loop = asyncio.get_running_loop()
             call.auto_answer = loop.call_later(
@@ -538,7 +422,7 @@ class Phone:
             )
 
     async def _prepare_answer(
-        self, call: _Call, devices: Awaitable[None], answer: Awaitable[str]
+        self, call: PhoneCall, devices: Awaitable[None], answer: Awaitable[str]
     ) -> str:
         """Our SDP answer once the sound card is open too.
 
@@ -553,8 +437,7 @@ class Phone:
                     self._sip_act(lambda ua, now: ua.reject(call.handle, 480, now))
                 self._emit(ev.PhoneError(str(exc), call.handle))
             raise
-        result: str = sdp
-        return result
+        return sdp
 
     def _on_progress(self, handle: str, code: int, sdp: str | None) -> None:
         call = self._calls.get(handle)
@@ -562,12 +445,9 @@ class Phone:
             return
         self._emit(ev.CallRinging(handle, code))
         if code == 180 and not sdp:
-            self._spawn(self._start_ring("ringback", call))
+            self._spawn(self._start_ring(RINGBACK, call))
 
-    async def _start_ring(self, kind: str, call: _Call) -> None:
-        from softphone.media import ring
-
-        sound = ring.RINGTONE if kind == "ringtone" else ring.RINGBACK
+    async def _start_ring(self, sound: RingSound, call: PhoneCall) -> None:
         try:
             await self._ring.start(sound)
         except (NoAudioDevice, ValueError) as exc:
@@ -578,14 +458,9 @@ class Phone:
         if call is None:
             return
         await self._ring.stop()
-        if sdp is None:
-            self._emit(ev.PhoneError("the far end answered without SDP", handle))
-            self._sip_act(lambda ua, now: ua.hangup(handle, now))
-            return
-        try:
-            await call.media.accept_answer(sdp)
-        except MediaError as exc:
-            self._emit(ev.PhoneError(f"unusable answer from the far end: {exc}", handle))
+        problem = await call.oa.on_answer(sdp)
+        if problem is not None:  # the first exchange: no media was ever agreed
+            self._emit(ev.PhoneError(problem.text, handle))
             self._sip_act(lambda ua, now: ua.hangup(handle, now))
             return
         call.established = True
@@ -595,91 +470,76 @@ class Phone:
         call = self._calls.get(handle)
         if call is None:
             return
+        # No SDP in the re-INVITE (a session refresh, or a transfer by third-party
+        # call control): ours is the offer, and the answer comes in the ACK.
         try:
-            answer = await (call.media.accept_offer(sdp) if sdp else call.media.create_offer())
+            answer = await call.oa.answer(sdp)
         except MediaError as exc:
             self._emit(ev.PhoneError(f"refused the far end's new offer: {exc}", handle))
             self._sip_act(lambda ua, now: ua.reject_reinvite(handle, 488, now))
             return
-        # No SDP in the re-INVITE (a session refresh, or a transfer by third-party
-        # call control): ours is the offer, and the answer comes in the ACK.
-        call.offer_in_2xx = not sdp
         self._sip_act(lambda ua, now: ua.answer_reinvite(handle, answer, now))
 
-    async def _undo_offer(self, call: _Call, why: str) -> None:
-        """Our hold/unhold did not go through: the call stays as it was."""
+    async def _undo_offer(self, call: PhoneCall, why: str) -> None:
+        """Our hold/unhold did not go through: the call stays as it was (RFC 3261 §14.1)."""
+        problem = await call.oa.on_refused(why)
+        self._report_undone(call, problem)
+
+    def _report_undone(self, call: PhoneCall, problem: Problem | None) -> None:
         what = {True: "hold", False: "unhold", None: "re-INVITE"}[call.pending_hold]
         call.pending_hold = None
-        try:
-            await call.media.rollback()  # RFC 3261 §14.1: the session stays as it was
-        except MediaError as exc:
-            log.warning("could not restore the session after a refused offer: %s", exc)
-            self._emit(ev.PhoneError(f"{what} failed ({why}); audio may be affected", call.handle))
-            return
-        self._emit(ev.PhoneError(f"{what} failed ({why})", call.handle))
-
-    async def _on_ack(self, handle: str, sdp: str | None, *, initial: bool) -> None:
-        """The ACK of our 2xx: where a delayed offer gets its answer."""
-        call = self._calls.get(handle)
-        if call is None or not call.offer_in_2xx:
-            return
-        call.offer_in_2xx = False
-        problem = "no answer to our SDP offer in the ACK" if not sdp else None
-        if sdp:
-            try:
-                await call.media.accept_answer(sdp)
-            except MediaError as exc:
-                problem = f"unusable answer to our SDP offer in the ACK: {exc}"
         if problem is None:
             return
-        if initial:
+        if not problem.restored:
+            log.warning("could not restore the session after a refused offer")
+            message = f"{what} failed ({problem.text}); audio may be affected"
+        else:
+            message = f"{what} failed ({problem.text})"
+        self._emit(ev.PhoneError(message, call.handle))
+
+    async def _on_ack(self, handle: str, sdp: str | None) -> None:
+        """The ACK of our 2xx: where a delayed offer gets its answer."""
+        call = self._calls.get(handle)
+        if call is None:
+            return
+        problem = await call.oa.on_ack(sdp)
+        if problem is None:
+            return
+        if problem.fatal:
             # A call that never agreed on media cannot carry a voice: end it.
-            self._emit(ev.PhoneError(problem, handle))
+            self._emit(ev.PhoneError(problem.text, handle))
             with contextlib.suppress(LocalProtocolError):
                 self._sip_act(lambda ua, now: ua.hangup(handle, now))
         else:
             # The call keeps the media it had; hanging up on a customer is worse.
-            self._emit(ev.PhoneError(f"{problem}; the call keeps its previous audio", handle))
+            text = f"{problem.text}; the call keeps its previous audio"
+            self._emit(ev.PhoneError(text, handle))
 
     async def _on_reinvite_answered(self, handle: str, sdp: str | None) -> None:
         call = self._calls.get(handle)
         if call is None:
             return
         hold = call.pending_hold
-        if sdp:
-            try:
-                await call.media.accept_answer(sdp)
-            except MediaError as exc:
-                await self._undo_offer(call, f"unusable answer: {exc}")
-                return
+        problem = await call.oa.on_answer(sdp)
+        if problem is not None:
+            self._report_undone(call, problem)
+            return
         call.pending_hold = None
         if hold is not None and hold != call.hold_local:
             call.hold_local = hold
             self._emit(ev.Held(handle, By.LOCAL) if hold else ev.Unheld(handle, By.LOCAL))
 
-    def _on_media_event(self, holder: list[_Call], event: MediaEvent) -> None:
-        if not holder:
-            return
-        call = holder[0]
-        match event:
-            case MediaConnected(codec=codec):
-                self._emit(ev.MediaStarted(call.handle, codec))
-            case DtmfReceived(digit=digit):
-                self._emit(ev.DtmfReceived(call.handle, digit, DtmfMethod.RFC4733))
-            case RemoteHoldChanged(on_hold=on_hold):
-                if on_hold != call.hold_remote:
-                    call.hold_remote = on_hold
-                    change = ev.Held if on_hold else ev.Unheld
-                    self._emit(change(call.handle, By.REMOTE))
-            case MediaFailed(reason=reason):
-                self._end_dead_call(call, reason)
+    def _on_media_event(self, call: PhoneCall, event: MediaEvent) -> None:
+        if isinstance(event, MediaFailed):
+            self._end_dead_call(call, event.reason)
+        elif (news := call.news_of(event)) is not None:
+            self._emit(news)
 
-    def _on_device_stall(self, cell: list[_Call], kind: str, stalled: bool) -> None:
+    def _on_device_stall(self, call: PhoneCall, kind: str, stalled: bool) -> None:
         """A headset pulled out mid-call: the call goes on (silence is sent), the agent is told."""
-        handle = cell[0].handle if cell else None
-        self._emit(ev.AudioDeviceStalled(handle, kind, stalled))
+        self._emit(ev.AudioDeviceStalled(call.handle or None, kind, stalled))
 
-    def _end_dead_call(self, call: _Call, reason: str) -> None:
+    def _end_dead_call(self, call: PhoneCall, reason: str) -> None:
         """The call can carry no audio any more: say so and hang it up."""
         if call.ended:
             return
@@ -688,15 +548,26 @@ class Phone:
         with contextlib.suppress(LocalProtocolError, PhoneCommandError):
             self._sip_act(lambda ua, now: ua.hangup(handle, now))
 
-    async def _finish(self, call: _Call) -> None:
+    async def _finish(self, call: PhoneCall) -> None:
         call.ended = True
         if call.auto_answer is not None:
             call.auto_answer.cancel()
         if call.answer_sdp is not None and not call.answer_sdp.done():
             call.answer_sdp.cancel()
         await self._ring.stop()
+        # Released in a task of its own: aioice's close() swallows a
+        # CancelledError that arrives while it waits ("cancel; await; except
+        # CancelledError: pass"). When aclose() cancelled the event pump in the
+        # middle of a call's teardown, the pump lost its cancellation that way
+        # and went back to waiting for events forever.
+        release = asyncio.ensure_future(self._release(call))
+        self._releasing.add(release)
+        release.add_done_callback(self._releasing.discard)
+        await asyncio.shield(release)
+
+    async def _release(self, call: PhoneCall) -> None:
         await call.media.close()
-        await _close_all(call.closers)
+        await call.close_devices()
         self._calls.pop(call.handle, None)
 
 
@@ -710,14 +581,6 @@ def _hangup(handle: str, ua: UserAgent, now: float) -> None:
 
 def _send_dtmf_info(handle: str, digit: str, ua: UserAgent, now: float) -> None:
     ua.send_dtmf(handle, digit, now)
-
-
-async def _close_all(closers: list[Any]) -> None:
-    for close in reversed(closers):
-        with contextlib.suppress(Exception):
-            result = close()
-            if asyncio.iscoroutine(result):
-                await result
 
 
 def _dtmf_from_info(content_type: str, body: str) -> str | None:

@@ -10,6 +10,10 @@ re-REGISTER.
 
 Everything that touches the user agent goes through :meth:`SipWsClient.act`
 so that no caller can forget to flush the core's output or re-arm its timer.
+The client is generic over the agent and its event type, like
+:class:`~softphone.net.agent_driver.AgentDriver`: the phone's is a
+``SipWsClient[UserAgent, sip.Event]``, whose stream holds those events and
+:class:`TransportStateChanged`.
 """
 
 from __future__ import annotations
@@ -22,12 +26,12 @@ import random
 import ssl
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import websockets
 from websockets.asyncio.client import ClientConnection, connect
 
-from softphone.net.agent_driver import AgentDriver, SansIoAgent
+from softphone.net.agent_driver import A, AgentDriver, E
 from softphone.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
@@ -106,7 +110,7 @@ def make_ssl_context(config: TransportConfig) -> ssl.SSLContext:
     return context
 
 
-class SipWsClient:
+class SipWsClient(Generic[A, E]):
     """Keeps one SIP-over-WebSocket connection up and drives the user agent.
 
     Lifecycle: ``await start()`` … ``await aclose()``. Events (the core's and
@@ -116,16 +120,16 @@ class SipWsClient:
 
     def __init__(
         self,
-        agent: SansIoAgent,
+        agent: A,
         config: TransportConfig,
         *,
         rng: random.Random | None = None,
     ) -> None:
         self.agent = agent
-        self._driver = AgentDriver(agent, self._send, self._emit_event)
+        self._driver: AgentDriver[A, E] = AgentDriver(agent, self._send, self._emit_event)
         self.config = config
         self._rng = rng or random.Random()
-        self._events: asyncio.Queue[Any] = asyncio.Queue()
+        self._events: asyncio.Queue[E | TransportStateChanged] = asyncio.Queue()
         self._ws: ClientConnection | None = None
         self._task: asyncio.Task[None] | None = None
         self._closing = False
@@ -148,19 +152,19 @@ class SipWsClient:
     async def wait_connected(self, timeout: float | None = None) -> None:
         await asyncio.wait_for(self._connected.wait(), timeout)
 
-    def act(self, fn: Callable[[Any, float], T]) -> T:
+    def act(self, fn: Callable[[A, float], T]) -> T:
         """Run ``fn(agent, now)`` then send its output and re-arm the timer."""
         return self._driver.act(fn)
 
-    async def next_event(self) -> Any:
+    async def next_event(self) -> E | TransportStateChanged:
         return await self._events.get()
 
-    async def events(self) -> AsyncIterator[Any]:
+    async def events(self) -> AsyncIterator[E | TransportStateChanged]:
         while True:
             yield await self._events.get()
 
     async def aclose(
-        self, *, linger: float = 2.0, before_close: Callable[[], Any] | None = None
+        self, *, linger: float = 2.0, before_close: Callable[[], object] | None = None
     ) -> None:
         """Stop reconnecting and close.
 
@@ -180,7 +184,7 @@ class SipWsClient:
         self._task = None
         self._set_state(TransportState.CLOSED, self.url)
 
-    async def _exchange(self, action: Callable[[], Any], linger: float) -> None:
+    async def _exchange(self, action: Callable[[], object], linger: float) -> None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + linger
         sent_before = self._frames_sent
@@ -197,15 +201,22 @@ class SipWsClient:
     def _now(self) -> float:
         return asyncio.get_running_loop().time()
 
-    def _set_state(self, state: TransportState, url: str | None, **extra: Any) -> None:
+    def _set_state(
+        self,
+        state: TransportState,
+        url: str | None,
+        *,
+        error: str | None = None,
+        retry_in: float | None = None,
+    ) -> None:
         self.state = state
         if state is TransportState.CONNECTED:
             self._connected.set()
         else:
             self._connected.clear()
-        self._events.put_nowait(TransportStateChanged(state, url, **extra))
+        self._events.put_nowait(TransportStateChanged(state, url, error, retry_in))
 
-    def _emit_event(self, event: Any) -> None:
+    def _emit_event(self, event: E) -> None:
         self._events.put_nowait(event)
 
     def _send(self, data: bytes) -> None:

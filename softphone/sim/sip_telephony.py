@@ -43,6 +43,7 @@ from aiohttp import WSMsgType, web
 
 from softphone.media.config import IceServer, MediaConfig
 from softphone.media.errors import MediaError
+from softphone.media.offer_answer import OfferAnswer
 from softphone.media.session import MediaFailed, MediaSession
 from softphone.media.tracks import WavRecorder, wav_source
 from softphone.net.agent_driver import AgentDriver
@@ -127,7 +128,7 @@ class SipTelephonyConfig:
 class _Line(Protocol):
     """A SIP connection the simulator places calls over."""
 
-    def act(self, fn: Callable[[Any, float], T]) -> T: ...
+    def act(self, fn: Callable[[UserAgent, float], T]) -> T: ...
 
 
 @dataclass(frozen=True)
@@ -143,13 +144,13 @@ class _Leg:
     line: _Line
     handle: str
     media: MediaSession
+    oa: OfferAnswer  # the SDP offer/answer state of the call, shared code with the phone
     recorder: WavRecorder
     outcome: asyncio.Future[RingResult]
     answered: bool = False
     dropped: bool = False
     held: bool = False
     reinvite: asyncio.Future[bool] | None = None
-    offer_in_2xx: bool = False  # we offered in our 2xx to a re-INVITE without SDP
 
 
 class _ServerLine:
@@ -171,14 +172,14 @@ class _ServerLine:
         self.ua = ua
         self.peer = peer
         self._outbox: asyncio.Queue[str | None] = asyncio.Queue()
-        self._driver = AgentDriver(
+        self._driver: AgentDriver[UserAgent, sip.Event] = AgentDriver(
             ua,
             lambda data: self.send_text(data.decode("utf-8", errors="replace")),
             lambda event: post(self, event),
         )
         self.closed = False
 
-    def act(self, fn: Callable[[Any, float], T]) -> T:
+    def act(self, fn: Callable[[UserAgent, float], T]) -> T:
         return self._driver.act(fn)
 
     def send_text(self, text: str) -> None:
@@ -235,7 +236,7 @@ class SipTelephony:
         self.app.router.add_get(WS_PATH, self._serve_ws)
         self.app.router.add_get("/", self._serve_ws)  # a bare ws://host:port works too
         self.records.add_routes(self.app)
-        self.external: SipWsClient | None = None
+        self.external: SipWsClient[UserAgent, sip.Event] | None = None
         self._external_aor: NameAddr | None = None
         self.external_registered = asyncio.Event()
         self._listener: TelephonyListener | None = None
@@ -284,14 +285,14 @@ class SipTelephony:
             now=asyncio.get_running_loop().time(),
         )
         self._external_aor = ua.aor
-        client = SipWsClient(
+        client: SipWsClient[UserAgent, sip.Event] = SipWsClient(
             ua, TransportConfig(urls=(external.url,), backoff_initial=0.5, backoff_max=10.0)
         )
         self.external = client
         self._spawn(self._forward_external(client))
         await client.start()
 
-    async def _forward_external(self, client: SipWsClient) -> None:
+    async def _forward_external(self, client: SipWsClient[UserAgent, sip.Event]) -> None:
         async for event in client.events():
             if isinstance(event, TransportStateChanged) and event.state is TransportState.CONNECTED:
                 client.act(lambda ua, now: ua.register(now))
@@ -349,8 +350,9 @@ class SipTelephony:
             sink=recorder,
             on_event=lambda event: self._on_media_event(cell, event),
         )
+        oa = OfferAnswer(media)
         try:
-            offer = await media.create_offer()
+            offer = await oa.offer()
             handle: str = line.act(lambda ua, now: ua.invite(target, offer, now, caller=caller))
         except (MediaError, LocalProtocolError) as exc:
             await media.close()
@@ -358,7 +360,7 @@ class SipTelephony:
             self.records.finished(request.call_trace_id, keep=False)
             return RingResult(RingOutcome.UNREACHABLE, f"cannot place the call: {exc}")
         outcome: asyncio.Future[RingResult] = asyncio.get_running_loop().create_future()
-        leg = _Leg(request, line, handle, media, recorder, outcome)
+        leg = _Leg(request, line, handle, media, oa, recorder, outcome)
         cell.append(leg)
         self._legs[request.extension] = leg
         try:
@@ -382,7 +384,7 @@ class SipTelephony:
         if leg is None or not leg.answered or leg.held == on_hold:
             return
         try:
-            offer = await (leg.media.hold() if on_hold else leg.media.unhold())
+            offer = await leg.oa.offer(leg.media.hold if on_hold else leg.media.unhold)
         except MediaError as exc:
             log.warning("cannot %s %s: %s", "hold" if on_hold else "retrieve", extension, exc)
             return
@@ -392,6 +394,7 @@ class SipTelephony:
             leg.line.act(lambda ua, now: ua.reinvite(leg.handle, offer, now))
         except LocalProtocolError as exc:
             log.warning("cannot re-INVITE %s: %s", extension, exc)
+            await leg.oa.on_refused(str(exc))  # never sent: the media goes back too
             return
         try:
             if await asyncio.wait_for(asyncio.shield(done), REINVITE_WAIT):
@@ -521,29 +524,23 @@ class SipTelephony:
             case sip.ReinviteAnswered(call=handle, sdp=sdp):
                 leg = self._leg(line, handle)
                 if leg is not None:
-                    ok = True
-                    if sdp:
-                        try:
-                            await leg.media.accept_answer(sdp)
-                        except MediaError as exc:
-                            log.warning("unusable answer to our re-INVITE: %s", exc)
-                            ok = False
-                    _settle(leg.reinvite, ok)
+                    problem = await leg.oa.on_answer(sdp)
+                    if problem is not None:
+                        log.warning("our re-INVITE did not go through: %s", problem.text)
+                    _settle(leg.reinvite, problem is None)
             case sip.ReinviteFailed(call=handle, code=code, reason=reason):
                 leg = self._leg(line, handle)
                 log.warning("re-INVITE refused: %s %s", code, reason)
                 if leg is not None:
+                    await leg.oa.on_refused(f"{code} {reason}")
                     _settle(leg.reinvite, False)
             case sip.ReinviteReceived(call=handle, sdp=sdp):
                 await self._on_reinvite(line, handle, sdp)
             case sip.ReinviteConfirmed(call=handle, sdp=sdp):
                 leg = self._leg(line, handle)
-                if leg is not None and leg.offer_in_2xx:
-                    leg.offer_in_2xx = False
-                    try:
-                        await leg.media.accept_answer(sdp or "")
-                    except MediaError as exc:
-                        log.warning("the phone did not answer our offer in its ACK: %s", exc)
+                problem = await leg.oa.on_ack(sdp) if leg is not None else None
+                if problem is not None:
+                    log.warning("the phone did not answer our offer in its ACK: %s", problem.text)
             case sip.IncomingCall(call=handle):
                 # Agents' phones reach customers through Mediatel, never directly.
                 line.act(lambda ua, now: ua.reject(handle, 403, now))
@@ -572,16 +569,11 @@ class SipTelephony:
         if leg is None or leg.outcome.done():
             _hang_up(line, handle)  # we gave up on this ring meanwhile
             return
-        if not sdp:
-            _hang_up(line, handle)
-            leg.outcome.set_result(RingResult(RingOutcome.REJECTED, "answered without SDP"))
-            return
-        try:
-            await leg.media.accept_answer(sdp)
-        except MediaError as exc:
+        problem = await leg.oa.on_answer(sdp)
+        if problem is not None:
             _hang_up(line, handle)
             if not leg.outcome.done():
-                leg.outcome.set_result(RingResult(RingOutcome.REJECTED, f"unusable answer: {exc}"))
+                leg.outcome.set_result(RingResult(RingOutcome.REJECTED, problem.text))
             return
         if leg.outcome.done():  # timed out while the answer was applied
             return
@@ -622,13 +614,12 @@ class SipTelephony:
         if leg is None:
             return
         try:
-            answer = await (leg.media.accept_offer(sdp) if sdp else leg.media.create_offer())
+            answer = await leg.oa.answer(sdp)
         except MediaError as exc:
             log.warning("refused the phone's new offer: %s", exc)
             with contextlib.suppress(LocalProtocolError):
                 line.act(lambda ua, now: ua.reject_reinvite(handle, 488, now))
             return
-        leg.offer_in_2xx = not sdp
         with contextlib.suppress(LocalProtocolError):
             line.act(lambda ua, now: ua.answer_reinvite(handle, answer, now))
 

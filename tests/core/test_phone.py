@@ -21,9 +21,10 @@ from softphone.media import tones
 from softphone.media.devices import AudioSettings
 from softphone.media.session import BYE_GRACE_S
 from softphone.media.tracks import PcmCollector
-from tests.core.phone_probe import PhoneProbe, phone_config, start_probe
+from tests.core.phone_probe import PhoneProbe, connect, phone_config, start_probe
 from tests.media.unpluggable import Unpluggable
 from tests.peers.kamailio import Kamailio
+from tests.waiting import until
 
 pytestmark = pytest.mark.peers
 
@@ -45,13 +46,6 @@ async def pair(kamailio: Kamailio) -> AsyncIterator[tuple[PhoneProbe, PhoneProbe
     finally:
         await a.aclose()
         await b.aclose()
-
-
-async def connect(a: PhoneProbe, b: PhoneProbe) -> str:
-    handle = await a.phone.call("1002")
-    await a.wait_for(ev.MediaStarted)
-    await b.wait_for(ev.MediaStarted)
-    return handle
 
 
 async def test_registers_with_digest_and_unregisters_on_exit(kamailio: Kamailio) -> None:
@@ -155,7 +149,12 @@ async def test_callee_hangs_up(pair: tuple[PhoneProbe, PhoneProbe]) -> None:
     await connect(a, b)
     assert await a.hears(TONE_B)
     during = await a.phone.call_quality()
-    await asyncio.sleep(0.5)  # ~25 more packets
+
+    async def more_packets() -> bool:
+        now = await a.phone.call_quality()
+        return now.packets_received >= during.packets_received + 25
+
+    await until(more_packets, what="25 more packets")
     await b.phone.hangup()
     ended = await a.wait_for(ev.CallEnded)
     assert (ended.cause, ended.by) == ("hangup", By.REMOTE)

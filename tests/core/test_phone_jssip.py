@@ -7,7 +7,6 @@ must hear the other's tone. Every flow is tried from each side.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -18,6 +17,7 @@ from tests.core.phone_probe import PhoneProbe, start_probe
 from tests.peers.fixtures import JsSipFactory
 from tests.peers.jssip import JsSipPeer
 from tests.peers.kamailio import Kamailio
+from tests.waiting import until
 
 pytestmark = pytest.mark.peers
 
@@ -96,9 +96,14 @@ async def test_hold_from_each_side(
     await softphone.phone.hold()
     await softphone.wait_for(ev.Held, lambda e: e.by is By.LOCAL)
     await peer.wait_for("hold", predicate=remote)
-    # Let what Chromium's jitter buffer still holds play out (longer under load;
-    # a whole-window measurement would otherwise still find the tone).
-    await asyncio.sleep(0.4)
+
+    # What Chromium's jitter buffer still holds plays out first (longer under
+    # load): wait until a short measurement no longer finds our tone, then
+    # check a whole window.
+    async def tone_gone() -> bool:
+        return not (await peer.measure_audio(200)).hears(OURS)
+
+    await until(tone_gone, interval=0, what="JsSIP stops hearing the held softphone")
     assert not (await peer.measure_audio(800)).hears(OURS)
     await softphone.phone.unhold()
     await peer.wait_for("unhold", predicate=remote)

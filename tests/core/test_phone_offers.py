@@ -10,8 +10,6 @@ things on its own), through a real Kamailio.
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import AsyncIterator
 
 import pytest
@@ -21,7 +19,8 @@ from softphone.core.phone_events import By
 from softphone.media.session import MediaSession
 from softphone.media.tracks import PcmCollector, tone_source
 from softphone.sip import events as sip
-from tests.core.phone_probe import RATE, PhoneProbe, hears_tone, start_probe
+from tests import audio_checks
+from tests.core.phone_probe import RATE, PhoneProbe, start_probe
 from tests.peers.kamailio import Kamailio
 from tests.peers.sip_peer import SipPeer
 
@@ -40,10 +39,7 @@ class Far:
         self.media = MediaSession(source=tone_source(PEER_TONE), sink=self.heard)
 
     async def hears(self, hz: float, seconds: float = 1.0) -> bool:
-        await asyncio.sleep(0.3)
-        start = time.monotonic()
-        await asyncio.sleep(seconds)
-        return hears_tone(self.heard.since(start), hz, seconds)
+        return await audio_checks.hears(self.heard, hz, window=seconds)
 
 
 @pytest.fixture

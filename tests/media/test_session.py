@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +24,8 @@ from softphone.media.session import (
     RemoteHoldChanged,
 )
 from softphone.media.tracks import PcmCollector, WavRecorder, fan_out, read_wav, tone_source
+from tests import audio_checks
+from tests.waiting import until
 
 RATE = 48000
 TONE_A, TONE_B = 440, 1000  # what A sends, what B sends
@@ -63,15 +65,6 @@ async def renegotiate(offer: str, answerer: Side, offerer: Side) -> None:
     await offerer.session.accept_answer(await answerer.session.accept_offer(offer))
 
 
-async def eventually(check: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Polls until ``check`` holds; a generous bound against hangs, not a speed check."""
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached")
-        await asyncio.sleep(0.02)
-
-
 async def listen(side: Side, seconds: float = 0.4) -> np.ndarray:
     """What ``side`` hears over the next ``seconds`` (after 0.15 s settling)."""
     await asyncio.sleep(0.15)
@@ -89,17 +82,12 @@ def tone_share(pcm: np.ndarray, frequency: float) -> float:
 
 
 async def hears(side: Side, frequency: float) -> bool:
-    return tone_share(await listen(side), frequency) >= 0.9
+    return await audio_checks.hears(side.heard, frequency, window=0.4)
 
 
 async def hears_nothing(side: Side) -> bool:
     """No tone: either no frames at all (receiving stopped) or only silence."""
-    pcm = await listen(side)
-    return (
-        tone_share(pcm, TONE_A) == 0
-        and tone_share(pcm, TONE_B) == 0
-        and (pcm.size == 0 or tones.is_silent(pcm))
-    )
+    return await audio_checks.silent(side.heard, window=0.4)
 
 
 @pytest.fixture
@@ -245,7 +233,7 @@ async def test_rfc4733_digits_arrive_both_ways(codecs: tuple[str, ...]) -> None:
         assert b.session.send_dtmf("9#1", duration_ms=100)
         await a.session.wait_dtmf_sent(10)
         await b.session.wait_dtmf_sent(10)
-        await eventually(lambda: len(b.digits()) == 16 and len(a.digits()) == 3)
+        await until(lambda: len(b.digits()) == 16 and len(a.digits()) == 3)
         assert b.digits() == "0123456789*#ABCD"
         assert a.digits() == "9#1"
         assert await hears(b, TONE_A)  # audio resumes after the events
@@ -278,7 +266,7 @@ async def test_remote_audio_is_drained_without_a_sink() -> None:
     try:
         answer = await b.accept_offer(await a.session.create_offer())
         await a.session.accept_answer(answer)
-        await eventually(lambda: b.first_frame_at is not None)
+        await until(lambda: b.first_frame_at is not None)
         await asyncio.sleep(0.5)
         track = b._transceiver.receiver.track
         assert track._queue.qsize() <= 2  # consumed as it arrives, not piling up
@@ -296,7 +284,7 @@ async def test_recording_to_wav(tmp_path: Path) -> None:
     b = MediaSession(sink=fan_out(recorder, heard))
     try:
         await a.session.accept_answer(await b.accept_offer(await a.session.create_offer()))
-        await eventually(lambda: sum(c.pcm.size for c in heard.chunks) > RATE)
+        await until(lambda: sum(c.pcm.size for c in heard.chunks) > RATE)
     finally:
         await a.session.close()
         await b.close()
@@ -314,8 +302,8 @@ async def test_close_releases_tasks_and_decoder_threads() -> None:
     await a.session.close()
     await b.session.close()
     await a.session.close()  # idempotent
-    await eventually(lambda: not (asyncio.all_tasks() - before - {asyncio.current_task()}))
-    await eventually(lambda: not [t for t in threading.enumerate() if "decoder" in t.name])
+    await until(lambda: not (asyncio.all_tasks() - before - {asyncio.current_task()}))
+    await until(lambda: not [t for t in threading.enumerate() if "decoder" in t.name])
     with pytest.raises(MediaStateError):
         await a.session.create_offer()
 
@@ -437,7 +425,7 @@ async def test_far_end_closing_its_media_is_reported() -> None:
     try:
         await connect(a, b)
         await a.session.close()
-        await eventually(lambda: any(isinstance(e, MediaFailed) for e in b.events))
+        await until(lambda: any(isinstance(e, MediaFailed) for e in b.events))
         assert not [e for e in a.events if isinstance(e, MediaFailed)]  # we closed: no alarm
     finally:
         await a.session.close()

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from typing import TypeVar
-
 import pytest
 
 from softphone.net.mediatel import (
@@ -14,24 +11,14 @@ from softphone.net.mediatel import (
     EventStream,
     InvalidArgument,
     LoginFailed,
-    MediatelClient,
     State,
     StateChanged,
     Status,
 )
 from softphone.sim.config import Timings
 from softphone.sim.telephony import CallKind
+from tests.net.mediatel.waits import next_of, reach
 from tests.peers.mediatel import FAST, WAIT, SimFactory
-
-E = TypeVar("E")
-
-
-async def next_of(stream: EventStream, kind: type[E]) -> E:
-    return await asyncio.wait_for(stream.next_of(kind), WAIT)
-
-
-async def until(client: MediatelClient, state: State) -> None:
-    await client.wait_for(lambda s: s.state == state, WAIT)
 
 
 def states_seen(stream: EventStream) -> list[State]:
@@ -46,12 +33,12 @@ async def test_manual_call_from_login_to_call_code(mediatel_sim: SimFactory) -> 
     first = await client.connect()
     assert first.state is State.LOGOUT
     await client.login("demo", "demo", "1001")
-    await until(client, State.IDLE)
+    await reach(client, State.IDLE)
     assert client.state is not None and client.state.status is Status.AVAILABLE
     assert client.user == "demo"
 
     await client.make_call("0661234567")  # queue defaults to queues[0]
-    await until(client, State.CALL_ACTIVE)
+    await reach(client, State.CALL_ACTIVE)
     active = client.state
     assert active is not None
     assert active.call_trace_id is not None and active.ani == "0661234567"
@@ -60,12 +47,12 @@ async def test_manual_call_from_login_to_call_code(mediatel_sim: SimFactory) -> 
     assert ring.call_trace_id == active.call_trace_id and ring.kind is CallKind.MANUAL
 
     await client.close_call()
-    await until(client, State.CLERICAL)
+    await reach(client, State.CLERICAL)
     clerical = client.state
     assert clerical is not None and clerical.call_trace_id == active.call_trace_id
     assert clerical.call_codes and clerical.status is Status.CLERICAL
     await client.set_result(clerical.call_codes[0].id)
-    await until(client, State.IDLE)
+    await reach(client, State.IDLE)
     settled = await next_of(events, CallCodeSettled)
     assert settled.call_trace_id == active.call_trace_id
     assert client.pending_call_code is None
@@ -94,14 +81,14 @@ async def test_pause_with_reason_and_resume(mediatel_sim: SimFactory) -> None:
     with pytest.raises(CommandNotAvailable):
         await client.resume()  # not on pause
     await client.pause(2)
-    await until(client, State.PAUSE)
+    await reach(client, State.PAUSE)
     assert client.state is not None and client.state.pause is not None
     assert client.state.pause.name == "Talk with Supervisor"
     assert client.state.status is Status.PAUSE
     with pytest.raises(CommandNotAvailable):
         await client.make_call("0661234567")
     await client.resume()
-    await until(client, State.IDLE)
+    await reach(client, State.IDLE)
     assert client.state is not None and client.state.pause_id is None
 
 
@@ -111,14 +98,14 @@ async def test_pause_requested_during_a_call_starts_after_wrap_up(
     h = await mediatel_sim()
     client = await h.logged_in()
     await client.make_call("0661234567")
-    await until(client, State.CALL_ACTIVE)
+    await reach(client, State.CALL_ACTIVE)
     await client.pause(4)
     await client.wait_for(lambda s: s.pause_acknowledge, WAIT)
     await client.close_call()
-    await until(client, State.CLERICAL)
+    await reach(client, State.CLERICAL)
     assert client.state is not None
     await client.set_result(client.state.call_codes[0].id)
-    await until(client, State.PAUSE)
+    await reach(client, State.PAUSE)
     assert client.state.pause_id == 4
 
 
@@ -127,14 +114,14 @@ async def test_predictive_call_with_customer_card(mediatel_sim: SimFactory) -> N
     client = await h.logged_in()
     await client.toggle_predictive()
     await client.wait_for(lambda s: s.predictive, WAIT)
-    await until(client, State.CALL_ACTIVE)
+    await reach(client, State.CALL_ACTIVE)
     state = client.state
     assert state is not None and state.call_type == 3
     assert state.crm_connect_target and state.call_customer_id
     assert state.call_customer_id in state.crm_connect_target
     assert h.telephony.extension("1001").rings[-1].kind is CallKind.PREDICTIVE
     await h.sim.customer_hangup("demo")
-    await until(client, State.CLERICAL)
+    await reach(client, State.CLERICAL)
     await client.set_result(state.call_codes[0].id)
     await client.wait_for(
         lambda s: s.state in (State.IDLE, State.CALL_DELIVERED, State.CALL_ACTIVE), WAIT
@@ -148,12 +135,12 @@ async def test_inbound_call(mediatel_sim: SimFactory) -> None:
     h = await mediatel_sim()
     client = await h.logged_in()
     trace = await h.sim.inbound_call("demo", ani="0501112233")
-    await until(client, State.CALL_ACTIVE)
+    await reach(client, State.CALL_ACTIVE)
     assert client.state is not None
     assert client.state.ani == "0501112233" and client.state.call_trace_id == trace
     assert client.state.call_type == 2
     await h.sim.customer_hangup("demo")
-    await until(client, State.CLERICAL)
+    await reach(client, State.CLERICAL)
 
 
 async def test_hold_retrieve_and_mute(mediatel_sim: SimFactory) -> None:
@@ -162,7 +149,7 @@ async def test_hold_retrieve_and_mute(mediatel_sim: SimFactory) -> None:
     with pytest.raises(CommandNotAvailable):
         await client.hold()
     await client.make_call("0661234567")
-    await until(client, State.CALL_ACTIVE)
+    await reach(client, State.CALL_ACTIVE)
     with pytest.raises(CommandNotAvailable):
         await client.retrieve()  # not on hold
     await client.mute()
@@ -170,13 +157,13 @@ async def test_hold_retrieve_and_mute(mediatel_sim: SimFactory) -> None:
     await client.mute()
     await client.wait_for(lambda s: not s.mute, WAIT)
     await client.hold()
-    await until(client, State.HOLD)
+    await reach(client, State.HOLD)
     assert client.state is not None and client.state.status is Status.ON_HOLD
     assert h.telephony.extension("1001").on_hold
     with pytest.raises(CommandNotAvailable):
         await client.hold()
     await client.retrieve()
-    await until(client, State.CALL_ACTIVE)
+    await reach(client, State.CALL_ACTIVE)
     assert not h.telephony.extension("1001").on_hold
 
 
@@ -185,23 +172,23 @@ async def test_consultation_call_while_on_hold_fails_visibly(mediatel_sim: SimFa
     client = await h.logged_in()
     events = client.events()
     await client.make_call("0661234567")
-    await until(client, State.CALL_ACTIVE)
+    await reach(client, State.CALL_ACTIVE)
     await client.hold()
-    await until(client, State.HOLD)
+    await reach(client, State.HOLD)
     await client.make_call("0501112233")
-    await until(client, State.HOLD_MAKECALL_FAILED)
+    await reach(client, State.HOLD_MAKECALL_FAILED)
     assert (await next_of(events, CallFailed)).error_id == -303
     await client.retrieve()
-    await until(client, State.CALL_ACTIVE)
+    await reach(client, State.CALL_ACTIVE)
 
 
 async def test_agent_hangs_up_on_the_phone(mediatel_sim: SimFactory) -> None:
     h = await mediatel_sim()
     client = await h.logged_in()
     await client.make_call("0661234567")
-    await until(client, State.CALL_ACTIVE)
+    await reach(client, State.CALL_ACTIVE)
     h.telephony.extension("1001").hang_up()
-    await until(client, State.CLERICAL)
+    await reach(client, State.CLERICAL)
 
 
 async def test_wrong_password_is_a_readable_error(mediatel_sim: SimFactory) -> None:
@@ -219,7 +206,7 @@ async def test_wrong_password_is_a_readable_error(mediatel_sim: SimFactory) -> N
     failed = await next_of(events, LoginFailed)
     assert "extension" in failed.message
     await client.login("demo", "demo", "1001")
-    await until(client, State.IDLE)
+    await reach(client, State.IDLE)
 
 
 async def test_commands_not_offered_raise_instead_of_vanishing(
@@ -245,7 +232,7 @@ async def test_commands_not_offered_raise_instead_of_vanishing(
     with pytest.raises(CommandNotAvailable, match="STATE_CLERICAL"):
         await client.set_result(4)
     await client.login("demo", "demo", "1001")
-    await until(client, State.IDLE)
+    await reach(client, State.IDLE)
     with pytest.raises(CommandNotAvailable):
         await client.login("demo", "demo", "1001")
     with pytest.raises(InvalidArgument):
@@ -257,12 +244,12 @@ async def test_bad_number_puts_the_call_in_makecall_failed(mediatel_sim: SimFact
     client = await h.logged_in()
     events = client.events()
     await client.make_call("not-a-number")
-    await until(client, State.MAKECALL_FAILED)
+    await reach(client, State.MAKECALL_FAILED)
     failed = await next_of(events, CallFailed)
     assert failed.error_id == -301 and not failed.force_pause
     assert client.state is not None and client.state.status is Status.AVAILABLE
     await client.make_call("0661234567")  # MAKECALL_FAILED still offers CMD_MAKECALL
-    await until(client, State.CALL_ACTIVE)
+    await reach(client, State.CALL_ACTIVE)
 
 
 async def test_force_pause_when_the_extension_does_not_answer(mediatel_sim: SimFactory) -> None:
@@ -279,7 +266,7 @@ async def test_force_pause_when_the_extension_does_not_answer(mediatel_sim: SimF
     assert len(h.telephony.extension("1001").rings) == 1
     assert not h.telephony.extension("1001").ringing
     await client.resume()
-    await until(client, State.IDLE)
+    await reach(client, State.IDLE)
     assert client.state.call_error is None
 
 
@@ -296,10 +283,10 @@ async def test_clerical_timeout_returns_to_idle(mediatel_sim: SimFactory) -> Non
     h = await mediatel_sim(timings=Timings(**{**FAST.__dict__, "clerical_timeout": 0.3}))
     client = await h.logged_in()
     await client.make_call("0661234567")
-    await until(client, State.CALL_ACTIVE)
+    await reach(client, State.CALL_ACTIVE)
     await client.close_call()
-    await until(client, State.CLERICAL)
-    await until(client, State.IDLE)
+    await reach(client, State.CLERICAL)
+    await reach(client, State.IDLE)
     assert "MCC_CALLCODE" not in str(h.sim.snapshot("demo")["callHistory"])
 
 
@@ -307,9 +294,9 @@ async def test_close_call_while_ringing_skips_wrap_up(mediatel_sim: SimFactory) 
     h = await mediatel_sim(answer_after=None)
     client = await h.logged_in()
     await client.make_call("0661234567")
-    await until(client, State.CALL_DELIVERED)
+    await reach(client, State.CALL_DELIVERED)
     await client.close_call()
-    await until(client, State.IDLE)
+    await reach(client, State.IDLE)
     assert not h.telephony.extension("1001").ringing
 
 
@@ -317,12 +304,12 @@ async def test_logout_and_exit(mediatel_sim: SimFactory) -> None:
     h = await mediatel_sim()
     client = await h.logged_in()
     await client.logout()
-    await until(client, State.LOGOUT)
+    await reach(client, State.LOGOUT)
     assert client.user is None
     await client.login("demo", "demo", "1001")
-    await until(client, State.IDLE)
+    await reach(client, State.IDLE)
     await client.exit()
-    await until(client, State.LOGOUT)
+    await reach(client, State.LOGOUT)
     assert client.user is None
 
 
@@ -330,5 +317,5 @@ async def test_a_second_login_takes_the_agent_over(mediatel_sim: SimFactory) -> 
     h = await mediatel_sim()
     first = await h.logged_in()
     second = await h.logged_in()
-    await until(first, State.LOGOUT)
+    await reach(first, State.LOGOUT)
     assert second.state is not None and second.state.state is State.IDLE

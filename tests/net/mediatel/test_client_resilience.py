@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
 
@@ -15,7 +14,6 @@ from softphone.net.mediatel import (
     CallCodeSettled,
     Connected,
     Credentials,
-    EventStream,
     LoginFailed,
     MediatelClient,
     MediatelConfig,
@@ -30,26 +28,18 @@ from softphone.net.mediatel import (
 from softphone.net.vouch import VouchConfig, mint_token
 from softphone.sim.config import Reconnect
 from tests.net.mediatel.vectors import vector
+from tests.net.mediatel.waits import next_of, reach
 from tests.peers.mediatel import WAIT, SimFactory, SimHarness
 
-E = TypeVar("E")
 SECRET = "the-gateway-shared-secret-32-bytes!!"
 BOTH = pytest.mark.parametrize("reconnect", [Reconnect.KEEP_LOGIN, Reconnect.LOGOUT])
 
 
-async def next_of(stream: EventStream, kind: type[E]) -> E:
-    return await asyncio.wait_for(stream.next_of(kind), WAIT)
-
-
-async def until(client: MediatelClient, state: State) -> None:
-    await client.wait_for(lambda s: s.state == state, WAIT)
-
-
 async def in_clerical(h: SimHarness, client: MediatelClient) -> str:
     await client.make_call("0661234567")
-    await until(client, State.CALL_ACTIVE)
+    await reach(client, State.CALL_ACTIVE)
     await client.close_call()
-    await until(client, State.CLERICAL)
+    await reach(client, State.CLERICAL)
     assert client.state is not None and client.state.call_trace_id is not None
     return client.state.call_trace_id
 
@@ -66,11 +56,11 @@ async def test_reconnect_restores_the_login(mediatel_sim: SimFactory, reconnect:
     await h.sim.drop_connection("demo")
     await next_of(events, Reconnecting)
     assert (await next_of(events, Connected)).reconnected
-    await until(client, State.IDLE)
+    await reach(client, State.IDLE)
     assert client.user == "demo"
     assert not [e for e in events.pending() if isinstance(e, LoginFailed)]
     await client.make_call("0661234567")  # the session really works again
-    await until(client, State.CALL_ACTIVE)
+    await reach(client, State.CALL_ACTIVE)
 
 
 @BOTH
@@ -87,7 +77,7 @@ async def test_call_code_lost_with_the_connection_is_resent(
     resent = await next_of(events, CallCodeResent)
     assert (resent.call_trace_id, resent.code_id) == (trace, 15)
     await next_of(events, CallCodeSettled)
-    await until(client, State.IDLE)
+    await reach(client, State.IDLE)
     assert codes_applied(h) == ["15"]
     assert PendingCallCodeStore(tmp_path).load() is None
 
@@ -110,11 +100,11 @@ async def test_app_restart_with_a_pending_call_code(
     events = second.events()
     await second.connect()
     if reconnect is Reconnect.LOGOUT:
-        await until(second, State.LOGOUT)
+        await reach(second, State.LOGOUT)
         await second.login("demo", "demo", "1001")  # the app's stored credentials
     resent = await next_of(events, CallCodeResent)
     assert resent.code_id == 4
-    await until(second, State.IDLE)
+    await reach(second, State.IDLE)
     assert codes_applied(h) == ["4"]
     assert second.pending_call_code is None and PendingCallCodeStore(tmp_path).load() is None
 
@@ -140,7 +130,7 @@ async def test_server_side_disconnect_is_recovered(mediatel_sim: SimFactory) -> 
     events = client.events()
     await h.sim.disconnect("demo")
     assert (await next_of(events, Connected)).reconnected
-    await until(client, State.IDLE)
+    await reach(client, State.IDLE)
 
 
 async def test_refused_relogin_is_reported_once(mediatel_sim: SimFactory) -> None:
@@ -160,7 +150,7 @@ async def test_refused_relogin_is_reported_once(mediatel_sim: SimFactory) -> Non
     failed = await next_of(events, LoginFailed)
     assert failed.automatic
     assert client.user is None
-    await until(client, State.LOGOUT)
+    await reach(client, State.LOGOUT)
 
 
 # -- the gateway cookie ----------------------------------------------------------------
@@ -186,7 +176,7 @@ async def test_cookie_is_sent_on_every_reconnect(mediatel_sim: SimFactory) -> No
     for _ in range(2):
         await h.sim.drop_connection("demo")
         assert (await next_of(events, Connected)).reconnected
-        await until(client, State.IDLE)
+        await reach(client, State.IDLE)
     assert h.sim.rejected_handshakes == 0
 
 
@@ -233,7 +223,7 @@ async def test_hostile_snapshots_keep_the_last_good_state(mediatel_sim: SimFacto
     await h.sim.send_raw("demo", "undocumentedEvent", {"x": 1})
     assert client.connected and client.state == good
     await client.pause(1)  # still fully working
-    await until(client, State.PAUSE)
+    await reach(client, State.PAUSE)
 
 
 async def test_a_real_vector_from_the_server_is_accepted(mediatel_sim: SimFactory) -> None:
