@@ -40,11 +40,11 @@ from tests.media.test_session import (
     TONE_B,
     Side,
     connect,
-    eventually,
     hears,
     make_side,
     renegotiate,
 )
+from tests.waiting import until
 
 
 @pytest.fixture(autouse=True)
@@ -149,7 +149,7 @@ async def test_marker_bit_only_at_the_start_of_each_talkspurt(
 
     async def packets_in_phase(*sides: Side) -> None:
         for mine in [ssrc(side) for side in sides]:
-            await eventually(functools.partial(enough, mine))
+            await until(functools.partial(enough, mine))
 
     def enough(mine: int) -> bool:
         return sum(s.ssrc == mine and s.phase == phase for s in wire) >= 10

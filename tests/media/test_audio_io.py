@@ -16,8 +16,8 @@ from softphone.media.devices import NullBackend
 from softphone.media.session import MediaSession
 from softphone.media.tracks import tone_source
 from tests.media.played import Played
-from tests.media.test_session import eventually
 from tests.media.unpluggable import Unpluggable
+from tests.waiting import until
 
 RATE = 48000
 
@@ -51,7 +51,7 @@ async def test_stopped_microphone_ends_the_track_and_releases_the_device() -> No
 async def test_unread_microphone_keeps_at_most_100ms_waiting() -> None:
     mic = MicrophoneTrack(NullBackend(), max_queue_ms=100)
     await mic.start()
-    await eventually(lambda: mic.dropped_frames >= 15)  # nobody reads
+    await until(lambda: mic.dropped_frames >= 15)  # nobody reads
     first = await mic.recv()
     await mic.aclose()
     assert mic.dropped_frames >= 15
