@@ -20,10 +20,14 @@ import softphone
 
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.skipif(
-    not sys.platform.startswith("linux") or shutil.which("dpkg-deb") is None,
-    reason="the .deb is built on Debian/Ubuntu",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not sys.platform.startswith("linux") or shutil.which("dpkg-deb") is None,
+        reason="the .deb is built on Debian/Ubuntu",
+    ),
+    # The first test pays for the build (minutes on two cores).
+    pytest.mark.timeout(1500),
+]
 
 
 @pytest.fixture(scope="session")
