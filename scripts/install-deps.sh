@@ -12,6 +12,7 @@ APT_PACKAGES=(
   pulseaudio libasound2-plugins alsa-utils  # paced null sound card
   libportaudio2                         # sounddevice's native library
   sox espeak-ng                         # test audio material
+  desktop-file-utils                    # checks the .deb's desktop entry
   nodejs npm                            # builds the JsSIP bundle
   libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3
 )
@@ -37,7 +38,7 @@ fi
 
 PYTHON=${PYTHON:-python3}
 "$PYTHON" -m pip install -q --upgrade pip
-"$PYTHON" -m pip install -q -e '.[test]'
+"$PYTHON" -m pip install -q -e '.[test,bundle]'
 
 if [[ -f tests/peers/js/package.json ]]; then
   (cd tests/peers/js && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)

@@ -1,0 +1,99 @@
+"""The Linux bundle and its .deb, built and run as an admin would install them.
+
+Slow (PyInstaller takes minutes), so the bundle is built once per run; the
+tests then look at the installed files, not at the source tree: a hidden
+import the frozen app lost shows up here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import softphone
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = [
+    pytest.mark.skipif(
+        not sys.platform.startswith("linux") or shutil.which("dpkg-deb") is None,
+        reason="the .deb is built on Debian/Ubuntu",
+    ),
+    # The first test pays for the build (minutes on two cores).
+    pytest.mark.timeout(1500),
+]
+
+
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the bundle and the .deb, and install the .deb into a throwaway root."""
+    work = tmp_path_factory.mktemp("bundle")
+    dist = work / "dist"
+    subprocess.run(
+        ["bash", "scripts/build_bundle.sh", "--dist", str(dist), "--work", str(work / "build")],
+        cwd=ROOT,
+        check=True,
+        timeout=1200,
+    )
+    debs = sorted(dist.glob("softphone_*.deb"))
+    assert len(debs) == 1, f"expected one .deb in {dist}, found {debs}"
+    root = work / "root"
+    subprocess.run(["dpkg-deb", "-x", str(debs[0]), str(root)], check=True)
+    return root
+
+
+def run_installed(root: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    return subprocess.run(
+        [str(root / "opt/softphone/softphone"), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        cwd=root,  # not the source tree: nothing may be imported from it
+    )
+
+
+def test_installed_command_reports_its_version(installed: Path) -> None:
+    result = run_installed(installed, "--version")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"softphone {softphone.__version__}"
+
+
+def test_the_command_on_the_path_points_into_the_bundle(installed: Path) -> None:
+    link = installed / "usr/bin/softphone"
+    assert link.is_symlink()
+    assert os.readlink(link) == "/opt/softphone/softphone"
+
+
+def test_the_desktop_entry_opens_tel_and_sip_links(installed: Path) -> None:
+    path = installed / "usr/share/applications/softphone.desktop"
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.read(path)
+    desktop = entry["Desktop Entry"]
+    assert desktop["Exec"] == "softphone %u"
+    assert set(desktop["MimeType"].strip(";").split(";")) == {
+        "x-scheme-handler/tel",
+        "x-scheme-handler/sip",
+    }
+    icon = installed / "usr/share/icons/hicolor/scalable/apps/softphone.svg"
+    assert icon.read_text().startswith("<svg")
+    assert (installed / "usr/share/icons/hicolor/256x256/apps/softphone.png").stat().st_size > 1000
+    if shutil.which("desktop-file-validate"):
+        check = subprocess.run(["desktop-file-validate", str(path)], capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_bundled_sound_library_loads(installed: Path) -> None:
+    """PortAudio is not in the Linux sounddevice wheel: the bundle carries it."""
+    assert (installed / "opt/softphone/_internal/libportaudio.so.2").exists()
+    result = run_installed(installed, "devices")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
