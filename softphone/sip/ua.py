@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from softphone.sip.auth import AuthResult, ClientAuth, DigestCredentials
+from softphone.sip.body import sdp_body
 from softphone.sip.call import Call, CallState
 from softphone.sip.dialog import Dialog, DialogId
 from softphone.sip.errors import LocalProtocolError, RemoteProtocolError, SipParseError
@@ -1418,12 +1419,9 @@ def _awaiting_answer(call: Call, resp: Response) -> bool:
 
 
 def _sdp_of(message: Message) -> str | None:
-    if not message.body:
-        return None
-    ctype = message.content_type
-    if ctype is not None and ctype.mime != SDP:
-        return None
-    return message.body.decode("utf-8", errors="replace")
+    """The SDP of a message, also from inside a multipart body (RFC 5621)."""
+    body = sdp_body(message)
+    return body.decode("utf-8", errors="replace") if body is not None else None
 
 
 def _origin(sdp: str | None) -> str | None:
