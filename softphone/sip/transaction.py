@@ -337,7 +337,7 @@ class Transaction:
         self.state = INITIAL_STATE[kind]
         self.last_response: Response | None = None
         self.ack: Request | None = None
-        self.deadlines = Deadlines()
+        self.deadlines: Deadlines[str] = Deadlines()
         self._table = TABLES[kind]
         self._values = timers
         self._intervals: dict[str, float] = {}
