@@ -43,13 +43,14 @@ from softphone.media.session import (
 from softphone.media.tracks import AudioTrack, FrameSink, fan_out
 from softphone.net.sip_ws import SipWsClient, TransportConfig, TransportState, TransportStateChanged
 from softphone.sip import events as sip
+from softphone.sip.dtmf_info import DTMF_ALPHABET, parse_dtmf_info
 from softphone.sip.errors import LocalProtocolError
 from softphone.sip.ua import UAConfig, UserAgent
 from softphone.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
-DTMF_DIGITS = frozenset("0123456789*#ABCD")
+DTMF_DIGITS = frozenset(DTMF_ALPHABET)
 
 
 class PhoneCommandError(Exception):
@@ -492,7 +493,7 @@ class Phone:
                 if call is not None:
                     await self._undo_offer(call, f"{code} {reason}")
             case sip.InfoReceived(call=handle, content_type=ctype, body=body):
-                digit = _dtmf_from_info(ctype, body)
+                digit = parse_dtmf_info(ctype, body)
                 if digit is not None:
                     self._emit(ev.DtmfReceived(handle, digit, DtmfMethod.INFO))
             case sip.InfoFailed(call=handle, code=code, reason=reason):
@@ -718,19 +719,3 @@ async def _close_all(closers: list[Any]) -> None:
             result = close()
             if asyncio.iscoroutine(result):
                 await result
-
-
-def _dtmf_from_info(content_type: str, body: str) -> str | None:
-    """The digit of an INFO body: ``Signal=5`` (dtmf-relay) or ``5`` (application/dtmf)."""
-    ctype = content_type.split(";")[0].strip().lower()
-    if ctype == "application/dtmf-relay":
-        for line in body.splitlines():
-            name, _, value = line.partition("=")
-            if name.strip().lower() == "signal":
-                digit = value.strip().upper()
-                return digit if len(digit) == 1 and digit in DTMF_DIGITS else None
-        return None
-    if ctype == "application/dtmf":
-        digit = body.strip().upper()
-        return digit if len(digit) == 1 and digit in DTMF_DIGITS else None
-    return None
