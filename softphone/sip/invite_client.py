@@ -164,6 +164,18 @@ class InviteClient:
 
     # ----------------------------------------------------------- responses
 
+    def on_stray_response(self, response: Response) -> None:
+        """No transaction took it: a 2xx retransmitted after the INVITE
+        transaction ended still needs its ACK (§13.2.2.4)."""
+        if response.cseq.method != "INVITE" or not 200 <= response.status_code < 300:
+            return
+        key = (response.call_id, response.from_.tag or "", response.to.tag or "")
+        call = self._calls.dialogs.get(key)
+        if call is not None:
+            ack = call.acks.get((response.to.tag or "", response.cseq.seq))
+            if ack is not None:
+                self._core.send(ack)
+
     def _on_response(self, call: Call, tx: Transaction, resp: Response, now: float) -> None:
         code = resp.status_code
         if code < 200:

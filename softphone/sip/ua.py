@@ -39,12 +39,11 @@ from softphone.sip.errors import LocalProtocolError, RemoteProtocolError, SipPar
 from softphone.sip.events import (
     EndCause,
     Event,
-    InfoFailed,
-    InfoReceived,
     Party,
     ProtocolErrorEvent,
     RegistrationState,
 )
+from softphone.sip.info import Info
 from softphone.sip.invite_client import InviteClient
 from softphone.sip.invite_server import InviteServer
 from softphone.sip.message import Request, Response, parse_message
@@ -54,7 +53,7 @@ from softphone.sip.reinvite import Reinvites, blocker
 from softphone.sip.salvage import salvage_response
 from softphone.sip.session_refresh import RefreshStep, refresh_step
 from softphone.sip.timers import TimerValues
-from softphone.sip.transaction import Failure, Transaction, TxState
+from softphone.sip.transaction import TxState
 from softphone.sip.uri import NameAddr, Uri
 from softphone.sip.validation import check_request, check_response
 
@@ -72,6 +71,7 @@ class UserAgent:
         self._client = InviteClient(core, self._calls)
         self._server = InviteServer(core, self._calls)
         self._reinvites = Reinvites(core, self._calls)
+        self._info = Info(core, self._calls)
         self._timer_handlers: dict[CallTimer, TimerHandler] = {
             CallTimer.RETRANSMIT_2XX: self._server.retransmit_2xx,
             CallTimer.NO_ACK: self._server.no_ack,
@@ -309,29 +309,11 @@ class UserAgent:
     def send_info(self, call: str, content_type: str, body: str | bytes, now: float) -> None:
         """An in-dialog INFO (DTMF relay: ``application/dtmf-relay``)."""
         self._core.now = now
-        c = self._calls.established(call, "INFO")
-        dialog = c.dialog
-        assert dialog is not None
-        request = dialog.create_request("INFO")
-        request.headers.add("Content-Type", content_type)
-        request.body = body.encode("utf-8") if isinstance(body, str) else body
-
-        def on_response(tx: Transaction, response: Response, now: float) -> None:
-            if response.status_code >= 300:
-                self._core.emit(InfoFailed(c.handle, response.status_code, response.reason))
-                if response.status_code == 481:
-                    self._calls.dialog_gone(c, response.status_code, response.reason)
-
-        def on_failure(tx: Transaction, failure: Failure, now: float) -> None:
-            self._core.emit(InfoFailed(c.handle, None, failure.value))
-
-        self._core.send_client(
-            request, now, on_response=on_response, on_failure=on_failure, renumber=dialog.next_cseq
-        )
+        self._info.send(self._calls.established(call, "INFO"), content_type, body, now)
 
     def send_dtmf(self, call: str, digit: str, now: float, *, duration_ms: int = 160) -> None:
         """One DTMF digit as SIP INFO ``application/dtmf-relay``."""
-        info = build_dtmf_info(digit, duration_ms)
+        info = build_dtmf_info(digit, duration_ms)  # a bad digit is refused before the call
         self.send_info(call, info.content_type, info.body, now)
 
     # ---------------------------------------------------------------- timers
@@ -357,15 +339,7 @@ class UserAgent:
             return
         if self._core.tx.receive_response(response, now):
             return
-        # No transaction: a 2xx retransmitted after the INVITE transaction
-        # ended still needs its ACK (§13.2.2.4).
-        if response.cseq.method == "INVITE" and 200 <= response.status_code < 300:
-            key = (response.call_id, response.from_.tag or "", response.to.tag or "")
-            call = self._calls.dialogs.get(key)
-            if call is not None:
-                ack = call.acks.get((response.to.tag or "", response.cseq.seq))
-                if ack is not None:
-                    self._core.send(ack)
+        self._client.on_stray_response(response)
 
     def _on_request(self, request: Request, now: float) -> None:
         core = self._core
@@ -435,19 +409,11 @@ class UserAgent:
         elif method == "INVITE":
             self._reinvites.on_reinvite(call, request, now)
         elif method == "INFO":
-            self._on_info(call, request, now)
+            self._info.on_info(call, request, now)
         elif method == "OPTIONS":
             core.respond(request, 200, now, headers=options_headers())
         else:
             core.respond(request, 405, now, headers=(("Allow", ", ".join(ALLOW)),))
-
-    def _on_info(self, call: Call, request: Request, now: float) -> None:
-        self._core.respond(request, 200, now)
-        ctype = request.content_type
-        if request.body and not call.ended:
-            mime = ctype.mime if ctype is not None else ""
-            body = request.body.decode("utf-8", errors="replace")
-            self._core.emit(InfoReceived(call.handle, mime, body))
 
     def _on_bye(self, call: Call, request: Request, now: float) -> None:
         self._core.respond(request, 200, now)
