@@ -17,7 +17,6 @@ from softphone.sip.builders import (
     build_cancel,
     new_invite,
     renumbered,
-    sdp_of,
     target_uri,
 )
 from softphone.sip.call import AckPending, Call, CallEvent, CallState, CallTimer, Owed
@@ -197,7 +196,8 @@ class InviteClient:
             dialog = Dialog.as_uac(call.invite, resp)
             call.early[tag] = dialog
             self._calls.dialogs[dialog.id] = call
-        self._core.emit(CallProgress(call.handle, resp.status_code, resp.reason, sdp_of(resp)))
+        sdp = self._core.readable_sdp(resp)
+        self._core.emit(CallProgress(call.handle, resp.status_code, resp.reason, sdp))
 
     def _on_2xx(self, call: Call, resp: Response, now: float) -> None:
         tag = resp.to.tag or ""
@@ -222,7 +222,7 @@ class InviteClient:
         call.dialog = dialog
         self._calls.dialogs[dialog.id] = call
         call.transition(CallEvent.ANSWERED)
-        call.remote_sdp = sdp_of(resp)
+        call.remote_sdp = self._core.readable_sdp(resp)
         delayed = call.local_sdp is None and call.remote_sdp is not None
         if delayed:
             call.ack_pending = AckPending(dialog, resp)

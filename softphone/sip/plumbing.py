@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 
 from softphone.sip.auth import AuthResult, ClientAuth, DigestCredentials
-from softphone.sip.builders import dialog_response, renumbered, uuid_urn
+from softphone.sip.builders import dialog_response, renumbered, sdp_of, uuid_urn
 from softphone.sip.config import UAConfig
 from softphone.sip.errors import LocalProtocolError, SipParseError
 from softphone.sip.events import Event, ProtocolErrorEvent
@@ -156,6 +156,16 @@ class Plumbing:
     def send_plain(self, request: Request, now: float) -> None:
         """A request whose answer does not matter and is never challenged (CANCEL)."""
         self.tx.send_request(request, now, on_response=_ignore_response, on_failure=_ignore_failure)
+
+    def readable_sdp(self, message: Message) -> str | None:
+        """The SDP of a response or ACK, which cannot be refused: an unreadable
+        multipart body is reported and read as no SDP (the call logic then
+        treats it as a missing answer), instead of leaving the exchange half done."""
+        try:
+            return sdp_of(message)
+        except SipParseError as exc:
+            self.emit(ProtocolErrorEvent(f"unreadable body ignored: {exc}"))
+            return None
 
     # ------------------------------------------------------------ answering
 

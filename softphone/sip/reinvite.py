@@ -142,7 +142,7 @@ class Reinvites:
             return
         if awaiting_answer(call, resp):
             return
-        sdp = sdp_of(resp)
+        sdp = self._core.readable_sdp(resp)
         out = self._current(call, tx)
         delayed = out is not None and out.offer is None and sdp is not None
         if delayed:

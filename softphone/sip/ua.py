@@ -30,7 +30,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 
-from softphone.sip.builders import ACCEPT, ALLOW, SUPPORTED, dialog_key, options_headers, sdp_of
+from softphone.sip.builders import ACCEPT, ALLOW, SUPPORTED, dialog_key, options_headers
 from softphone.sip.call import Call, CallState, CallTimer
 from softphone.sip.calls import CallTable
 from softphone.sip.config import UAConfig
@@ -383,7 +383,7 @@ class UserAgent:
         pending = call.pending_2xx
         if pending is None or pending.response.cseq.seq != ack.cseq.seq:
             return  # a retransmitted ACK
-        sdp = sdp_of(ack)
+        sdp = self._core.readable_sdp(ack)
         call.pending_2xx = None
         call.deadlines.stop(CallTimer.RETRANSMIT_2XX)
         call.deadlines.stop(CallTimer.NO_ACK)

@@ -16,6 +16,7 @@ from softphone.sip.events import (
     CallAnswered,
     CallConfirmed,
     IncomingCall,
+    ProtocolErrorEvent,
     ReinviteConfirmed,
     ReinviteReceived,
 )
@@ -121,3 +122,41 @@ def test_offer_in_a_multipart_reinvite_reaches_the_phone() -> None:
     b.answer_reinvite(incoming.call, sdp("bob", 2, "recvonly"), p.now)
     p.pump()
     assert only(p, "b", ReinviteConfirmed) == [ReinviteConfirmed(incoming.call, None)]
+
+
+def broken(label: str) -> Callable[[Sent], bytes]:
+    """The messages labelled ``label`` get a multipart body without its close delimiter."""
+
+    def rewrite(sent: Sent) -> bytes:
+        if sent.label != label:
+            return sent.data
+        message = parse_message(wrapped(sent.data))
+        message.body = message.body.rsplit(b"--unique-boundary-1--", 1)[0]
+        return message.to_bytes()
+
+    return rewrite
+
+
+def test_an_invite_with_a_broken_multipart_body_gets_400_and_no_call() -> None:
+    p, a, _b = ua_pair()
+    p.rewrite = broken("INVITE")
+    ha = a.invite("bob", SDP_A, p.now)
+    p.pump()
+    assert "400/INVITE" in p.labels("b")
+    assert only(p, "b", IncomingCall) == []
+    assert a.call_state(ha) is CallState.ENDED
+
+
+def test_a_2xx_with_a_broken_multipart_body_reads_as_no_answer_and_is_acked() -> None:
+    p, a, b = ua_pair()
+    p.rewrite = broken("200/INVITE")
+    ha = a.invite("bob", SDP_A, p.now)
+    p.pump()
+    (incoming,) = only(p, "b", IncomingCall)
+    assert isinstance(incoming, IncomingCall)
+    b.answer(incoming.call, SDP_B, p.now)
+    p.pump()
+    assert only(p, "a", CallAnswered) == [CallAnswered(ha, None, offer=False)]
+    assert any(isinstance(e, ProtocolErrorEvent) for e in p.events["a"])
+    assert "ACK" in p.labels("a")  # the exchange is finished, not left half done
+    assert b.call_state(incoming.call) is CallState.ESTABLISHED
