@@ -16,7 +16,7 @@ from softphone.sip.errors import LocalProtocolError, SipParseError
 from softphone.sip.headers import CSeq, Headers
 from softphone.sip.message import Message, Request, Response
 from softphone.sip.session_timer import SessionTimer, SessionTimerConfig, request_headers
-from softphone.sip.transaction import make_response
+from softphone.sip.transaction import in_invite_transaction, make_response
 from softphone.sip.uri import NameAddr, Uri, parse_uri
 
 ALLOW = ("INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "INFO")
@@ -130,17 +130,9 @@ def build_ack(
 
 def build_cancel(invite: Request, *, user_agent: str) -> Request:
     """CANCEL of ``invite`` (§9.1): its Via, Route, From, To, Call-ID and CSeq number."""
-    headers = Headers()
-    headers.add("Via", invite.headers.get_lines("Via")[0])
-    for value in invite.headers.get_lines("Route"):
-        headers.add("Route", value)
-    headers.add("Max-Forwards", "70")
-    headers.add("From", invite.headers.get("From") or "")
-    headers.add("To", invite.headers.get("To") or "")
-    headers.add("Call-ID", invite.call_id)
-    headers.add("CSeq", str(CSeq(invite.cseq.seq, "CANCEL")))
-    headers.add("User-Agent", user_agent)
-    return Request(method="CANCEL", uri=invite.uri, headers=headers)
+    cancel = in_invite_transaction(invite, "CANCEL", to=invite.headers.get("To") or "")
+    cancel.headers.add("User-Agent", user_agent)
+    return cancel
 
 
 def renumbered(request: Request, seq: int) -> Request:

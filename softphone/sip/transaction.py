@@ -270,16 +270,22 @@ class Transaction:
 
 def build_non_2xx_ack(invite: Request, response: Response) -> Request:
     """The ACK a client INVITE transaction sends for a 300-699 (§17.1.1.3)."""
+    return in_invite_transaction(invite, "ACK", to=response.headers.get("To") or "")
+
+
+def in_invite_transaction(invite: Request, method: str, *, to: str) -> Request:
+    """ACK (non-2xx) or CANCEL of ``invite``: its top Via (so the same
+    transaction), Route, From, Call-ID and CSeq number (§9.1, §17.1.1.3)."""
     headers = Headers()
     headers.add("Via", invite.headers.get_lines("Via")[0].split(",")[0].strip())
     for value in invite.headers.get_lines("Route"):
         headers.add("Route", value)
     headers.add("Max-Forwards", "70")
     headers.add("From", invite.headers.get("From") or "")
-    headers.add("To", response.headers.get("To") or "")
+    headers.add("To", to)
     headers.add("Call-ID", invite.call_id)
-    headers.add("CSeq", str(CSeq(invite.cseq.seq, "ACK")))
-    return Request(method="ACK", uri=invite.uri, headers=headers)
+    headers.add("CSeq", str(CSeq(invite.cseq.seq, method)))
+    return Request(method=method, uri=invite.uri, headers=headers)
 
 
 # --------------------------------------------------------------------------
@@ -463,6 +469,7 @@ __all__ = [
     "TxState",
     "build_non_2xx_ack",
     "client_key",
+    "in_invite_transaction",
     "make_response",
     "new_branch",
     "reason_phrase",

@@ -22,6 +22,7 @@ from softphone.sip.events import (
 )
 from softphone.sip.headers import Headers
 from softphone.sip.message import parse_message
+from softphone.sip.ua import UserAgent
 from tests.sip.pair import SDP_A, SDP_B, Pair, Sent, sdp, ua_pair
 
 ISUP = BodyPart(
@@ -61,33 +62,35 @@ def only(p: Pair, side: str, kind: type) -> list[object]:
     return p.of(side, kind)
 
 
+def call(p: Pair, a: UserAgent, b: UserAgent, offer: str | None = SDP_A) -> tuple[str, str]:
+    """alice calls bob with ``offer`` and bob answers with SDP_B: (alice's, bob's) handle."""
+    ha = a.invite("bob", offer, p.now)
+    p.pump()
+    (incoming,) = only(p, "b", IncomingCall)
+    assert isinstance(incoming, IncomingCall)
+    b.answer(incoming.call, SDP_B, p.now)
+    p.pump()
+    return ha, incoming.call
+
+
 def test_offer_in_a_multipart_invite_is_the_offer() -> None:
     p, a, b = ua_pair()
     p.rewrite = when("INVITE")
-    ha = a.invite("bob", SDP_A, p.now)
-    p.pump()
+    ha, hb = call(p, a, b)
     assert p.wire[0].message.content_type is not None
     assert p.wire[0].message.content_type.mime == "multipart/mixed"
     (incoming,) = only(p, "b", IncomingCall)
     assert isinstance(incoming, IncomingCall)
     assert incoming.sdp == SDP_A  # not None: it is no delayed offer
-    b.answer(incoming.call, SDP_B, p.now)
-    p.pump()
-    (answered,) = only(p, "a", CallAnswered)
-    assert answered == CallAnswered(ha, SDP_B, offer=False)
+    assert only(p, "a", CallAnswered) == [CallAnswered(ha, SDP_B, offer=False)]
     assert a.call_state(ha) is CallState.ESTABLISHED
-    assert b.call_state(incoming.call) is CallState.ESTABLISHED
+    assert b.call_state(hb) is CallState.ESTABLISHED
 
 
 def test_answer_in_a_multipart_2xx_is_the_answer() -> None:
     p, a, b = ua_pair()
     p.rewrite = when("200/INVITE")
-    ha = a.invite("bob", SDP_A, p.now)
-    p.pump()
-    (incoming,) = only(p, "b", IncomingCall)
-    assert isinstance(incoming, IncomingCall)
-    b.answer(incoming.call, SDP_B, p.now)
-    p.pump()
+    ha, _hb = call(p, a, b)
     assert only(p, "a", CallAnswered) == [CallAnswered(ha, SDP_B, offer=False)]
 
 
@@ -108,20 +111,15 @@ def test_offer_in_a_multipart_2xx_and_answer_in_a_multipart_ack() -> None:
 
 def test_offer_in_a_multipart_reinvite_reaches_the_phone() -> None:
     p, a, b = ua_pair()
-    ha = a.invite("bob", SDP_A, p.now)
-    p.pump()
-    (incoming,) = only(p, "b", IncomingCall)
-    assert isinstance(incoming, IncomingCall)
-    b.answer(incoming.call, SDP_B, p.now)
-    p.pump()
+    ha, hb = call(p, a, b)
     p.rewrite = when("INVITE")
     hold = sdp("alice", 2, "sendonly")
     a.reinvite(ha, hold, p.now)
     p.pump()
-    assert only(p, "b", ReinviteReceived) == [ReinviteReceived(incoming.call, hold)]
-    b.answer_reinvite(incoming.call, sdp("bob", 2, "recvonly"), p.now)
+    assert only(p, "b", ReinviteReceived) == [ReinviteReceived(hb, hold)]
+    b.answer_reinvite(hb, sdp("bob", 2, "recvonly"), p.now)
     p.pump()
-    assert only(p, "b", ReinviteConfirmed) == [ReinviteConfirmed(incoming.call, None)]
+    assert only(p, "b", ReinviteConfirmed) == [ReinviteConfirmed(hb, None)]
 
 
 def broken(label: str) -> Callable[[Sent], bytes]:
@@ -150,13 +148,8 @@ def test_an_invite_with_a_broken_multipart_body_gets_400_and_no_call() -> None:
 def test_a_2xx_with_a_broken_multipart_body_reads_as_no_answer_and_is_acked() -> None:
     p, a, b = ua_pair()
     p.rewrite = broken("200/INVITE")
-    ha = a.invite("bob", SDP_A, p.now)
-    p.pump()
-    (incoming,) = only(p, "b", IncomingCall)
-    assert isinstance(incoming, IncomingCall)
-    b.answer(incoming.call, SDP_B, p.now)
-    p.pump()
+    ha, hb = call(p, a, b)
     assert only(p, "a", CallAnswered) == [CallAnswered(ha, None, offer=False)]
     assert any(isinstance(e, ProtocolErrorEvent) for e in p.events["a"])
     assert "ACK" in p.labels("a")  # the exchange is finished, not left half done
-    assert b.call_state(incoming.call) is CallState.ESTABLISHED
+    assert b.call_state(hb) is CallState.ESTABLISHED
