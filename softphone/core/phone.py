@@ -45,6 +45,7 @@ from softphone.media.ring import RINGBACK, RINGTONE, RingPlayer, RingSound
 from softphone.media.session import MediaEvent, MediaFailed
 from softphone.net.sip_ws import TransportState, TransportStateChanged
 from softphone.sip import events as sip
+from softphone.sip.dtmf_info import DTMF_ALPHABET, parse_dtmf_info
 from softphone.sip.errors import LocalProtocolError
 from softphone.sip.ua import UserAgent
 from softphone.tasks import cancel_and_wait
@@ -55,7 +56,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 CONNECTED = TransportState.CONNECTED
 
-DTMF_DIGITS = frozenset("0123456789*#ABCD")
+DTMF_DIGITS = frozenset(DTMF_ALPHABET)
 
 
 class Phone:
@@ -367,7 +368,7 @@ class Phone:
                 who = "us" if event.refresher is sip.Party.LOCAL else "the far end"
                 log.info("%s: session refreshed by %s", event.call, who)
             case sip.InfoReceived(call=handle, content_type=ctype, body=body):
-                digit = _dtmf_from_info(ctype, body)
+                digit = parse_dtmf_info(ctype, body)
                 if digit is not None:
                     self._emit(ev.DtmfReceived(handle, digit, DtmfMethod.INFO))
             case sip.InfoFailed(call=handle, code=code, reason=reason):
@@ -581,19 +582,3 @@ def _hangup(handle: str, ua: UserAgent, now: float) -> None:
 
 def _send_dtmf_info(handle: str, digit: str, ua: UserAgent, now: float) -> None:
     ua.send_dtmf(handle, digit, now)
-
-
-def _dtmf_from_info(content_type: str, body: str) -> str | None:
-    """The digit of an INFO body: ``Signal=5`` (dtmf-relay) or ``5`` (application/dtmf)."""
-    ctype = content_type.split(";")[0].strip().lower()
-    if ctype == "application/dtmf-relay":
-        for line in body.splitlines():
-            name, _, value = line.partition("=")
-            if name.strip().lower() == "signal":
-                digit = value.strip().upper()
-                return digit if len(digit) == 1 and digit in DTMF_DIGITS else None
-        return None
-    if ctype == "application/dtmf":
-        digit = body.strip().upper()
-        return digit if len(digit) == 1 and digit in DTMF_DIGITS else None
-    return None

@@ -33,6 +33,7 @@ from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 from aiortc.rtp import is_rtcp
 
 from softphone.media.aiortc_adapter import add_audio_codecs
+from softphone.sip.dtmf_info import DTMF_ALPHABET
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ _TE_PAYLOAD_TYPES = {48000: 110, 8000: 126}  # the numbers Chrome offers
 # type and parameters, not clock rate: identical parameters would make it pick
 # the same telephone-event entry twice and drop the other.
 _TE_PARAMETERS: dict[int, dict[str, str | int | None]] = {48000: {}, 8000: {"0-15": None}}
-EVENT_DIGITS = "0123456789*#ABCD"  # RFC 4733 section 3.2: events 0-15
+EVENT_DIGITS = DTMF_ALPHABET  # RFC 4733 section 3.2: events 0-15
 DEFAULT_VOLUME = 10  # -10 dBm0, what Chrome and most phones send
 END_PACKETS = 3  # RFC 4733 section 2.5.1.4: the end packet is sent three times
 MIN_DURATION_MS = 40

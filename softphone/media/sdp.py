@@ -1,107 +1,28 @@
-"""What the media layer needs to know from a remote SDP, read without aiortc.
+"""Media's SDP helpers, built on THE SDP reader ``softphone.sip.sdp``.
 
-aiortc's parser keeps only media-level direction attributes and raises bare
-``ValueError``/``KeyError``/``IndexError`` on garbage. These helpers read
-the few facts the session acts on (the audio section's direction including
-session-level defaults and the old ``c=0.0.0.0`` hold, and the offered
-codecs) and turn malformed input into ``SdpError``.
+``parse_audio`` is ``sip.sdp.audio_offer`` with the media layer's error
+(``SdpError``, which a phone answers with 488). The rest keeps *our* SDP
+stable across re-offers, where aiortc would renumber what was negotiated:
+the o= line (``SdpOrigin``), RTP header-extension ids (``ExtmapIds``) and
+payload types (``PayloadTypes``). They rewrite aiortc's output line by line
+and never interpret the far end's SDP.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from softphone.media.errors import SdpError
+from softphone.sip.errors import SipParseError
+from softphone.sip.sdp import AudioOffer, audio_offer
 
-DIRECTIONS = ("sendrecv", "sendonly", "recvonly", "inactive")
-_STATIC_CODECS = {0: ("PCMU", 8000), 8: ("PCMA", 8000), 9: ("G722", 8000)}
-
-
-@dataclass(frozen=True)
-class AudioOffer:
-    """The first audio section of an SDP body."""
-
-    direction: str  # as the remote wrote it (its view): sendonly = it sends, we only receive
-    zero_address: bool  # c=0.0.0.0, RFC 2543 hold
-    codecs: tuple[tuple[str, int, int], ...]  # (name, clock rate, payload type), in SDP order
-
-    @property
-    def is_hold(self) -> bool:
-        """The remote puts us on hold: it will not receive our audio (RFC 3264 section 8.4)."""
-        return self.direction in ("sendonly", "inactive") or self.zero_address
+__all__ = ["AudioOffer", "ExtmapIds", "PayloadTypes", "SdpOrigin", "parse_audio"]
 
 
 def parse_audio(sdp: str) -> AudioOffer:
     """Facts from the first ``m=audio`` section; ``SdpError`` when there is none or it is bad."""
-    if not isinstance(sdp, str) or not sdp.strip():
-        raise SdpError("empty SDP")
-    lines = [line.strip() for line in sdp.replace("\r\n", "\n").split("\n") if line.strip()]
-    if not lines[0].startswith("v="):
-        raise SdpError(f"SDP must start with v=, got {lines[0][:40]!r}")
-    session_direction = "sendrecv"
-    session_zero = False
-    section: list[str] | None = None
-    sections: list[list[str]] = []
-    for line in lines:
-        if len(line) < 2 or line[1] != "=":
-            raise SdpError(f"malformed SDP line {line[:60]!r}")
-        if line.startswith("m="):
-            section = [line]
-            sections.append(section)
-        elif section is not None:
-            section.append(line)
-        elif line[2:] in DIRECTIONS:
-            session_direction = line[2:]
-        elif line.startswith("c="):
-            session_zero = _zero_address(line)
-    audio = next((s for s in sections if s[0].startswith("m=audio ")), None)
-    if audio is None:
-        raise SdpError("SDP has no audio section")
-    fields = audio[0][2:].split()
-    if len(fields) < 4:
-        raise SdpError(f"malformed media line {audio[0]!r}")
-    if fields[1] == "0":
-        raise SdpError("the audio section is rejected (port 0)")
     try:
-        formats = [int(f) for f in fields[3:]]
-    except ValueError:
-        raise SdpError(f"non-numeric payload type in {audio[0]!r}") from None
-    direction, zero = session_direction, session_zero
-    rtpmap: dict[int, tuple[str, int]] = {}
-    for line in audio[1:]:
-        if line[2:] in DIRECTIONS:
-            direction = line[2:]
-        elif line.startswith("c="):
-            zero = _zero_address(line)
-        elif line.startswith("a=rtpmap:"):
-            try:
-                number, encoding = line[len("a=rtpmap:") :].split(None, 1)
-                name, rate = encoding.split("/")[:2]
-                rtpmap[int(number)] = (name, int(rate))
-            except ValueError:
-                raise SdpError(f"malformed rtpmap {line!r}") from None
-    codecs = []
-    for pt in formats:
-        known = rtpmap.get(pt) or _STATIC_CODECS.get(pt)
-        if known is not None:
-            codecs.append((known[0], known[1], pt))
-    return AudioOffer(direction=direction, zero_address=zero, codecs=tuple(codecs))
-
-
-def _zero_address(line: str) -> bool:
-    parts = line[2:].split()
-    return len(parts) >= 3 and parts[2].split("/")[0] in ("0.0.0.0", "::")
-
-
-def as_answer(offer: str, *, we_are_dtls_client: bool) -> str:
-    """The far end's old offer, read as an answer to an offer of ours.
-
-    Only for MediaSession.rollback(): the session it describes is already
-    in use, so only what an answer may not say changes — ``a=setup:actpass``
-    becomes the DTLS role the far end already has (RFC 5763 §5).
-    """
-    role = "passive" if we_are_dtls_client else "active"
-    return offer.replace("a=setup:actpass", f"a=setup:{role}")
+        return audio_offer(sdp)
+    except SipParseError as exc:
+        raise SdpError(f"unusable SDP: {exc}") from None
 
 
 class SdpOrigin:

@@ -32,8 +32,9 @@ from softphone.media import aiortc_adapter, dtmf
 from softphone.media.config import MediaConfig, parse_codec_name
 from softphone.media.errors import MediaError, MediaStateError, SdpError
 from softphone.media.quality import CallQuality, quality_from_stats
-from softphone.media.sdp import ExtmapIds, PayloadTypes, SdpOrigin, as_answer, parse_audio
+from softphone.media.sdp import ExtmapIds, PayloadTypes, SdpOrigin, parse_audio
 from softphone.media.tracks import FrameSink, MuteableTrack, null_sink, silence_source
+from softphone.sip.sdp import as_answer
 from softphone.tasks import cancel_and_wait
 
 logger = logging.getLogger(__name__)

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from softphone.sip.dtmf_info import DTMF_ALPHABET
+
 Pcm = npt.NDArray[np.int16]
 """Mono signed 16-bit samples."""
 
@@ -33,7 +35,7 @@ DTMF_FREQUENCIES: dict[str, tuple[int, int]] = {
 }
 """Digit -> (low group Hz, high group Hz), ITU-T Q.23."""
 
-DTMF_DIGITS = "0123456789*#ABCD"
+DTMF_DIGITS = DTMF_ALPHABET
 
 
 def _samples(duration_s: float, sample_rate: int) -> int:

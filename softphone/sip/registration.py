@@ -60,7 +60,7 @@ class Registration:
         self.state = RegState.UNREGISTERED
         self.wanted = False
         self.call_id = f"{rng.getrandbits(96):024x}"
-        self.deadlines = Deadlines()
+        self.deadlines: Deadlines[str] = Deadlines()
         self._rng = rng
         self._cseq = 0
         self._asked = settings.expires

@@ -46,6 +46,17 @@ Public API
 
 ``telephone_event(sdp) -> Codec | None``
     The RFC 4733 ``telephone-event`` format of the first audio section.
+
+``audio_offer(data: str | bytes) -> AudioOffer``
+    What the media layer acts on, read from the first audio section:
+    ``.direction`` (as ``direction()``: the far end's view, c=0.0.0.0 folded
+    in), ``.is_hold`` and ``.codecs`` as (name, clock rate, payload type) in
+    SDP order. ``SipParseError`` also when there is no audio section, it is
+    rejected (port 0), or a format is not an RTP payload type.
+
+``as_answer(sdp: str, *, we_are_dtls_client: bool) -> str``
+    An old offer of the far end's re-read as its answer to our offer
+    (``a=setup:actpass`` becomes the role it already has, RFC 5763 §5).
 """
 
 from __future__ import annotations
@@ -56,12 +67,15 @@ from dataclasses import dataclass, replace
 from softphone.sip.errors import LocalProtocolError, SipParseError
 
 __all__ = [
+    "AudioOffer",
     "Codec",
     "Connection",
     "Direction",
     "MediaSection",
     "Origin",
     "SessionDescription",
+    "as_answer",
+    "audio_offer",
     "codecs",
     "direction",
     "parse_sdp",
@@ -313,7 +327,8 @@ def _parse_m_line(value: str) -> tuple[str, int, int | None, str, tuple[str, ...
 
 
 def _number(text: str, maximum: int, what: str) -> int:
-    if not text.isdigit() or not text.isascii() or len(text) > 10 or int(text) > maximum:
+    too_long = len(text) > len(str(maximum))  # before int(): no huge conversions
+    if not text.isdigit() or not text.isascii() or too_long or int(text) > maximum:
         raise SipParseError(f"bad {what} {text[:20]!r}")
     return int(text)
 
@@ -434,3 +449,42 @@ def telephone_event(sdp: SessionDescription) -> Codec | None:
         if codec.name.lower() == "telephone-event":
             return codec
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class AudioOffer:
+    """The facts of the first audio section that a media session acts on."""
+
+    direction: Direction  # the far end's view: SENDONLY = it sends, we only receive
+    codecs: tuple[tuple[str, int, int], ...]  # (name, clock rate, payload type), in SDP order
+
+    @property
+    def is_hold(self) -> bool:
+        """The far end puts us on hold: it will not receive our audio (RFC 3264 §8.4)."""
+        return self.direction in (Direction.SENDONLY, Direction.INACTIVE)
+
+
+def audio_offer(data: str | bytes) -> AudioOffer:
+    sdp = parse_sdp(data)
+    index = next((i for i, m in enumerate(sdp.media) if m.kind == "audio"), None)
+    if index is None:
+        raise SipParseError("SDP has no audio section")
+    section = sdp.media[index]
+    if section.port == 0:
+        raise SipParseError("the audio section is rejected (port 0)")
+    bad = [f for f in section.formats if not (f.isascii() and f.isdigit() and int(f) <= 127)]
+    if bad:
+        raise SipParseError(f"not an RTP payload type in the audio section: {bad[0][:20]!r}")
+    found = tuple((c.name, c.clock_rate, c.payload_type) for c in codecs(sdp))
+    return AudioOffer(direction(sdp, index), found)
+
+
+def as_answer(offer: str, *, we_are_dtls_client: bool) -> str:
+    """The far end's old offer, read as an answer to an offer of ours.
+
+    For a media session that rolls back a refused offer by re-applying the
+    session in use: only what an answer may not say changes —
+    ``a=setup:actpass`` becomes the DTLS role the far end already has.
+    """
+    role = "passive" if we_are_dtls_client else "active"
+    return offer.replace("a=setup:actpass", f"a=setup:{role}")

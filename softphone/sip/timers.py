@@ -8,7 +8,12 @@ the driver calls back with the time it woke up (``handle_timer``).
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,24 +85,24 @@ class TimerValues:
         return value
 
 
-class Deadlines:
-    """Named absolute deadlines of one state machine."""
+class Deadlines(Generic[K]):
+    """Named absolute deadlines of one state machine (names: an enum or str)."""
 
     __slots__ = ("_at",)
 
     def __init__(self) -> None:
-        self._at: dict[str, float] = {}
+        self._at: dict[K, float] = {}
 
-    def start(self, name: str, at: float) -> None:
+    def start(self, name: K, at: float) -> None:
         self._at[name] = at
 
-    def stop(self, name: str) -> None:
+    def stop(self, name: K) -> None:
         self._at.pop(name, None)
 
     def clear(self) -> None:
         self._at.clear()
 
-    def get(self, name: str) -> float | None:
+    def get(self, name: K) -> float | None:
         return self._at.get(name)
 
     def __contains__(self, name: object) -> bool:
@@ -106,9 +111,17 @@ class Deadlines:
     def earliest(self) -> float | None:
         return min(self._at.values(), default=None)
 
-    def pop_due(self, now: float) -> list[str]:
+    def pop_due(self, now: float) -> list[K]:
         """Names whose deadline is ``<= now``, earliest first, removed."""
-        due = sorted((at, name) for name, at in self._at.items() if at <= now)
+        due = sorted(
+            ((at, name) for name, at in self._at.items() if at <= now),
+            key=lambda item: (item[0], _sort_key(item[1])),
+        )
         for _, name in due:
             del self._at[name]
         return [name for _, name in due]
+
+
+def _sort_key(name: object) -> str:
+    """Ties break by name (an enum by its value), so the order is reproducible."""
+    return str(name.value) if isinstance(name, enum.Enum) else str(name)

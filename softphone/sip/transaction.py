@@ -8,6 +8,10 @@ start/stop timers). A pair ``(state, input)`` missing from a table means
 ``LocalProtocolError`` for inputs coming from our own TU (sending a second
 final response), so misuse and peer noise stay apart.
 
+The tables themselves live in ``transaction_tables.py``; this module is
+their interpreter, the matching of messages to transactions (§17.1.3,
+§17.2.3) and the layer that owns them all.
+
 The RFC 6026 Accepted state is used on both sides: the INVITE client
 transaction lives on after a 2xx to hand retransmitted 2xx (and forked 2xx)
 to the TU, and the INVITE server transaction absorbs INVITE retransmissions
@@ -16,15 +20,31 @@ while the TU (the call) retransmits its 2xx until the ACK arrives.
 
 from __future__ import annotations
 
-import enum
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 from softphone.sip.errors import LocalProtocolError
 from softphone.sip.headers import CSeq, Headers
 from softphone.sip.message import Message, Request, Response
 from softphone.sip.timers import Deadlines, TimerValues
+from softphone.sip.transaction_tables import (
+    INITIAL_STATE,
+    INITIAL_TIMERS,
+    TABLES,
+    TU_INPUTS,
+    Act,
+    Action,
+    AtT2,
+    Backoff,
+    Failure,
+    Start,
+    Stop,
+    TxInput,
+    TxKind,
+    TxState,
+    response_input,
+    tu_input,
+)
 
 MAGIC_COOKIE = "z9hG4bK"
 
@@ -95,223 +115,6 @@ def make_response(
 
 
 # --------------------------------------------------------------------------
-# the tables
-
-
-class TxKind(enum.Enum):
-    INVITE_CLIENT = "invite-client"
-    NON_INVITE_CLIENT = "non-invite-client"
-    INVITE_SERVER = "invite-server"
-    NON_INVITE_SERVER = "non-invite-server"
-
-
-class TxState(enum.Enum):
-    CALLING = "calling"
-    TRYING = "trying"
-    PROCEEDING = "proceeding"
-    COMPLETED = "completed"
-    CONFIRMED = "confirmed"
-    ACCEPTED = "accepted"
-    TERMINATED = "terminated"
-
-
-class TxInput(enum.Enum):
-    # from the network (client side: responses; server side: requests)
-    PROVISIONAL = "1xx"
-    SUCCESS = "2xx"
-    FAILURE = "300-699"
-    REQUEST = "request retransmission"
-    ACK = "ACK"
-    # from our TU (server side)
-    TU_PROVISIONAL = "TU 1xx"
-    TU_SUCCESS = "TU 2xx"
-    TU_FAILURE = "TU 300-699"
-    # timers and the transport
-    TIMER_A = "A"
-    TIMER_B = "B"
-    TIMER_D = "D"
-    TIMER_E = "E"
-    TIMER_F = "F"
-    TIMER_G = "G"
-    TIMER_H = "H"
-    TIMER_I = "I"
-    TIMER_J = "J"
-    TIMER_K = "K"
-    TIMER_L = "L"
-    TIMER_M = "M"
-    TRANSPORT_ERROR = "transport error"
-
-
-_TU_INPUTS = frozenset({TxInput.TU_PROVISIONAL, TxInput.TU_SUCCESS, TxInput.TU_FAILURE})
-
-
-class Act(enum.Enum):
-    SEND_REQUEST = "send the request again"
-    SEND_ACK = "send (again) the ACK for a non-2xx"
-    PASS_TO_TU = "pass the response to the TU"
-    SEND_RESPONSE = "send the TU's response"
-    RESEND_RESPONSE = "send the last response again"
-    TIMEOUT = "tell the TU: timeout"
-    TRANSPORT_FAILED = "tell the TU: transport error"
-
-
-@dataclass(frozen=True, slots=True)
-class Start:
-    """Start timer ``name`` with its initial value (not started if None)."""
-
-    timer: str
-
-
-@dataclass(frozen=True, slots=True)
-class Backoff:
-    """Restart timer ``name`` with its previous interval doubled (capped at
-    T2 when ``cap``), the retransmission rule of timers A, E and G."""
-
-    timer: str
-    cap: bool
-
-
-@dataclass(frozen=True, slots=True)
-class AtT2:
-    """Restart timer ``name`` with T2 (timer E in the Proceeding state)."""
-
-    timer: str
-
-
-@dataclass(frozen=True, slots=True)
-class Stop:
-    timer: str
-
-
-Action = Act | Start | Backoff | AtT2 | Stop
-Table = dict[tuple[TxState, TxInput], tuple[TxState, tuple[Action, ...]]]
-
-S = TxState
-I = TxInput  # noqa: E741
-
-INVITE_CLIENT_TABLE: Table = {
-    (S.CALLING, I.TIMER_A): (S.CALLING, (Act.SEND_REQUEST, Backoff("A", cap=False))),
-    (S.CALLING, I.TIMER_B): (S.TERMINATED, (Act.TIMEOUT,)),
-    (S.CALLING, I.PROVISIONAL): (S.PROCEEDING, (Stop("A"), Stop("B"), Act.PASS_TO_TU)),
-    (S.CALLING, I.SUCCESS): (S.ACCEPTED, (Stop("A"), Stop("B"), Start("M"), Act.PASS_TO_TU)),
-    (S.CALLING, I.FAILURE): (
-        S.COMPLETED,
-        (Stop("A"), Stop("B"), Act.SEND_ACK, Act.PASS_TO_TU, Start("D")),
-    ),
-    (S.CALLING, I.TRANSPORT_ERROR): (S.TERMINATED, (Act.TRANSPORT_FAILED,)),
-    (S.PROCEEDING, I.PROVISIONAL): (S.PROCEEDING, (Act.PASS_TO_TU,)),
-    (S.PROCEEDING, I.SUCCESS): (S.ACCEPTED, (Start("M"), Act.PASS_TO_TU)),
-    (S.PROCEEDING, I.FAILURE): (S.COMPLETED, (Act.SEND_ACK, Act.PASS_TO_TU, Start("D"))),
-    (S.PROCEEDING, I.TRANSPORT_ERROR): (S.TERMINATED, (Act.TRANSPORT_FAILED,)),
-    (S.COMPLETED, I.FAILURE): (S.COMPLETED, (Act.SEND_ACK,)),
-    (S.COMPLETED, I.TIMER_D): (S.TERMINATED, ()),
-    (S.COMPLETED, I.TRANSPORT_ERROR): (S.TERMINATED, ()),
-    (S.ACCEPTED, I.SUCCESS): (S.ACCEPTED, (Act.PASS_TO_TU,)),
-    (S.ACCEPTED, I.TIMER_M): (S.TERMINATED, ()),
-    (S.ACCEPTED, I.TRANSPORT_ERROR): (S.TERMINATED, ()),
-}
-
-_NON_INVITE_FINAL = (Stop("E"), Stop("F"), Act.PASS_TO_TU, Start("K"))
-NON_INVITE_CLIENT_TABLE: Table = {
-    (S.TRYING, I.TIMER_E): (S.TRYING, (Act.SEND_REQUEST, Backoff("E", cap=True))),
-    (S.TRYING, I.TIMER_F): (S.TERMINATED, (Act.TIMEOUT,)),
-    (S.TRYING, I.PROVISIONAL): (S.PROCEEDING, (Act.PASS_TO_TU,)),
-    (S.TRYING, I.SUCCESS): (S.COMPLETED, _NON_INVITE_FINAL),
-    (S.TRYING, I.FAILURE): (S.COMPLETED, _NON_INVITE_FINAL),
-    (S.TRYING, I.TRANSPORT_ERROR): (S.TERMINATED, (Act.TRANSPORT_FAILED,)),
-    (S.PROCEEDING, I.TIMER_E): (S.PROCEEDING, (Act.SEND_REQUEST, AtT2("E"))),
-    (S.PROCEEDING, I.TIMER_F): (S.TERMINATED, (Act.TIMEOUT,)),
-    (S.PROCEEDING, I.PROVISIONAL): (S.PROCEEDING, (Act.PASS_TO_TU,)),
-    (S.PROCEEDING, I.SUCCESS): (S.COMPLETED, _NON_INVITE_FINAL),
-    (S.PROCEEDING, I.FAILURE): (S.COMPLETED, _NON_INVITE_FINAL),
-    (S.PROCEEDING, I.TRANSPORT_ERROR): (S.TERMINATED, (Act.TRANSPORT_FAILED,)),
-    (S.COMPLETED, I.TIMER_K): (S.TERMINATED, ()),
-    (S.COMPLETED, I.TRANSPORT_ERROR): (S.TERMINATED, ()),
-}
-
-INVITE_SERVER_TABLE: Table = {
-    (S.PROCEEDING, I.REQUEST): (S.PROCEEDING, (Act.RESEND_RESPONSE,)),
-    (S.PROCEEDING, I.TU_PROVISIONAL): (S.PROCEEDING, (Act.SEND_RESPONSE,)),
-    (S.PROCEEDING, I.TU_SUCCESS): (S.ACCEPTED, (Act.SEND_RESPONSE, Start("L"))),
-    (S.PROCEEDING, I.TU_FAILURE): (S.COMPLETED, (Act.SEND_RESPONSE, Start("G"), Start("H"))),
-    (S.PROCEEDING, I.TRANSPORT_ERROR): (S.TERMINATED, (Act.TRANSPORT_FAILED,)),
-    (S.COMPLETED, I.REQUEST): (S.COMPLETED, (Act.RESEND_RESPONSE,)),
-    (S.COMPLETED, I.TIMER_G): (S.COMPLETED, (Act.RESEND_RESPONSE, Backoff("G", cap=True))),
-    (S.COMPLETED, I.ACK): (S.CONFIRMED, (Stop("G"), Stop("H"), Start("I"))),
-    (S.COMPLETED, I.TIMER_H): (S.TERMINATED, (Act.TIMEOUT,)),
-    (S.COMPLETED, I.TRANSPORT_ERROR): (S.TERMINATED, (Act.TRANSPORT_FAILED,)),
-    (S.CONFIRMED, I.ACK): (S.CONFIRMED, ()),
-    (S.CONFIRMED, I.TIMER_I): (S.TERMINATED, ()),
-    (S.ACCEPTED, I.REQUEST): (S.ACCEPTED, ()),
-    (S.ACCEPTED, I.TU_SUCCESS): (S.ACCEPTED, (Act.SEND_RESPONSE,)),
-    (S.ACCEPTED, I.TIMER_L): (S.TERMINATED, ()),
-    (S.ACCEPTED, I.TRANSPORT_ERROR): (S.TERMINATED, ()),
-}
-
-_NON_INVITE_SERVER_FINAL = (Act.SEND_RESPONSE, Start("J"))
-NON_INVITE_SERVER_TABLE: Table = {
-    (S.TRYING, I.REQUEST): (S.TRYING, ()),
-    (S.TRYING, I.TU_PROVISIONAL): (S.PROCEEDING, (Act.SEND_RESPONSE,)),
-    (S.TRYING, I.TU_SUCCESS): (S.COMPLETED, _NON_INVITE_SERVER_FINAL),
-    (S.TRYING, I.TU_FAILURE): (S.COMPLETED, _NON_INVITE_SERVER_FINAL),
-    (S.TRYING, I.TRANSPORT_ERROR): (S.TERMINATED, (Act.TRANSPORT_FAILED,)),
-    (S.PROCEEDING, I.REQUEST): (S.PROCEEDING, (Act.RESEND_RESPONSE,)),
-    (S.PROCEEDING, I.TU_PROVISIONAL): (S.PROCEEDING, (Act.SEND_RESPONSE,)),
-    (S.PROCEEDING, I.TU_SUCCESS): (S.COMPLETED, _NON_INVITE_SERVER_FINAL),
-    (S.PROCEEDING, I.TU_FAILURE): (S.COMPLETED, _NON_INVITE_SERVER_FINAL),
-    (S.PROCEEDING, I.TRANSPORT_ERROR): (S.TERMINATED, (Act.TRANSPORT_FAILED,)),
-    (S.COMPLETED, I.REQUEST): (S.COMPLETED, (Act.RESEND_RESPONSE,)),
-    (S.COMPLETED, I.TIMER_J): (S.TERMINATED, ()),
-    (S.COMPLETED, I.TRANSPORT_ERROR): (S.TERMINATED, ()),
-}
-
-TABLES: dict[TxKind, Table] = {
-    TxKind.INVITE_CLIENT: INVITE_CLIENT_TABLE,
-    TxKind.NON_INVITE_CLIENT: NON_INVITE_CLIENT_TABLE,
-    TxKind.INVITE_SERVER: INVITE_SERVER_TABLE,
-    TxKind.NON_INVITE_SERVER: NON_INVITE_SERVER_TABLE,
-}
-
-INITIAL_STATE = {
-    TxKind.INVITE_CLIENT: S.CALLING,
-    TxKind.NON_INVITE_CLIENT: S.TRYING,
-    TxKind.INVITE_SERVER: S.PROCEEDING,
-    TxKind.NON_INVITE_SERVER: S.TRYING,
-}
-
-# Timers started on creation: A and B for INVITE, E and F otherwise.
-INITIAL_TIMERS = {
-    TxKind.INVITE_CLIENT: ("A", "B"),
-    TxKind.NON_INVITE_CLIENT: ("E", "F"),
-    TxKind.INVITE_SERVER: (),
-    TxKind.NON_INVITE_SERVER: (),
-}
-
-
-class Failure(enum.Enum):
-    """Why a client transaction ended without a final response."""
-
-    TIMEOUT = "timeout"
-    TRANSPORT = "transport error"
-
-
-def response_input(code: int) -> TxInput:
-    if code < 200:
-        return TxInput.PROVISIONAL
-    if code < 300:
-        return TxInput.SUCCESS
-    return TxInput.FAILURE
-
-
-def _tu_input(code: int) -> TxInput:
-    if code < 200:
-        return TxInput.TU_PROVISIONAL
-    if code < 300:
-        return TxInput.TU_SUCCESS
-    return TxInput.TU_FAILURE
-
-
-# --------------------------------------------------------------------------
 # the interpreter
 
 Send = Callable[[Message], None]
@@ -337,7 +140,7 @@ class Transaction:
         self.state = INITIAL_STATE[kind]
         self.last_response: Response | None = None
         self.ack: Request | None = None
-        self.deadlines = Deadlines()
+        self.deadlines: Deadlines[str] = Deadlines()
         self._table = TABLES[kind]
         self._values = timers
         self._intervals: dict[str, float] = {}
@@ -381,7 +184,7 @@ class Transaction:
         """Server: our TU sends ``response`` through this transaction."""
         if self.is_client:
             raise LocalProtocolError("a client transaction does not send responses")
-        self._fire(_tu_input(response.status_code), now, response)
+        self._fire(tu_input(response.status_code), now, response)
 
     def transport_error(self, now: float) -> None:
         self._fire(TxInput.TRANSPORT_ERROR, now, None)
@@ -402,7 +205,7 @@ class Transaction:
     def _fire(self, event: TxInput, now: float, response: Response | None) -> None:
         entry = self._table.get((self.state, event))
         if entry is None:
-            if event in _TU_INPUTS:
+            if event in TU_INPUTS:
                 raise LocalProtocolError(
                     f"cannot send a {event.value} response in state {self.state.value}"
                 )
@@ -467,16 +270,22 @@ class Transaction:
 
 def build_non_2xx_ack(invite: Request, response: Response) -> Request:
     """The ACK a client INVITE transaction sends for a 300-699 (§17.1.1.3)."""
+    return in_invite_transaction(invite, "ACK", to=response.headers.get("To") or "")
+
+
+def in_invite_transaction(invite: Request, method: str, *, to: str) -> Request:
+    """ACK (non-2xx) or CANCEL of ``invite``: its top Via (so the same
+    transaction), Route, From, Call-ID and CSeq number (§9.1, §17.1.1.3)."""
     headers = Headers()
     headers.add("Via", invite.headers.get_lines("Via")[0].split(",")[0].strip())
     for value in invite.headers.get_lines("Route"):
         headers.add("Route", value)
     headers.add("Max-Forwards", "70")
     headers.add("From", invite.headers.get("From") or "")
-    headers.add("To", response.headers.get("To") or "")
+    headers.add("To", to)
     headers.add("Call-ID", invite.call_id)
-    headers.add("CSeq", str(CSeq(invite.cseq.seq, "ACK")))
-    return Request(method="ACK", uri=invite.uri, headers=headers)
+    headers.add("CSeq", str(CSeq(invite.cseq.seq, method)))
+    return Request(method=method, uri=invite.uri, headers=headers)
 
 
 # --------------------------------------------------------------------------
@@ -647,3 +456,23 @@ class TransactionLayer:
     def _reap(self) -> None:
         self._client = {k: t for k, t in self._client.items() if not t.terminated}
         self._server = {k: t for k, t in self._server.items() if not t.terminated}
+
+
+__all__ = [
+    "MAGIC_COOKIE",
+    "REASONS",
+    "Failure",
+    "Transaction",
+    "TransactionLayer",
+    "TxInput",
+    "TxKind",
+    "TxState",
+    "build_non_2xx_ack",
+    "client_key",
+    "in_invite_transaction",
+    "make_response",
+    "new_branch",
+    "reason_phrase",
+    "response_input",
+    "server_key",
+]

@@ -380,11 +380,6 @@ def as_multipart_mixed(data: bytes) -> bytes:
     return b"\r\n".join(lines) + b"\r\n\r\n" + multipart
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 8 multipart bug: an INVITE whose SDP is inside multipart/mixed is taken "
-    "for a delayed offer (IncomingCall.sdp is None); fixed on the sip-core branch",
-)
 async def test_offer_inside_a_multipart_body_is_answered(
     wire: Wire, ends: tuple[PhoneProbe, SipEnd]
 ) -> None:

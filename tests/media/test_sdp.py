@@ -1,4 +1,8 @@
-"""Reading hold state and codecs from a remote SDP, and rejecting garbage clearly."""
+"""Media's SDP helpers: garbage is an SdpError (a 488 to the phone), and our own
+SDP keeps its o= line, extension ids and payload types across re-offers.
+
+Reading hold state and codecs is ``sip.sdp.audio_offer``: tests/sip/test_sdp.py.
+"""
 
 from __future__ import annotations
 
@@ -17,27 +21,6 @@ def sdp(session: str = "", media: str = "") -> str:
     return BASE.format(session=session, media=media)
 
 
-def test_codecs_include_static_payload_types_in_offer_order() -> None:
-    audio = parse_audio(sdp())
-    assert audio.codecs == (("PCMA", 8000, 8), ("PCMU", 8000, 0), ("telephone-event", 8000, 101))
-    assert audio.direction == "sendrecv" and not audio.is_hold
-
-
-@pytest.mark.parametrize(
-    ("session", "media", "hold"),
-    [
-        ("", "a=sendonly\r\n", True),
-        ("", "a=inactive\r\n", True),
-        ("", "a=recvonly\r\n", False),
-        ("a=sendonly\r\n", "", True),  # session-level default
-        ("a=sendonly\r\n", "a=sendrecv\r\n", False),  # media level wins
-        ("", "c=IN IP4 0.0.0.0\r\n", True),  # RFC 2543 hold
-    ],
-)
-def test_hold_is_detected(session: str, media: str, hold: bool) -> None:
-    assert parse_audio(sdp(session, media)).is_hold is hold
-
-
 @pytest.mark.parametrize(
     "text",
     [
@@ -46,14 +29,22 @@ def test_hold_is_detected(session: str, media: str, hold: bool) -> None:
         "v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nt=0 0\r\n",  # no audio
         "v=0\r\nm=audio 0 RTP/AVP 0\r\n",  # rejected stream
         "v=0\r\nm=audio 4000 RTP/AVP x\r\n",
+        BASE.format(session="", media="").replace(" 101\r\n", " x\r\n", 1),  # format not a PT
+        BASE.format(session="", media="").replace("audio 4000", "audio 0"),  # rejected
         "v=0\r\nm=audio 4000\r\n",
         "v=0\r\nm=audio 4000 RTP/AVP 96\r\na=rtpmap:96\r\n",
         "v=0\r\nthis is not sdp\r\n",
     ],
 )
 def test_garbage_raises_sdp_error(text: str) -> None:
-    with pytest.raises(SdpError):
+    with pytest.raises(SdpError, match="unusable SDP"):
         parse_audio(text)
+
+
+def test_a_good_offer_reads_through() -> None:
+    audio = parse_audio(sdp(media="a=sendonly\r\n"))
+    assert audio.is_hold
+    assert [pt for _, _, pt in audio.codecs] == [8, 0, 101]
 
 
 def test_origin_keeps_session_id_and_bumps_version_only_on_change() -> None:

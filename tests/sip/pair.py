@@ -100,6 +100,9 @@ class Pair:
     # Optional interceptor on a -> b traffic (e.g. a challenging proxy): it
     # returns the bytes to send back to ``a`` instead of delivering, or None.
     gate: Callable[[bytes], bytes | None] | None = None
+    # Optional rewriter of what goes over the wire (e.g. wrap the SDP in a
+    # multipart body, the way some PBXs send it); ``wire`` keeps the rewrite.
+    rewrite: Callable[[Sent], bytes] | None = None
 
     def side(self, name: str) -> Endpoint:
         return self.a if name == "a" else self.b
@@ -119,6 +122,9 @@ class Pair:
                 for data in self.side(name).data_to_send():
                     moved = True
                     sent = Sent(self.now, name, data)
+                    if self.rewrite is not None:
+                        data = self.rewrite(sent)
+                        sent = Sent(self.now, name, data)
                     self.wire.append(sent)
                     if self.drop is not None and self.drop(sent):
                         continue

@@ -10,6 +10,8 @@ from softphone.sip import LocalProtocolError, SipParseError, parse_message
 from softphone.sip.sdp import (
     Codec,
     Direction,
+    as_answer,
+    audio_offer,
     codecs,
     direction,
     parse_sdp,
@@ -176,3 +178,64 @@ def test_bad_bytes_and_bad_index() -> None:
         parse_sdp(b"v=0\r\no=- 1 1 IN IP4 \xff\r\ns=-\r\n")
     with pytest.raises(LocalProtocolError):
         direction(parse_sdp(LEGACY_HOLD), 3)
+
+
+# -- audio_offer: what a media session acts on --------------------------------------
+
+AUDIO = (
+    "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n{session}"
+    "m=audio 4000 RTP/AVP 8 0 101\r\na=rtpmap:101 telephone-event/8000\r\n{media}"
+)
+
+
+def audio_sdp(session: str = "", media: str = "") -> str:
+    return AUDIO.format(session=session, media=media)
+
+
+def test_audio_offer_codecs_include_static_payload_types_in_offer_order() -> None:
+    audio = audio_offer(audio_sdp())
+    assert audio.codecs == (("PCMA", 8000, 8), ("PCMU", 8000, 0), ("telephone-event", 8000, 101))
+    assert audio.direction is Direction.SENDRECV and not audio.is_hold
+
+
+@pytest.mark.parametrize(
+    ("session", "media", "hold"),
+    [
+        ("", "a=sendonly\r\n", True),
+        ("", "a=inactive\r\n", True),
+        ("", "a=recvonly\r\n", False),
+        ("a=sendonly\r\n", "", True),  # session-level default
+        ("a=sendonly\r\n", "a=sendrecv\r\n", False),  # media level wins
+        ("", "c=IN IP4 0.0.0.0\r\n", True),  # RFC 2543 hold
+    ],
+)
+def test_audio_offer_hold_is_detected(session: str, media: str, hold: bool) -> None:
+    assert audio_offer(audio_sdp(session, media)).is_hold is hold
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nt=0 0\r\n",  # no audio
+        audio_sdp().replace("audio 4000", "audio 0"),  # rejected stream
+        audio_sdp().replace(" 101\r\n", " x\r\n", 1),  # not an RTP payload type
+        "v=0\r\nthis is not sdp\r\n",
+    ],
+)
+def test_audio_offer_refuses_what_media_cannot_use(text: str) -> None:
+    with pytest.raises(SipParseError):
+        audio_offer(text)
+
+
+def test_as_answer_gives_the_far_end_the_dtls_role_it_has() -> None:
+    assert "a=setup:passive\r\n" in as_answer(WEBRTC, we_are_dtls_client=True)
+    assert "a=setup:active\r\n" in as_answer(WEBRTC, we_are_dtls_client=False)
+    assert as_answer(WEBRTC, we_are_dtls_client=True).replace("passive", "actpass") == WEBRTC
+
+
+def test_origin_version_may_use_all_64_bits() -> None:
+    """aiortc and our SdpOrigin write 62-bit random ids: 19 digits."""
+    text = WEBRTC.replace("3918372310 3918372310", "4088102661900695232 4088102661900695232")
+    assert parse_sdp(text).origin.session_version == 4088102661900695232
+    with pytest.raises(SipParseError):
+        parse_sdp(WEBRTC.replace("3918372310 3918372310", "1 18446744073709551616"))
