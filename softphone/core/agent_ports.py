@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from softphone.core.phone_events import CallQuality, DtmfMethod, PhoneEvent
@@ -101,6 +102,14 @@ class PhonePort(Protocol):
     async def call_quality(self, handle: str | None = None) -> CallQuality: ...
 
 
+@dataclass(frozen=True)
+class SipLogin:
+    """What a phone registers with: the WebSocket URLs (tried in order) and the account."""
+
+    urls: tuple[str, ...]
+    user: str
+    password: str = field(repr=False)
+
+
 MediatelFactory = Callable[[], MediatelPort]
-PhoneFactory = Callable[[tuple[str, ...]], PhonePort]
-"""Makes a phone registering over the given SIP WebSocket URLs (tried in order)."""
+PhoneFactory = Callable[[SipLogin], PhonePort]
