@@ -89,6 +89,7 @@ from softphone.net.mediatel import (
     Disconnected,
     InvalidArgument,
     LoginFailed,
+    MediatelConfig,
     MediatelConnectionError,
     MediatelError,
     Reconnecting,
@@ -96,6 +97,7 @@ from softphone.net.mediatel import (
     StateChanged,
     Status,
 )
+from softphone.net.mediatel.diagnose import diagnose_connect
 from softphone.net.mediatel.state import CALL_STATES
 from softphone.tasks import cancel_and_wait
 
@@ -363,7 +365,9 @@ class AgentSession(SessionCommands, PhoneSide):
         try:
             await client.connect()
         except MediatelConnectionError as exc:
-            raise mediatel_connect_error(self._url(), str(exc)) from None
+            config = getattr(client, "config", None)
+            cause = await diagnose_connect(config) if isinstance(config, MediatelConfig) else ""
+            raise mediatel_connect_error(self._url(), f"{cause} {exc}") from None
         # 2. the extension
         self._link("_sip_link", LinkState.CONNECTING)
         self._publish()
