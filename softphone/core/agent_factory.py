@@ -168,7 +168,15 @@ def build_session(
                 log.warning("per-agent settings not available: %s", exc)
         if not c.sip_ws:
             raise SignInError(SignInField.PROFILE, "sip_ws: no SIP WebSocket URL is configured")
-        return Prepared(policy_from(c, server), c.sip_ws)
+        filled = replace(
+            request,
+            login=request.login or c.login or "",
+            password=request.password or live.secrets.password or "",
+            extension=request.extension or c.extension or "",
+            sip_user=request.sip_user or c.sip_user,
+            sip_password=request.sip_password or live.secrets.sip_password,
+        )
+        return Prepared(policy_from(c, server), c.sip_ws, filled)
 
     return AgentSession(
         mediatel=make_mediatel,

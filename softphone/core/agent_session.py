@@ -126,6 +126,8 @@ class Prepared:
 
     policy: SessionPolicy
     sip_urls: tuple[str, ...]
+    request: SignInRequest | None = None
+    """The sign-in request with provisioned credentials filled in, if any."""
 
 
 class AgentSession(SessionCommands, PhoneSide):
@@ -369,6 +371,7 @@ class AgentSession(SessionCommands, PhoneSide):
             prepared = await self._prepare(request)
             if prepared is not None:
                 self.policy, self._sip_urls = prepared.policy, prepared.sip_urls
+                request = prepared.request or request
                 self._reset()
                 self._sign_in, self._login = SignIn.SIGNING_IN, request.login
                 self._extension = request.extension
