@@ -387,6 +387,7 @@ class AgentSession(SessionCommands, PhoneSide):
             config = getattr(client, "config", None)
             cause = await diagnose_connect(config) if isinstance(config, MediatelConfig) else ""
             raise mediatel_connect_error(self._url(), f"{cause} {exc}") from None
+        self._link("_mediatel_link", LinkState.UP)
         # 2. the extension
         self._link("_sip_link", LinkState.CONNECTING)
         self._publish()
