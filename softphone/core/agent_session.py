@@ -37,9 +37,9 @@ import logging
 import webbrowser
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from softphone.core.agent_api import SignInRequest, Unsubscribe
+from softphone.core.agent_api import AgentApi, SignInRequest, Unsubscribe
 from softphone.core.agent_commands import (
     AgentCommand,
     CommandFailed,
@@ -549,6 +549,12 @@ class AgentSession(SessionCommands, PhoneSide):
         self._notice = f"Paused automatically: {self.watchdog.cause}"
         await self._guard(self._port().pause(pause_id))
         self._publish()
+
+
+if TYPE_CHECKING:
+
+    def _implements_agent_api(session: AgentSession) -> AgentApi:
+        return session  # mypy checks the session against the contract here
 
 
 __all__ = ["AgentSession", "CallRecord", "HistoryQuery", "Prepared", "SessionPolicy"]

@@ -95,6 +95,11 @@ class PhoneSide:
             await phone.aclose()
             raise registration_error(login.urls[0], failure)
         self._link("_sip_link", LinkState.UP)
+        self._emit_cti(
+            CtiEvent(
+                CtiEventName.REGISTRATION_CHANGE, self.clock.time(), None, {"registered": True}
+            )
+        )
         self._pumps.append(asyncio.ensure_future(self._pump_phone(phone, events)))
         return phone
 
