@@ -11,12 +11,14 @@ Build one from configuration (the app, the headless agent, the demo)::
 
     from softphone.core.agent_factory import build_session
     from softphone.core.config import load_config
+    from softphone.core.secrets import load_secrets
 
-    config = load_config(profile_path, overrides, os.environ)
-    session = build_session(config)          # real MediatelClient + Phone
-    await session.sign_in(SignInRequest(login, password, extension))
-    ...
-    await session.sign_out()
+    config = load_config(profile_path, flags, os.environ)   # flags: {"auto_answer_ms": "0", ...}
+    secrets = load_secrets(config.login, os.environ).with_values(flags)
+    session = build_session(config, secrets, profile_path=profile_path, overrides=flags)
+    await session.sign_in(SignInRequest(login, password, extension, sip_password=...))
+    ...                                      # session.snapshot, subscribe(), subscribe_cti()
+    await session.aclose()                   # signs out (log out, unregister, disconnect)
 
 or by hand, with any ports (tests put fakes or the simulator behind them)::
 

@@ -181,7 +181,7 @@ class CallTracker:
         else:
             if self.call is not None and not self._ended:
                 cause = agent.call_error or "ended by the platform"
-                self.ended(cause, by="remote")
+                self.ended(cause, by="remote", error=agent.call_error)
             self.call, self.handle, self.asked = None, None, False
 
     def _on_call_state(self, agent: AgentState) -> None:
