@@ -127,7 +127,11 @@ class MediatelSide:
                 if record.call_code_id is not None:
                     self._chosen = new.call_code(record.call_code_id)
         was_live = self.tracker.live
-        self.tracker.on_agent(new)
+        phone_call = self._phone.active_call if self._phone is not None else None
+        if new.logged_in or not (was_live and phone_call == self.tracker.handle):
+            # A socket that comes back logged out (before our automatic re-login) says
+            # nothing about a call the phone still carries: the phone's word stands.
+            self.tracker.on_agent(new)
         if self.tracker.live and new.state in CALL_STATES and self.tracker.call is not None:
             self.screen_pop.on_call(self.tracker.call.id, new)
         if was_live and not self.tracker.live and self._phone is not None:

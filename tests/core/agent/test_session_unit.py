@@ -119,3 +119,29 @@ async def test_the_invite_waits_for_its_snapshot_on_the_clock() -> None:
     await rig.settle()
     assert [str(e.name) for e in rig.cti if e.call_id][:2] == ["onNewCall", "onAgentStateChange"]
     await rig.session.sign_out()
+
+
+async def test_dtmf_from_the_far_end_and_a_logged_out_resync_keep_the_call() -> None:
+    rig = Rig()
+    await rig.session.sign_in(REQUEST)
+    await rig.settle()
+    phone = rig.phones[0]
+    rig.mediatel.push(agent_state(State.CALL_DELIVERED, callType="2", ani="0501"))
+    phone.emit(ev.IncomingCall("h1", "sip:0501@pbx", "0501", None))
+    await rig.settle()
+    rig.mediatel.push(agent_state(State.CALL_ACTIVE, callType="2", ani="0501", callTraceID="77"))
+    phone.emit(ev.DtmfReceived("h1", "5", ev.DtmfMethod.RFC4733))
+    await rig.settle()
+    dtmf = [e for e in rig.cti if str(e.name) == "onDtmfCall"]
+    assert dtmf and dtmf[0].data["digit"] == "5" and dtmf[0].data["callTraceID"] == "77"
+    # Mediatel's new socket starts logged out while the phone still carries the call
+    rig.mediatel.push(agent_state(State.LOGOUT))
+    await rig.settle()
+    assert not any(entry.startswith("phone.hangup") for entry in rig.log)
+    assert rig.session.snapshot.call is not None and rig.session.tracker.live
+    rig.mediatel.push(agent_state(State.CALL_ACTIVE, callType="2", ani="0501", callTraceID="77"))
+    phone.active_call = None
+    phone.emit(ev.CallEnded("h1", "hangup", ev.By.REMOTE))
+    await rig.settle()
+    assert [str(e.name) for e in rig.cti].count("onHangupCall") == 1
+    await rig.session.sign_out()
