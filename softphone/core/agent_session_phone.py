@@ -141,7 +141,7 @@ class PhoneSide:
                     refusal = refusal_for(self._agent_state(), other_call_up=True)
                     if refusal is not None:
                         t.stray(number, f"refused ({refusal.code}): {refusal.reason}")
-                        self._spawn(self._guard(phone.reject(refusal.code, handle)))
+                        self._spawn(self._guard(phone.reject(refusal.code, handle, refusal.reason)))
             case ev.Answered(call=handle) if handle == t.handle:
                 self.auto_answer.on_call_gone(handle)
                 t.answered()
@@ -210,7 +210,7 @@ class PhoneSide:
             return
         self.tracker.ended(f"refused ({refusal.code}): {refusal.reason}", by="agent")
         if self._phone is not None:
-            self._spawn(self._guard(self._phone.reject(refusal.code, handle)))
+            self._spawn(self._guard(self._phone.reject(refusal.code, handle, refusal.reason)))
         self._publish()
 
     # -- registrar switching --------------------------------------------------------------

@@ -147,7 +147,9 @@ class FakePhone:
         self.active_call = handle
         self.emit(ev.Answered(handle or "", False))
 
-    async def reject(self, code: int = 486, handle: str | None = None) -> None:
+    async def reject(
+        self, code: int = 486, handle: str | None = None, reason: str | None = None
+    ) -> None:
         self.log.append(f"phone.reject {code} {handle}")
 
     async def hangup(self, handle: str | None = None) -> None:
