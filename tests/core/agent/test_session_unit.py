@@ -145,3 +145,18 @@ async def test_dtmf_from_the_far_end_and_a_logged_out_resync_keep_the_call() -> 
     await rig.settle()
     assert [str(e.name) for e in rig.cti].count("onHangupCall") == 1
     await rig.session.sign_out()
+
+
+def test_snapshot_json_shape() -> None:
+    import json
+
+    from softphone.core.agent_snapshot import CallPhase, CallType, CallView, Direction
+    from softphone.core.snapshot_json import snapshot_to_json
+
+    call = CallView("c1", Direction.INBOUND, CallType.INBOUND, CallPhase.TALKING, call_trace_id="7")
+    data = snapshot_to_json(AgentSnapshot(call=call))
+    json.dumps(data)  # JSON-ready
+    assert data["signIn"] == "signed_out" and data["state"] == "STATE_LOGOUT"
+    assert data["call"]["callTraceID"] == "7" and data["call"]["callType"] == "inbound"
+    assert data["commands"]["dial"] == "not signed in"
+    assert data["autoAnswer"]["byType"]["manual"] is True
