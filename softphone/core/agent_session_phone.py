@@ -142,6 +142,8 @@ class PhoneSide:
                     if refusal is not None:
                         t.stray(number, f"refused ({refusal.code}): {refusal.reason}")
                         self._spawn(self._guard(phone.reject(refusal.code, handle, refusal.reason)))
+            case ev.CallRefused(caller=caller, code=code, reason=reason):
+                t.stray(_number_of(caller), f"refused ({code}): {reason}")
             case ev.Answered(call=handle) if handle == t.handle:
                 self.auto_answer.on_call_gone(handle)
                 t.answered()

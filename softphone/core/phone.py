@@ -509,7 +509,12 @@ class Phone:
 
     async def _on_incoming(self, event: sip.IncomingCall) -> None:
         if self.active_call is not None:
-            self._sip_act(lambda ua, now: ua.reject(event.call, 486, now))
+            reason = "Busy Here: already in a call"
+            self._sip_act(lambda ua, now: ua.reject(event.call, 486, now, reason=reason))
+            caller = event.caller
+            self._emit(
+                ev.CallRefused(event.call, str(caller.uri), caller.display_name, 486, reason)
+            )
             return
         cell: list[_Call] = []
         media, open_devices, call = self._build_media(cell)
