@@ -30,6 +30,7 @@ from aiohttp import web
 from softphone.net.mediatel.state import State
 from softphone.sim.admin_api import add_admin_routes
 from softphone.sim.agent_model import AgentModel, AgentSummary, SimulatorError
+from softphone.sim.agent_settings import add_agent_settings_routes
 from softphone.sim.commands import BadCommand, command_type, read_command
 from softphone.sim.config import SimSettings
 from softphone.sim.effects import Effect, Hangup, Hold, Publish, Ring, StopRinging
@@ -72,6 +73,7 @@ class MediatelSimulator:
         self.app = web.Application(middlewares=[guard])
         self.sio.attach(self.app, socketio_path=SOCKETIO_PATH)
         add_admin_routes(self.app, self)
+        add_agent_settings_routes(self.app, self)
         self.sio.on("connect", self._on_connect)
         self.sio.on("disconnect", self._on_disconnect)
         self.sio.on("data", self._on_data)

@@ -90,9 +90,14 @@ def dialog_response(
     contact: NameAddr,
     timer_enabled: bool,
     sdp: str | None = None,
+    reason: str | None = None,
 ) -> Response:
-    """A response in a call's dialog: our tag, Contact and Record-Route on 1xx/2xx."""
-    response = make_response(request, code, to_tag=local_tag)
+    """A response in a call's dialog: our tag, Contact and Record-Route on 1xx/2xx.
+
+    ``reason`` replaces the standard reason phrase ("Temporarily Unavailable: the
+    agent is on pause"), so the caller's side can tell why.
+    """
+    response = make_response(request, code, reason, to_tag=local_tag)
     if 100 < code < 300:
         for value in request.headers.get_lines("Record-Route"):
             response.headers.add("Record-Route", value)

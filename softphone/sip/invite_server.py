@@ -114,11 +114,11 @@ class InviteServer:
         start_2xx(self._core, call, response, now, initial=True, user=False)
         arm_session(call, now)
 
-    def reject(self, call: Call, code: int, now: float) -> None:
+    def reject(self, call: Call, code: int, now: float, *, reason: str | None = None) -> None:
         if not 300 <= code <= 699:
             raise LocalProtocolError(f"a rejection needs a 3xx-6xx code, not {code}")
         assert call.invite_tx is not None
-        call.invite_tx.respond(self._response(call, call.invite, code), now)
+        call.invite_tx.respond(self._response(call, call.invite, code, reason=reason), now)
         self._calls.end(call, EndCause.REJECTED, Party.LOCAL, code=code)
 
     def hang_up_before_ack(self, call: Call) -> None:
@@ -133,9 +133,17 @@ class InviteServer:
             call.invite_tx.respond(self._response(call, call.invite, 487), now)
 
     def _response(
-        self, call: Call, request: Request, code: int, *, sdp: str | None = None
+        self,
+        call: Call,
+        request: Request,
+        code: int,
+        *,
+        sdp: str | None = None,
+        reason: str | None = None,
     ) -> Response:
-        return self._core.dialog_response(request, code, local_tag=call.local_tag, sdp=sdp)
+        return self._core.dialog_response(
+            request, code, local_tag=call.local_tag, sdp=sdp, reason=reason
+        )
 
     # --------------------------------------------------- the ACK of our 2xx
 

@@ -170,7 +170,13 @@ class Plumbing:
     # ------------------------------------------------------------ answering
 
     def dialog_response(
-        self, request: Request, code: int, *, local_tag: str, sdp: str | None = None
+        self,
+        request: Request,
+        code: int,
+        *,
+        local_tag: str,
+        sdp: str | None = None,
+        reason: str | None = None,
     ) -> Response:
         """A response in a call's dialog (see ``builders.dialog_response``)."""
         return dialog_response(
@@ -180,6 +186,7 @@ class Plumbing:
             contact=self.contact,
             timer_enabled=self.config.session_timer.enabled,
             sdp=sdp,
+            reason=reason,
         )
 
     def respond(

@@ -235,13 +235,18 @@ class UserAgent:
         self._core.now = now
         self._server.answer(self._calls.incoming(call, "answer"), sdp, now)
 
-    def reject(self, call: str, code: int = 486, now: float | None = None) -> None:
-        """Refuse an incoming call with a final error response (default 486)."""
+    def reject(
+        self, call: str, code: int = 486, now: float | None = None, *, reason: str | None = None
+    ) -> None:
+        """Refuse an incoming call with a final error response (default 486).
+
+        ``reason`` replaces the standard reason phrase ("Busy Here: already in a call").
+        """
         now = self._core.now if now is None else now
         self._core.now = now
         if not 300 <= code <= 699:
             raise LocalProtocolError(f"a rejection needs a 3xx-6xx code, not {code}")
-        self._server.reject(self._calls.incoming(call, "reject"), code, now)
+        self._server.reject(self._calls.incoming(call, "reject"), code, now, reason=reason)
 
     def cancel(self, call: str, now: float) -> None:
         """Give up our unanswered INVITE (CANCEL, §9.1)."""
