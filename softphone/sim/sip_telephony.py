@@ -31,22 +31,16 @@ import asyncio
 import contextlib
 import logging
 import re
-import socket
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from importlib.resources import files
-from pathlib import Path
-from typing import Any, Protocol, TypeVar
-from urllib.parse import urlsplit
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from aiohttp import WSMsgType, web
 
-from softphone.media.config import IceServer, MediaConfig
+from softphone.media.config import MediaConfig
 from softphone.media.errors import MediaError
 from softphone.media.offer_answer import OfferAnswer
 from softphone.media.session import MediaFailed, MediaSession
 from softphone.media.tracks import WavRecorder, wav_source
-from softphone.net.agent_driver import AgentDriver
 from softphone.net.sip_ws import (
     PING,
     PONG,
@@ -58,10 +52,25 @@ from softphone.net.sip_ws import (
 from softphone.sim.config import SimAgent
 from softphone.sim.gateway import Gateway
 from softphone.sim.records import RecordStore
+from softphone.sim.sip_lines import (
+    ExternalServer,
+    Leg,
+    Line,
+    LineClosed,
+    ServerLine,
+    SipListenError,
+    SipTelephonyConfig,
+    customer_voice,
+    default_realm,
+    hang_up,
+    printable,
+    ring_result,
+    settle,
+    sip_account,
+)
 from softphone.sim.sip_registrar import Registrar
 from softphone.sim.telephony import RingOutcome, RingRequest, RingResult, TelephonyListener
 from softphone.sip import events as sip
-from softphone.sip.call import CallState
 from softphone.sip.errors import LocalProtocolError, SipParseError
 from softphone.sip.message import Request, parse_message
 from softphone.sip.transaction import make_response
@@ -69,145 +78,24 @@ from softphone.sip.ua import UAConfig, UserAgent
 from softphone.sip.uri import NameAddr, SipUri
 from softphone.tasks import cancel_and_wait
 
+__all__ = [
+    "ExternalServer",
+    "SipListenError",
+    "SipTelephony",
+    "SipTelephonyConfig",
+    "customer_voice",
+    "sip_account",
+]
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
 WS_PATH = "/ws"
-G711 = ("PCMA/8000", "PCMU/8000")
 RECORD_RATE = 8000  # G.711's rate: what the PBX records
 MAX_FRAME = 64 * 1024
 REINVITE_WAIT = 5.0  # how long hold/retrieve waits for the phone's answer
-UNREACHABLE_CODES = frozenset({404, 410, 480})  # "no such user / not registered"
 _ANI_USER = re.compile(r"\+?[0-9A-Za-z*#._-]{1,40}")
-
-
-def customer_voice() -> Path:
-    """The bundled customer voice sample (8 kHz mono, 10 s of speech)."""
-    return Path(str(files("softphone.resources") / "sounds" / "customer-voice.wav"))
-
-
-def sip_account(agent: SimAgent) -> tuple[str, str]:
-    """The agent's SIP user and password; both default to the extension (as agents files do)."""
-    return agent.sip_user or agent.extension, agent.sip_password or agent.extension
-
-
-class SipListenError(OSError):
-    """The SIP WebSocket port cannot be opened (the message names it)."""
-
-
-@dataclass(frozen=True)
-class ExternalServer:
-    """Call through another SIP server: register there as ``user`` and INVITE agents by AOR."""
-
-    url: str  # ws:// or wss://
-    user: str
-    password: str = field(default="", repr=False)
-    domain: str | None = None  # the agents' SIP domain; default: the URL's host
-    auth_user: str | None = None
-
-    def sip_domain(self) -> str:
-        return self.domain or urlsplit(self.url).hostname or "localhost"
-
-
-@dataclass(frozen=True)
-class SipTelephonyConfig:
-    host: str = "127.0.0.1"
-    port: int = 8091  # 0: any free port
-    realm: str | None = None  # digest realm and SIP domain; default: the host
-    records_dir: Path | None = None  # None: a temp dir removed at close
-    codecs: tuple[str, ...] = G711
-    voice: Path | None = None  # None: the bundled customer voice
-    ice_servers: tuple[IceServer, ...] = ()
-    external: ExternalServer | None = None
-    #: the gateway's VouchCookie guards the SIP WebSocket too (protocol doc)
-    vouch_secret: str | None = field(default=None, repr=False)
-    vouch_token: str | None = field(default=None, repr=False)
-
-
-class _Line(Protocol):
-    """A SIP connection the simulator places calls over."""
-
-    def act(self, fn: Callable[[UserAgent, float], T]) -> T: ...
-
-
-@dataclass(frozen=True)
-class _LineClosed:
-    """Queued after a connection's last SIP event: its calls are over."""
-
-
-@dataclass(eq=False)
-class _Leg:
-    """The agent leg of one call: SIP handle, media, recording, and how the ring ended."""
-
-    request: RingRequest
-    line: _Line
-    handle: str
-    media: MediaSession
-    oa: OfferAnswer  # the SDP offer/answer state of the call, shared code with the phone
-    recorder: WavRecorder
-    outcome: asyncio.Future[RingResult]
-    answered: bool = False
-    dropped: bool = False
-    held: bool = False
-    reinvite: asyncio.Future[bool] | None = None
-
-
-class _ServerLine:
-    """One phone's WebSocket to our registrar, driving a UserAgent for its calls.
-
-    The agent is touched only through :meth:`act` (an :class:`AgentDriver`,
-    as on the phone's side); its output goes out in order through one writer
-    task.
-    """
-
-    def __init__(
-        self,
-        ws: web.WebSocketResponse,
-        ua: UserAgent,
-        post: Callable[[_Line, object], None],
-        peer: str | None,
-    ) -> None:
-        self.ws = ws
-        self.ua = ua
-        self.peer = peer
-        self._outbox: asyncio.Queue[str | None] = asyncio.Queue()
-        self._driver: AgentDriver[UserAgent, sip.Event] = AgentDriver(
-            ua,
-            lambda data: self.send_text(data.decode("utf-8", errors="replace")),
-            lambda event: post(self, event),
-        )
-        self.closed = False
-
-    def act(self, fn: Callable[[UserAgent, float], T]) -> T:
-        return self._driver.act(fn)
-
-    def send_text(self, text: str) -> None:
-        if not self.closed:
-            self._outbox.put_nowait(text)
-
-    async def write_loop(self) -> None:
-        while (text := await self._outbox.get()) is not None:
-            try:
-                await self.ws.send_str(text)
-            except (ConnectionError, RuntimeError):
-                return  # closed under us; the reader loop ends too
-            finally:
-                self._outbox.task_done()
-
-    async def drain(self, timeout: float) -> None:
-        """Until everything queued so far is written (a BYE before we close the socket)."""
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._outbox.join(), timeout)
-
-    def close(self) -> None:
-        """The socket is gone: the agent's transactions fail, its timers stop."""
-        if self.closed:
-            return
-        self.act(lambda ua, now: ua.connection_lost(now))
-        self.closed = True
-        self._driver.stop()
-        self._outbox.put_nowait(None)
 
 
 class SipTelephony:
@@ -223,8 +111,8 @@ class SipTelephony:
         self.config = config or SipTelephonyConfig()
         self._sip_users = {a.extension: sip_account(a)[0] for a in agents}
         users = dict(sip_account(a) for a in agents)
-        self.realm = self.config.realm or _default_realm(self.config.host)
-        self.registrar: Registrar[_ServerLine] = Registrar(users, self.realm)
+        self.realm = self.config.realm or default_realm(self.config.host)
+        self.registrar: Registrar[ServerLine] = Registrar(users, self.realm)
         self.records = RecordStore(self.config.records_dir)
         self.voice = self.config.voice or customer_voice()
         self.media_config = MediaConfig(
@@ -241,9 +129,9 @@ class SipTelephony:
         self.external_registered = asyncio.Event()
         self._listener: TelephonyListener | None = None
         self._runner: web.AppRunner | None = None
-        self._events: asyncio.Queue[tuple[_Line, object]] = asyncio.Queue()
-        self._lines: set[_ServerLine] = set()
-        self._legs: dict[str, _Leg] = {}
+        self._events: asyncio.Queue[tuple[Line, object]] = asyncio.Queue()
+        self._lines: set[ServerLine] = set()
+        self._legs: dict[str, Leg] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._sockets: set[web.WebSocketResponse] = set()
 
@@ -343,7 +231,7 @@ class SipTelephony:
             return RingResult(RingOutcome.UNREACHABLE, str(exc))
         recorder = WavRecorder(recording, RECORD_RATE)
         self.records.started(request.call_trace_id)
-        cell: list[_Leg] = []
+        cell: list[Leg] = []
         media = MediaSession(
             self.media_config,
             source=wav_source(self.voice, loop=True),
@@ -360,7 +248,7 @@ class SipTelephony:
             self.records.finished(request.call_trace_id, keep=False)
             return RingResult(RingOutcome.UNREACHABLE, f"cannot place the call: {exc}")
         outcome: asyncio.Future[RingResult] = asyncio.get_running_loop().create_future()
-        leg = _Leg(request, line, handle, media, oa, recorder, outcome)
+        leg = Leg(request, line, handle, media, oa, recorder, outcome)
         cell.append(leg)
         self._legs[request.extension] = leg
         try:
@@ -404,10 +292,10 @@ class SipTelephony:
 
     # -- routing ---------------------------------------------------------------------
 
-    def _route(self, request: RingRequest) -> tuple[_Line, SipUri, NameAddr] | RingResult:
+    def _route(self, request: RingRequest) -> tuple[Line, SipUri, NameAddr] | RingResult:
         """Where to send the INVITE: (line, Request-URI, From identity), or why not."""
         user = self._sip_users.get(request.extension, request.extension)
-        name = _printable(request.caller) or "anonymous"
+        name = printable(request.caller) or "anonymous"
         client = self.external
         if client is not None:
             if client.state is not TransportState.CONNECTED:
@@ -444,7 +332,7 @@ class SipTelephony:
             UAConfig(user="mediatel", domain=self.realm, user_agent="softphone-sim"),
             now=asyncio.get_running_loop().time(),
         )
-        line = _ServerLine(ws, ua, self._post, request.remote)
+        line = ServerLine(ws, ua, self._post, request.remote)
         self._lines.add(line)
         self._sockets.add(ws)
         writer = asyncio.get_running_loop().create_task(line.write_loop())
@@ -463,7 +351,7 @@ class SipTelephony:
             if gone:
                 log.info("SIP connection from %s closed: %s unregistered", line.peer, gone)
             line.close()
-            self._post(line, _LineClosed())
+            self._post(line, LineClosed())
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(writer, 1.0)
             writer.cancel()
@@ -473,7 +361,7 @@ class SipTelephony:
         gateway = Gateway(self.config.vouch_secret, self.config.vouch_token)
         return gateway.admits(request.headers.get("Cookie"))
 
-    def _on_frame(self, line: _ServerLine, data: bytes) -> None:
+    def _on_frame(self, line: ServerLine, data: bytes) -> None:
         """One WebSocket frame = one SIP message (RFC 7118 §5.1), or a CRLF keepalive."""
         if data == PING:
             line.send_text(PONG.decode())
@@ -504,7 +392,7 @@ class SipTelephony:
 
     # -- SIP events -------------------------------------------------------------------
 
-    def _post(self, line: _Line, event: object) -> None:
+    def _post(self, line: Line, event: object) -> None:
         self._events.put_nowait((line, event))
 
     async def _dispatch(self) -> None:
@@ -515,7 +403,7 @@ class SipTelephony:
             except Exception:
                 log.exception("error handling %r", event)
 
-    async def _on_event(self, line: _Line, event: object) -> None:
+    async def _on_event(self, line: Line, event: object) -> None:
         match event:
             case sip.CallAnswered(call=handle, sdp=sdp):
                 await self._on_answered(line, handle, sdp)
@@ -527,13 +415,13 @@ class SipTelephony:
                     problem = await leg.oa.on_answer(sdp)
                     if problem is not None:
                         log.warning("our re-INVITE did not go through: %s", problem.text)
-                    _settle(leg.reinvite, problem is None)
+                    settle(leg.reinvite, problem is None)
             case sip.ReinviteFailed(call=handle, code=code, reason=reason):
                 leg = self._leg(line, handle)
                 log.warning("re-INVITE refused: %s %s", code, reason)
                 if leg is not None:
                     await leg.oa.on_refused(f"{code} {reason}")
-                    _settle(leg.reinvite, False)
+                    settle(leg.reinvite, False)
             case sip.ReinviteReceived(call=handle, sdp=sdp):
                 await self._on_reinvite(line, handle, sdp)
             case sip.ReinviteConfirmed(call=handle, sdp=sdp):
@@ -544,7 +432,7 @@ class SipTelephony:
             case sip.IncomingCall(call=handle):
                 # Agents' phones reach customers through Mediatel, never directly.
                 line.act(lambda ua, now: ua.reject(handle, 403, now))
-            case _LineClosed():
+            case LineClosed():
                 for leg in [g for g in self._legs.values() if g.line is line]:
                     await self._lost(leg, "the phone's connection closed")
             case sip.Registered(expires=expires):
@@ -561,17 +449,17 @@ class SipTelephony:
             case _:
                 pass
 
-    def _leg(self, line: _Line, handle: str) -> _Leg | None:
+    def _leg(self, line: Line, handle: str) -> Leg | None:
         return next((g for g in self._legs.values() if g.line is line and g.handle == handle), None)
 
-    async def _on_answered(self, line: _Line, handle: str, sdp: str | None) -> None:
+    async def _on_answered(self, line: Line, handle: str, sdp: str | None) -> None:
         leg = self._leg(line, handle)
         if leg is None or leg.outcome.done():
-            _hang_up(line, handle)  # we gave up on this ring meanwhile
+            hang_up(line, handle)  # we gave up on this ring meanwhile
             return
         problem = await leg.oa.on_answer(sdp)
         if problem is not None:
-            _hang_up(line, handle)
+            hang_up(line, handle)
             if not leg.outcome.done():
                 leg.outcome.set_result(RingResult(RingOutcome.REJECTED, problem.text))
             return
@@ -580,17 +468,17 @@ class SipTelephony:
         leg.answered = True
         leg.outcome.set_result(RingResult(RingOutcome.ANSWERED))
 
-    async def _on_ended(self, line: _Line, event: sip.CallEnded) -> None:
+    async def _on_ended(self, line: Line, event: sip.CallEnded) -> None:
         leg = self._leg(line, event.call)
         if leg is None:
             return
         if not leg.answered:
             if not leg.outcome.done():
-                leg.outcome.set_result(_ring_result(event))
+                leg.outcome.set_result(ring_result(event))
             return
         await self._lost(leg, f"{event.cause.value} ({event.by.value})")
 
-    async def _lost(self, leg: _Leg, why: str) -> None:
+    async def _lost(self, leg: Leg, why: str) -> None:
         """The agent leg ended from the phone's side (BYE, connection, session expiry)."""
         answered = leg.answered
         if not leg.outcome.done():
@@ -600,7 +488,7 @@ class SipTelephony:
             log.info("extension %s hung up: %s", leg.request.extension, why)
             self._listener.agent_hung_up(leg.request.extension)
 
-    def _on_media_event(self, cell: list[_Leg], event: object) -> None:
+    def _on_media_event(self, cell: list[Leg], event: object) -> None:
         """A phone whose media died, or closed with no BYE reaching us (its
         SIP server restarted), has hung up as far as Mediatel is concerned."""
         if not cell or not isinstance(event, MediaFailed):
@@ -609,7 +497,7 @@ class SipTelephony:
         if leg.answered and not leg.dropped:
             self._spawn(self._lost(leg, f"media failed: {event.reason}"))
 
-    async def _on_reinvite(self, line: _Line, handle: str, sdp: str | None) -> None:
+    async def _on_reinvite(self, line: Line, handle: str, sdp: str | None) -> None:
         leg = self._leg(line, handle)
         if leg is None:
             return
@@ -623,7 +511,7 @@ class SipTelephony:
         with contextlib.suppress(LocalProtocolError):
             line.act(lambda ua, now: ua.answer_reinvite(handle, answer, now))
 
-    async def _drop(self, leg: _Leg) -> None:
+    async def _drop(self, leg: Leg) -> None:
         """End the leg on our side (CANCEL or BYE as its state needs) and release it."""
         if leg.dropped:
             return
@@ -631,10 +519,10 @@ class SipTelephony:
         if self._legs.get(leg.request.extension) is leg:
             del self._legs[leg.request.extension]
         with contextlib.suppress(Exception):
-            _hang_up(leg.line, leg.handle)
+            hang_up(leg.line, leg.handle)
         if not leg.outcome.done():
             leg.outcome.set_result(RingResult(RingOutcome.NO_ANSWER, "the ring was given up"))
-        _settle(leg.reinvite, False)
+        settle(leg.reinvite, False)
         await leg.media.close()
         leg.recorder.close()
         self.records.finished(leg.request.call_trace_id, keep=leg.answered)
@@ -643,41 +531,3 @@ class SipTelephony:
         task: asyncio.Task[Any] = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-
-
-# ---------------------------------------------------------------- helpers
-
-
-def _hang_up(line: _Line, handle: str) -> None:
-    def end(ua: UserAgent, now: float) -> None:
-        if ua.call_state(handle) is not CallState.ENDED:
-            ua.hangup(handle, now)
-
-    with contextlib.suppress(LocalProtocolError):
-        line.act(end)
-
-
-def _settle(future: asyncio.Future[bool] | None, value: bool) -> None:
-    if future is not None and not future.done():
-        future.set_result(value)
-
-
-def _ring_result(event: sip.CallEnded) -> RingResult:
-    detail = f"{event.code} {event.reason}".strip() if event.code else event.cause.value
-    if event.cause is sip.EndCause.REJECTED:
-        if event.code in UNREACHABLE_CODES:
-            return RingResult(RingOutcome.UNREACHABLE, detail)
-        return RingResult(RingOutcome.REJECTED, detail)
-    if event.cause in (sip.EndCause.TIMEOUT, sip.EndCause.CANCELLED):
-        return RingResult(RingOutcome.NO_ANSWER, detail)
-    return RingResult(RingOutcome.UNREACHABLE, detail)
-
-
-def _printable(text: str) -> str:
-    return "".join(c for c in text if c.isprintable())[:60].strip()
-
-
-def _default_realm(host: str) -> str:
-    if host in ("", "0.0.0.0", "::"):
-        return socket.gethostname()
-    return host
