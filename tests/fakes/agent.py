@@ -97,9 +97,16 @@ class FakeAgent:
         """method name -> reason: that command raises CommandRefused."""
         self.fail: dict[str, str] = {}
         """method name -> reason: that command raises CommandFailed."""
+        self.on_call: Callable[[str, tuple[Any, ...]], None] | None = None
+        """Called with every command as it arrives (a process can print them)."""
         self.records: list[CallRecord] = []
         self.auto_answer = True
         self.command_delay_s = 0.0
+
+    def _log(self, call: tuple[str, tuple[Any, ...]]) -> None:
+        self.calls.append(call)
+        if self.on_call is not None:
+            self.on_call(*call)
 
     # -- observing ------------------------------------------------------------
 
@@ -228,7 +235,7 @@ class FakeAgent:
     # -- AgentApi -----------------------------------------------------------------
 
     async def _command(self, name: str, command: AgentCommand, *args: Any) -> None:
-        self.calls.append((name, args))
+        self._log((name, args))
         if self.command_delay_s:
             await asyncio.sleep(self.command_delay_s)
         if name in self.refuse:
@@ -240,7 +247,7 @@ class FakeAgent:
             raise CommandRefused(command, reason)
 
     async def sign_in(self, request: SignInRequest) -> None:
-        self.calls.append(("sign_in", (request.login, request.extension)))
+        self._log(("sign_in", (request.login, request.extension)))
         up = LinkHealth(LinkState.UP, since=self._clock())
         self.publish(
             sign_in=SignIn.SIGNED_IN,
@@ -257,7 +264,7 @@ class FakeAgent:
         self._state_event()
 
     async def sign_out(self) -> None:
-        self.calls.append(("sign_out", ()))
+        self._log(("sign_out", ()))
         self.publish(
             sign_in=SignIn.SIGNED_OUT,
             mediatel=LinkHealth(),
@@ -359,11 +366,11 @@ class FakeAgent:
         await self.sign_out()
 
     def set_auto_answer(self, enabled: bool) -> None:
-        self.calls.append(("set_auto_answer", (enabled,)))
+        self._log(("set_auto_answer", (enabled,)))
         self.auto_answer = enabled
 
     async def history(self, query: HistoryQuery) -> list[CallRecord]:
-        self.calls.append(("history", (query,)))
+        self._log(("history", (query,)))
         found = [
             r
             for r in reversed(self.records)
