@@ -1,0 +1,687 @@
+"""The agent session: one Mediatel connection and one phone, run by the contact center's rules.
+
+``AgentSession`` implements ``AgentApi`` (agent_api.py). It owns a Mediatel
+client and a phone through the ports of agent_ports.py, merges what both
+say into one ``AgentSnapshot`` (published on every change) and CTI events,
+and applies the policies, each in its own module: auto_answer,
+call_refusal, watchdog, registrar_switch, next_pause, clerical_reminder,
+screen_pop; the call itself is followed by call_tracker.
+
+Build one from configuration (the app, the headless agent, the demo)::
+
+    from softphone.core.agent_factory import build_session
+    from softphone.core.config import load_config
+
+    config = load_config(profile_path, overrides, os.environ)
+    session = build_session(config)          # real MediatelClient + Phone
+    await session.sign_in(SignInRequest(login, password, extension))
+    ...
+    await session.sign_out()
+
+or by hand, with any ports (tests put fakes or the simulator behind them)::
+
+    AgentSession(mediatel=lambda: MediatelClient(...), phone=lambda login: Phone(...),
+                 sip_urls=("wss://pbx/ws",), policy=SessionPolicy(), history=CallHistory(path))
+
+Sign-in runs connect Mediatel -> register the extension -> log in, so the
+platform never offers a call to an extension that cannot ring; sign-out runs
+the reverse. Any failure on the way closes what was opened and raises
+``SignInError`` with its own sentence and form field.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import webbrowser
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from softphone.core import phone_events as ev
+from softphone.core.agent_api import SignInRequest, Unsubscribe
+from softphone.core.agent_commands import (
+    AgentCommand,
+    CommandFailed,
+    CommandRefused,
+    SignInError,
+    SignInField,
+)
+from softphone.core.agent_ports import (
+    Clock,
+    LoopClock,
+    MediatelFactory,
+    MediatelPort,
+    PhoneFactory,
+    PhonePort,
+    SipLogin,
+)
+from softphone.core.agent_session_commands import SessionCommands
+from softphone.core.agent_snapshot import (
+    AgentSnapshot,
+    CallPhase,
+    CallType,
+    ClericalView,
+    LinkHealth,
+    LinkState,
+    SignIn,
+)
+from softphone.core.agent_view import Facts, command_availability, pause_view
+from softphone.core.auto_answer import AutoAnswer, AutoAnswerRules, call_type_of
+from softphone.core.call_quality_view import quality_view
+from softphone.core.call_records import CallRecord, HistoryQuery
+from softphone.core.call_refusal import refusal_for
+from softphone.core.call_tracker import CallTracker
+from softphone.core.clerical_reminder import ClericalReminder
+from softphone.core.cti_events import CtiEvent, CtiEventName
+from softphone.core.history import CallHistory
+from softphone.core.next_pause import NextPause
+from softphone.core.phone import PhoneCommandError
+from softphone.core.registrar_switch import RegistrarSwitch, poll_registrars
+from softphone.core.screen_pop import ScreenPop
+from softphone.core.session_bus import SnapshotBus
+from softphone.core.sign_in_errors import login_error, mediatel_connect_error, registration_error
+from softphone.core.watchdog import RegistrationWatchdog
+from softphone.net.mediatel import (
+    AgentState,
+    CallCode,
+    CallFailed,
+    CommandNotAvailable,
+    Connected,
+    Disconnected,
+    InvalidArgument,
+    LoginFailed,
+    MediatelConnectionError,
+    MediatelError,
+    Reconnecting,
+    State,
+    StateChanged,
+    Status,
+)
+from softphone.net.mediatel.state import CALL_STATES
+from softphone.tasks import cancel_and_wait
+
+log = logging.getLogger(__name__)
+C = AgentCommand
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    """The contact center's rules, as the profile (and per-agent settings) set them."""
+
+    auto_answer: AutoAnswerRules = field(default_factory=AutoAnswerRules)
+    invite_grace_s: float = 2.0
+    watchdog_s: float = 15.0
+    watchdog_pause: str | None = None
+    clerical_reminder_s: float | None = None
+    screen_pop: bool = False
+    registrar_poll_s: float = 15.0
+    sign_in_timeout_s: float = 10.0
+    quality_interval_s: float = 2.0
+
+
+class AgentSession(SessionCommands):
+    """See the module docstring. All methods run on one asyncio loop."""
+
+    def __init__(
+        self,
+        *,
+        mediatel: MediatelFactory,
+        phone: PhoneFactory,
+        sip_urls: tuple[str, ...],
+        policy: SessionPolicy | None = None,
+        clock: Clock | None = None,
+        history: CallHistory | None = None,
+        recording_base: str | None = None,
+        opener: Callable[[str], object] = webbrowser.open,
+        registrar_list: Callable[[], Awaitable[Any]] | None = None,
+        prepare: Callable[[SignInRequest], Awaitable[SessionPolicy | None]] | None = None,
+    ) -> None:
+        """``registrar_list`` fetches the published SIP WebSocket URLs (polled when given);
+        ``prepare`` runs first at every sign-in (per-agent settings) and may return a new policy.
+        """
+        self.policy = policy or SessionPolicy()
+        self.clock = clock or LoopClock()
+        self._history = history
+        self._mediatel_factory = mediatel
+        self._phone_factory = phone
+        self._sip_urls = sip_urls
+        self._registrar_list = registrar_list
+        self._prepare = prepare
+        self._bus = SnapshotBus(AgentSnapshot())
+        self._cti: list[Callable[[CtiEvent], None]] = []
+        self._opener = opener
+        self._recording_base = recording_base
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._mediatel: MediatelPort | None = None
+        self._phone: PhonePort | None = None
+        self._sip_login: SipLogin | None = None
+        self._pumps: list[asyncio.Task[None]] = []
+        self._reset()
+
+    def _reset(self) -> None:
+        """Fresh per-sign-in state."""
+        p = self.policy
+        self._agent: AgentState | None = None
+        self._sign_in = SignIn.SIGNED_OUT
+        self._login: str | None = None
+        self._extension: str | None = None
+        self._mediatel_link = LinkHealth()
+        self._sip_link = LinkHealth()
+        self._state_since: float | None = None
+        self._forced_reason: str | None = None
+        self._chosen: CallCode | None = None
+        self._notice: str | None = None
+        self._missed = 0
+        self._quality_task: asyncio.Task[None] | None = None
+        self.tracker = CallTracker(
+            self.clock, self._emit_cti, history=self._history, recording_base=self._recording_base
+        )
+        self.auto_answer = AutoAnswer(
+            self.clock,
+            p.auto_answer,
+            answer=self._auto_answer,
+            scheduled=lambda _h, _t, at: self._update(self.tracker.auto_answer_at, at),
+            unannounced=self._unannounced,
+            grace_s=p.invite_grace_s,
+        )
+        self.watchdog = RegistrationWatchdog(
+            self.clock,
+            pause=lambda pause: self._spawn(self._watchdog_pause(pause.id)),
+            resume=lambda: self._spawn(self._guard(self._port().resume())),
+            grace_s=p.watchdog_s,
+            wanted=p.watchdog_pause,
+        )
+        self.next_pause = NextPause()
+        self.reminder = ClericalReminder(self.clock, p.clerical_reminder_s, self._publish)
+        self.screen_pop = ScreenPop(self._opener, enabled=p.screen_pop)
+        self.registrars = RegistrarSwitch(self._sip_urls, lambda u: self._spawn(self._switch(u)))
+
+    # -- observing (AgentApi) ------------------------------------------------------
+
+    @property
+    def snapshot(self) -> AgentSnapshot:
+        return self._bus.current
+
+    def subscribe(self, callback: Callable[[AgentSnapshot], None]) -> Unsubscribe:
+        return self._bus.subscribe(callback)
+
+    def snapshots(self) -> AsyncIterator[AgentSnapshot]:
+        return self._bus.stream()
+
+    def subscribe_cti(self, callback: Callable[[CtiEvent], None]) -> Unsubscribe:
+        self._cti.append(callback)
+        return lambda: self._cti.remove(callback) if callback in self._cti else None
+
+    def _emit_cti(self, event: CtiEvent) -> None:
+        for callback in list(self._cti):
+            try:
+                callback(event)
+            except Exception:
+                log.exception("a CTI observer failed on %s", event.name)
+
+    def _publish(self) -> None:
+        a = self._agent
+        call = self.tracker.call
+        facts = Facts(
+            signed_in=self._sign_in is SignIn.SIGNED_IN,
+            agent=a,
+            mediatel_up=self._mediatel_link.up,
+            sip_registered=self._sip_link.up,
+            call=call,
+            call_live=self.tracker.live,
+            ringing_handle=self.tracker.handle
+            if call is not None and call.phase is CallPhase.RINGING
+            else None,
+            next_pause=self.next_pause.queued,
+        )
+        clerical = None
+        if a is not None and a.state is State.CLERICAL:
+            clerical = ClericalView(
+                a.call_codes,
+                self._chosen,
+                reminder_at=self.reminder.reminder_at,
+                reminder_due=self.reminder.due,
+            )
+        self._bus.publish(
+            AgentSnapshot(
+                sign_in=self._sign_in,
+                login=self._login,
+                agent_name=a.agent_name if a else None,
+                extension=self._extension,
+                state=a.state if a else State.LOGOUT,
+                status=a.status if a else Status.OFFLINE,
+                status_name=a.status_name if a else "offline",
+                state_since=self._state_since,
+                mediatel=self._mediatel_link,
+                sip=self._sip_link,
+                call=call,
+                pause=pause_view(
+                    a,
+                    forced_reason=self._forced_reason,
+                    watchdog_pause=self.watchdog.paused,
+                    watchdog_cause=self.watchdog.cause,
+                ),
+                next_pause=self.next_pause.queued,
+                clerical=clerical,
+                pauses=a.pause_list if a else (),
+                queues=a.queues if a else (),
+                predictive=a.predictive if a else False,
+                auto_answer=self.auto_answer.rules.view(),
+                commands=command_availability(facts),
+                notice=self._notice,
+                missed_calls=self._missed,
+            )
+        )
+
+    def _update(self, fn: Callable[..., None], *args: Any) -> None:
+        fn(*args)
+        self._publish()
+
+    def _note(self, text: str) -> None:
+        self._notice = text
+        self._publish()
+
+    def _link(
+        self, which: str, state: LinkState, reason: str | None = None, retry: float | None = None
+    ) -> None:
+        now = self.clock.time()
+        old: LinkHealth = getattr(self, which)
+        since = old.since if old.state is state else now
+        setattr(
+            self, which, LinkHealth(state, since, reason, None if retry is None else now + retry)
+        )
+
+    # -- tasks ---------------------------------------------------------------------
+
+    def _spawn(self, coro: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("agent session task failed", exc_info=task.exception())
+
+    async def _guard(self, coro: Awaitable[Any]) -> None:
+        """Run a command the session decided on; a failure becomes a notice."""
+        try:
+            await coro
+        except (MediatelError, PhoneCommandError, CommandRefused, CommandFailed) as exc:
+            self._note(str(exc))
+
+    def _port(self) -> MediatelPort:
+        if self._mediatel is None:
+            raise CommandRefused(C.LOGOUT, "not signed in")
+        return self._mediatel
+
+    # -- sign-in / sign-out ----------------------------------------------------------
+
+    async def sign_in(self, request: SignInRequest) -> None:
+        if self._sign_in is not SignIn.SIGNED_OUT:
+            raise SignInError(SignInField.LOGIN, "Already signed in (or signing in).")
+        self._reset()
+        self._sign_in, self._login, self._extension = (
+            SignIn.SIGNING_IN,
+            request.login,
+            request.extension,
+        )
+        self._publish()
+        try:
+            await self._sign_in_steps(request)
+        except BaseException as exc:
+            await self._close_all()
+            self._sign_in = SignIn.SIGNED_OUT
+            error = exc if isinstance(exc, SignInError) else None
+            self._bus.publish(replace(AgentSnapshot(), sign_in_error=str(error) if error else None))
+            raise
+        self._sign_in = SignIn.SIGNED_IN
+        self._publish()
+        self.watchdog.on_registration(True)
+        if self._registrar_list is not None:
+            fetch = self._registrar_list
+            self._spawn(
+                poll_registrars(
+                    fetch, self.registrars.offer, interval_s=self.policy.registrar_poll_s
+                )
+            )
+
+    async def _sign_in_steps(self, request: SignInRequest) -> None:
+        timeout = self.policy.sign_in_timeout_s
+        if self._prepare is not None:
+            newer = await self._prepare(request)
+            if newer is not None:
+                self.policy = newer
+                self._reset()
+                self._sign_in, self._login = SignIn.SIGNING_IN, request.login
+                self._extension = request.extension
+        # 1. Mediatel
+        self._link("_mediatel_link", LinkState.CONNECTING)
+        self._publish()
+        client = self._mediatel = self._mediatel_factory()
+        stream = client.events()
+        self._pumps.append(asyncio.ensure_future(self._pump_mediatel(stream)))
+        try:
+            await client.connect()
+        except MediatelConnectionError as exc:
+            raise mediatel_connect_error(self._url(), str(exc)) from None
+        # 2. the extension
+        self._link("_sip_link", LinkState.CONNECTING)
+        self._publish()
+        sip_user = request.sip_user or request.extension
+        sip_password = request.sip_password if request.sip_password is not None else ""
+        self._sip_login = SipLogin(self.registrars.current, sip_user, sip_password)
+        self._phone = await self._start_phone(self._sip_login, timeout)
+        # 3. log in
+        try:
+            await client.login(request.login, request.password, request.extension)
+        except (CommandNotAvailable, InvalidArgument) as exc:
+            raise SignInError(
+                SignInField.LOGIN, f"Mediatel did not accept the login: {exc}"
+            ) from None
+        try:
+            state = await client.wait_for(
+                lambda s: s.logged_in or s.login_error is not None, timeout
+            )
+        except TimeoutError:
+            raise SignInError(
+                SignInField.SERVER, "Mediatel did not answer the login in time."
+            ) from None
+        if not state.logged_in:
+            raise login_error(state.login_error or "wrong login or password")
+
+    def _url(self) -> str:
+        config = getattr(self._mediatel, "config", None)
+        return str(getattr(config, "server_url", "Mediatel"))
+
+    async def _start_phone(self, login: SipLogin, timeout: float) -> PhonePort:
+        """A started phone whose extension registered, or SignInError (the phone closed)."""
+        phone = self._phone_factory(login)
+        events = phone.events()
+        try:
+            await phone.start()
+            failure: ev.RegistrationFailed | None = None
+            async with asyncio.timeout(timeout):
+                async for event in events:
+                    if isinstance(event, ev.Registered):
+                        break
+                    if isinstance(event, ev.RegistrationFailed):
+                        failure = event
+                        break
+        except TimeoutError:
+            failure = None
+        except BaseException:
+            await phone.aclose()
+            raise
+        if not phone.registered:
+            await phone.aclose()
+            raise registration_error(login.urls[0], failure)
+        self._link("_sip_link", LinkState.UP)
+        self._pumps.append(asyncio.ensure_future(self._pump_phone(phone, events)))
+        return phone
+
+    async def sign_out(self) -> None:
+        if self._sign_in is SignIn.SIGNED_OUT:
+            return
+        self._sign_in = SignIn.SIGNING_OUT
+        self._publish()
+        client = self._mediatel
+        try:
+            if self.tracker.live and self._phone is not None and self._phone.active_call:
+                with contextlib.suppress(Exception):
+                    await self._phone.hangup()
+            if client is not None and client.connected and client.state and client.state.logged_in:
+                with contextlib.suppress(MediatelError):
+                    await client.logout()
+                    await client.wait_for(lambda s: not s.logged_in, self.policy.sign_in_timeout_s)
+        except TimeoutError:
+            log.warning("Mediatel did not confirm the logout")
+        finally:
+            await self._close_all()
+            self._reset()
+            self._publish()
+
+    async def _close_all(self) -> None:
+        """Unregister (closing the phone), then disconnect; stop every task."""
+        for policy in (self.auto_answer, self.watchdog, self.reminder):
+            policy.close()
+        await cancel_and_wait(self._quality_task)
+        for task in list(self._tasks):
+            await cancel_and_wait(task)
+        phone, self._phone = self._phone, None
+        if phone is not None:
+            await phone.aclose()
+        client, self._mediatel = self._mediatel, None
+        if client is not None:
+            await client.aclose()
+        for pump in self._pumps:
+            await cancel_and_wait(pump)
+        self._pumps.clear()
+
+    async def aclose(self) -> None:
+        await self.sign_out()
+        self._bus.close()
+
+    # -- Mediatel events -------------------------------------------------------------
+
+    async def _pump_mediatel(self, stream: Any) -> None:
+        async for event in stream:
+            try:
+                self._on_mediatel(event)
+            except Exception:
+                log.exception("while handling %r", event)
+
+    def _on_mediatel(self, event: object) -> None:
+        match event:
+            case StateChanged(new=new):
+                self._on_agent(new)
+            case Connected():
+                self._link("_mediatel_link", LinkState.UP)
+            case Reconnecting():
+                self._link("_mediatel_link", LinkState.RECONNECTING, "the connection dropped")
+            case Disconnected(reason=reason, final=False):
+                self._link("_mediatel_link", LinkState.RECONNECTING, f"disconnected: {reason}")
+            case CallFailed(message=message, force_pause=forced):
+                if forced:
+                    self._forced_reason = message
+                self._notice = message
+            case LoginFailed(message=message, automatic=True):
+                self._link("_mediatel_link", LinkState.FAILED, message)
+                self._notice = message
+            case _:
+                return
+        self._publish()
+
+    def _on_agent(self, new: AgentState) -> None:
+        old = self._agent
+        self._agent = new
+        if old is None or old.state is not new.state:
+            self._state_since = self.clock.time()
+        if new.state is not State.PAUSE:
+            self._forced_reason = None
+        if new.state is not State.CLERICAL:
+            self._chosen = None
+        if (
+            new.state is State.CLERICAL
+            and self.tracker.call is None
+            and new.call_trace_id
+            and self._history is not None
+        ):
+            record = self._history.find_by_trace(new.call_trace_id)
+            if record is not None:  # restarted during after-call work
+                self.tracker.resume(record, new)
+                if record.call_code_id is not None:
+                    self._chosen = new.call_code(record.call_code_id)
+        was_live = self.tracker.live
+        self.tracker.on_agent(new)
+        if self.tracker.live and new.state in CALL_STATES and self.tracker.call is not None:
+            self.screen_pop.on_call(self.tracker.call.id, new)
+        if was_live and not self.tracker.live and self._phone is not None:
+            handle = self.tracker.handle or self._phone.active_call
+            if handle is not None and self._phone.active_call == handle:
+                self._spawn(self._guard(self._phone.hangup(handle)))
+        self.auto_answer.on_state(new.state, call_type_of(new.call_type), asked=self.tracker.asked)
+        self.watchdog.on_state(new)
+        self.reminder.on_clerical(new.state is State.CLERICAL, self._chosen is not None)
+        self.registrars.set_busy(self.tracker.live or new.state in CALL_STATES)
+        due = self.next_pause.due(new)
+        if due is not None:
+            self._spawn(self._guard(self._port().pause(due.id)))
+        if old is None or (old.state, old.status, old.pause_id) != (
+            new.state,
+            new.status,
+            new.pause_id,
+        ):
+            self._emit_cti(
+                CtiEvent(
+                    CtiEventName.AGENT_STATE_CHANGE,
+                    self.clock.time(),
+                    self.tracker.call.id if self.tracker.call else None,
+                    {
+                        "state": new.state_name,
+                        "status": new.status_name,
+                        "pauseId": new.pause_id,
+                        "pauseName": new.pause.name if new.pause else None,
+                    },
+                )
+            )
+
+    async def _watchdog_pause(self, pause_id: int) -> None:
+        self._notice = f"Paused automatically: {self.watchdog.cause}"
+        await self._guard(self._port().pause(pause_id))
+        self._publish()
+
+    # -- phone events ------------------------------------------------------------------
+
+    async def _pump_phone(self, phone: PhonePort, events: AsyncIterator[ev.PhoneEvent]) -> None:
+        async for event in events:
+            if phone is not self._phone:
+                continue  # a phone being replaced (registrar switch)
+            try:
+                self._on_phone(phone, event)
+            except Exception:
+                log.exception("while handling %r", event)
+
+    def _on_phone(self, phone: PhonePort, event: ev.PhoneEvent) -> None:
+        t = self.tracker
+        match event:
+            case ev.Registered():
+                self._registration(True, LinkState.UP)
+            case ev.RegistrationFailed(reason=reason, will_retry=retry):
+                self._registration(
+                    False, LinkState.RECONNECTING if retry else LinkState.FAILED, reason
+                )
+            case ev.Unregistered(reason=reason):
+                self._registration(False, LinkState.RECONNECTING, reason)
+            case ev.ConnectionChanged(connected=False, error=error, retry_in=retry_in):
+                self._link(
+                    "_sip_link",
+                    LinkState.RECONNECTING,
+                    error or "the SIP connection dropped",
+                    retry_in,
+                )
+                self._registration(False, LinkState.RECONNECTING, error)
+            case ev.IncomingCall(call=handle, caller=caller):
+                number = _number_of(caller)
+                if t.on_invite(handle, number):
+                    self.auto_answer.on_invite(handle)
+                else:
+                    refusal = refusal_for(self._agent_state(), other_call_up=True)
+                    if refusal is not None:
+                        t.stray(number, f"refused ({refusal.code}): {refusal.reason}")
+                        self._spawn(self._guard(phone.reject(refusal.code, handle)))
+            case ev.Answered(call=handle) if handle == t.handle:
+                self.auto_answer.on_call_gone(handle)
+                t.answered()
+                self._quality_task = asyncio.ensure_future(self._poll_quality(phone, handle))
+            case ev.Held(by=ev.By.REMOTE) | ev.Unheld(by=ev.By.REMOTE):
+                t.remote_hold(isinstance(event, ev.Held))
+            case ev.DtmfReceived(digit=digit):
+                t.dtmf(digit)
+            case ev.CallEnded(call=handle) if handle == t.handle:
+                self.auto_answer.on_call_gone(handle)
+                if (
+                    t.call is not None
+                    and t.call.answered_at is None
+                    and t.call.phase is CallPhase.RINGING
+                ):
+                    self._missed += 1
+                by = "agent" if event.by is ev.By.LOCAL else "remote"
+                t.ended(event.reason or event.cause, by=by, quality=event.quality)
+                self._spawn(cancel_and_wait(self._quality_task))
+                self.registrars.set_busy(self._agent_state() in CALL_STATES)
+            case ev.AudioDeviceStalled() | ev.PhoneError():
+                self._notice = event.message
+            case _:
+                return
+        self._publish()
+
+    def _agent_state(self) -> State | None:
+        return self._agent.state if self._agent is not None else None
+
+    def _registration(self, up: bool, state: LinkState, reason: str | None = None) -> None:
+        if up != self._sip_link.up:
+            self._emit_cti(
+                CtiEvent(
+                    CtiEventName.REGISTRATION_CHANGE,
+                    self.clock.time(),
+                    None,
+                    {"registered": up, "reason": reason},
+                )
+            )
+        if (
+            self._sip_link.state is not LinkState.RECONNECTING
+            or state is not LinkState.RECONNECTING
+        ):
+            self._link("_sip_link", state, reason)
+        self.watchdog.on_registration(up)
+
+    async def _poll_quality(self, phone: PhonePort, handle: str) -> None:
+        while self.tracker.live and self.tracker.handle == handle:
+            await asyncio.sleep(self.policy.quality_interval_s)
+            with contextlib.suppress(Exception):
+                self.tracker.quality(quality_view(await phone.call_quality(handle)))
+                self._publish()
+
+    # -- auto-answer callbacks ----------------------------------------------------------
+
+    def _auto_answer(self, handle: str, _call_type: CallType) -> None:
+        if self._phone is not None:
+            self._spawn(self._guard(self._phone.answer(handle)))
+
+    def _unannounced(self, handle: str) -> None:
+        refusal = refusal_for(self._agent_state(), other_call_up=False)
+        if refusal is None:
+            self._note(
+                "A call the platform did not announce is ringing: answer it only if you expect it."
+            )
+            return
+        self.tracker.ended(f"refused ({refusal.code}): {refusal.reason}", by="agent")
+        if self._phone is not None:
+            self._spawn(self._guard(self._phone.reject(refusal.code, handle)))
+        self._publish()
+
+    # -- registrar switching --------------------------------------------------------------
+
+    async def _switch(self, urls: tuple[str, ...]) -> None:
+        if self._sip_login is None or self._phone is None:
+            return
+        login = replace(self._sip_login, urls=urls)
+        try:
+            phone = await self._start_phone(login, self.policy.sign_in_timeout_s)
+        except SignInError as exc:
+            self._note(f"Could not move to the new SIP servers; staying: {exc}")
+            return
+        old, self._phone, self._sip_login = self._phone, phone, login
+        await old.aclose()
+        self._note(f"Moved to the SIP server {urls[0]}")
+
+
+def _number_of(uri: str) -> str | None:
+    user = uri.split(":", 1)[-1].split("@", 1)[0]
+    return user or None
+
+
+__all__ = ["AgentSession", "CallRecord", "HistoryQuery", "SessionPolicy"]

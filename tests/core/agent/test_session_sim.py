@@ -1,0 +1,121 @@
+"""The whole agent against the simulator and its SIP registrar, with real audio.
+
+What an agent (and the CRM watching CTI events) would check: sign-in in the
+right order, a call dialled, delivered, answered by itself within the
+platform's second, both voices heard, hang-up from either side, after-call
+work and the call code, and the history holding all of it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from softphone.core.agent_commands import AgentCommand, CommandRefused
+from softphone.core.agent_snapshot import CallPhase, CallType, Direction, LinkState, SignIn
+from softphone.core.call_records import HistoryQuery
+from softphone.core.cti_events import CtiEventName as N
+from softphone.media import tones
+from softphone.media.tracks import read_wav
+from softphone.net.mediatel import State
+from softphone.sim.sip_telephony import customer_voice
+from tests.core.agent.session_harness import AGENT_TONE, DEMO, Agent, build_agent
+from tests.core.phone_probe import RATE
+from tests.peers.mediatel_sip import SipSimFactory, SipSimHarness
+from tests.sim.test_sip_telephony import voice_match
+
+pytestmark = pytest.mark.usefixtures("loopback_ice")
+CUSTOMER = "0661234567"
+
+
+async def signed_in(h: SipSimHarness, tmp_path: Path, **kw: object) -> Agent:
+    agent = build_agent(h, tmp_path, **kw)  # type: ignore[arg-type]
+    await agent.session.sign_in(DEMO)
+    snap = await agent.until(lambda s: s.state is State.IDLE, what="idle")
+    assert snap.sign_in is SignIn.SIGNED_IN and snap.sip.up and snap.mediatel.up
+    return agent
+
+
+async def check_audio_both_ways(agent: Agent, h: SipSimHarness, trace_id: str) -> None:
+    voice, _ = read_wav(customer_voice())
+    pcm = await agent.heard(1.5)
+    assert len(pcm) > RATE, "the agent hears nothing"
+    assert voice_match(pcm, voice) > 0.7, "the agent does not hear the customer's voice"
+    recorded, rate = read_wav(h.telephony.records.path_for(trace_id))
+    assert tones.contains_tone(recorded[-rate:], AGENT_TONE, rate), "the customer hears no agent"
+
+
+async def test_manual_call_from_dial_to_call_code(sip_sim: SipSimFactory, tmp_path: Path) -> None:
+    h = await sip_sim()
+    agent = await signed_in(h, tmp_path)
+    s = agent.session
+    assert s.snapshot.can(AgentCommand.DIAL)
+    with pytest.raises(CommandRefused, match="no call to hang up"):
+        await s.hangup()
+    mark = len(agent.cti)
+    await s.dial(CUSTOMER)
+    snap = await agent.until(lambda s: s.call is not None and s.call.phase is CallPhase.TALKING)
+    call = snap.call
+    assert call is not None and call.call_type is CallType.MANUAL
+    assert call.direction is Direction.OUTBOUND and call.number == CUSTOMER
+    assert call.call_trace_id and call.recording_url == (
+        f"{h.sim.url}/records/mediatel-record?calltraceID={call.call_trace_id}"
+    )
+    accept = await agent.cti_event(N.ACCEPT_CALL, mark)
+    new_call = await agent.cti_event(N.NEW_CALL, mark)
+    assert accept.time - new_call.time < 1.0, "not answered within the platform's second"
+    await check_audio_both_ways(agent, h, call.call_trace_id)
+    # the customer hangs up
+    await h.sim.customer_hangup("demo")
+    snap = await agent.until(lambda s: s.state is State.CLERICAL and s.clerical is not None)
+    assert snap.call is not None and snap.call.phase is CallPhase.ENDED
+    assert snap.can(AgentCommand.SET_CALL_CODE) and not snap.can(AgentCommand.DIAL)
+    code = snap.clerical.call_codes[0]  # type: ignore[union-attr]
+    await s.set_call_code(code.id)
+    await agent.until(lambda s: s.state is State.IDLE and s.call is None)
+    names = agent.names(mark)
+    calls = [n for n in names if n != N.AGENT_STATE_CHANGE]
+    assert calls == [
+        N.NEW_CALL,
+        N.ACCEPT_CALL,
+        N.UUID_CALL,
+        N.BRIDGE_CALL,
+        N.HANGUP_CALL,
+        N.CALL_CODE_SET,
+    ], names
+    states = [e.data["state"] for e in agent.cti[mark:] if e.name is N.AGENT_STATE_CHANGE]
+    assert states == [
+        "STATE_MAKECALL_REQUEST",
+        "STATE_CALL_DELIVERED",
+        "STATE_CALL_ACTIVE",
+        "STATE_CLERICAL",
+        "STATE_IDLE",
+    ]
+    uuid_event = next(e for e in agent.cti[mark:] if e.name is N.UUID_CALL)
+    assert uuid_event.data["callTraceID"] == call.call_trace_id
+    assert all(e.call_id == call.id for e in agent.cti[mark:] if e.name is not N.AGENT_STATE_CHANGE)
+    [record] = await s.history(HistoryQuery())
+    assert record.call_trace_id == call.call_trace_id and record.call_code_id == code.id
+    assert record.answered_at is not None and record.ended_at is not None
+    assert record.quality and "MOS" in record.quality
+    await s.sign_out()
+    assert s.snapshot.sign_in is SignIn.SIGNED_OUT and s.snapshot.sip.state is LinkState.DOWN
+    assert h.sim.state_of("demo") is State.LOGOUT
+
+
+async def test_agent_hangs_up_inbound_call(sip_sim: SipSimFactory, tmp_path: Path) -> None:
+    h = await sip_sim()
+    agent = await signed_in(h, tmp_path)
+    mark = len(agent.cti)
+    trace = await h.sim.inbound_call("demo", ani="0501112233")
+    snap = await agent.until(lambda s: s.call is not None and s.call.phase is CallPhase.TALKING)
+    assert snap.call is not None and snap.call.call_type is CallType.INBOUND
+    assert snap.call.direction is Direction.INBOUND and snap.call.number == "0501112233"
+    await check_audio_both_ways(agent, h, trace)
+    await agent.session.hangup()
+    await agent.until(lambda s: s.state is State.CLERICAL)
+    hangup = await agent.cti_event(N.HANGUP_CALL, mark)
+    assert hangup.data["by"] == "agent"
+    await agent.session.sign_out()
+    assert agent.session.snapshot.sign_in is SignIn.SIGNED_OUT
