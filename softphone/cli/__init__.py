@@ -22,6 +22,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "phone": ("softphone.cli.phone", "headless SIP phone, JSON lines in and out"),
     "sim": ("softphone.cli.sim", "Mediatel simulator with its SIP registrar"),
     "devices": ("softphone.cli.devices", "list the sound devices (names for --mic/--speaker)"),
+    "agent": ("softphone.cli.agent", "the whole agent without a window: CTI API + JSON events"),
     "dial": ("softphone.cli.dial", "hand a number (or tel:/sip: link) to the running agent"),
 }
 
