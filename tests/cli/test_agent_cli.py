@@ -195,3 +195,45 @@ async def test_headless_agent_through_a_call(sim: Sim, tmp_path: Path) -> None:
     assert agent.lines[-1]["state"] == "STATE_LOGOUT"
     assert not (tmp_path / "run" / "agent.json").exists()
     assert not any("Traceback" in line for line in agent.stderr), agent.stderr
+
+
+async def finish(agent: HeadlessAgent) -> int:
+    code = await asyncio.wait_for(agent.proc.wait(), WAIT)
+    await asyncio.gather(*agent.tasks)  # type: ignore[attr-defined]
+    return code
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--sip-ws", "ws://127.0.0.1:9/ws"], "--mediatel-url is required"),
+        (
+            ["--mediatel-url", "http://127.0.0.1:9", "--login", "a", "--extension", "1"],
+            "--mediatel-url 'http://127.0.0.1:9' is not encrypted: "
+            "use wss:/https: or pass --insecure",
+        ),
+    ],
+)
+async def test_bad_settings_are_named(tmp_path: Path, args: list[str], message: str) -> None:
+    agent = await start_agent(tmp_path, ["agent", "--headless", *args])
+    assert await finish(agent) == 2
+    assert agent.stderr == [f"softphone agent: {message}"]
+
+
+async def test_wrong_password_and_a_second_instance(sim: Sim, tmp_path: Path) -> None:
+    tone = tmp_path / "tone.wav"
+    write_wav(tone, tones.sine(AGENT_TONE, 1.0, 48000, 0.3), 48000)
+    wrong = await start_agent(tmp_path, agent_args(sim, tone, "--password", "wrong"))
+    failed = await wrong.line("signInFailed")
+    assert failed["field"] == "login" and failed["error"]
+    assert await finish(wrong) == 1
+    assert not any("Traceback" in line for line in wrong.stderr), wrong.stderr
+
+    first = await start_agent(tmp_path, agent_args(sim, tone))
+    await first.line("onAgentStateChange", state="STATE_IDLE")
+    second = await start_agent(tmp_path, agent_args(sim, tone))
+    assert await finish(second) == 1
+    assert "another softphone agent is already running (pid" in second.stderr[-1]
+    first.proc.send_signal(signal.SIGINT)
+    assert await finish(first) == 0
+    assert first.lines[-1]["state"] == "STATE_LOGOUT"
