@@ -39,7 +39,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from softphone.core import phone_events as ev
 from softphone.core.agent_api import SignInRequest, Unsubscribe
 from softphone.core.agent_commands import (
     AgentCommand,
@@ -58,10 +57,10 @@ from softphone.core.agent_ports import (
     SipLogin,
 )
 from softphone.core.agent_session_commands import SessionCommands
+from softphone.core.agent_session_phone import PhoneSide
 from softphone.core.agent_snapshot import (
     AgentSnapshot,
     CallPhase,
-    CallType,
     ClericalView,
     LinkHealth,
     LinkState,
@@ -69,9 +68,7 @@ from softphone.core.agent_snapshot import (
 )
 from softphone.core.agent_view import Facts, command_availability, pause_view
 from softphone.core.auto_answer import AutoAnswer, AutoAnswerRules, call_type_of
-from softphone.core.call_quality_view import quality_view
 from softphone.core.call_records import CallRecord, HistoryQuery
-from softphone.core.call_refusal import refusal_for
 from softphone.core.call_tracker import CallTracker
 from softphone.core.clerical_reminder import ClericalReminder
 from softphone.core.cti_events import CtiEvent, CtiEventName
@@ -81,7 +78,7 @@ from softphone.core.phone import PhoneCommandError
 from softphone.core.registrar_switch import RegistrarSwitch, poll_registrars
 from softphone.core.screen_pop import ScreenPop
 from softphone.core.session_bus import SnapshotBus
-from softphone.core.sign_in_errors import login_error, mediatel_connect_error, registration_error
+from softphone.core.sign_in_errors import login_error, mediatel_connect_error
 from softphone.core.watchdog import RegistrationWatchdog
 from softphone.net.mediatel import (
     AgentState,
@@ -92,6 +89,7 @@ from softphone.net.mediatel import (
     Disconnected,
     InvalidArgument,
     LoginFailed,
+    MediatelConfig,
     MediatelConnectionError,
     MediatelError,
     Reconnecting,
@@ -99,6 +97,7 @@ from softphone.net.mediatel import (
     StateChanged,
     Status,
 )
+from softphone.net.mediatel.diagnose import diagnose_connect
 from softphone.net.mediatel.state import CALL_STATES
 from softphone.tasks import cancel_and_wait
 
@@ -121,7 +120,7 @@ class SessionPolicy:
     quality_interval_s: float = 2.0
 
 
-class AgentSession(SessionCommands):
+class AgentSession(SessionCommands, PhoneSide):
     """See the module docstring. All methods run on one asyncio loop."""
 
     def __init__(
@@ -366,7 +365,9 @@ class AgentSession(SessionCommands):
         try:
             await client.connect()
         except MediatelConnectionError as exc:
-            raise mediatel_connect_error(self._url(), str(exc)) from None
+            config = getattr(client, "config", None)
+            cause = await diagnose_connect(config) if isinstance(config, MediatelConfig) else ""
+            raise mediatel_connect_error(self._url(), f"{cause} {exc}") from None
         # 2. the extension
         self._link("_sip_link", LinkState.CONNECTING)
         self._publish()
@@ -374,7 +375,9 @@ class AgentSession(SessionCommands):
         sip_password = request.sip_password if request.sip_password is not None else ""
         self._sip_login = SipLogin(self.registrars.current, sip_user, sip_password)
         self._phone = await self._start_phone(self._sip_login, timeout)
-        # 3. log in
+        # 3. log in (unless the platform kept this agent's session: a restart mid-call)
+        if client.state is not None and client.state.logged_in:
+            return
         try:
             await client.login(request.login, request.password, request.extension)
         except (CommandNotAvailable, InvalidArgument) as exc:
@@ -395,32 +398,6 @@ class AgentSession(SessionCommands):
     def _url(self) -> str:
         config = getattr(self._mediatel, "config", None)
         return str(getattr(config, "server_url", "Mediatel"))
-
-    async def _start_phone(self, login: SipLogin, timeout: float) -> PhonePort:
-        """A started phone whose extension registered, or SignInError (the phone closed)."""
-        phone = self._phone_factory(login)
-        events = phone.events()
-        try:
-            await phone.start()
-            failure: ev.RegistrationFailed | None = None
-            async with asyncio.timeout(timeout):
-                async for event in events:
-                    if isinstance(event, ev.Registered):
-                        break
-                    if isinstance(event, ev.RegistrationFailed):
-                        failure = event
-                        break
-        except TimeoutError:
-            failure = None
-        except BaseException:
-            await phone.aclose()
-            raise
-        if not phone.registered:
-            await phone.aclose()
-            raise registration_error(login.urls[0], failure)
-        self._link("_sip_link", LinkState.UP)
-        self._pumps.append(asyncio.ensure_future(self._pump_phone(phone, events)))
-        return phone
 
     async def sign_out(self) -> None:
         if self._sign_in is SignIn.SIGNED_OUT:
@@ -552,136 +529,6 @@ class AgentSession(SessionCommands):
         self._notice = f"Paused automatically: {self.watchdog.cause}"
         await self._guard(self._port().pause(pause_id))
         self._publish()
-
-    # -- phone events ------------------------------------------------------------------
-
-    async def _pump_phone(self, phone: PhonePort, events: AsyncIterator[ev.PhoneEvent]) -> None:
-        async for event in events:
-            if phone is not self._phone:
-                continue  # a phone being replaced (registrar switch)
-            try:
-                self._on_phone(phone, event)
-            except Exception:
-                log.exception("while handling %r", event)
-
-    def _on_phone(self, phone: PhonePort, event: ev.PhoneEvent) -> None:
-        t = self.tracker
-        match event:
-            case ev.Registered():
-                self._registration(True, LinkState.UP)
-            case ev.RegistrationFailed(reason=reason, will_retry=retry):
-                self._registration(
-                    False, LinkState.RECONNECTING if retry else LinkState.FAILED, reason
-                )
-            case ev.Unregistered(reason=reason):
-                self._registration(False, LinkState.RECONNECTING, reason)
-            case ev.ConnectionChanged(connected=False, error=error, retry_in=retry_in):
-                self._link(
-                    "_sip_link",
-                    LinkState.RECONNECTING,
-                    error or "the SIP connection dropped",
-                    retry_in,
-                )
-                self._registration(False, LinkState.RECONNECTING, error)
-            case ev.IncomingCall(call=handle, caller=caller):
-                number = _number_of(caller)
-                if t.on_invite(handle, number):
-                    self.auto_answer.on_invite(handle)
-                else:
-                    refusal = refusal_for(self._agent_state(), other_call_up=True)
-                    if refusal is not None:
-                        t.stray(number, f"refused ({refusal.code}): {refusal.reason}")
-                        self._spawn(self._guard(phone.reject(refusal.code, handle)))
-            case ev.Answered(call=handle) if handle == t.handle:
-                self.auto_answer.on_call_gone(handle)
-                t.answered()
-                self._quality_task = asyncio.ensure_future(self._poll_quality(phone, handle))
-            case ev.Held(by=ev.By.REMOTE) | ev.Unheld(by=ev.By.REMOTE):
-                t.remote_hold(isinstance(event, ev.Held))
-            case ev.DtmfReceived(digit=digit):
-                t.dtmf(digit)
-            case ev.CallEnded(call=handle) if handle == t.handle:
-                self.auto_answer.on_call_gone(handle)
-                if (
-                    t.call is not None
-                    and t.call.answered_at is None
-                    and t.call.phase is CallPhase.RINGING
-                ):
-                    self._missed += 1
-                by = "agent" if event.by is ev.By.LOCAL else "remote"
-                t.ended(event.reason or event.cause, by=by, quality=event.quality)
-                self._spawn(cancel_and_wait(self._quality_task))
-                self.registrars.set_busy(self._agent_state() in CALL_STATES)
-            case ev.AudioDeviceStalled() | ev.PhoneError():
-                self._notice = event.message
-            case _:
-                return
-        self._publish()
-
-    def _agent_state(self) -> State | None:
-        return self._agent.state if self._agent is not None else None
-
-    def _registration(self, up: bool, state: LinkState, reason: str | None = None) -> None:
-        if up != self._sip_link.up:
-            self._emit_cti(
-                CtiEvent(
-                    CtiEventName.REGISTRATION_CHANGE,
-                    self.clock.time(),
-                    None,
-                    {"registered": up, "reason": reason},
-                )
-            )
-        if (
-            self._sip_link.state is not LinkState.RECONNECTING
-            or state is not LinkState.RECONNECTING
-        ):
-            self._link("_sip_link", state, reason)
-        self.watchdog.on_registration(up)
-
-    async def _poll_quality(self, phone: PhonePort, handle: str) -> None:
-        while self.tracker.live and self.tracker.handle == handle:
-            await asyncio.sleep(self.policy.quality_interval_s)
-            with contextlib.suppress(Exception):
-                self.tracker.quality(quality_view(await phone.call_quality(handle)))
-                self._publish()
-
-    # -- auto-answer callbacks ----------------------------------------------------------
-
-    def _auto_answer(self, handle: str, _call_type: CallType) -> None:
-        if self._phone is not None:
-            self._spawn(self._guard(self._phone.answer(handle)))
-
-    def _unannounced(self, handle: str) -> None:
-        refusal = refusal_for(self._agent_state(), other_call_up=False)
-        if refusal is None:
-            self._note(
-                "A call the platform did not announce is ringing: answer it only if you expect it."
-            )
-            return
-        self.tracker.ended(f"refused ({refusal.code}): {refusal.reason}", by="agent")
-        if self._phone is not None:
-            self._spawn(self._guard(self._phone.reject(refusal.code, handle)))
-        self._publish()
-
-    # -- registrar switching --------------------------------------------------------------
-
-    async def _switch(self, urls: tuple[str, ...]) -> None:
-        if self._sip_login is None or self._phone is None:
-            return
-        login = replace(self._sip_login, urls=urls)
-        try:
-            phone = await self._start_phone(login, self.policy.sign_in_timeout_s)
-        except SignInError as exc:
-            self._note(f"Could not move to the new SIP servers; staying: {exc}")
-            return
-        old, self._phone, self._sip_login = self._phone, phone, login
-        await old.aclose()
-        self._note(f"Moved to the SIP server {urls[0]}")
-
-
-def _number_of(uri: str) -> str | None:
-    user = uri.split(":", 1)[-1].split("@", 1)[0]
-    return user or None
 
 
 __all__ = ["AgentSession", "CallRecord", "HistoryQuery", "SessionPolicy"]

@@ -13,8 +13,12 @@ from softphone.core.phone_events import RegistrationFailed
 _TLS_WORDS = ("ssl", "certificate", "tls", "handshake failure")
 
 
+_CLIENT_HINT = "(refused, forbidden by the gateway, or tls failed)"
+
+
 def mediatel_connect_error(url: str, detail: str) -> SignInError:
-    text = detail.lower()
+    # The client's own hint names every cause; judge by what the library said.
+    text = detail.lower().replace(_CLIENT_HINT, "")
     if "403" in text:
         return SignInError(
             SignInField.GATEWAY,
@@ -26,7 +30,7 @@ def mediatel_connect_error(url: str, detail: str) -> SignInError:
             SignInField.GATEWAY,
             "The gateway asked for authentication (401): check the gateway token.",
         )
-    if any(word in text for word in _TLS_WORDS):
+    if "tls:" in text or any(word in text for word in _TLS_WORDS):
         return SignInError(
             SignInField.SERVER,
             f"The secure connection to {url} failed: its certificate could not be verified. "

@@ -24,7 +24,7 @@ from softphone.core.cti_events import CtiEvent, CtiEventName
 from softphone.core.history import CallHistory
 from softphone.core.phone import Phone
 from softphone.media.tracks import PcmCollector
-from softphone.net.mediatel import MediatelClient, MediatelConfig
+from softphone.net.mediatel import MediatelClient, MediatelConfig, State, StateChanged
 from softphone.net.sip_ws import TransportConfig
 from tests.core.phone_probe import RATE, phone_config
 from tests.peers.mediatel import WAIT
@@ -97,6 +97,8 @@ def build_agent(
     policy: SessionPolicy | None = None,
     sip_urls: tuple[str, ...] | None = None,
     history: CallHistory | None = None,
+    mediatel_url: str | None = None,
+    wrap_mediatel: Callable[[MediatelClient], Any] | None = None,
     **session: Any,
 ) -> Agent:
     collector = PcmCollector(RATE)
@@ -113,16 +115,17 @@ def build_agent(
         phones.append(phone)
         return phone
 
-    def make_client() -> MediatelClient:
-        return MediatelClient(
+    def make_client() -> Any:
+        client = MediatelClient(
             MediatelConfig(
-                url=h.sim.url,
+                url=mediatel_url or h.sim.url,
                 reconnection_delay=0.05,
                 reconnection_delay_max=0.2,
                 connect_timeout=WAIT,
                 data_dir=tmp_path / "mediatel",
             )
         )
+        return wrap_mediatel(client) if wrap_mediatel is not None else client
 
     agent_session = AgentSession(
         mediatel=make_client,
@@ -138,3 +141,52 @@ def build_agent(
     agent_session.subscribe(agent._on_snapshot)
     agent_session.subscribe_cti(agent._on_cti)
     return agent
+
+
+class DelayedDelivery:
+    """A Mediatel port whose STATE_CALL_DELIVERED snapshots arrive ``delay`` s late.
+
+    The INVITE then reaches the phone before the snapshot that announces it,
+    as happens when the two sockets take different routes.
+    """
+
+    def __init__(self, client: MediatelClient, delay: float) -> None:
+        self._client = client
+        self.delay = delay
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+    def events(self) -> Any:
+        return _DelayedStream(self._client.events(), self.delay)
+
+
+class _DelayedStream:
+    def __init__(self, stream: Any, delay: float) -> None:
+        self._stream = stream
+        self._delay = delay
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def __aiter__(self) -> Any:
+        return self._run()
+
+    async def _run(self) -> Any:
+        async for event in self._stream:
+            if isinstance(event, StateChanged) and event.new.state is State.CALL_DELIVERED:
+                await asyncio.sleep(self._delay)
+            yield event
+
+
+async def sip_outage(h: SipSimHarness) -> Callable[[], None]:
+    """Cut every SIP WebSocket and refuse new ones (403) until the returned callable runs."""
+    telephony: Any = h.telephony
+    telephony._vouch_ok = lambda _request: False
+    for ws in list(telephony._sockets):
+        await ws.close()
+
+    def restore() -> None:
+        del telephony._vouch_ok
+
+    return restore

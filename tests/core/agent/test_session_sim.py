@@ -8,20 +8,32 @@ work and the call code, and the history holding all of it.
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from softphone.core.agent_commands import AgentCommand, CommandRefused
+from softphone.core.agent_session import SessionPolicy
 from softphone.core.agent_snapshot import CallPhase, CallType, Direction, LinkState, SignIn
+from softphone.core.auto_answer import AutoAnswerRules
 from softphone.core.call_records import HistoryQuery
 from softphone.core.cti_events import CtiEventName as N
 from softphone.media import tones
 from softphone.media.tracks import read_wav
 from softphone.net.mediatel import State
 from softphone.sim.sip_telephony import customer_voice
-from tests.core.agent.session_harness import AGENT_TONE, DEMO, Agent, build_agent
+from softphone.sim.telephony import CallKind, RingOutcome, RingRequest
+from tests.core.agent.session_harness import (
+    AGENT_TONE,
+    DEMO,
+    Agent,
+    DelayedDelivery,
+    build_agent,
+)
 from tests.core.phone_probe import RATE
+from tests.peers.mediatel import FAST, WAIT
 from tests.peers.mediatel_sip import SipSimFactory, SipSimHarness
 from tests.sim.test_sip_telephony import voice_match
 
@@ -119,3 +131,98 @@ async def test_agent_hangs_up_inbound_call(sip_sim: SipSimFactory, tmp_path: Pat
     assert hangup.data["by"] == "agent"
     await agent.session.sign_out()
     assert agent.session.snapshot.sign_in is SignIn.SIGNED_OUT
+
+
+async def test_predictive_call_pops_the_crm_card(sip_sim: SipSimFactory, tmp_path: Path) -> None:
+    h = await sip_sim(timings=replace(FAST, predictive_interval=0.3))
+    agent = await signed_in(h, tmp_path, policy=SessionPolicy(screen_pop=True))
+    mark = len(agent.cti)
+    await agent.session.toggle_predictive()
+    snap = await agent.until(lambda s: s.call is not None and s.call.phase is CallPhase.TALKING)
+    assert snap.call is not None and snap.call.call_type is CallType.PREDICTIVE
+    assert len(agent.opened) == 1 and agent.opened[0].startswith("https://crm.example.invalid/")
+    new_call = await agent.cti_event(N.NEW_CALL, mark)
+    assert new_call.data["callType"] == "predictive"
+    await h.sim.customer_hangup("demo")
+    await agent.until(lambda s: s.state is State.CLERICAL)
+    await agent.session.sign_out()
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.6], ids=["snapshot-first", "invite-first"])
+async def test_announced_invite_is_answered_whichever_socket_is_first(
+    sip_sim: SipSimFactory, tmp_path: Path, delay: float
+) -> None:
+    h = await sip_sim()
+    agent = await signed_in(
+        h, tmp_path, wrap_mediatel=lambda client: DelayedDelivery(client, delay)
+    )
+    mark = len(agent.cti)
+    await h.sim.inbound_call("demo")
+    snap = await agent.until(lambda s: s.call is not None and s.call.phase is CallPhase.TALKING)
+    assert snap.call is not None and snap.call.announced
+    assert snap.call.call_type is CallType.INBOUND
+    accept = await agent.cti_event(N.ACCEPT_CALL, mark)
+    new_call = await agent.cti_event(N.NEW_CALL, mark)
+    assert accept.time - new_call.time >= delay * 0.9  # it waited for the snapshot
+    await agent.session.hangup()
+    await agent.until(lambda s: s.state is State.CLERICAL)
+    await agent.session.sign_out()
+
+
+async def test_unannounced_invite_rings_for_the_agent_when_available(
+    sip_sim: SipSimFactory, tmp_path: Path
+) -> None:
+    h = await sip_sim()
+    policy = SessionPolicy(sign_in_timeout_s=WAIT, invite_grace_s=0.3)
+    agent = await signed_in(h, tmp_path, policy=policy)
+    request = RingRequest("1001", "1", "0509999999", CallKind.INBOUND, "Inbound_Main")
+    ring = asyncio.ensure_future(h.telephony.ring(request, 3.0))
+    snap = await agent.until(lambda s: s.call is not None and s.can(AgentCommand.ANSWER))
+    assert snap.call is not None and not snap.call.announced
+    assert snap.call.auto_answer_at is None
+    await agent.until(lambda s: s.notice is not None and "did not announce" in s.notice)
+    assert agent.session.snapshot.call.phase is CallPhase.RINGING  # type: ignore[union-attr]
+    await agent.session.reject()
+    assert (await ring).outcome is RingOutcome.REJECTED
+    await agent.session.sign_out()
+
+
+async def test_unannounced_invite_is_refused_while_paused(
+    sip_sim: SipSimFactory, tmp_path: Path
+) -> None:
+    h = await sip_sim()
+    policy = SessionPolicy(sign_in_timeout_s=WAIT, invite_grace_s=0.3)
+    agent = await signed_in(h, tmp_path, policy=policy)
+    await agent.session.pause(2)
+    await agent.until(lambda s: s.state is State.PAUSE and s.pause is not None)
+    assert agent.session.snapshot.pause.name == "Talk with Supervisor"  # type: ignore[union-attr]
+    request = RingRequest("1001", "1", "0509999999", CallKind.INBOUND, "Inbound_Main")
+    result = await h.telephony.ring(request, 5.0)
+    assert not result.answered and result.detail.startswith("480"), result
+    await agent.until(lambda s: s.call is None or s.call.phase is CallPhase.ENDED)
+    [record] = await agent.session.history(HistoryQuery())
+    assert record.number == "0509999999" and record.answered_at is None
+    assert (
+        record.end_cause is not None and "480" in record.end_cause and "pause" in record.end_cause
+    )
+    await agent.session.sign_out()
+
+
+async def test_force_pause_when_the_extension_does_not_answer(
+    sip_sim: SipSimFactory, tmp_path: Path
+) -> None:
+    h = await sip_sim(timings=replace(FAST, answer_timeout=0.8))
+    policy = SessionPolicy(sign_in_timeout_s=WAIT, auto_answer=AutoAnswerRules(enabled=False))
+    agent = await signed_in(h, tmp_path, policy=policy)
+    mark = len(agent.cti)
+    await agent.session.dial(CUSTOMER)
+    await agent.until(lambda s: s.can(AgentCommand.ANSWER))
+    snap = await agent.until(lambda s: s.pause is not None, what="Force Pause")
+    assert snap.pause is not None and snap.pause.forced and not snap.pause.by_watchdog
+    assert snap.pause.reason is not None and "No Answer from agent" in snap.pause.reason
+    assert snap.call is None and snap.missed_calls == 1
+    hangup = await agent.cti_event(N.HANGUP_CALL, mark)
+    assert hangup.data["number"] == CUSTOMER
+    await agent.session.resume()
+    await agent.until(lambda s: s.state is State.IDLE and s.pause is None)
+    await agent.session.sign_out()
