@@ -88,14 +88,23 @@ class CtiClient:
         name: str | tuple[str, ...],
         timeout: float = 10.0,
         predicate: Callable[[Message], bool] | None = None,
+        *,
+        after: int = 0,
     ) -> Message:
-        """The oldest event named ``name`` that no earlier wait returned."""
+        """The oldest event named ``name`` that no earlier wait returned.
+
+        ``after``: only events from that index of ``events`` on (``mark()``).
+        """
         names = (name,) if isinstance(name, str) else name
 
         def match(m: Message) -> bool:
             return m["event"] in names and (predicate is None or predicate(m))
 
-        return await self._wait(self.events, match, timeout, str(name))
+        return await self._wait(self.events, match, timeout, str(name), after)
+
+    def mark(self) -> int:
+        """The index the next event will have (for ``wait_event(after=...)``)."""
+        return len(self.events)
 
     async def wait_replies(self, count: int, timeout: float = 10.0) -> list[Message]:
         async with asyncio.timeout(timeout):
@@ -109,11 +118,12 @@ class CtiClient:
         match: Callable[[Message], bool],
         timeout: float,
         what: str,
+        after: int = 0,
     ) -> Message:
         found: list[Message] = []
 
         def ready() -> bool:
-            for m in messages:
+            for m in messages[after:]:
                 if id(m) not in self._consumed and match(m):
                     found.append(m)
                     return True
