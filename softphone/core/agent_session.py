@@ -120,6 +120,16 @@ class SessionPolicy:
     quality_interval_s: float = 2.0
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """What a sign-in's preparation (provisioning, per-agent settings) decided."""
+
+    policy: SessionPolicy
+    sip_urls: tuple[str, ...]
+    request: SignInRequest | None = None
+    """The sign-in request with provisioned credentials filled in, if any."""
+
+
 class AgentSession(SessionCommands, PhoneSide):
     """See the module docstring. All methods run on one asyncio loop."""
 
@@ -135,7 +145,7 @@ class AgentSession(SessionCommands, PhoneSide):
         recording_base: str | None = None,
         opener: Callable[[str], object] = webbrowser.open,
         registrar_list: Callable[[], Awaitable[Any]] | None = None,
-        prepare: Callable[[SignInRequest], Awaitable[SessionPolicy | None]] | None = None,
+        prepare: Callable[[SignInRequest], Awaitable[Prepared | None]] | None = None,
     ) -> None:
         """``registrar_list`` fetches the published SIP WebSocket URLs (polled when given);
         ``prepare`` runs first at every sign-in (per-agent settings) and may return a new policy.
@@ -321,21 +331,15 @@ class AgentSession(SessionCommands, PhoneSide):
     async def sign_in(self, request: SignInRequest) -> None:
         if self._sign_in is not SignIn.SIGNED_OUT:
             raise SignInError(SignInField.LOGIN, "Already signed in (or signing in).")
-        self._reset()
-        self._sign_in, self._login, self._extension = (
-            SignIn.SIGNING_IN,
-            request.login,
-            request.extension,
-        )
-        self._publish()
-        try:
-            await self._sign_in_steps(request)
-        except BaseException as exc:
-            await self._close_all()
-            self._sign_in = SignIn.SIGNED_OUT
-            error = exc if isinstance(exc, SignInError) else None
-            self._bus.publish(replace(AgentSnapshot(), sign_in_error=str(error) if error else None))
-            raise
+        # A gateway 403/401 may mean the provisioned token expired: fetch it once more.
+        attempts = 2 if self._prepare is not None else 1
+        for attempt in range(attempts):
+            try:
+                await self._try_sign_in(request)
+                break
+            except SignInError as exc:
+                if exc.field is not SignInField.GATEWAY or attempt + 1 == attempts:
+                    raise
         self._sign_in = SignIn.SIGNED_IN
         self._publish()
         self.watchdog.on_registration(True)
@@ -347,12 +351,27 @@ class AgentSession(SessionCommands, PhoneSide):
                 )
             )
 
+    async def _try_sign_in(self, request: SignInRequest) -> None:
+        self._reset()
+        self._sign_in, self._login = SignIn.SIGNING_IN, request.login
+        self._extension = request.extension
+        self._publish()
+        try:
+            await self._sign_in_steps(request)
+        except BaseException as exc:
+            await self._close_all()
+            self._sign_in = SignIn.SIGNED_OUT
+            error = str(exc) if isinstance(exc, SignInError) else None
+            self._bus.publish(replace(AgentSnapshot(), sign_in_error=error))
+            raise
+
     async def _sign_in_steps(self, request: SignInRequest) -> None:
         timeout = self.policy.sign_in_timeout_s
         if self._prepare is not None:
-            newer = await self._prepare(request)
-            if newer is not None:
-                self.policy = newer
+            prepared = await self._prepare(request)
+            if prepared is not None:
+                self.policy, self._sip_urls = prepared.policy, prepared.sip_urls
+                request = prepared.request or request
                 self._reset()
                 self._sign_in, self._login = SignIn.SIGNING_IN, request.login
                 self._extension = request.extension
@@ -531,4 +550,4 @@ class AgentSession(SessionCommands, PhoneSide):
         self._publish()
 
 
-__all__ = ["AgentSession", "CallRecord", "HistoryQuery", "SessionPolicy"]
+__all__ = ["AgentSession", "CallRecord", "HistoryQuery", "Prepared", "SessionPolicy"]
