@@ -153,7 +153,7 @@ async def start_agent(sim: MediatelSimulator, workdir: Path, *extra: str) -> Hea
         sys.executable, "-m", "softphone", "agent", "--headless", "--insecure",
         "--mediatel-url", sim.url, "--login", AGENT.login, "--extension", AGENT.extension,
         "--sip-ws", sip_url(sim), "--sip-realm", "127.0.0.1",
-        "--api-port", "0", "--auto-answer-ms", "0", "--history", str(workdir / "history.sqlite"),
+        "--api-port", "0", "--auto-answer-ms", "0", "--data-dir", str(workdir / "data"),
         "--no-audio-device", "--play", str(tone_file(workdir)), *extra,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL, env=env,
     )  # fmt: skip

@@ -62,7 +62,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--log-level", default="WARNING", help="stderr log level")
 
 
-async def serve(plan: AgentPlan, token_given: str | None, out: JsonEvents, err: TextIO) -> int:
+async def serve(plan: AgentPlan, out: JsonEvents, err: TextIO) -> int:
     """Lock → session → API → sign in → wait for a signal → sign out → unlock."""
     try:
         lock = InstanceLock().acquire()
@@ -70,7 +70,7 @@ async def serve(plan: AgentPlan, token_given: str | None, out: JsonEvents, err: 
         print(f"softphone agent: {exc}", file=err)
         return 1
     try:
-        token, token_from = api_token(token_given, lock.directory)
+        token, token_from = api_token(plan.api_token, lock.directory, login=plan.login)
         api = CtiServerConfig(token=token, port=plan.api_port, allowed_origins=plan.api_origins)
         session = plan.make_session()
         return await _run_signed_in(session, plan.request, api, lock, token_from, out, err)
@@ -141,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     out = JsonEvents(sys.stdout)
     try:
-        return _run_loop(serve(plan, args.api_token, out, sys.stderr))
+        return _run_loop(serve(plan, out, sys.stderr))
     except KeyboardInterrupt:
         return 130
 

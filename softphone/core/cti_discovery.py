@@ -22,10 +22,10 @@ from typing import IO, Any
 
 import platformdirs
 
+from softphone.core.secrets import Secrets, load_secrets, store_secrets
+
 RUNTIME_ENV = "SOFTPHONE_RUNTIME_DIR"
 TOKEN_ENV = "SOFTPHONE_API_TOKEN"
-KEYRING_SERVICE = "softphone"
-KEYRING_USER = "api-token"
 DISCOVERY_FILE = "agent.json"
 LOCK_FILE = "agent.lock"
 TOKEN_FILE = "api-token"
@@ -60,28 +60,19 @@ def _write_private(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def _keyring_get() -> str | None:
-    try:
-        import keyring
-
-        return keyring.get_password(KEYRING_SERVICE, KEYRING_USER)
-    except Exception:  # no backend, locked, D-Bus missing: all mean "not there"
-        return None
+def _keyring_get(login: str | None) -> str | None:
+    """The API token the keyring holds for ``login`` (secrets.py names the entry)."""
+    return load_secrets(login, {}).api_token
 
 
-def _keyring_set(token: str) -> bool:
-    try:
-        import keyring
-
-        keyring.set_password(KEYRING_SERVICE, KEYRING_USER, token)
-    except Exception:
-        return False
-    return _keyring_get() == token
+def _keyring_set(login: str | None, token: str) -> bool:
+    return store_secrets(login, Secrets(api_token=token)) and _keyring_get(login) == token
 
 
 @dataclass(frozen=True)
 class TokenSource:
-    """Where the API token can be read: ``env``, ``keyring`` or ``file``."""
+    """Where the API token can be read: ``env`` (a variable), ``keyring`` (the
+    agent's login) or ``file`` (a path)."""
 
     kind: str
     where: str = ""
@@ -90,45 +81,41 @@ class TokenSource:
         if self.kind == "env":
             return os.environ.get(self.where) or None
         if self.kind == "keyring":
-            return _keyring_get()
+            return _keyring_get(self.where or None)
         if self.kind == "file":
             with contextlib.suppress(OSError):
                 return Path(self.where).read_text(encoding="utf-8").strip() or None
         return None
 
     def to_json(self) -> dict[str, Any]:
-        if self.kind == "keyring":
-            return {"keyring": {"service": KEYRING_SERVICE, "username": KEYRING_USER}}
         return {self.kind: self.where}
 
     @classmethod
     def from_json(cls, data: Any) -> TokenSource:
         if isinstance(data, dict) and len(data) == 1:
             ((kind, where),) = data.items()
-            if kind == "keyring":
-                return cls("keyring")
-            if kind in ("env", "file") and isinstance(where, str):
+            if kind in ("env", "file", "keyring") and isinstance(where, str):
                 return cls(kind, where)
         raise DiscoveryError("the agent's discovery file is damaged (token_from)")
 
 
-def api_token(given: str | None, directory: Path | None = None) -> tuple[str, TokenSource]:
+def api_token(
+    given: str | None, directory: Path | None = None, *, login: str | None = None
+) -> tuple[str, TokenSource]:
     """The agent's API token and where a local client will find it.
 
-    A flag beats the environment, which beats the keyring; with none of
-    them, a new random token is kept in the keyring, or — on a machine
-    without one — in the user-only runtime file.
+    ``given`` is the token the settings chose (flag, keyring or environment);
+    None makes a new random one, kept in the keyring under ``login`` or — on
+    a machine without a keyring — in the user-only runtime file.
     """
-    env = os.environ.get(TOKEN_ENV)
-    if given is None and env:
-        return env, TokenSource("env", TOKEN_ENV)
+    if given is not None and given == os.environ.get(TOKEN_ENV):
+        return given, TokenSource("env", TOKEN_ENV)
+    if given is not None and given == _keyring_get(login):
+        return given, TokenSource("keyring", login or "")
     if given is None:
-        stored = _keyring_get()
-        if stored:
-            return stored, TokenSource("keyring")
         given = secrets.token_urlsafe(32)
-        if _keyring_set(given):
-            return given, TokenSource("keyring")
+        if _keyring_set(login, given):
+            return given, TokenSource("keyring", login or "")
     path = _private_dir(directory or runtime_dir()) / TOKEN_FILE
     _write_private(path, given)
     return given, TokenSource("file", str(path))

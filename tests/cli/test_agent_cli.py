@@ -124,8 +124,18 @@ async def start_agent(tmp_path: Path, args: list[str]) -> HeadlessAgent:
 async def test_headless_agent_through_a_call(sim: Sim, tmp_path: Path) -> None:
     tone = tmp_path / "tone.wav"
     write_wav(tone, tones.sine(AGENT_TONE, 1.0, 48000, 0.3), 48000)
-    history = tmp_path / "history.sqlite"
-    agent = await start_agent(tmp_path, agent_args(sim, tone, "--history", str(history)))
+    # The profile file holds the servers; flags override it (auto-answer at once, not 5 s).
+    profile = tmp_path / "profile.toml"
+    profile.write_text(
+        f'mediatel_url = "{sim.mediatel}"\nsip_ws = ["{sim.ws}"]\nsip_realm = "{sim.realm}"\n'
+        f'insecure = true\nauto_answer_ms = 5000\ndata_dir = "{tmp_path / "data"}"\n'
+    )
+    args = [
+        "agent", "--headless", "--profile", str(profile),
+        "--login", "demo", "--extension", "1001", "--sip-user", "1001",
+        "--api-port", "0", "--auto-answer-ms", "0", "--no-audio-device", "--play", str(tone),
+    ]  # fmt: skip
+    agent = await start_agent(tmp_path, args)
     client: CtiClient | None = None
     try:
         ready = await agent.line("apiReady")
@@ -206,11 +216,22 @@ async def finish(agent: HeadlessAgent) -> int:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--sip-ws", "ws://127.0.0.1:9/ws"], "--mediatel-url is required"),
+        (
+            ["--sip-ws", "ws://127.0.0.1:9/ws"],
+            "mediatel_url (--mediatel-url): the Mediatel server address is required",
+        ),
         (
             ["--mediatel-url", "http://127.0.0.1:9", "--login", "a", "--extension", "1"],
-            "--mediatel-url 'http://127.0.0.1:9' is not encrypted: "
-            "use wss:/https: or pass --insecure",
+            "mediatel_url (--mediatel-url): 'http://127.0.0.1:9' is not encrypted; "
+            "use https:// (or set insecure for a local test server)",
+        ),
+        (
+            ["--mediatel-url", "https://hes.example", "--extension", "1", "--login", "a"],
+            "--sip-ws is required (sip_ws in the profile)",
+        ),
+        (
+            ["--mediatel-url", "https://hes.example", "--auto-answer-ms", "-5"],
+            "auto_answer_ms (--auto-answer-ms): must be between 0 and 60000, got -5",
         ),
     ],
 )

@@ -22,8 +22,8 @@ from softphone.core.cti_discovery import (
 @pytest.fixture(autouse=True)
 def no_keyring_no_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(discovery.TOKEN_ENV, raising=False)
-    monkeypatch.setattr(discovery, "_keyring_get", lambda: None)
-    monkeypatch.setattr(discovery, "_keyring_set", lambda token: False)
+    monkeypatch.setattr(discovery, "_keyring_get", lambda login: None)
+    monkeypatch.setattr(discovery, "_keyring_set", lambda login, token: False)
 
 
 def test_second_instance_is_refused_and_told_where_the_first_is(tmp_path: Path) -> None:
@@ -57,14 +57,19 @@ def test_discovery_file_is_private_and_holds_no_token(tmp_path: Path) -> None:
 
 def test_token_sources_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(discovery.TOKEN_ENV, "from-env")
-    assert api_token(None, tmp_path) == ("from-env", TokenSource("env", discovery.TOKEN_ENV))
+    assert api_token("from-env", tmp_path) == ("from-env", TokenSource("env", discovery.TOKEN_ENV))
     monkeypatch.delenv(discovery.TOKEN_ENV)
-    kept: list[str] = []
-    monkeypatch.setattr(discovery, "_keyring_set", lambda token: kept.append(token) or True)
-    token, source = api_token(None, tmp_path)
-    assert source == TokenSource("keyring") and kept == [token] and len(token) >= 32
-    monkeypatch.setattr(discovery, "_keyring_get", lambda: "from-keyring")
-    assert api_token(None, tmp_path) == ("from-keyring", TokenSource("keyring"))
+    kept: dict[str | None, str] = {}
+    monkeypatch.setattr(
+        discovery, "_keyring_set", lambda login, token: kept.update({login: token}) or True
+    )
+    monkeypatch.setattr(discovery, "_keyring_get", kept.get)
+    token, source = api_token(None, tmp_path, login="mt_agent1")
+    assert source == TokenSource("keyring", "mt_agent1") and kept == {"mt_agent1": token}
+    assert len(token) >= 32 and source.read() == token
+    assert api_token(token, tmp_path, login="mt_agent1") == (token, source)
+    # a token only the flag knows goes to the private file
+    assert api_token("flag", tmp_path, login="mt_agent1")[1].kind == "file"
 
 
 def test_no_keyring_means_a_random_token_in_the_private_file(tmp_path: Path) -> None:
