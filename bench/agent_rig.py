@@ -23,6 +23,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.answer_latency import _drain as drain_events  # noqa: E402
 from bench.answer_latency import cpu_seconds, pct, pss_mib  # noqa: E402
 from softphone.core.cti_client import CtiClient  # noqa: E402
 from softphone.media import tones  # noqa: E402
@@ -193,14 +194,8 @@ async def start_bare_phone(sim: MediatelSimulator) -> asyncio.subprocess.Process
         async for line in proc.stdout:
             if b'"registered"' in line:
                 break
-    asyncio.get_running_loop().create_task(_drain_phone(proc))
+    asyncio.get_running_loop().create_task(drain_events(proc))
     return proc
-
-
-async def _drain_phone(proc: asyncio.subprocess.Process) -> None:
-    assert proc.stdout is not None
-    async for _ in proc.stdout:
-        pass
 
 
 async def stop_bare_phone(proc: asyncio.subprocess.Process) -> None:
