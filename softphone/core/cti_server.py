@@ -161,7 +161,7 @@ class CtiServer:
         app.router.add_get(PATH, self._handle)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
-        self._site = web.TCPSite(self._runner, LOOPBACK, self._config.port, reuse_address=True)
+        self._site = web.TCPSite(self._runner, LOOPBACK, self._config.port)
         try:
             await self._site.start()
         except OSError as exc:
@@ -194,6 +194,9 @@ class CtiServer:
     # -- events out ---------------------------------------------------------
 
     def _on_snapshot(self, snapshot: AgentSnapshot) -> None:
+        if not self._clients:
+            self._last_state = None  # nobody to tell: skip the work (answering waits on it)
+            return
         state = snapshot_json(snapshot)
         if state == self._last_state:
             return  # only ``seq`` moved: nothing a CRM shows has changed
@@ -245,6 +248,7 @@ class CtiServer:
         # Current state first, in the same step as joining the broadcast: no
         # event can fall between the two.
         state = snapshot_json(self._api.snapshot)
+        self._last_state = state
         client.send(dumps(state))
         self._clients.add(client)
         writer = asyncio.create_task(client.write_all(), name=f"cti-writer-{client.peer}")
