@@ -69,7 +69,7 @@ async def main(args: argparse.Namespace) -> None:
         client = MediatelClient(MediatelConfig(url=sim.url, connect_timeout=30))
         try:
             agent = await start_agent(sim, workdir)
-            bare = await start_bare_phone(sim)
+            bare = await start_bare_phone(sim, workdir)
             await client.connect()
             await client.login(BARE.login, BARE.password, BARE.extension)
             await client.wait_for(lambda s: s.state is State.IDLE, 30)

@@ -179,12 +179,12 @@ async def _drain(proc: asyncio.subprocess.Process, agent: HeadlessAgent) -> None
         agent.stdout_lines += 1
 
 
-async def start_bare_phone(sim: MediatelSimulator) -> asyncio.subprocess.Process:
+async def start_bare_phone(sim: MediatelSimulator, workdir: Path) -> asyncio.subprocess.Process:
     """``softphone phone --auto-answer 0`` as extension 1002, registered to ``sim``."""
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "softphone", "phone",
         "--ws", sip_url(sim), "--user", BARE.extension, "--realm", "127.0.0.1",
-        "--auto-answer", "0", "--no-audio-device",
+        "--auto-answer", "0", "--no-audio-device", "--play", str(tone_file(workdir)),
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.DEVNULL,
         env=softphone_env(SOFTPHONE_SIP_PASSWORD=BARE.extension),

@@ -10,8 +10,12 @@ hangup → call code → available, N times. Reported:
 * the agent's PSS after call 20 and after call N, and the growth between
   (target ≤ 5 MiB: aiortc has had per-call leaks);
 * idle CPU of the signed-in agent over a quiet window (target ≤ 0.5 % of a
-  core), beside a bare registered ``softphone phone`` measured in the same
-  window as the reference.
+  core).
+
+The reference, in the same run: a bare ``softphone phone --auto-answer 0``
+(no Mediatel, no session) registered to the same simulator takes a call
+after each of the agent's (the simulator rings it for a second login), and
+its PSS and idle CPU are measured at the same moments.
 
     python bench/soak.py [--calls 200] [--talk 1.0] [--idle 30]
 """
@@ -27,6 +31,7 @@ from pathlib import Path
 
 from agent_rig import (
     AGENT_TONE,
+    BARE,
     HeadlessAgent,
     cpu_seconds,
     pss_mib,
@@ -34,11 +39,14 @@ from agent_rig import (
     start_bare_phone,
     start_sim,
     stop_bare_phone,
+    until,
 )
 
 from softphone.core.cti_client import CtiClientError
 from softphone.media import tones
 from softphone.media.tracks import read_wav
+from softphone.net.mediatel import MediatelClient, MediatelConfig, MediatelError, State
+from softphone.sim.server import MediatelSimulator
 from tests.peers.loopback_ice import loopback_ice
 
 STEP_TIMEOUT = 20.0
@@ -76,25 +84,51 @@ async def one_call(agent: HeadlessAgent, records: Path, talk_s: float) -> str | 
         if path.exists():
             break
         await asyncio.sleep(0.02)
+    return heard(path, trace_id)
+
+
+async def bare_call(
+    sim: MediatelSimulator, client: MediatelClient, records: Path, talk_s: float
+) -> str | None:
+    """The reference: the same call to the bare phone (answered by itself at once)."""
+    trace_id = await sim.inbound_call(BARE.login, ani="0661234567")
+    await until(lambda: sim.state_of(BARE.login) is State.CALL_ACTIVE, STEP_TIMEOUT, "talking")
+    await asyncio.sleep(talk_s)
+    await sim.customer_hangup(BARE.login)
+    state = await client.wait_for(
+        lambda s: s.state is State.CLERICAL and bool(s.call_codes), STEP_TIMEOUT
+    )
+    await client.set_result(state.call_codes[0].id)
+    await until(lambda: sim.state_of(BARE.login) is State.IDLE, STEP_TIMEOUT, "idle")
+    return heard(records / f"{trace_id}.wav", trace_id)
+
+
+def heard(path: Path, trace_id: str) -> str | None:
     try:
         pcm, rate = read_wav(path)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, EOFError) as exc:
         return f"no recording of {trace_id}: {exc}"
     if not tones.contains_tone(pcm[-rate // 2 :], AGENT_TONE, rate):
-        return f"the customer did not hear the agent in {trace_id}"
+        return f"the customer did not hear the callee in {trace_id}"
     return None
 
 
 async def main(args: argparse.Namespace) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="bench-soak-"))
     failures: list[str] = []
+    bare_failures: list[str] = []
     pss: dict[int, float] = {}
+    bare_pss: dict[int, float] = {}
     with loopback_ice():
         sim = await start_sim(workdir)
         agent = bare = None
+        client = MediatelClient(MediatelConfig(url=sim.url, connect_timeout=STEP_TIMEOUT))
         try:
             agent = await start_agent(sim, workdir)
-            bare = await start_bare_phone(sim)
+            bare = await start_bare_phone(sim, workdir)
+            await client.connect()
+            await client.login(BARE.login, BARE.password, BARE.extension)
+            await client.wait_for(lambda s: s.state is State.IDLE, STEP_TIMEOUT)
             began = time.monotonic()
             for n in range(1, args.calls + 1):
                 try:
@@ -107,11 +141,19 @@ async def main(args: argparse.Namespace) -> None:
                 if failed:
                     failures.append(f"call {n}: {failed}")
                     print(f"  call {n}: {failed}", file=sys.stderr)
+                try:
+                    failed = await bare_call(sim, client, workdir / "records", args.talk)
+                except (MediatelError, TimeoutError) as exc:
+                    failed = str(exc) or type(exc).__name__
+                if failed:
+                    bare_failures.append(f"call {n}: {failed}")
+                    print(f"  bare phone call {n}: {failed}", file=sys.stderr)
                 if n == min(20, args.calls) or n % 20 == 0 or n == args.calls:
                     pss[n] = pss_mib([agent.proc.pid])
+                    bare_pss[n] = pss_mib([bare.pid])
                     print(
-                        f"  call {n:4d}: PSS {pss[n]:6.1f} MiB, "
-                        f"{(time.monotonic() - began) / n:4.2f} s per call",
+                        f"  call {n:4d}: PSS agent {pss[n]:6.1f} MiB, bare phone "
+                        f"{bare_pss[n]:6.1f} MiB, {(time.monotonic() - began) / n:4.2f} s per pair",
                         file=sys.stderr,
                     )
             await asyncio.sleep(5.0)  # let the last call's media and timers wind down
@@ -126,21 +168,27 @@ async def main(args: argparse.Namespace) -> None:
             }
             idle_pss = {name: pss_mib([pid]) for name, pid in pids.items()}
         finally:
+            await client.aclose()
             if agent is not None:
                 await agent.stop()
             if bare is not None:
                 await stop_bare_phone(bare)
             await sim.aclose()
 
-    first = min(pss)
-    print(f"\n{args.calls} calls through the headless agent ({args.talk:g} s talk each)")
-    print(f"failures: {len(failures)}")
-    for line in failures[:10]:
-        print(f"  {line}")
+    first, last = min(pss), args.calls
     print(
-        f"agent PSS after call {first}: {pss[first]:.1f} MiB, after call {args.calls}: "
-        f"{pss[args.calls]:.1f} MiB, growth {pss[args.calls] - pss[first]:+.1f} MiB"
+        f"\n{args.calls} calls through the headless agent and {args.calls} to the bare phone, "
+        f"alternating ({args.talk:g} s talk each)"
     )
+    print(f"failures: agent {len(failures)}, bare phone {len(bare_failures)}")
+    for line in (failures + bare_failures)[:10]:
+        print(f"  {line}")
+    print("PSS by call: " + ", ".join(f"{n}: {pss[n]:.1f}/{bare_pss[n]:.1f}" for n in pss))
+    for name, series in (("agent", pss), ("bare phone", bare_pss)):
+        print(
+            f"{name:10} PSS after call {first}: {series[first]:.1f} MiB, after call {last}: "
+            f"{series[last]:.1f} MiB, growth {series[last] - series[first]:+.1f} MiB"
+        )
     print(f"idle CPU over {args.idle:g} s (% of one core), PSS:")
     for name, value in idle.items():
         print(f"  {name:26} {value:6.2f} %   {idle_pss[name]:6.1f} MiB")
