@@ -34,7 +34,7 @@ from softphone.sim.server import MediatelSimulator  # noqa: E402
 from softphone.sim.sip_telephony import SipTelephony, SipTelephonyConfig  # noqa: E402
 from tests.peers.subprocess_env import softphone_env  # noqa: E402
 
-__all__ = ["cpu_seconds", "pct", "pss_mib"]
+__all__ = ["cpu_seconds", "pct", "private_mib", "pss_mib"]
 
 TOKEN = "bench-token"
 AGENT_TONE = 440.0
@@ -112,6 +112,17 @@ def tone_file(workdir: Path) -> Path:
     path = workdir / "agent-tone.wav"
     write_wav(path, tones.sine(AGENT_TONE, 1.0, 48000, 0.3), 48000)
     return path
+
+
+def private_mib(pid: int) -> float:
+    """Memory only this process holds (Private_Clean + Private_Dirty): unlike PSS, it does
+    not move when other processes map or drop the same libraries, so it shows a leak."""
+    total_kb = 0
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                total_kb += int(line.split()[1])
+    return total_kb / 1024
 
 
 async def until(predicate: Callable[[], bool], timeout: float = WAIT, what: str = "") -> None:

@@ -34,6 +34,7 @@ from agent_rig import (
     BARE,
     HeadlessAgent,
     cpu_seconds,
+    private_mib,
     pss_mib,
     start_agent,
     start_bare_phone,
@@ -119,6 +120,8 @@ async def main(args: argparse.Namespace) -> None:
     bare_failures: list[str] = []
     pss: dict[int, float] = {}
     bare_pss: dict[int, float] = {}
+    private: dict[int, float] = {}
+    bare_private: dict[int, float] = {}
     with loopback_ice():
         sim = await start_sim(workdir)
         agent = bare = None
@@ -151,9 +154,12 @@ async def main(args: argparse.Namespace) -> None:
                 if n == min(20, args.calls) or n % 20 == 0 or n == args.calls:
                     pss[n] = pss_mib([agent.proc.pid])
                     bare_pss[n] = pss_mib([bare.pid])
+                    private[n] = private_mib(agent.proc.pid)
+                    bare_private[n] = private_mib(bare.pid)
                     print(
-                        f"  call {n:4d}: PSS agent {pss[n]:6.1f} MiB, bare phone "
-                        f"{bare_pss[n]:6.1f} MiB, {(time.monotonic() - began) / n:4.2f} s per pair",
+                        f"  call {n:4d}: PSS/private MiB agent {pss[n]:6.1f}/{private[n]:6.1f}, "
+                        f"bare phone {bare_pss[n]:6.1f}/{bare_private[n]:6.1f}, "
+                        f"{(time.monotonic() - began) / n:4.2f} s per pair",
                         file=sys.stderr,
                     )
             await asyncio.sleep(5.0)  # let the last call's media and timers wind down
@@ -183,11 +189,12 @@ async def main(args: argparse.Namespace) -> None:
     print(f"failures: agent {len(failures)}, bare phone {len(bare_failures)}")
     for line in (failures + bare_failures)[:10]:
         print(f"  {line}")
-    print("PSS by call: " + ", ".join(f"{n}: {pss[n]:.1f}/{bare_pss[n]:.1f}" for n in pss))
-    for name, series in (("agent", pss), ("bare phone", bare_pss)):
+    print("memory after call n (PSS, private), MiB:")
+    for name, series, own in (("agent", pss, private), ("bare phone", bare_pss, bare_private)):
+        print(f"  {name:10} " + ", ".join(f"{n}: {series[n]:.1f}/{own[n]:.1f}" for n in series))
         print(
-            f"{name:10} PSS after call {first}: {series[first]:.1f} MiB, after call {last}: "
-            f"{series[last]:.1f} MiB, growth {series[last] - series[first]:+.1f} MiB"
+            f"  {name:10} growth from call {first} to call {last}: PSS "
+            f"{series[last] - series[first]:+.1f} MiB, private {own[last] - own[first]:+.1f} MiB"
         )
     print(f"idle CPU over {args.idle:g} s (% of one core), PSS:")
     for name, value in idle.items():

@@ -28,14 +28,15 @@ from softphone.cli.agent_settings import (
     build_from_args,
 )
 from softphone.core.agent_api import SignInRequest
-from softphone.core.agent_commands import SignInError
+from softphone.core.agent_commands import AgentError, SignInError
 from softphone.core.agent_session import AgentSession
-from softphone.core.cti_discovery import DiscoveryError, InstanceLock, TokenSource, api_token
+from softphone.core.cti_discovery import DiscoveryError
 from softphone.core.cti_events import CtiEvent
+from softphone.core.cti_host import integration_api
 from softphone.core.cti_json import dumps, to_json_value
-from softphone.core.cti_server import CtiServer, CtiServerConfig
 
 log = logging.getLogger("softphone.agent")
+SIGN_OUT_TIMEOUT_S = 20.0
 
 
 class JsonEvents:
@@ -63,63 +64,58 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 async def serve(plan: AgentPlan, out: JsonEvents, err: TextIO) -> int:
-    """Lock → session → API → sign in → wait for a signal → sign out → unlock."""
+    """API up → sign in → wait for a signal → sign out → API down."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    signals = (signal.SIGINT, signal.SIGTERM)
+    for sig in signals:
+        with contextlib.suppress(NotImplementedError):  # Windows: KeyboardInterrupt instead
+            loop.add_signal_handler(sig, stop.set)
+    session = plan.make_session()
+    unsubscribe = session.subscribe_cti(out.cti)
     try:
-        lock = InstanceLock().acquire()
-    except DiscoveryError as exc:
+        async with integration_api(
+            session,
+            port=plan.api_port,
+            token=plan.api_token,
+            login=plan.login,
+            origins=plan.api_origins,
+        ) as server:
+            out.write({"event": "apiReady", "url": server.url, "port": server.port})
+            print(f"integration API: {server.url}?token=…", file=err, flush=True)
+            return await _signed_in(session, plan.request, stop, out, err)
+    except (DiscoveryError, OSError) as exc:
         print(f"softphone agent: {exc}", file=err)
         return 1
-    try:
-        token, token_from = api_token(plan.api_token, lock.directory, login=plan.login)
-        api = CtiServerConfig(token=token, port=plan.api_port, allowed_origins=plan.api_origins)
-        session = plan.make_session()
-        return await _run_signed_in(session, plan.request, api, lock, token_from, out, err)
     finally:
-        lock.release()
+        unsubscribe()
+        for sig in signals:
+            with contextlib.suppress(NotImplementedError):
+                loop.remove_signal_handler(sig)
 
 
-async def _run_signed_in(
+async def _signed_in(
     session: AgentSession,
     request: SignInRequest,
-    api_config: CtiServerConfig,
-    lock: InstanceLock,
-    token_from: TokenSource,
+    stop: asyncio.Event,
     out: JsonEvents,
     err: TextIO,
 ) -> int:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):  # Windows: KeyboardInterrupt instead
-            loop.add_signal_handler(sig, stop.set)
-    unsubscribe = session.subscribe_cti(out.cti)
-    server = CtiServer(session, api_config)
     try:
-        await server.start()
-    except OSError as exc:
-        print(f"softphone agent: {exc}", file=err)
+        await session.sign_in(request)
+    except SignInError as exc:
+        out.write({"event": "signInFailed", "field": str(exc.field), "error": exc.message})
+        print(f"softphone agent: sign-in failed: {exc.message}", file=err)
         return 1
-    lock.publish(server.port, token_from)
-    out.write({"event": "apiReady", "url": server.url, "port": server.port})
-    print(f"integration API: {server.url}?token=…", file=err, flush=True)
+    print(f"signed in as {request.login} on extension {request.extension}", file=err)
+    await stop.wait()
+    print("signing out…", file=err, flush=True)
     try:
-        try:
-            await session.sign_in(request)
-        except SignInError as exc:
-            out.write({"event": "signInFailed", "field": str(exc.field), "error": exc.message})
-            print(f"softphone agent: sign-in failed: {exc.message}", file=err)
-            return 1
-        print(f"signed in as {request.login} on extension {request.extension}", file=err)
-        await stop.wait()
-        print("signing out…", file=err, flush=True)
-        await asyncio.wait_for(session.sign_out(), 20)
-        return 0
-    finally:
-        await server.aclose()
-        unsubscribe()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError):
-                loop.remove_signal_handler(sig)
+        await asyncio.wait_for(session.sign_out(), SIGN_OUT_TIMEOUT_S)
+    except (TimeoutError, AgentError) as exc:
+        print(f"softphone agent: sign-out did not finish: {exc or 'timed out'}", file=err)
+        return 1
+    return 0
 
 
 def run(args: argparse.Namespace) -> int:
