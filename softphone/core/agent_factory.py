@@ -41,7 +41,7 @@ from softphone.core.provisioning import fetch_provisioned
 from softphone.core.secrets import Secrets, store_secrets
 from softphone.media.devices import AudioSettings
 from softphone.net.mediatel import MediatelClient, MediatelConfig
-from softphone.net.mediatel.rest import AgentSettings, fetch_agent_settings, ssl_for
+from softphone.net.mediatel.rest import AgentSettings, fetch_agent_settings, get_json, ssl_for
 from softphone.net.sip_ws import TransportConfig
 from softphone.net.vouch import VouchConfig
 
@@ -178,6 +178,13 @@ def build_session(
         )
         return Prepared(policy_from(c, server), c.sip_ws, filled)
 
+    async def registrar_list() -> Any:
+        c = live.config
+        assert c.registrar_list_url is not None
+        return await get_json(
+            c.registrar_list_url, headers=live.headers(), tls=ssl_for(ca_file=c.ca_file)
+        )
+
     return AgentSession(
         mediatel=make_mediatel,
         phone=make_phone,
@@ -187,4 +194,5 @@ def build_session(
         recording_base=recording_url_base(config.mediatel_url),
         opener=opener,
         prepare=prepare,
+        registrar_list=registrar_list if config.registrar_list_url else None,
     )

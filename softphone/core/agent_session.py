@@ -11,12 +11,14 @@ Build one from configuration (the app, the headless agent, the demo)::
 
     from softphone.core.agent_factory import build_session
     from softphone.core.config import load_config
+    from softphone.core.secrets import load_secrets
 
-    config = load_config(profile_path, overrides, os.environ)
-    session = build_session(config)          # real MediatelClient + Phone
-    await session.sign_in(SignInRequest(login, password, extension))
-    ...
-    await session.sign_out()
+    config = load_config(profile_path, flags, os.environ)   # flags: {"auto_answer_ms": "0", ...}
+    secrets = load_secrets(config.login, os.environ).with_values(flags)
+    session = build_session(config, secrets, profile_path=profile_path, overrides=flags)
+    await session.sign_in(SignInRequest(login, password, extension, sip_password=...))
+    ...                                      # session.snapshot, subscribe(), subscribe_cti()
+    await session.aclose()                   # signs out (log out, unregister, disconnect)
 
 or by hand, with any ports (tests put fakes or the simulator behind them)::
 
@@ -37,9 +39,9 @@ import logging
 import webbrowser
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from softphone.core.agent_api import SignInRequest, Unsubscribe
+from softphone.core.agent_api import AgentApi, SignInRequest, Unsubscribe
 from softphone.core.agent_commands import (
     AgentCommand,
     CommandFailed,
@@ -57,6 +59,7 @@ from softphone.core.agent_ports import (
     SipLogin,
 )
 from softphone.core.agent_session_commands import SessionCommands
+from softphone.core.agent_session_mediatel import MediatelSide
 from softphone.core.agent_session_phone import PhoneSide
 from softphone.core.agent_snapshot import (
     AgentSnapshot,
@@ -67,11 +70,11 @@ from softphone.core.agent_snapshot import (
     SignIn,
 )
 from softphone.core.agent_view import Facts, command_availability, pause_view
-from softphone.core.auto_answer import AutoAnswer, AutoAnswerRules, call_type_of
+from softphone.core.auto_answer import AutoAnswer, AutoAnswerRules
 from softphone.core.call_records import CallRecord, HistoryQuery
 from softphone.core.call_tracker import CallTracker
 from softphone.core.clerical_reminder import ClericalReminder
-from softphone.core.cti_events import CtiEvent, CtiEventName
+from softphone.core.cti_events import CtiEvent
 from softphone.core.history import CallHistory
 from softphone.core.next_pause import NextPause
 from softphone.core.phone import PhoneCommandError
@@ -83,22 +86,15 @@ from softphone.core.watchdog import RegistrationWatchdog
 from softphone.net.mediatel import (
     AgentState,
     CallCode,
-    CallFailed,
     CommandNotAvailable,
-    Connected,
-    Disconnected,
     InvalidArgument,
-    LoginFailed,
     MediatelConfig,
     MediatelConnectionError,
     MediatelError,
-    Reconnecting,
     State,
-    StateChanged,
     Status,
 )
 from softphone.net.mediatel.diagnose import diagnose_connect
-from softphone.net.mediatel.state import CALL_STATES
 from softphone.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
@@ -130,7 +126,7 @@ class Prepared:
     """The sign-in request with provisioned credentials filled in, if any."""
 
 
-class AgentSession(SessionCommands, PhoneSide):
+class AgentSession(SessionCommands, MediatelSide, PhoneSide):
     """See the module docstring. All methods run on one asyncio loop."""
 
     def __init__(
@@ -387,6 +383,7 @@ class AgentSession(SessionCommands, PhoneSide):
             config = getattr(client, "config", None)
             cause = await diagnose_connect(config) if isinstance(config, MediatelConfig) else ""
             raise mediatel_connect_error(self._url(), f"{cause} {exc}") from None
+        self._link("_mediatel_link", LinkState.UP)
         # 2. the extension
         self._link("_sip_link", LinkState.CONNECTING)
         self._publish()
@@ -460,94 +457,11 @@ class AgentSession(SessionCommands, PhoneSide):
         await self.sign_out()
         self._bus.close()
 
-    # -- Mediatel events -------------------------------------------------------------
 
-    async def _pump_mediatel(self, stream: Any) -> None:
-        async for event in stream:
-            try:
-                self._on_mediatel(event)
-            except Exception:
-                log.exception("while handling %r", event)
+if TYPE_CHECKING:
 
-    def _on_mediatel(self, event: object) -> None:
-        match event:
-            case StateChanged(new=new):
-                self._on_agent(new)
-            case Connected():
-                self._link("_mediatel_link", LinkState.UP)
-            case Reconnecting():
-                self._link("_mediatel_link", LinkState.RECONNECTING, "the connection dropped")
-            case Disconnected(reason=reason, final=False):
-                self._link("_mediatel_link", LinkState.RECONNECTING, f"disconnected: {reason}")
-            case CallFailed(message=message, force_pause=forced):
-                if forced:
-                    self._forced_reason = message
-                self._notice = message
-            case LoginFailed(message=message, automatic=True):
-                self._link("_mediatel_link", LinkState.FAILED, message)
-                self._notice = message
-            case _:
-                return
-        self._publish()
-
-    def _on_agent(self, new: AgentState) -> None:
-        old = self._agent
-        self._agent = new
-        if old is None or old.state is not new.state:
-            self._state_since = self.clock.time()
-        if new.state is not State.PAUSE:
-            self._forced_reason = None
-        if new.state is not State.CLERICAL:
-            self._chosen = None
-        if (
-            new.state is State.CLERICAL
-            and self.tracker.call is None
-            and new.call_trace_id
-            and self._history is not None
-        ):
-            record = self._history.find_by_trace(new.call_trace_id)
-            if record is not None:  # restarted during after-call work
-                self.tracker.resume(record, new)
-                if record.call_code_id is not None:
-                    self._chosen = new.call_code(record.call_code_id)
-        was_live = self.tracker.live
-        self.tracker.on_agent(new)
-        if self.tracker.live and new.state in CALL_STATES and self.tracker.call is not None:
-            self.screen_pop.on_call(self.tracker.call.id, new)
-        if was_live and not self.tracker.live and self._phone is not None:
-            handle = self.tracker.handle or self._phone.active_call
-            if handle is not None and self._phone.active_call == handle:
-                self._spawn(self._guard(self._phone.hangup(handle)))
-        self.auto_answer.on_state(new.state, call_type_of(new.call_type), asked=self.tracker.asked)
-        self.watchdog.on_state(new)
-        self.reminder.on_clerical(new.state is State.CLERICAL, self._chosen is not None)
-        self.registrars.set_busy(self.tracker.live or new.state in CALL_STATES)
-        due = self.next_pause.due(new)
-        if due is not None:
-            self._spawn(self._guard(self._port().pause(due.id)))
-        if old is None or (old.state, old.status, old.pause_id) != (
-            new.state,
-            new.status,
-            new.pause_id,
-        ):
-            self._emit_cti(
-                CtiEvent(
-                    CtiEventName.AGENT_STATE_CHANGE,
-                    self.clock.time(),
-                    self.tracker.call.id if self.tracker.call else None,
-                    {
-                        "state": new.state_name,
-                        "status": new.status_name,
-                        "pauseId": new.pause_id,
-                        "pauseName": new.pause.name if new.pause else None,
-                    },
-                )
-            )
-
-    async def _watchdog_pause(self, pause_id: int) -> None:
-        self._notice = f"Paused automatically: {self.watchdog.cause}"
-        await self._guard(self._port().pause(pause_id))
-        self._publish()
+    def _implements_agent_api(session: AgentSession) -> AgentApi:
+        return session  # mypy checks the session against the contract here
 
 
 __all__ = ["AgentSession", "CallRecord", "HistoryQuery", "Prepared", "SessionPolicy"]

@@ -95,6 +95,11 @@ class PhoneSide:
             await phone.aclose()
             raise registration_error(login.urls[0], failure)
         self._link("_sip_link", LinkState.UP)
+        self._emit_cti(
+            CtiEvent(
+                CtiEventName.REGISTRATION_CHANGE, self.clock.time(), None, {"registered": True}
+            )
+        )
         self._pumps.append(asyncio.ensure_future(self._pump_phone(phone, events)))
         return phone
 
@@ -136,7 +141,9 @@ class PhoneSide:
                     refusal = refusal_for(self._agent_state(), other_call_up=True)
                     if refusal is not None:
                         t.stray(number, f"refused ({refusal.code}): {refusal.reason}")
-                        self._spawn(self._guard(phone.reject(refusal.code, handle)))
+                        self._spawn(self._guard(phone.reject(refusal.code, handle, refusal.reason)))
+            case ev.CallRefused(caller=caller, code=code, reason=reason):
+                t.stray(_number_of(caller), f"refused ({code}): {reason}")
             case ev.Answered(call=handle) if handle == t.handle:
                 self.auto_answer.on_call_gone(handle)
                 t.answered()
@@ -205,7 +212,7 @@ class PhoneSide:
             return
         self.tracker.ended(f"refused ({refusal.code}): {refusal.reason}", by="agent")
         if self._phone is not None:
-            self._spawn(self._guard(self._phone.reject(refusal.code, handle)))
+            self._spawn(self._guard(self._phone.reject(refusal.code, handle, refusal.reason)))
         self._publish()
 
     # -- registrar switching --------------------------------------------------------------

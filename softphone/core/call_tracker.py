@@ -14,6 +14,8 @@ is on), hold/unhold/DTMF, and ``onHangupCall`` exactly once.
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
@@ -32,6 +34,7 @@ from softphone.net.mediatel import AgentState, CallCode, State
 from softphone.net.mediatel.state import CALL_STATES, HOLD_STATES
 
 N = CtiEventName
+log = logging.getLogger(__name__)
 #: Mediatel states that belong to a call after its request (wrap-up included).
 _CALL_LIFE = frozenset(CALL_STATES | {State.MAKECALL_REQUEST, State.CLERICAL})
 
@@ -42,6 +45,13 @@ def recording_url_base(mediatel_url: str) -> str:
     parts = urlsplit(url)
     scheme = {"ws": "http", "wss": "https"}.get(parts.scheme, parts.scheme)
     return f"{scheme}://{parts.netloc}/records/mediatel-record?calltraceID="
+
+
+def _direction(call_type: CallType) -> Direction:
+    """Manual and predictive calls go out to the customer; the rest come in."""
+    if call_type in (CallType.MANUAL, CallType.PREDICTIVE):
+        return Direction.OUTBOUND
+    return Direction.INBOUND
 
 
 def cti_call_data(call: CallView) -> dict[str, Any]:
@@ -94,12 +104,15 @@ class CallTracker:
 
     def _write(self, **changes: Any) -> None:
         if self.history is not None and self.call is not None:
-            self.history.update(self.call.id, **changes)
+            try:
+                self.history.update(self.call.id, **changes)
+            except sqlite3.Error as exc:  # a full disk must not stop the call
+                log.error("call history not updated: %s", exc)
 
     def _begin(self, call: CallView) -> None:
         self.call, self.handle, self._bridged, self._ended = call, None, False, False
         if self.history is not None:
-            self.history.start(
+            self._start_record(
                 CallRecord(
                     call.id,
                     call.direction,
@@ -112,6 +125,13 @@ class CallTracker:
                 )
             )
         self._event(N.NEW_CALL)
+
+    def _start_record(self, record: CallRecord) -> None:
+        assert self.history is not None
+        try:
+            self.history.start(record)
+        except sqlite3.Error as exc:
+            log.error("call history not written: %s", exc)
 
     def _set(self, **changes: Any) -> None:
         assert self.call is not None
@@ -181,19 +201,16 @@ class CallTracker:
         else:
             if self.call is not None and not self._ended:
                 cause = agent.call_error or "ended by the platform"
-                self.ended(cause, by="remote")
+                self.ended(cause, by="remote", error=agent.call_error)
             self.call, self.handle, self.asked = None, None, False
 
     def _on_call_state(self, agent: AgentState) -> None:
         call_type = call_type_of(agent.call_type)
         if self.call is None or self._ended:
-            direction = Direction.INBOUND if call_type is CallType.INBOUND else Direction.OUTBOUND
-            if call_type is CallType.OTHER:
-                direction = Direction.INBOUND
             self._begin(
                 CallView(
                     id=self._new_id(),
-                    direction=direction,
+                    direction=_direction(call_type),
                     call_type=call_type,
                     phase=CallPhase.RINGING,
                     number=agent.ani,
@@ -207,15 +224,15 @@ class CallTracker:
             changes: dict[str, Any] = {"announced": True}
             if not self.call.announced or self.call.call_type is CallType.OTHER:
                 changes["call_type"] = call_type if not self.asked else CallType.MANUAL
-                if changes["call_type"] is CallType.INBOUND:
-                    changes["direction"] = Direction.INBOUND
+                changes["direction"] = _direction(changes["call_type"])
             if agent.ani and agent.ani != self.call.number and not self.asked:
                 changes["number"] = agent.ani
             if agent.queue_name and agent.queue_name != self.call.queue:
                 changes["queue"] = agent.queue_name
             before = self.call
             self._set(**changes)
-            written = {k: v for k, v in changes.items() if k in ("call_type", "number", "queue")}
+            keys = ("call_type", "direction", "number", "queue")
+            written = {k: v for k, v in changes.items() if k in keys}
             if written and any(getattr(before, k) != v for k, v in written.items()):
                 self._write(**written)
         self._trace(agent)
@@ -312,7 +329,7 @@ class CallTracker:
         if self.history is None:
             return
         now = self.clock.time()
-        self.history.start(
+        self._start_record(
             CallRecord(
                 self._new_id(),
                 Direction.INBOUND,

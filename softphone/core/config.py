@@ -12,6 +12,11 @@ refused (naming the key), and ``AgentConfig`` has no field for one; they
 come from the OS keyring or the environment (secrets.py). Every validation
 error names the key it concerns.
 
+The CLI builds both halves from the same flags::
+
+    config = load_config(args.profile, flags, os.environ)     # flags: {"login": ..., ...}
+    secrets = load_secrets(config.login, os.environ).with_values(flags)  # --password etc.
+
 Plain ``ws://``/``http://`` endpoints are refused unless ``insecure`` is set:
 the agent's password and the customer's voice would travel in clear.
 """
@@ -289,4 +294,6 @@ def load_config(
     if provisioned is not None:
         layers.append(provisioned)
     layers += [env_values, overrides]
-    return build_config(merge(layers, allow_secrets=provisioned is not None))
+    # Secrets may ride in the provisioned profile and the flags (``--password``); they are
+    # dropped here and taken by ``Secrets.with_values`` instead (the file was checked above).
+    return build_config(merge(layers, allow_secrets=True))

@@ -62,6 +62,17 @@ class IncomingCall:
 
 
 @dataclass(frozen=True, slots=True)
+class CallRefused:
+    """An INVITE that came while a call was up, refused at once (486) without ringing."""
+
+    call: str
+    caller: str  # the caller's URI
+    display_name: str | None
+    code: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class CallRinging:
     """Our outgoing call rings at the far end (180/183)."""
 
@@ -148,6 +159,7 @@ PhoneEvent = (
     | Unregistered
     | ConnectionChanged
     | IncomingCall
+    | CallRefused
     | CallRinging
     | Answered
     | MediaStarted

@@ -137,3 +137,12 @@ def test_per_agent_settings_decide_auto_answer(tmp_path: Path) -> None:
     assert policy.auto_answer.delay_for(CallType.PREDICTIVE) == 250
     assert policy.auto_answer.delay_for(CallType.INBOUND) is None
     assert policy.auto_answer.delay_for(CallType.OTHER) is None
+
+
+def test_secret_flags_go_to_secrets_not_to_the_config(tmp_path: Path) -> None:
+    flags = {"password": "flag-pw", "sip_password": None, "login": "demo"}
+    config = load_config(profile(tmp_path), flags, {})
+    assert config.login == "demo" and "flag-pw" not in repr(config)
+    secrets = load_secrets("demo", {"SOFTPHONE_SIP_PASSWORD": "env-sip"}, keyring=FakeKeyring())
+    secrets = secrets.with_values(flags)
+    assert (secrets.password, secrets.sip_password) == ("flag-pw", "env-sip")

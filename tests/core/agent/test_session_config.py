@@ -45,7 +45,14 @@ class Provisioner:
         self.fetches = 0
         self.app = web.Application()
         self.app.router.add_get("/agent-profile", self.serve)
+        self.app.router.add_get("/registrars", self.registrars)
         self.url = ""
+        self.registrar_urls: list[str] = []
+        self.registrar_fetches = 0
+
+    async def registrars(self, request: web.Request) -> web.Response:
+        self.registrar_fetches += 1
+        return web.json_response({"urls": self.registrar_urls})
 
     async def serve(self, request: web.Request) -> web.Response:
         if request.headers.get("Authorization") != "Bearer crm-session-token":
@@ -92,10 +99,12 @@ async def test_provisioned_agent_with_server_settings(
     profile = tmp_path / "profile.toml"
     profile.write_text(
         f'mediatel_url = "{h.sim.url}"\nprovisioning_url = "{provisioner.url}"\n'
-        f'insecure = true\ndata_dir = "{tmp_path / "data"}"\n',
+        f'insecure = true\ndata_dir = "{tmp_path / "data"}"\nregistrar_poll_s = 1\n'
+        f'registrar_list_url = "{provisioner.url.replace("agent-profile", "registrars")}"\n',
         encoding="utf-8",
     )
     config = load_config(profile, {}, {})
+    provisioner.registrar_urls = [h.ws_url]
     collector = PcmCollector(RATE)
     session = build_session(
         config,
@@ -126,6 +135,8 @@ async def test_provisioned_agent_with_server_settings(
         await h.sim.customer_hangup("demo")
         await _until(session, lambda s: s.clerical is not None and s.clerical.reminder_due)
         assert (tmp_path / "data" / "history.sqlite").exists()
+        assert provisioner.registrar_fetches >= 1
+        assert session.registrars.current == (h.ws_url,)
     finally:
         await session.aclose()
     assert session.snapshot.state is State.LOGOUT

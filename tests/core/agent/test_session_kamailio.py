@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from softphone.core import phone_events as ev
 from softphone.core.agent_api import SignInRequest
 from softphone.core.agent_session import SessionPolicy
 from softphone.core.agent_snapshot import CallPhase
+from softphone.core.call_records import HistoryQuery
 from softphone.core.cti_events import CtiEventName as N
 from softphone.media import tones
 from softphone.media.tracks import read_wav
@@ -73,11 +75,17 @@ async def test_agent_calls_through_kamailio(
     hangup = next(e for e in agent.cti[mark:] if e.name is N.HANGUP_CALL)
     assert hangup.data["by"] == "agent"
 
-    # 2. inbound call, the customer hangs up
+    # 2. inbound call; a second caller is refused while it is up; the customer hangs up
     mark = len(agent.cti)
     await h.sim.inbound_call("demo")
     await agent.until(lambda x: x.call is not None and x.call.phase is CallPhase.TALKING)
+    intruder = await h.phone("1002", kamailio.password("1002"), ws_url=kamailio.ws_url)
+    await intruder.phone.call("1001")
+    refused = await intruder.wait_for(ev.CallEnded, timeout=WAIT)
+    assert refused.code == 486 and refused.reason == "Busy Here: already in a call"
     assert voice_match(await agent.heard(1.0), voice) > 0.7
+    records = await s.history(HistoryQuery())
+    assert any(r.end_cause and "486" in r.end_cause and r.number == "1002" for r in records)
     await h.sim.customer_hangup("demo")
     await agent.until(lambda x: x.state is State.CLERICAL)
     hangup = await agent.cti_event(N.HANGUP_CALL, mark)

@@ -85,3 +85,9 @@ async def test_unreachable_sip_server(sip_sim: SipSimFactory, tmp_path: Path) ->
     h = await sip_sim()
     error = await fails(h, tmp_path, sip_urls=(f"ws://127.0.0.1:{free_port()}/ws",))
     assert error.field is SignInField.SERVER and "SIP server" in str(error)
+
+
+async def test_gateway_403_on_the_sip_websocket(sip_sim: SipSimFactory, tmp_path: Path) -> None:
+    h = await sip_sim(vouch_token="a-sip-gateway-token")
+    error = await fails(h, tmp_path)
+    assert error.field is SignInField.GATEWAY and "SIP connection (403)" in str(error)

@@ -16,7 +16,14 @@ import pytest
 
 from softphone.core.agent_commands import AgentCommand, CommandRefused
 from softphone.core.agent_session import SessionPolicy
-from softphone.core.agent_snapshot import CallPhase, CallType, Direction, LinkState, SignIn
+from softphone.core.agent_snapshot import (
+    CallPhase,
+    CallType,
+    Direction,
+    LinkState,
+    QualityLevel,
+    SignIn,
+)
 from softphone.core.auto_answer import AutoAnswerRules
 from softphone.core.call_records import HistoryQuery
 from softphone.core.cti_events import CtiEventName as N
@@ -198,7 +205,8 @@ async def test_unannounced_invite_is_refused_while_paused(
     assert agent.session.snapshot.pause.name == "Talk with Supervisor"  # type: ignore[union-attr]
     request = RingRequest("1001", "1", "0509999999", CallKind.INBOUND, "Inbound_Main")
     result = await h.telephony.ring(request, 5.0)
-    assert not result.answered and result.detail.startswith("480"), result
+    assert not result.answered, result
+    assert result.detail == "480 Temporarily Unavailable: the agent is on pause"
     await agent.until(lambda s: s.call is None or s.call.phase is CallPhase.ENDED)
     [record] = await agent.session.history(HistoryQuery())
     assert record.number == "0509999999" and record.answered_at is None
@@ -226,3 +234,63 @@ async def test_force_pause_when_the_extension_does_not_answer(
     await agent.session.resume()
     await agent.until(lambda s: s.state is State.IDLE and s.pause is None)
     await agent.session.sign_out()
+
+
+async def test_hold_mute_and_quality_during_a_call(sip_sim: SipSimFactory, tmp_path: Path) -> None:
+    h = await sip_sim()
+    policy = SessionPolicy(sign_in_timeout_s=WAIT, quality_interval_s=0.3)
+    agent = await signed_in(h, tmp_path, policy=policy)
+    s = agent.session
+    mark = len(agent.cti)
+    trace = await h.sim.inbound_call("demo")
+    await agent.until(lambda x: x.call is not None and x.call.phase is CallPhase.TALKING)
+    snap = await agent.until(lambda x: x.call is not None and x.call.quality is not None)
+    assert snap.call.quality.level is QualityLevel.GOOD  # type: ignore[union-attr]
+    assert snap.call.quality.mos is not None and snap.call.quality.mos > 4.0  # type: ignore[union-attr]
+    await s.hold()
+    snap = await agent.until(lambda x: x.call is not None and x.call.on_hold and x.call.remote_hold)
+    assert snap.can(AgentCommand.UNHOLD) and not snap.can(AgentCommand.HOLD)
+    assert tones.is_silent(await agent.heard(0.8), -45.0), "the customer is heard while on hold"
+    await s.unhold()
+    await agent.until(lambda x: x.call is not None and not x.call.on_hold)
+    names = agent.names(mark)
+    assert names.index(N.HOLD_CALL) < names.index(N.UNHOLD_CALL)
+    await s.mute()
+    assert s.snapshot.call.muted and s.snapshot.can(AgentCommand.UNMUTE)  # type: ignore[union-attr]
+    await asyncio.sleep(1.2)
+    recorded, rate = read_wav(h.telephony.records.path_for(trace))
+    assert tones.is_silent(recorded[-rate // 2 :], -45.0), "the customer still hears the agent"
+    await s.unmute()
+    await s.dtmf("12#")
+    with pytest.raises(CommandRefused, match="not DTMF digits"):
+        await s.dtmf("x")
+    await s.hangup()
+    await agent.until(lambda x: x.state is State.CLERICAL)
+    await s.sign_out()
+
+
+async def test_a_pause_chosen_in_a_call_starts_after_the_call_code(
+    sip_sim: SipSimFactory, tmp_path: Path
+) -> None:
+    h = await sip_sim()
+    agent = await signed_in(h, tmp_path)
+    s = agent.session
+    await h.sim.inbound_call("demo")
+    await agent.until(lambda x: x.call is not None and x.call.phase is CallPhase.TALKING)
+    await s.pause(1)
+    assert s.snapshot.next_pause is not None and s.snapshot.can(AgentCommand.CANCEL_NEXT_PAUSE)
+    await s.cancel_next_pause()
+    assert s.snapshot.next_pause is None
+    await s.pause(3)
+    assert s.snapshot.next_pause is not None and s.snapshot.next_pause.id == 3
+    assert s.snapshot.state is State.CALL_ACTIVE  # the call goes on
+    await h.sim.customer_hangup("demo")
+    snap = await agent.until(lambda x: x.state is State.CLERICAL and x.clerical is not None)
+    assert snap.next_pause is not None  # still queued during after-call work
+    mark = len(agent.cti)
+    await s.set_call_code(snap.clerical.call_codes[0].id)  # type: ignore[union-attr]
+    snap = await agent.until(lambda x: x.state is State.PAUSE, what="the queued pause")
+    assert snap.pause is not None and snap.pause.id == 3 and snap.next_pause is None
+    states = [e.data["state"] for e in agent.cti[mark:] if e.name is N.AGENT_STATE_CHANGE]
+    assert states == ["STATE_IDLE", "STATE_PAUSE"]
+    await s.sign_out()
