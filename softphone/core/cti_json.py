@@ -23,7 +23,7 @@ from softphone.core.call_records import CallRecord
 STATE_EVENT = "onState"
 
 # snake_case field -> the name integrators know, where camelCase would differ.
-_RENAMED = {"call_trace_id": "callTraceID", "recording_url": "recordingURL"}
+_RENAMED = {"call_trace_id": "callTraceID"}
 
 
 def camel(name: str) -> str:

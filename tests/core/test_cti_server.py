@@ -124,7 +124,7 @@ async def test_late_joiner_gets_the_current_state_first(api: Api) -> None:
     assert first["state"] == State.CALL_ACTIVE.value
     assert first["call"]["number"] == "0661234567"
     assert first["call"]["callTraceID"] == "trace-42"
-    assert first["call"]["recordingURL"].endswith("trace-42.wav")
+    assert first["call"]["recordingUrl"].endswith("trace-42.wav")
     assert first["commands"]["hangup"] is None
     assert first["commands"]["dial"] == "the agent is not available"
 
@@ -286,7 +286,7 @@ async def test_a_client_that_cannot_keep_up_is_dropped() -> None:
         client = await api.client()
         await client.wait_event("onState")
         for n in range(50):  # faster than any socket drains: the queue overflows
-            api.agent.emit(CtiEventName.DTMF_CALL, digits=str(n % 10))
+            api.agent.emit(CtiEventName.DTMF_CALL, digit=str(n % 10))
         await client.wait_closed()
         assert client.close_code == 1013
         await api.server_idle()

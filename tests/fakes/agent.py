@@ -156,7 +156,7 @@ class FakeAgent:
                 "direction": str(call.direction),
                 "callType": str(call.call_type),
                 "callTraceID": call.call_trace_id,
-                "recordingURL": call.recording_url,
+                "recordingUrl": call.recording_url,
             }
         fields.update(data)
         event = CtiEvent(name, self._clock(), call.id if call else None, MappingProxyType(fields))
@@ -166,7 +166,13 @@ class FakeAgent:
 
     def _state_event(self) -> None:
         s = self._snapshot
-        self.emit(CtiEventName.AGENT_STATE_CHANGE, state=str(s.state), status=str(s.status))
+        self.emit(
+            CtiEventName.AGENT_STATE_CHANGE,
+            state=str(s.state),
+            status=str(s.status),
+            pauseId=s.pause.id if s.pause else None,
+            pauseName=s.pause.name if s.pause else None,
+        )
 
     def incoming_call(self, number: str, call_type: CallType = CallType.INBOUND) -> CallView:
         call = CallView(
@@ -260,7 +266,7 @@ class FakeAgent:
             queues=("Sales", "Support"),
             state=State.IDLE,
         )
-        self.emit(CtiEventName.REGISTRATION_CHANGE, registered=True)
+        self.emit(CtiEventName.REGISTRATION_CHANGE, registered=True, reason=None)
         self._state_event()
 
     async def sign_out(self) -> None:
@@ -324,7 +330,8 @@ class FakeAgent:
 
     async def dtmf(self, digits: str) -> None:
         await self._command("dtmf", AgentCommand.DTMF, digits)
-        self.emit(CtiEventName.DTMF_CALL, digits=digits)
+        for digit in digits:
+            self.emit(CtiEventName.DTMF_CALL, digit=digit)
 
     async def pause(self, pause_id: int) -> None:
         await self._command("pause", AgentCommand.PAUSE, pause_id)
