@@ -104,14 +104,18 @@ def agent_args(sim: Sim, tone: Path, *extra: str) -> list[str]:
     ]  # fmt: skip
 
 
-async def start_agent(tmp_path: Path, args: list[str]) -> HeadlessAgent:
-    env = softphone_env(
+def agent_env(tmp_path: Path) -> dict[str, str]:
+    return softphone_env(
         SOFTPHONE_RUNTIME_DIR=str(tmp_path / "run"),
         SOFTPHONE_PASSWORD="demo",
         SOFTPHONE_SIP_PASSWORD="1001",
         SOFTPHONE_API_TOKEN=TOKEN,
         PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
     )
+
+
+async def start_agent(tmp_path: Path, args: list[str]) -> HeadlessAgent:
+    env = agent_env(tmp_path)
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "softphone", *args,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env,
@@ -255,6 +259,28 @@ async def test_wrong_password_and_a_second_instance(sim: Sim, tmp_path: Path) ->
     second = await start_agent(tmp_path, agent_args(sim, tone))
     assert await finish(second) == 1
     assert "another softphone agent is already running (pid" in second.stderr[-1]
+
+    # Click-to-dial finds the running agent through its discovery file.
+    dial = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "softphone", "tel:+380-66-123-45-67",
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=agent_env(tmp_path),
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(dial.communicate(), WAIT)
+    assert (dial.returncode, out.decode().strip()) == (0, "Dialling +380661234567."), err
+    bridged = await first.line("onBridgeCall")
+    assert bridged["number"] == "+380661234567"
+    ready = await first.line("apiReady")
+    client = await CtiClient.connect(ready["port"], TOKEN)
+    try:
+        assert (await client.request("hangup"))["ok"] is True
+        clerical = await client.wait_event(
+            "onState", WAIT, lambda m: m["state"] == "STATE_CLERICAL" and m["clerical"]
+        )
+        code = clerical["clerical"]["callCodes"][0]["id"]
+        assert (await client.request("setCallCode", codeId=code))["ok"] is True
+        await client.wait_event("onState", WAIT, lambda m: m["state"] == "STATE_IDLE")
+    finally:
+        await client.aclose()
     first.proc.send_signal(signal.SIGINT)
     assert await finish(first) == 0
-    assert first.lines[-1]["state"] == "STATE_LOGOUT"
+    assert first.lines[-1]["state"] == "STATE_LOGOUT", first.lines[-3:]
