@@ -83,7 +83,7 @@ class DialPanel(QWidget):
         layout.addWidget(self.problem)
 
         self.pad = DialPad(self)
-        layout.addWidget(self.pad)
+        layout.addWidget(self.pad, 3)
 
         buttons = QHBoxLayout()
         self.redial = QPushButton(icons.icon("redial"), self.tr("&Redial"), self)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QPushButton,
     QScrollArea,
     QStackedWidget,
     QTabWidget,
@@ -107,6 +108,11 @@ class MainWindow(QMainWindow):
         desk.setContentsMargins(12, 10, 12, 8)
         desk.setSpacing(8)
         self.status = StatusArea(self.desk)
+        self.resume_button = QPushButton(icons.icon("resume"), self.tr("&Resume"), self.desk)
+        self.resume_button.setObjectName("resume_button")
+        self.resume_button.setAccessibleName(self.tr("Resume work (end the pause)"))
+        self.resume_button.setMinimumHeight(30)
+        self.status.add_tool(self.resume_button)
         self.pause_button = PauseButton(self.desk)
         self.status.add_tool(self.pause_button)
         desk.addWidget(self.status)
@@ -227,6 +233,7 @@ class MainWindow(QMainWindow):
         self.sign_in.present(snapshot)
         self.status.present(snapshot, now)
         self.pause_button.present(snapshot)
+        self.resume_button.setVisible(signed_in and snapshot.pause is not None)
         self.reconnect_banner.present(snapshot, now)
         self.pause_banner.present(snapshot)
         self.dialer.present(snapshot)
