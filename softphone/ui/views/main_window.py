@@ -217,7 +217,13 @@ class MainWindow(QMainWindow):
         self.hold_action.triggered.connect(self.hold_requested)
         self.mute_action.triggered.connect(self.mute_requested)
         self.focus_action.triggered.connect(self.focus_number)
-        self.redial_action.triggered.connect(self.dialer.redial.click)
+        self.redial_action.triggered.connect(self.dialer.redial_requested)
+        self.dialer.commands.bind(
+            self.redial_action,
+            AgentCommand.DIAL,
+            self.tr("Call the last number again"),
+            self.dialer.redial_problem,
+        )
         self.commands.bind(
             self.answer_action, AgentCommand.ANSWER, self.tr("Answer the ringing call")
         )
@@ -246,7 +252,6 @@ class MainWindow(QMainWindow):
             page = self.clerical
         self.phone.setCurrentIndex(self._phone_pages.index(page))
         self.commands.present(snapshot)
-        self.redial_action.setEnabled(self.dialer.redial.isEnabled())
         self.notice.setText(snapshot.notice or "")
         title = self.tr("Softphone")
         if signed_in:
