@@ -201,7 +201,12 @@ def on_hold() -> AgentSnapshot:
         state_since=NOW - 12,
         call=dataclasses.replace(snap.call, on_hold=True),
         commands=refusals(
-            {AgentCommand.HANGUP, AgentCommand.UNHOLD, AgentCommand.PAUSE},
+            {
+                AgentCommand.HANGUP,
+                AgentCommand.UNHOLD,
+                AgentCommand.PAUSE,
+                AgentCommand.CANCEL_NEXT_PAUSE,
+            },
             {
                 **IN_CALL_REASONS,
                 AgentCommand.HOLD: "the call is already on hold",
