@@ -175,7 +175,7 @@ def render(args: argparse.Namespace) -> int:
             await settle()
             dialog = controller.clerical.dialog
             if name == "after-call-work" and dialog is not None:
-                dialog.resize(380, 420)
+                dialog.resize(380, 400)
                 geometry = dialog.frameGeometry()
                 geometry.moveCenter(window.frameGeometry().center())
                 dialog.move(geometry.topLeft())

@@ -75,6 +75,7 @@ class CallCodeDialog(QDialog):
         self.list.setAccessibleName(self.tr("Call codes"))
         self.list.setMinimumHeight(200)
         self.list.setAlternatingRowColors(True)
+        self.list.setStyleSheet("QListWidget::item { padding: 5px 6px; }")
         layout.addWidget(self.list, 1)
 
         self.state = QLabel(self)

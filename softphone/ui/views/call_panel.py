@@ -52,6 +52,8 @@ class CallPanel(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 12, 14, 12)
         layout.setSpacing(6)
+        layout.addStretch(0)  # index 0: grows while ringing, to centre the caller
+        self._layout = layout
 
         self.kind = QLabel(self)
         self.kind.setObjectName("call_kind")
@@ -228,8 +230,13 @@ class CallPanel(QFrame):
             self.keypad.setChecked(False)
         self.quality.setVisible(call.phase is CallPhase.TALKING)
         self.quality.render_quality(call.quality)
-        self.trace_id.setText(call.call_trace_id or self.tr("not known yet"))
-        self.copy.setEnabled(bool(call.call_trace_id))
+        self.trace_id.setText(call.call_trace_id or "")
+        for widget in (self.trace_caption, self.trace_id, self.copy):
+            widget.setVisible(bool(call.call_trace_id))
+        self._layout.setStretch(0, 1 if ringing else 0)
+        align = Qt.AlignmentFlag.AlignHCenter if ringing else Qt.AlignmentFlag.AlignLeft
+        for label in (self.kind, self.number, self.timer, self.auto_answer):
+            label.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
         if call.recording_url:
             self.recording.setText(
                 '<a href="{url}">{label}</a>'.format(
@@ -258,7 +265,7 @@ class CallPanel(QFrame):
         elif call.phase is CallPhase.ENDED:
             line = self.tr("Call ended")
         elif call.on_hold:
-            line = self.tr("On hold · {time}").format(
+            line = self.tr("Call {time} · on hold").format(
                 time=text.duration(now - (call.answered_at or now))
             )
         else:

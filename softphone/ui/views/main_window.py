@@ -236,6 +236,7 @@ class MainWindow(QMainWindow):
         self._snapshot = snapshot
         signed_in = snapshot.sign_in is SignIn.SIGNED_IN
         self.pages.setCurrentWidget(self.desk if signed_in else self.sign_in_page)
+        self.call_menu.menuAction().setVisible(signed_in)
         self.sign_in.present(snapshot)
         self.status.present(snapshot, now)
         self.pause_button.present(snapshot)

@@ -85,15 +85,23 @@ class SignInPanel(QWidget):
 
         self.errors: dict[SignInField, FieldError] = {f: FieldError(self) for f in SignInField}
         self.errors[SignInField.PROFILE].setObjectName("error_profile")
-        form.addRow(self.tr("&Server:"), self.profile)
-        form.addRow("", self.errors[SignInField.PROFILE])
-        form.addRow("", self.errors[SignInField.SERVER])
-        form.addRow("", self.errors[SignInField.GATEWAY])
+        form.addRow(
+            self.tr("&Server:"),
+            self._with_errors(
+                self.profile,
+                self.errors[SignInField.PROFILE],
+                self.errors[SignInField.SERVER],
+                self.errors[SignInField.GATEWAY],
+            ),
+        )
         form.addRow(self.tr("&Login:"), self.login)
-        form.addRow(self.tr("&Password:"), self.password)
-        form.addRow("", self.errors[SignInField.LOGIN])
-        form.addRow(self.tr("&Extension:"), self.extension)
-        form.addRow("", self.errors[SignInField.EXTENSION])
+        form.addRow(
+            self.tr("&Password:"), self._with_errors(self.password, self.errors[SignInField.LOGIN])
+        )
+        form.addRow(
+            self.tr("&Extension:"),
+            self._with_errors(self.extension, self.errors[SignInField.EXTENSION]),
+        )
         outer.addLayout(form)
 
         self.sip_box = QGroupBox(
@@ -140,6 +148,18 @@ class SignInPanel(QWidget):
             edit.textChanged.connect(self._update_button)
         self._busy = False
         self._update_button()
+
+    def _with_errors(self, field: QWidget, *errors: FieldError) -> QWidget:
+        """``field`` with its error sentences right under it (no space while hidden)."""
+        box = QWidget(self)
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(field)
+        for error in errors:
+            column.addWidget(error)
+        box.setFocusProxy(field)
+        return box
 
     # -- rendering -------------------------------------------------------------
     def set_profiles(self, names: list[str], current: str | None = None) -> None:
