@@ -67,7 +67,10 @@ class CallCodeDialog(QDialog):
         self.search.setPlaceholderText(self.tr("Type to search the codes"))
         self.search.setAccessibleName(self.tr("Search the call codes"))
         self.search.setClearButtonEnabled(True)
-        self.search.addAction(icons.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        search_icon = self.search.addAction(
+            icons.icon("search"), QLineEdit.ActionPosition.LeadingPosition
+        )
+        icons.themed(search_icon, "search")
         layout.addWidget(self.search)
 
         self.list = QListWidget(self)
@@ -85,7 +88,8 @@ class CallCodeDialog(QDialog):
         layout.addWidget(self.state)
 
         self.buttons = QDialogButtonBox(self)
-        self.set_button = QPushButton(icons.icon("check"), self.tr("&Set code"), self)
+        self.set_button = QPushButton(self.tr("&Set code"), self)
+        icons.themed(self.set_button, "check")
         self.set_button.setObjectName("set_code")
         self.set_button.setDefault(True)
         self.set_button.setAccessibleName(self.tr("Set the selected call code"))

@@ -84,7 +84,7 @@ class CallPanel(QFrame):
         details.addWidget(self.trace_id, 0, 1)
         self.copy = QToolButton(self)
         self.copy.setObjectName("copy_trace_id")
-        self.copy.setIcon(icons.icon("copy"))
+        icons.themed(self.copy, "copy")
         self.copy.setAutoRaise(True)
         self.copy.setToolTip(self.tr("Copy the call ID (callTraceID) for the CRM"))
         self.copy.setAccessibleName(self.tr("Copy the call ID"))
@@ -171,7 +171,8 @@ class CallPanel(QFrame):
     def _button(
         self, icon_name: str, label: str, name: str, colour: str | None = None
     ) -> QPushButton:
-        button = QPushButton(icons.icon(icon_name, colour), label, self)
+        button = QPushButton(label, self)
+        icons.themed(button, icon_name, colour)
         button.setObjectName(name)
         button.setMinimumHeight(40)
         return button
@@ -216,13 +217,13 @@ class CallPanel(QFrame):
         self.hangup.setVisible(call.phase is not CallPhase.RINGING)
         self.hold.setChecked(call.on_hold)
         self.hold.setText(self.tr("Resume") if call.on_hold else self.tr("&Hold"))
-        self.hold.setIcon(icons.icon("resume" if call.on_hold else "hold"))
+        icons.themed(self.hold, "resume" if call.on_hold else "hold")
         self.hold.setAccessibleName(
             self.tr("Take off hold") if call.on_hold else self.tr("Hold the call")
         )
         self.mute.setChecked(call.muted)
         self.mute.setText(self.tr("Unmute") if call.muted else self.tr("&Mute"))
-        self.mute.setIcon(icons.icon("mic" if call.muted else "mic-off"))
+        icons.themed(self.mute, "mic" if call.muted else "mic-off")
         self.mute.setAccessibleName(
             self.tr("Unmute the microphone") if call.muted else self.tr("Mute the microphone")
         )

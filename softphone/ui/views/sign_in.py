@@ -133,7 +133,7 @@ class SignInPanel(QWidget):
         row = QHBoxLayout()
         row.addStretch(1)
         self.button = QPushButton(self.tr("Sign in"), self)
-        self.button.setIcon(icons.icon("check"))
+        icons.themed(self.button, "check")
         self.button.setDefault(True)
         self.button.setMinimumHeight(36)
         self.button.setMinimumWidth(140)
