@@ -31,6 +31,7 @@ from softphone.ui.aio import guarded, sentence, spawn
 from softphone.ui.bridge import AgentBridge
 from softphone.ui.controllers.main import MainController
 from softphone.ui.views.main_window import MainWindow
+from softphone.ui.views.sign_in import SignInDefaults
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ class SoftphoneApp(QObject):
         *,
         clock: Callable[[], float] = time.time,
         quit_timeout: float = QUIT_TIMEOUT_S,
+        sign_in_defaults: SignInDefaults | None = None,
     ) -> None:
         super().__init__()
         self.qapp = qapp
@@ -56,7 +58,7 @@ class SoftphoneApp(QObject):
         qapp.setWindowIcon(icons.icon("app"))
         self.bridge = AgentBridge(session, self)
         self.window = MainWindow()
-        self.controller = MainController(self.bridge, self.window, clock)
+        self.controller = MainController(self.bridge, self.window, clock, sign_in_defaults)
         self.tray: QSystemTrayIcon | None = None
         """Set by the tray's controller; closing the window then hides it there."""
         self.finished = asyncio.Event()
@@ -67,6 +69,7 @@ class SoftphoneApp(QObject):
     def start(self) -> None:
         self.bridge.start()
         self.window.show()
+        self.controller.sign_in.start()
 
     def show_window(self) -> None:
         """Bring the window up (tray click, second launch, notification click)."""
@@ -155,14 +158,18 @@ def make_qapp(argv: list[str] | None = None) -> QApplication:
     return qapp
 
 
-def run_app(make_session: SessionFactory, argv: list[str] | None = None) -> int:
+def run_app(
+    make_session: SessionFactory,
+    argv: list[str] | None = None,
+    sign_in_defaults: SignInDefaults | None = None,
+) -> int:
     """Run the desktop app until quit; the session is built on the app's loop."""
     import qasync
 
     qapp = make_qapp(argv)
 
     async def main() -> int:
-        app = SoftphoneApp(make_session(), qapp)
+        app = SoftphoneApp(make_session(), qapp, sign_in_defaults=sign_in_defaults)
         return await app.run()
 
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(qapp)) as runner:

@@ -6,6 +6,8 @@ field it concerns, in the core's words, and that field gets the focus.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -26,6 +28,22 @@ from softphone.core.agent_commands import SignInField
 from softphone.core.agent_snapshot import AgentSnapshot, SignIn
 from softphone.ui import icons
 from softphone.ui.palette import Tone, background
+
+
+@dataclass(frozen=True)
+class SignInDefaults:
+    """What the profile and the keyring already know, to fill the form with."""
+
+    login: str | None = None
+    extension: str | None = None
+    password_stored: bool = False
+    """A password is in the keyring (or the environment): the field may stay empty."""
+    sip_user: str | None = None
+    sip_required: bool = False
+    """The profile does not provision SIP: the agent's own SIP account is needed."""
+    profile_name: str | None = None
+    sign_in_now: bool = False
+    """Everything needed is known: sign in at start, without waiting for a click."""
 
 
 class FieldError(QLabel):
@@ -147,6 +165,7 @@ class SignInPanel(QWidget):
             edit.returnPressed.connect(self.submit)
             edit.textChanged.connect(self._update_button)
         self._busy = False
+        self._password_stored = False
         self._update_button()
 
     def _with_errors(self, field: QWidget, *errors: FieldError) -> QWidget:
@@ -170,6 +189,24 @@ class SignInPanel(QWidget):
             self.profile.setCurrentText(current)
         self.profile.blockSignals(False)
         self.profile.setEnabled(len(names) > 1)
+
+    def prefill(self, defaults: SignInDefaults) -> None:
+        """Fill in what the profile and the keyring know; the agent can still change it."""
+        if defaults.profile_name:
+            self.set_profiles([defaults.profile_name])
+        if defaults.login:
+            self.login.setText(defaults.login)
+        if defaults.extension:
+            self.extension.setText(defaults.extension)
+        if defaults.sip_user:
+            self.sip_user.setText(defaults.sip_user)
+        if defaults.sip_required:
+            self.set_sip_required(True)
+        self._password_stored = defaults.password_stored
+        if defaults.password_stored:
+            self.password.setPlaceholderText(self.tr("saved on this computer"))
+            self.remember.setChecked(True)
+        self._update_button()
 
     def set_sip_required(self, required: bool) -> None:
         """The profile does not provision SIP: the SIP account must be filled in."""
@@ -227,7 +264,7 @@ class SignInPanel(QWidget):
     def _missing(self) -> str | None:
         if not self.login.text().strip():
             return self.tr("Type your login.")
-        if not self.password.text():
+        if not self.password.text() and not self._password_stored:
             return self.tr("Type your password.")
         if not self.extension.text().strip():
             return self.tr("Type your extension.")
