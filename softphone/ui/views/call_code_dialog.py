@@ -165,11 +165,15 @@ class CallCodeDialog(QDialog):
             )
         if clerical.reminder_due:
             parts.append(self.tr("Please choose a code now."))
+        elif clerical.reminder_at is not None and clerical.ends_at is None:
+            left = max(0, math.ceil(clerical.reminder_at - now))
+            parts.append(
+                self.tr("Please choose a code within {time}.").format(time=text.duration(left))
+            )
         self.countdown.setText(" ".join(parts))
         self.countdown.setVisible(bool(parts))
-        urgent = clerical.reminder_due or (
-            clerical.ends_at is not None and clerical.ends_at - now <= 10
-        )
+        deadline = clerical.ends_at if clerical.ends_at is not None else clerical.reminder_at
+        urgent = clerical.reminder_due or (deadline is not None and deadline - now <= 10)
         self.countdown.setStyleSheet(badge_style(Tone.BAD) if urgent else "")
 
     def _fill(self) -> None:
