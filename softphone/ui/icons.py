@@ -71,16 +71,11 @@ SCALES = (1.0, 2.0)
 def icon(name: str, colour: QColor | str | None = None) -> QIcon:
     """An icon in ``colour`` (default: the palette's text colour now), 1× and 2×.
 
-    Disabled controls get the palette's disabled text colour (or a faded
-    ``colour``). For an icon that should follow a later palette change, use
-    ``themed``.
+    Disabled controls get the palette's disabled text colour. For an icon
+    that should follow a later palette change, use ``themed``.
     """
     tint = QColor(colour) if colour is not None else text_colour()
-    if colour is None:
-        faded = text_colour(disabled=True)
-    else:
-        faded = QColor(tint)
-        faded.setAlphaF(0.45)
+    faded = text_colour(disabled=True)  # a white icon on a greyed button would vanish
     return _icon(name, tint.name(QColor.NameFormat.HexArgb), faded.name(QColor.NameFormat.HexArgb))
 
 
