@@ -10,7 +10,7 @@ import pytest
 from aiohttp import web
 
 from softphone.core.cti_server import CtiServer, CtiServerConfig
-from tests.fakes.agent import FakeAgent, signed_in_agent
+from tests.fakes.working_agent import FakeAgent, signed_in_agent
 from tests.peers.browser import browse
 from tests.peers.errors import PeerUnavailable
 from tests.peers.fixtures import unavailable

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from softphone.core.cti_client import CtiClient
 from softphone.core.cti_commands import COMMANDS
 from softphone.core.cti_server import CtiServer, CtiServerConfig
-from tests.fakes.agent import signed_in_agent
+from tests.fakes.working_agent import signed_in_agent
 
 TOKEN = "fuzz"
 ARG_NAMES = sorted({a.name for spec in COMMANDS.values() for a in spec.args})

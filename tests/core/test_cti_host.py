@@ -10,7 +10,7 @@ from softphone.core import cti_discovery as discovery
 from softphone.core.cti_client import CtiClient
 from softphone.core.cti_discovery import AlreadyRunning, read_discovery
 from softphone.core.cti_host import integration_api
-from tests.fakes.agent import signed_in_agent
+from tests.fakes.working_agent import signed_in_agent
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,5 @@
 """The integration API as a CRM meets it: a real WebSocket server on loopback,
-a real client, and a fake session (``tests/fakes/agent.py``) behind it."""
+a real client, and a fake session (``tests/fakes/working_agent.py``) behind it."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from softphone.core.agent_snapshot import State
 from softphone.core.cti_client import CtiClient
 from softphone.core.cti_events import CtiEventName
 from softphone.core.cti_server import CtiServer, CtiServerConfig
-from tests.fakes.agent import FakeAgent, signed_in_agent
+from tests.fakes.working_agent import FakeAgent, signed_in_agent
 
 TOKEN = "s3cret-token"
 CRM = "https://crm.example.com"

@@ -16,7 +16,7 @@ import sys
 
 from softphone.core.cti_discovery import InstanceLock, api_token
 from softphone.core.cti_server import CtiServer, CtiServerConfig
-from tests.fakes.agent import signed_in_agent
+from tests.fakes.working_agent import signed_in_agent
 
 
 async def main() -> int:
