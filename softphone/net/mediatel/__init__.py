@@ -3,9 +3,17 @@
 Import from here; the submodules are an implementation detail::
 
     from softphone.net.mediatel import MediatelClient, MediatelConfig, AgentState, State
+
+The client (and with it python-socketio and aiohttp, about a second of
+imports) loads on first use: the desktop window and the tray need only the
+typed state to draw themselves, and an agent waits for the window.
 """
 
-from softphone.net.mediatel.client import Credentials, EventStream, MediatelClient, MediatelConfig
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from softphone.net.mediatel.commands import GATES, CommandType, Gate
 from softphone.net.mediatel.errors import (
     CommandNotAvailable,
@@ -39,6 +47,29 @@ from softphone.net.mediatel.state import (
     crm_navigate_url,
     parse_state,
 )
+
+if TYPE_CHECKING:
+    from softphone.net.mediatel.client import (
+        Credentials,
+        EventStream,
+        MediatelClient,
+        MediatelConfig,
+    )
+
+_LAZY = {
+    name: "softphone.net.mediatel.client"
+    for name in ("Credentials", "EventStream", "MediatelClient", "MediatelConfig")
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "GATES",
