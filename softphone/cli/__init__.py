@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sys
 from collections.abc import Sequence
 
 from softphone import __version__
+from softphone.core.dial_target import is_dial_link
 
 DESCRIPTION = "The desktop phone for Mediatel contact-center agents."
 
@@ -20,6 +22,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "phone": ("softphone.cli.phone", "headless SIP phone, JSON lines in and out"),
     "sim": ("softphone.cli.sim", "Mediatel simulator with its SIP registrar"),
     "devices": ("softphone.cli.devices", "list the sound devices (names for --mic/--speaker)"),
+    "agent": ("softphone.cli.agent", "the whole agent without a window: CTI API + JSON events"),
+    "dial": ("softphone.cli.dial", "hand a number (or tel:/sip: link) to the running agent"),
 }
 
 
@@ -42,6 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and is_dial_link(argv[0]):
+        # The OS hands a clicked tel:/sip: link over as the only argument.
+        argv = ["dial", *argv]
     parser = build_parser()
     args = parser.parse_args(argv)
     module_name = getattr(args, "_module", None)
