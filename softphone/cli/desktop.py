@@ -1,0 +1,76 @@
+"""``softphone`` with no sub-command: the desktop app (the window agents keep open).
+
+The app reads the same profile as the headless agent (``SOFTPHONE_PROFILE``
+or the platform's config folder, then ``SOFTPHONE_*`` variables) and the
+same keyring entries; what they already say fills the sign-in form, and when
+nothing is missing it signs in at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from softphone.core.agent_api import AgentApi
+from softphone.core.secrets import KeyringLike
+from softphone.ui.views.sign_in import SignInDefaults
+
+
+@dataclass(frozen=True)
+class Launch:
+    make_session: Callable[[], AgentApi]
+    defaults: SignInDefaults
+
+
+class LaunchError(Exception):
+    """The app cannot start; ``str()`` says why and what to do."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The app takes the top-level flags only; settings come from the profile."""
+
+
+def prepare(env: Mapping[str, str], keyring: KeyringLike | None = None) -> Launch:
+    """The session factory and the form's defaults from the profile; fails before any window."""
+    from softphone.core.agent_factory import build_session
+    from softphone.core.config import ConfigError, default_profile_path, load_config
+    from softphone.core.secrets import load_secrets
+
+    try:
+        config = load_config(None, {}, env)
+    except ConfigError as exc:
+        where = env.get("SOFTPHONE_PROFILE") or default_profile_path()
+        raise LaunchError(
+            f"the server profile is not usable ({exc}); edit {where}, "
+            "or try the app with `softphone --demo`"
+        ) from None
+    secrets = load_secrets(config.login, env, keyring=keyring)
+    defaults = SignInDefaults(
+        login=config.login,
+        extension=config.extension,
+        password_stored=bool(secrets.password),
+        sip_user=config.sip_user,
+        profile_name=_server_name(config.mediatel_url),
+        sign_in_now=bool(config.login and config.extension and secrets.password),
+    )
+    return Launch(lambda: build_session(config, secrets, env=env), defaults)
+
+
+def _server_name(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).hostname or url
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        launch = prepare(os.environ)
+    except LaunchError as exc:
+        print(f"softphone: {exc}", file=sys.stderr)
+        return 2
+    from softphone.ui.app import run_app
+
+    return run_app(launch.make_session, sign_in_defaults=launch.defaults)
