@@ -15,6 +15,7 @@ APT_PACKAGES=(
   desktop-file-utils                    # checks the .deb's desktop entry
   nodejs npm                            # builds the JsSIP bundle
   libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3
+  gnome-keyring dbus-daemon              # a real Secret Service for the self-test's keyring check
   xvfb libxcb-icccm4 libxcb-keysyms1    # X server (and Qt xcb libraries) for the app's screenshots
 )
 

@@ -29,9 +29,10 @@ WINDOW_SIZE = (440, 720)
 
 def free_display() -> int:
     for number in range(90, 190):
-        if not Path(f"/tmp/.X{number}-lock").exists() and not Path(
-            f"/tmp/.X11-unix/X{number}"
-        ).exists():
+        if (
+            not Path(f"/tmp/.X{number}-lock").exists()
+            and not Path(f"/tmp/.X11-unix/X{number}").exists()
+        ):
             return number
     raise RuntimeError("no free X display number between :90 and :189")
 
@@ -166,7 +167,9 @@ def render(args: argparse.Namespace) -> int:
                 painter.drawPixmap(at, face)
                 painter.setPen(QColor(0, 0, 0, 90))
                 painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawRect(QRect(at, face.size() / face.devicePixelRatio()).adjusted(0, 0, -1, -1))
+                painter.drawRect(
+                    QRect(at, face.size() / face.devicePixelRatio()).adjusted(0, 0, -1, -1)
+                )
                 painter.end()
             path = out / f"{name}{suffix}.png"
             pixmap.save(str(path))

@@ -27,11 +27,36 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 5 <= value <= 86_400:
+        raise argparse.ArgumentTypeError("must be between 5 and 86400 seconds")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="softphone", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"softphone {__version__}")
     parser.add_argument(
-        "--demo", action="store_true", help="run against the built-in Mediatel simulator"
+        "--demo",
+        action="store_true",
+        help="try the app without an account: signs in as a demo agent to a simulator "
+        "started inside the app",
+    )
+    parser.add_argument(
+        "--training",
+        type=_seconds,
+        metavar="SECONDS",
+        help="with --demo: a simulated customer calls in every SECONDS",
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this PC (sound devices, keyring, API port, a call through the simulator) "
+        "and exit 0, or 1 naming what failed",
     )
     sub = parser.add_subparsers(dest="command")
     for name, (module_name, help_text) in SUBCOMMANDS.items():
@@ -54,14 +79,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     module_name = getattr(args, "_module", None)
     if module_name is None:
-        # No sub-command: the desktop app (the demo, until the app can run the
-        # simulator in-process, is the standalone simulator).
-        if args.demo:
-            # Until the desktop app exists, the demo is the standalone
-            # simulator with its built-in SIP registrar, on its default ports.
-            module_name = "softphone.cli.sim"
-            args = parser.parse_args(["sim"])
-        else:
+        if args.training is not None and not args.demo:
+            parser.error("--training goes with --demo")
+        if args.self_test:
+            module_name = "softphone.cli.selftest"
+        elif args.demo:
+            module_name = "softphone.cli.demo"
+        else:  # no sub-command: the desktop app
             module_name = "softphone.cli.desktop"
     module = importlib.import_module(module_name)
     result: int = module.run(args)

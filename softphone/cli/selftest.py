@@ -122,6 +122,10 @@ def check_sound_devices() -> Result:
         devices = list_devices()
     except NoAudioDevice as exc:
         return Result(Outcome.WARN, f"sound devices: {exc}; calls would use the null device")
+    if not devices:
+        return Result(
+            Outcome.WARN, "sound devices: none found; calls would use the null device (silence)"
+        )
     inputs = [d for d in devices if d.input_channels]
     outputs = [d for d in devices if d.output_channels]
     if not inputs or not outputs:
@@ -164,9 +168,10 @@ def check_keyring() -> Result:
     try:
         keyring.set_password(KEYRING_SERVICE, entry, value)
     except (KeyringError, RuntimeError, OSError) as exc:
+        why = "no system keyring was found" if ".fail." in name else f"{name}: {exc}"[:160]
         raise StepFailed(
-            f"keyring: cannot store a password ({name}: {exc}); saved passwords will not "
-            "work — set up the system keyring, or give secrets as SOFTPHONE_* variables"
+            f'keyring: cannot store a password ({why}); "remember password" will not work '
+            "(set up the system keyring, or give secrets as SOFTPHONE_* variables)"
         ) from None
     try:
         read = keyring.get_password(KEYRING_SERVICE, entry)

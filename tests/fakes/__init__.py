@@ -1,1 +1,4 @@
-"""Fakes for unit tests of one layer: the integration API's ``agent.FakeAgent``, the UI's ``scripted_agent.FakeAgent``."""
+"""Fakes for unit tests of one layer.
+
+``agent.FakeAgent``: the integration API's; ``scripted_agent.FakeAgent``: the UI's.
+"""

@@ -24,8 +24,8 @@ from softphone.core.agent_snapshot import AgentSnapshot
 from softphone.ui.bridge import AgentBridge
 from softphone.ui.controllers.main import MainController
 from softphone.ui.views.main_window import MainWindow
-from tests.fakes.scripted_agent import FakeAgent
 from tests.fakes.agent_scenes import NOW
+from tests.fakes.scripted_agent import FakeAgent
 
 T = TypeVar("T")
 TIMEOUT_S = 20.0
