@@ -87,6 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             module_name = "softphone.cli.demo"
         else:  # no sub-command: the desktop app
             module_name = "softphone.cli.desktop"
-    module = importlib.import_module(module_name)
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:  # a broken or partial installation: a sentence, not a traceback
+        print(f"softphone: this installation is incomplete ({exc}); reinstall it", file=sys.stderr)
+        return 1
     result: int = module.run(args)
     return result

@@ -124,9 +124,19 @@ class SimThread:
         if self.local is not None:
             with contextlib.suppress(Exception):  # stopping anyway: nothing to tell the user
                 self.call(self.local.aclose(), timeout)
+                self.call(_cancel_others(), timeout)  # e.g. Socket.IO pings of closed sockets
             self.local = None
         if self._thread.is_alive():
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout)
         if not self._thread.is_alive():
             self._loop.close()
+
+
+async def _cancel_others() -> None:
+    """Cancel and await every other task on this loop, so none is destroyed pending."""
+    current = asyncio.current_task()
+    others = [t for t in asyncio.all_tasks() if t is not current]
+    for task in others:
+        task.cancel()
+    await asyncio.gather(*others, return_exceptions=True)
