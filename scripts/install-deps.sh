@@ -18,6 +18,7 @@ APT_PACKAGES=(
   xvfb libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0   # Xvfb and what Qt's
   libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1      # xcb plugin loads,
   libx11-xcb1 libxcb-sync1 libxcb-shm0 libxcb-util1                 # for the screenshots
+  gnome-keyring dbus-daemon              # a real Secret Service for the self-test's keyring check
 )
 
 missing=()

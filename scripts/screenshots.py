@@ -13,59 +13,17 @@ its own Xvfb on a free display unless ``--display`` names one.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
-import shutil
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CHILD_FLAG = "SOFTPHONE_SCREENSHOTS_CHILD"
 WINDOW_SIZE = (440, 720)
 
-
-def free_display() -> int:
-    for number in range(90, 190):
-        if not Path(f"/tmp/.X{number}-lock").exists() and not Path(
-            f"/tmp/.X11-unix/X{number}"
-        ).exists():
-            return number
-    raise RuntimeError("no free X display number between :90 and :189")
-
-
-@contextlib.contextmanager
-def xvfb() -> Iterator[str]:
-    """An Xvfb server on a free display, stopped on exit."""
-    binary = shutil.which("Xvfb")
-    if binary is None:
-        raise SystemExit("Xvfb is not installed (apt-get install xvfb)")
-    for _attempt in range(5):
-        number = free_display()
-        process = subprocess.Popen(
-            [binary, f":{number}", "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        socket = Path(f"/tmp/.X11-unix/X{number}")
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and process.poll() is None and not socket.exists():
-            time.sleep(0.05)
-        if socket.exists() and process.poll() is None:
-            try:
-                yield f":{number}"
-            finally:
-                process.terminate()
-                try:
-                    process.wait(5)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-            return
-        process.kill()
-        process.wait()
-    raise SystemExit("Xvfb did not start")
+sys.path.insert(0, str(ROOT))
+from tests.peers.xvfb import xvfb  # noqa: E402  (the repository root is on the path now)
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -166,7 +124,9 @@ def render(args: argparse.Namespace) -> int:
                 painter.drawPixmap(at, face)
                 painter.setPen(QColor(0, 0, 0, 90))
                 painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawRect(QRect(at, face.size() / face.devicePixelRatio()).adjusted(0, 0, -1, -1))
+                painter.drawRect(
+                    QRect(at, face.size() / face.devicePixelRatio()).adjusted(0, 0, -1, -1)
+                )
                 painter.end()
             path = out / f"{name}{suffix}.png"
             pixmap.save(str(path))

@@ -1,7 +1,9 @@
 """The one ``softphone`` command; each sub-command lives in its own module.
 
-Sub-command modules are imported lazily so that ``softphone --version`` and
-``softphone phone`` do not pay for Qt or the simulator.
+Sub-command modules are imported lazily, only the one that runs (its options
+too: a sub-command's parser is filled in only when it is named), so that
+``softphone --version`` starts in a fraction of a second and ``softphone
+phone`` does not pay for Qt or the simulator.
 """
 
 from __future__ import annotations
@@ -27,16 +29,44 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 5 <= value <= 86_400:
+        raise argparse.ArgumentTypeError("must be between 5 and 86400 seconds")
+    return value
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line; only ``command``'s own options are loaded (its module imported)."""
     parser = argparse.ArgumentParser(prog="softphone", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"softphone {__version__}")
     parser.add_argument(
-        "--demo", action="store_true", help="run against the built-in Mediatel simulator"
+        "--demo",
+        action="store_true",
+        help="try the app without an account: signs in as a demo agent to a simulator "
+        "started inside the app",
+    )
+    parser.add_argument(
+        "--training",
+        type=_seconds,
+        metavar="SECONDS",
+        help="with --demo: a simulated customer calls in every SECONDS",
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this PC (sound devices, keyring, API port, a call through the simulator) "
+        "and exit 0, or 1 naming what failed",
     )
     sub = parser.add_subparsers(dest="command")
     for name, (module_name, help_text) in SUBCOMMANDS.items():
         sub_parser = sub.add_parser(name, help=help_text)
         sub_parser.set_defaults(_module=module_name)
+        if name != command:
+            continue
         try:
             module = importlib.import_module(module_name)
         except ImportError:
@@ -50,19 +80,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv and is_dial_link(argv[0]):
         # The OS hands a clicked tel:/sip: link over as the only argument.
         argv = ["dial", *argv]
-    parser = build_parser()
+    parser = build_parser(next((a for a in argv if a in SUBCOMMANDS), None))
     args = parser.parse_args(argv)
     module_name = getattr(args, "_module", None)
     if module_name is None:
-        # No sub-command: the desktop app (the demo, until the app can run the
-        # simulator in-process, is the standalone simulator).
-        if args.demo:
-            # Until the desktop app exists, the demo is the standalone
-            # simulator with its built-in SIP registrar, on its default ports.
-            module_name = "softphone.cli.sim"
-            args = parser.parse_args(["sim"])
-        else:
+        if args.training is not None and not args.demo:
+            parser.error("--training goes with --demo")
+        if args.self_test:
+            module_name = "softphone.cli.selftest"
+        elif args.demo:
+            module_name = "softphone.cli.demo"
+        else:  # no sub-command: the desktop app
             module_name = "softphone.cli.desktop"
-    module = importlib.import_module(module_name)
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:  # a broken or partial installation: a sentence, not a traceback
+        print(f"softphone: this installation is incomplete ({exc}); reinstall it", file=sys.stderr)
+        return 1
     result: int = module.run(args)
     return result

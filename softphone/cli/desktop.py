@@ -66,10 +66,16 @@ def _server_name(url: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from softphone.cli.display import display_problem
+
     try:
         launch = prepare(os.environ)
     except LaunchError as exc:
         print(f"softphone: {exc}", file=sys.stderr)
+        return 2
+    problem = display_problem(os.environ)  # before Qt, which would print its plugin dump
+    if problem is not None:
+        print(f"softphone: {problem}.", file=sys.stderr)
         return 2
     from softphone.ui.app import run_app
 

@@ -100,13 +100,15 @@ def build_session(
     opener: Callable[[str], object] = webbrowser.open,
     phone_options: Mapping[str, Any] | None = None,
     history: CallHistory | None = None,
+    keep_secrets: bool = True,
 ) -> AgentSession:
     """An ``AgentSession`` on a real ``MediatelClient`` and ``Phone`` for ``config``.
 
     ``profile_path``/``overrides``/``env`` are what ``config`` was loaded from,
     so a provisioned profile is layered the same way. ``phone_options``
     overrides ``PhoneConfig`` fields (the headless agent's ``--play``, tests'
-    tone sources).
+    tone sources). ``keep_secrets=False`` never writes the keyring, even when the
+    agent ticks "remember" (the demo's passwords live in memory only).
     """
     live = _Live(config, secrets)
     env = os.environ if env is None else env
@@ -153,7 +155,7 @@ def build_session(
                 ) from None
             live.secrets = live.secrets.with_values(data)
             c = live.config
-        if request.remember:
+        if request.remember and keep_secrets:
             store_secrets(
                 request.login,
                 replace(live.secrets, password=request.password, sip_password=request.sip_password),

@@ -113,6 +113,20 @@ class AgentFlow:
             ani = f"066{next(self._customers) % 10_000_000:07d}"
             self._deliver(session, self._new_call(CallKind.PREDICTIVE, ani, queue))
 
+    def _training_due(self, session: AgentSession) -> None:
+        """Training mode: an idle agent is offered an inbound call every interval, so a
+        newcomer in the demo practises answering without anyone driving the simulator."""
+        interval = self.settings.timings.training_interval
+        if interval is None or not session.online:
+            return
+        self._arm(session, Timer.TRAINING, interval)
+        if session.state == State.IDLE and session.sid is not None and not session.in_flow:
+            ani = f"050{next(self._customers) % 10_000_000:07d}"
+            queue = self._inbound_queue(session, None)
+            assert queue is not None
+            session.call_error = None
+            self._deliver(session, self._new_call(CallKind.INBOUND, ani, queue))
+
     def _orphan_expired(self, session: AgentSession) -> None:
         if session.sid is None:
             self._logout(session)
@@ -125,6 +139,13 @@ class AgentFlow:
         if kind is CallKind.PREDICTIVE:
             target = self.settings.crm_url.format(customer_id=customer)
         return SimCall(str(next(self._trace_ids)), kind, ani, queue, customer, target)
+
+    def _inbound_queue(self, session: AgentSession, name: str | None) -> SimQueue | None:
+        """``name``, or the agent's first queue that looks inbound, or its first queue."""
+        names = self.settings.queues_of(session.agent)
+        return self.settings.queue(
+            name or next((n for n in names if "inbound" in n.lower()), names[0])
+        )
 
     def _deliver(self, session: AgentSession, call: SimCall) -> None:
         """STATE_CALL_DELIVERED: ring the extension; :meth:`ring_result` goes on from there."""
@@ -217,6 +238,9 @@ class AgentFlow:
             self._publish_session(session)
         if state == State.IDLE and session.predictive:
             self._start_predictive(session)
+        training = self.settings.timings.training_interval
+        if state == State.IDLE and training is not None and Timer.TRAINING not in session.timers:
+            self._arm(session, Timer.TRAINING, training)
 
     def _arm(self, session: AgentSession, timer: Timer, delay: float) -> None:
         session.timers[timer] = self._now + delay
@@ -272,4 +296,5 @@ _TIMERS: dict[Timer, Callable[[AgentFlow, AgentSession], None]] = {
     Timer.CLERICAL: AgentFlow._clerical_timeout,
     Timer.PREDICTIVE: AgentFlow._predictive_due,
     Timer.ORPHAN: AgentFlow._orphan_expired,
+    Timer.TRAINING: AgentFlow._training_due,
 }

@@ -2,7 +2,7 @@
 
 :class:`AgentModel` is what Mediatel decides: logins, the state machine
 (:data:`~softphone.sim.tables.TRANSITIONS`), pauses, calls and their wrap-up,
-call codes, predictive dialling, Force Pause for an unanswered extension. It
+call codes, predictive dialling, training calls, Force Pause for an unanswered extension. It
 owns no socket, task or clock. Every input carries ``now`` (seconds since the
 epoch, because the wire shows wall-clock times); every output is an
 :mod:`~softphone.sim.effects` value queued for :meth:`AgentModel.take_effects`;
@@ -163,10 +163,7 @@ class AgentModel(AgentFlow):
         session = self._session(login)
         if session.state != State.IDLE or session.sid is None:
             raise SimulatorError(f"agent {login} is {session.state}, inbound calls need STATE_IDLE")
-        names = self.settings.queues_of(session.agent)
-        sim_queue = self.settings.queue(
-            queue or next((n for n in names if "inbound" in n.lower()), names[0])
-        )
+        sim_queue = self._inbound_queue(session, queue)
         if sim_queue is None:
             raise SimulatorError(f"unknown queue {queue!r}")
         call = self._new_call(CallKind.INBOUND, ani, sim_queue)

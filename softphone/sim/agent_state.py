@@ -35,6 +35,7 @@ class Timer(StrEnum):
     CLERICAL = "clerical"  # the wrap-up ends without a call code
     PREDICTIVE = "predictive"  # the next automatic call, while predictive is on
     ORPHAN = "orphan"  # KEEP_LOGIN: a dropped session gives up waiting for its socket
+    TRAINING = "training"  # training mode: the next inbound call for an idle agent
 
 
 #: The timers of one call flow: whatever ends the flow cancels them.

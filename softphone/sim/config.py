@@ -100,6 +100,7 @@ class Timings:
     predictive_interval: float = 5.0  # idle time before the next automatic call
     failed_reset: float = 3.0  # STATE_MAKECALL_FAILED -> STATE_IDLE
     orphan_grace: float = 300.0  # KEEP_LOGIN: how long a dropped session waits
+    training_interval: float | None = None  # training: an inbound call this often (None: off)
 
 
 @dataclass(frozen=True)

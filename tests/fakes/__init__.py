@@ -1,1 +1,4 @@
-"""Fakes for unit tests of one layer (a fake agent session for the UI)."""
+"""Fakes for unit tests of one layer.
+
+``agent.FakeAgent``: the integration API's; ``scripted_agent.FakeAgent``: the UI's.
+"""

@@ -21,6 +21,7 @@ from softphone.sim.commands import (
     CloseCall,
     HoldCall,
     Login,
+    Logout,
     MakeCall,
     RetrieveCall,
     SetCallCode,
@@ -260,6 +261,44 @@ def test_predictive_calls_come_every_interval_while_idle() -> None:
     assert not desk.seen.predictive
     assert desk.model.get_timer() is None
     assert desk.advance(10 * TIMINGS.predictive_interval) == []
+
+
+def test_training_offers_an_inbound_call_every_interval_while_idle() -> None:
+    desk = Desk()
+    desk.model = AgentModel(replace(SimSettings(), timings=replace(TIMINGS, training_interval=7.0)))
+    desk.logged_in()
+    assert desk.advance(6.9) == []
+    effects = desk.advance(0.1)
+    assert views(effects) == [State.CALL_DELIVERED]
+    ring = desk.last(Ring)
+    assert ring.request.kind is CallKind.INBOUND and ring.request.queue_name == "Inbound_Main"
+    desk.ring_result(RingOutcome.ANSWERED)
+    assert desk.state is State.CALL_ACTIVE
+    # in a call: the next tick offers nothing
+    assert not [e for e in desk.advance(7.0) if isinstance(e, Ring)]
+    desk.send(CloseCall())
+    desk.send(SetCallCode(desk.seen.call_codes[0][0]))
+    assert desk.state is State.IDLE
+    # on pause: nothing either; back to available: the next tick rings again
+    desk.send(SetPause(1))
+    assert not [e for e in desk.advance(7.0) if isinstance(e, Ring)]
+    desk.send(SetPause(0))
+    assert desk.state is State.IDLE
+    assert views(desk.advance(7.0)) == [State.CALL_DELIVERED]
+    first, second = [e.request.caller for e in desk.effects if isinstance(e, Ring)]
+    assert first != second, "each training call is a new customer"
+    # signed out: no more calls
+    desk.ring_result(RingOutcome.ANSWERED)
+    desk.send(CloseCall())
+    desk.send(SetCallCode(desk.seen.call_codes[0][0]))
+    desk.send(Logout())
+    assert desk.model.get_timer() is None
+
+
+def test_no_training_calls_unless_asked() -> None:
+    desk = Desk().logged_in()
+    assert desk.model.get_timer() is None
+    assert desk.advance(3600) == []
 
 
 def test_closing_a_ringing_call_stops_the_ring_and_ignores_its_late_outcome() -> None:
