@@ -39,6 +39,7 @@ from softphone.core.history import CallHistory
 from softphone.core.phone import Phone, PhoneConfig, SipAccount
 from softphone.core.provisioning import fetch_provisioned
 from softphone.core.secrets import Secrets, store_secrets
+from softphone.media.config import IceServer, MediaConfig
 from softphone.media.devices import AudioSettings
 from softphone.net.mediatel import MediatelClient, MediatelConfig
 from softphone.net.mediatel.rest import AgentSettings, fetch_agent_settings, get_json, ssl_for
@@ -137,6 +138,7 @@ def build_session(
                 headers=vouch.headers if vouch is not None else None,
             ),
             audio=AudioSettings(microphone=c.mic, speaker=c.speaker, ring=c.ring),
+            media=MediaConfig(ice_servers=ice_servers(c, live.secrets.turn_password)),
             auto_answer_ms=None,  # the session's policy answers, never the phone by itself
         )
         return Phone(replace(phone_config, **dict(phone_options or {})))
@@ -198,3 +200,14 @@ def build_session(
         prepare=prepare,
         registrar_list=registrar_list if config.registrar_list_url else None,
     )
+
+
+def ice_servers(config: AgentConfig, turn_password: str | None) -> tuple[IceServer, ...]:
+    """The profile's STUN/TURN servers; TURN ones carry the username and the secret password."""
+    servers = []
+    for url in config.ice_servers:
+        if url.startswith(("turn:", "turns:")):
+            servers.append(IceServer(url, config.turn_username, turn_password))
+        else:
+            servers.append(IceServer(url))
+    return tuple(servers)

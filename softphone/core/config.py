@@ -36,7 +36,14 @@ APP_NAME = "softphone"
 PROFILE_FILE = "profile.toml"
 ENV_PREFIX = "SOFTPHONE_"
 SECRET_KEYS = frozenset(
-    {"password", "sip_password", "gateway_token", "api_token", "provisioning_token"}
+    {
+        "password",
+        "sip_password",
+        "gateway_token",
+        "api_token",
+        "provisioning_token",
+        "turn_password",
+    }
 )
 
 
@@ -78,6 +85,10 @@ class AgentConfig:
     """Base URL of Mediatel's REST (``GET <url>/v1/agents/self``); None: not used."""
     provisioning_url: str | None = None
     api_port: int | None = None
+    ice_servers: tuple[str, ...] = ()
+    """STUN/TURN servers (``stun:host:3478``, ``turns:host:443?transport=tcp``); none by default."""
+    turn_username: str | None = None
+    """For the ``turn:``/``turns:`` servers; the password is the secret ``turn_password``."""
     mic: str | None = None
     speaker: str | None = None
     ring: str | None = None
@@ -185,6 +196,8 @@ _CONVERT: dict[str, Callable[[str, Any], Any]] = {
     "agent_settings_url": _text,
     "provisioning_url": _text,
     "api_port": _optional(_number(int, 1, 65_535)),
+    "ice_servers": _url_list,
+    "turn_username": _text,
     "mic": _text,
     "speaker": _text,
     "ring": _text,
@@ -248,6 +261,11 @@ def _validate(config: AgentConfig) -> None:
     url = config.mediatel_url if "://" in config.mediatel_url else f"https://{config.mediatel_url}"
     checks: list[tuple[str, str, tuple[str, ...]]] = [("mediatel_url", url, ("http", "https"))]
     checks += [("sip_ws", u, ("ws", "wss")) for u in config.sip_ws]
+    for server in config.ice_servers:
+        if server.split(":", 1)[0] not in ("stun", "stuns", "turn", "turns"):
+            raise ConfigError(
+                "ice_servers", f"{server!r} is not a stun:, stuns:, turn: or turns: URL"
+            )
     for key in ("registrar_list_url", "agent_settings_url", "provisioning_url"):
         value = getattr(config, key)
         if value:

@@ -24,6 +24,7 @@ ENV = {
     "gateway_token": "SOFTPHONE_GATEWAY_TOKEN",
     "api_token": "SOFTPHONE_API_TOKEN",
     "provisioning_token": "SOFTPHONE_PROVISIONING_TOKEN",
+    "turn_password": "SOFTPHONE_TURN_PASSWORD",
 }
 
 
@@ -34,6 +35,7 @@ class Secrets:
     gateway_token: str | None = field(default=None, repr=False)
     api_token: str | None = field(default=None, repr=False)
     provisioning_token: str | None = field(default=None, repr=False)
+    turn_password: str | None = field(default=None, repr=False)
 
     def with_values(self, values: Mapping[str, Any]) -> Secrets:
         """These secrets, overridden by any non-empty secret in ``values`` (provisioning)."""

@@ -146,3 +146,27 @@ def test_secret_flags_go_to_secrets_not_to_the_config(tmp_path: Path) -> None:
     secrets = load_secrets("demo", {"SOFTPHONE_SIP_PASSWORD": "env-sip"}, keyring=FakeKeyring())
     secrets = secrets.with_values(flags)
     assert (secrets.password, secrets.sip_password) == ("flag-pw", "env-sip")
+
+
+def test_stun_and_turn_servers_reach_the_phone_with_the_secret_password(tmp_path: Path) -> None:
+    """An admin behind a strict firewall lists a TURN server; its password stays a secret."""
+    from softphone.core.agent_factory import ice_servers
+
+    text = BASE + (
+        'ice_servers = ["stun:stun.example:3478", "turns:turn.example:443?transport=tcp"]\n'
+        'turn_username = "agents"\n'
+    )
+    config = load_config(profile(tmp_path, text), {}, {})
+    servers = ice_servers(
+        config, load_secrets(None, {"SOFTPHONE_TURN_PASSWORD": "s3"}).turn_password
+    )
+    assert [(s.urls, s.username, s.credential) for s in servers] == [
+        ("stun:stun.example:3478", None, None),
+        ("turns:turn.example:443?transport=tcp", "agents", "s3"),
+    ]
+    with pytest.raises(ConfigError) as error:
+        load_config(profile(tmp_path, BASE + 'turn_password = "x"\n'), {}, {})
+    assert error.value.field == "turn_password"
+    with pytest.raises(ConfigError) as error:
+        load_config(profile(tmp_path, BASE + 'ice_servers = ["http://x"]\n'), {}, {})
+    assert error.value.field == "ice_servers"
