@@ -14,6 +14,7 @@ APT_PACKAGES=(
   sox espeak-ng                         # test audio material
   nodejs npm                            # builds the JsSIP bundle
   libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3
+  dbus-daemon                           # a private session bus for the notification tests
 )
 
 missing=()
