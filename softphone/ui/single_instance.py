@@ -143,24 +143,27 @@ class SingleInstance(QObject):
     def stop(self) -> None:
         if self._server is not None:
             self._server.close()
+            self._server.deleteLater()
             self._server = None
 
     def _on_connection(self) -> None:
         assert self._server is not None
         while (socket := self._server.nextPendingConnection()) is not None:
-            buffer = bytearray()
-            socket.readyRead.connect(lambda s=socket, b=buffer: self._on_data(s, b))
-            socket.disconnected.connect(socket.deleteLater)
+            socket.readyRead.connect(self._on_data)
 
-    def _on_data(self, socket: QLocalSocket, buffer: bytearray) -> None:
-        buffer += bytes(socket.readAll().data())
-        if len(buffer) > MAX_MESSAGE:
+    def _on_data(self) -> None:
+        socket = self.sender()
+        if not isinstance(socket, QLocalSocket):
+            return
+        if socket.bytesAvailable() > MAX_MESSAGE:
             socket.abort()
             return
-        if b"\n" not in buffer:
-            return
-        line = bytes(buffer.split(b"\n", 1)[0])
-        buffer.clear()
+        if not socket.canReadLine():
+            return  # the rest of the line is still on its way
+        line = bytes(socket.readLine().data()).rstrip(b"\n")
+        socket.readyRead.disconnect(self._on_data)
+        socket.disconnectFromServer()
+        socket.deleteLater()
         request = Request.decode(line)
         if request is None:
             logger.warning("ignored a malformed request from another launch")
