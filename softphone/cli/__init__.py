@@ -46,14 +46,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     module_name = getattr(args, "_module", None)
     if module_name is None:
+        # No sub-command: the desktop app (the demo, until the app can run the
+        # simulator in-process, is the standalone simulator).
         if args.demo:
             # Until the desktop app exists, the demo is the standalone
             # simulator with its built-in SIP registrar, on its default ports.
             module_name = "softphone.cli.sim"
             args = parser.parse_args(["sim"])
         else:
-            parser.print_help()
-            return 0
+            module_name = "softphone.cli.desktop"
     module = importlib.import_module(module_name)
     result: int = module.run(args)
     return result

@@ -1,0 +1,170 @@
+"""The desktop application: one asyncio loop on the Qt thread (qasync).
+
+``SoftphoneApp`` owns the bridge, the main window and its controllers. The
+window's close button hides it to the tray (or minimises it where there is
+no tray); Quit signs out with a bounded wait, so a dead server never freezes
+the window, then stops the loop. Errors from slots and stray tasks are
+logged and shown as a sentence, never as a traceback.
+
+How to start it::
+
+    return run_app(session_factory)        # from the ``softphone`` command
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+
+from softphone.core.agent_api import AgentApi
+from softphone.core.agent_snapshot import SignIn
+from softphone.ui import icons
+from softphone.ui.aio import guarded, sentence, spawn
+from softphone.ui.bridge import AgentBridge
+from softphone.ui.controllers.main import MainController
+from softphone.ui.views.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+QUIT_TIMEOUT_S = 5.0
+"""Longest wait for signing out on quit; then the app quits anyway."""
+APP_NAME = "softphone"
+
+
+class SoftphoneApp(QObject):
+    def __init__(
+        self,
+        session: AgentApi,
+        qapp: QApplication,
+        *,
+        clock: Callable[[], float] = time.time,
+        quit_timeout: float = QUIT_TIMEOUT_S,
+    ) -> None:
+        super().__init__()
+        self.qapp = qapp
+        self.session = session
+        self.quit_timeout = quit_timeout
+        qapp.setQuitOnLastWindowClosed(False)
+        qapp.setWindowIcon(icons.icon("app"))
+        self.bridge = AgentBridge(session, self)
+        self.window = MainWindow()
+        self.controller = MainController(self.bridge, self.window, clock)
+        self.tray: QSystemTrayIcon | None = None
+        """Set by the tray's controller; closing the window then hides it there."""
+        self.finished = asyncio.Event()
+        self._quitting: asyncio.Task[Any] | None = None
+        self.window.close_requested.connect(self.on_close)
+        self.window.quit_requested.connect(self.request_quit)
+        qapp.aboutToQuit.connect(self.finished.set)
+
+    def start(self) -> None:
+        self.bridge.start()
+        self.window.show()
+
+    def show_window(self) -> None:
+        """Bring the window up (tray click, second launch, notification click)."""
+        self.window.showNormal()
+        self.window.raise_()
+        self.window.activateWindow()
+
+    def on_close(self) -> None:
+        """Close button: to the tray if there is one, else minimise; quitting is explicit."""
+        if (
+            self.tray is not None
+            and self.tray.isVisible()
+            and QSystemTrayIcon.isSystemTrayAvailable()
+        ):
+            self.window.hide()
+        else:
+            self.window.showMinimized()
+
+    # -- errors ------------------------------------------------------------------
+    def report(self, text: str) -> None:
+        self.window.show_error(text)
+
+    def excepthook(
+        self, kind: type[BaseException], error: BaseException, tb: TracebackType | None
+    ) -> None:
+        """Uncaught errors (from any slot): logged in full, shown as a sentence."""
+        log.error("uncaught error", exc_info=(kind, error, tb))
+        self.report(sentence(error))
+
+    def loop_exception(self, _loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        error = context.get("exception")
+        log.error("event loop: %s", context.get("message"), exc_info=error)
+        if isinstance(error, BaseException):
+            self.report(sentence(error))
+
+    # -- quitting ----------------------------------------------------------------
+    def request_quit(self) -> None:
+        if self._quitting is None:
+            self._quitting = spawn(self.shutdown(), self.report, "quit")
+
+    async def shutdown(self) -> None:
+        """Sign out (bounded), finish running commands, then let ``run`` return."""
+        self.window.statusBar().showMessage(
+            QCoreApplication.translate("App", "Signing out before quitting…")
+        )
+        if self.session.snapshot.sign_in is not SignIn.SIGNED_OUT:
+            await guarded(
+                asyncio.wait_for(self.session.sign_out(), self.quit_timeout),
+                lambda text: log.warning("sign-out on quit: %s", text),
+                "sign-out on quit",
+            )
+        await self.bridge.drain(1.0)
+        self.bridge.stop()
+        self.controller.timer.stop()
+        self.window.allow_close = True
+        self.window.close()
+        self.finished.set()
+
+    async def run(self) -> int:
+        """Show the window and serve until quit."""
+        loop = asyncio.get_running_loop()
+        loop.set_exception_handler(self.loop_exception)
+        previous_hook = sys.excepthook
+        sys.excepthook = self.excepthook
+        try:
+            self.start()
+            await self.finished.wait()
+            if self._quitting is None and self.session.snapshot.sign_in is not SignIn.SIGNED_OUT:
+                await self.shutdown()  # the desktop session is ending: still sign out
+        finally:
+            sys.excepthook = previous_hook
+        return 0
+
+
+SessionFactory = Callable[[], AgentApi]
+
+
+def make_qapp(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    qapp = QApplication(argv if argv is not None else sys.argv[:1])
+    qapp.setApplicationName(APP_NAME)
+    qapp.setApplicationDisplayName(QCoreApplication.translate("App", "Softphone"))
+    qapp.setDesktopFileName(APP_NAME)
+    return qapp
+
+
+def run_app(make_session: SessionFactory, argv: list[str] | None = None) -> int:
+    """Run the desktop app until quit; the session is built on the app's loop."""
+    import qasync
+
+    qapp = make_qapp(argv)
+
+    async def main() -> int:
+        app = SoftphoneApp(make_session(), qapp)
+        return await app.run()
+
+    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(qapp)) as runner:
+        return runner.run(main())

@@ -1,0 +1,28 @@
+"""The sign-in panel → ``session.sign_in``; failures back next to their field."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+
+from softphone.core.agent_api import SignInRequest
+from softphone.ui.bridge import AgentBridge, sign_in_field
+from softphone.ui.views.main_window import MainWindow
+
+
+class SignInController(QObject):
+    def __init__(self, bridge: AgentBridge, window: MainWindow) -> None:
+        super().__init__(window)
+        self.bridge = bridge
+        self.window = window
+        window.sign_in.submitted.connect(self.sign_in)
+        bridge.sign_in_failed.connect(self.failed)
+        window.sign_out_requested.connect(self.sign_out)
+
+    def sign_in(self, request: SignInRequest) -> None:
+        self.bridge.sign_in(request)
+
+    def failed(self, field: str, message: str) -> None:
+        self.window.sign_in.show_error(sign_in_field(field), message)
+
+    def sign_out(self) -> None:
+        self.bridge.sign_out()

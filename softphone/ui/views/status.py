@@ -1,0 +1,113 @@
+"""The top of the desk: who is signed in, the status with its time, link health.
+
+Status is a coloured badge that also says the status in words and how long
+the agent has been in it; Mediatel and SIP each get a dot with a word, so
+health never depends on colour alone.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from softphone.core.agent_snapshot import AgentSnapshot, LinkHealth
+from softphone.ui.palette import Tone, background, badge_style
+from softphone.ui.views import text
+
+
+class LinkIndicator(QLabel):
+    """ "● Mediatel: connected" with the reason in the tooltip."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self.setTextFormat(Qt.TextFormat.RichText)
+
+    def present(self, health: LinkHealth) -> None:
+        colour = background(text.link_tone(health.state)).name()
+        words = text.link_label(health.state)
+        self.setText(f'<span style="color:{colour}">●</span> {self.name}: {words}')
+        tip = self.tr("{name}: {state}").format(name=self.name, state=words)
+        if health.reason:
+            tip += "\n" + health.reason
+        self.setToolTip(tip)
+        self.setAccessibleName(tip)
+
+
+class StatusArea(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("status_area")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+
+        top = QHBoxLayout()
+        self.badge = QLabel(self)
+        self.badge.setObjectName("status_badge")
+        font = QFont(self.badge.font())
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.badge.setFont(font)
+        top.addWidget(self.badge)
+        self.agent = QLabel(self)
+        self.agent.setObjectName("agent_label")
+        self.agent.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        top.addWidget(self.agent, 1)
+        self.tools = QHBoxLayout()
+        self.tools.setSpacing(4)
+        top.addLayout(self.tools)
+        layout.addLayout(top)
+
+        links = QHBoxLayout()
+        self.mediatel = LinkIndicator("Mediatel", self)
+        self.mediatel.setObjectName("mediatel_health")
+        self.sip = LinkIndicator("SIP", self)
+        self.sip.setObjectName("sip_health")
+        links.addWidget(self.mediatel)
+        links.addSpacing(12)
+        links.addWidget(self.sip)
+        links.addStretch(1)
+        self.next_pause = QLabel(self)
+        self.next_pause.setObjectName("next_pause")
+        links.addWidget(self.next_pause)
+        layout.addLayout(links)
+        self._snapshot = AgentSnapshot()
+
+    def add_tool(self, widget: QWidget) -> None:
+        """Put a small control (the pause button) at the right of the badge."""
+        self.tools.addWidget(widget)
+
+    def present(self, snapshot: AgentSnapshot, now: float) -> None:
+        self._snapshot = snapshot
+        self.badge.setStyleSheet(badge_style(text.status_tone(snapshot)))
+        name = snapshot.agent_name or snapshot.login or ""
+        if snapshot.extension:
+            self.agent.setText(
+                self.tr("{name} · ext. {extension}").format(name=name, extension=snapshot.extension)
+            )
+        else:
+            self.agent.setText(name)
+        self.mediatel.present(snapshot.mediatel)
+        self.sip.present(snapshot.sip)
+        if snapshot.next_pause is not None:
+            self.next_pause.setText(self.tr("next: {pause}").format(pause=snapshot.next_pause.name))
+            self.next_pause.setStyleSheet(badge_style(Tone.WAIT))
+            self.next_pause.setToolTip(
+                self.tr("This pause begins when the platform allows it (after the call).")
+            )
+            self.next_pause.show()
+        else:
+            self.next_pause.hide()
+        self.tick(now)
+
+    def tick(self, now: float) -> None:
+        """Refresh the time in state (called every second)."""
+        snapshot = self._snapshot
+        label = text.status_label(snapshot)
+        if snapshot.state_since is not None and snapshot.sign_in.value == "signed_in":
+            label = self.tr("{status} · {time}").format(
+                status=label, time=text.duration(now - snapshot.state_since)
+            )
+        self.badge.setText(label)
+        self.badge.setAccessibleName(self.tr("Status: {status}").format(status=label))

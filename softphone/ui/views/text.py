@@ -1,0 +1,130 @@
+"""The words and tones a snapshot's values are shown with.
+
+One place maps the core's enums to translated labels, so every view (and the
+tray) says "On hold" the same way.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from softphone.core.agent_snapshot import (
+    AgentSnapshot,
+    CallType,
+    Direction,
+    LinkState,
+    QualityLevel,
+    SignIn,
+    Status,
+)
+from softphone.ui.palette import Tone
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("Text", text)
+
+
+def duration(seconds: float | None) -> str:
+    """``75`` → "1:15", ``3725`` → "1:02:05"; None or negative → "0:00"."""
+    total = max(0, int(seconds or 0))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes}:{secs:02d}"
+
+
+def status_label(snapshot: AgentSnapshot) -> str:
+    """The agent's status in words ("Available", "Pause: Lunch", "Ringing")."""
+    if snapshot.sign_in is SignIn.SIGNING_IN:
+        return QCoreApplication.translate("Text", "Signing in…")
+    if snapshot.sign_in is SignIn.SIGNING_OUT:
+        return QCoreApplication.translate("Text", "Signing out…")
+    if snapshot.sign_in is SignIn.SIGNED_OUT:
+        return QCoreApplication.translate("Text", "Signed out")
+    if snapshot.pause is not None:
+        return QCoreApplication.translate("Text", "Pause: {name}").format(name=snapshot.pause.name)
+    call = snapshot.call
+    if call is not None and call.phase.value == "ringing":
+        return QCoreApplication.translate("Text", "Ringing")
+    labels = {
+        Status.OFFLINE: QCoreApplication.translate("Text", "Offline"),
+        Status.AVAILABLE: QCoreApplication.translate("Text", "Available"),
+        Status.PAUSE: QCoreApplication.translate("Text", "Pause"),
+        Status.START_DIALING: QCoreApplication.translate("Text", "Dialling"),
+        Status.IN_A_CALL: QCoreApplication.translate("Text", "In a call"),
+        Status.ON_HOLD: QCoreApplication.translate("Text", "On hold"),
+        Status.CLERICAL: QCoreApplication.translate("Text", "After-call work"),
+    }
+    return labels.get(snapshot.status, snapshot.status_name.capitalize())
+
+
+def status_tone(snapshot: AgentSnapshot) -> Tone:
+    if snapshot.sign_in is not SignIn.SIGNED_IN:
+        return Tone.OFF
+    if snapshot.pause is not None:
+        return Tone.BAD if (snapshot.pause.forced or snapshot.pause.by_watchdog) else Tone.WAIT
+    tones = {
+        Status.AVAILABLE: Tone.GOOD,
+        Status.PAUSE: Tone.WAIT,
+        Status.START_DIALING: Tone.BUSY,
+        Status.IN_A_CALL: Tone.BUSY,
+        Status.ON_HOLD: Tone.HOLD,
+        Status.CLERICAL: Tone.WORK,
+    }
+    return tones.get(snapshot.status, Tone.OFF)
+
+
+def link_label(state: LinkState) -> str:
+    labels = {
+        LinkState.DOWN: QCoreApplication.translate("Text", "not connected"),
+        LinkState.CONNECTING: QCoreApplication.translate("Text", "connecting…"),
+        LinkState.UP: QCoreApplication.translate("Text", "connected"),
+        LinkState.RECONNECTING: QCoreApplication.translate("Text", "reconnecting…"),
+        LinkState.FAILED: QCoreApplication.translate("Text", "failed"),
+    }
+    return labels[state]
+
+
+def link_tone(state: LinkState) -> Tone:
+    return {
+        LinkState.DOWN: Tone.OFF,
+        LinkState.CONNECTING: Tone.WAIT,
+        LinkState.UP: Tone.GOOD,
+        LinkState.RECONNECTING: Tone.WAIT,
+        LinkState.FAILED: Tone.BAD,
+    }[state]
+
+
+def call_type_label(call_type: CallType) -> str:
+    return {
+        CallType.MANUAL: QCoreApplication.translate("Text", "Manual call"),
+        CallType.INBOUND: QCoreApplication.translate("Text", "Inbound call"),
+        CallType.PREDICTIVE: QCoreApplication.translate("Text", "Predictive call"),
+        CallType.OTHER: QCoreApplication.translate("Text", "Call"),
+    }[call_type]
+
+
+def direction_label(direction: Direction) -> str:
+    return {
+        Direction.INBOUND: QCoreApplication.translate("Text", "incoming"),
+        Direction.OUTBOUND: QCoreApplication.translate("Text", "outgoing"),
+    }[direction]
+
+
+def quality_label(level: QualityLevel) -> str:
+    return {
+        QualityLevel.GOOD: QCoreApplication.translate("Text", "Good"),
+        QualityLevel.FAIR: QCoreApplication.translate("Text", "Fair"),
+        QualityLevel.POOR: QCoreApplication.translate("Text", "Poor"),
+        QualityLevel.UNKNOWN: QCoreApplication.translate("Text", "Measuring…"),
+    }[level]
+
+
+def quality_tone(level: QualityLevel) -> Tone:
+    return {
+        QualityLevel.GOOD: Tone.GOOD,
+        QualityLevel.FAIR: Tone.WAIT,
+        QualityLevel.POOR: Tone.BAD,
+        QualityLevel.UNKNOWN: Tone.OFF,
+    }[level]

@@ -1,0 +1,1 @@
+"""Fakes for unit tests of one layer (a fake agent session for the UI)."""
