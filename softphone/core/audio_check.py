@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -57,7 +58,7 @@ async def play_test_tone(
     """Play a 440 Hz tone on ``device`` for ``seconds``."""
     done = asyncio.Event()
     loop = asyncio.get_running_loop()
-    state = {"position": 0, "tone": None}
+    state: dict[str, Any] = {"position": 0, "tone": None}
 
     def fill(out: Pcm) -> None:
         tone = state["tone"]
