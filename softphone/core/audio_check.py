@@ -19,12 +19,25 @@ from softphone.media import tones
 from softphone.media.devices import (
     AudioBackend,
     AudioDevice,
+    AudioSettings,
     NoAudioDevice,
     Pcm,
+    backend_for,
     list_devices,
 )
 
 TEST_TONE_HZ = 440.0
+
+__all__ = [
+    "TEST_TONE_HZ",
+    "AudioBackend",
+    "DeviceChoice",
+    "LevelMeter",
+    "backend",
+    "device_choice",
+    "play_test_tone",
+    "record_and_play_back",
+]
 
 
 @dataclass(frozen=True)
@@ -146,3 +159,8 @@ async def record_and_play_back(
     finally:
         await output.aclose()
     return take
+
+
+def backend(null: bool = False) -> AudioBackend:
+    """The sound system the checks use (``null``: no card, for tests and the demo)."""
+    return backend_for(AudioSettings(null=null))

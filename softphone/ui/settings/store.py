@@ -1,0 +1,126 @@
+"""Where settings live: QSettings for preferences, the OS keyring for secrets.
+
+Preferences (devices, ring volume, language...) are harmless in a config
+file; the integration API token is not, so it goes to the keyring and the
+QSettings file never holds it (``SECRET_KEYS`` is checked by a test).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any, Protocol
+
+from PySide6.QtCore import QSettings
+
+logger = logging.getLogger(__name__)
+
+KEYRING_SERVICE = "softphone"
+TOKEN_KEY = "integration-api-token"
+
+DEFAULTS: dict[str, Any] = {
+    "audio/microphone": "",
+    "audio/speaker": "",
+    "audio/ring_device": "",
+    "audio/ringtone": "classic",
+    "audio/ring_volume": 80,
+    "audio/ring_enabled": True,
+    "audio/auto_answer_beep": True,
+    "auto_answer/enabled": True,
+    "auto_answer/delay_ms": 0,
+    "auto_answer/inbound": True,
+    "auto_answer/predictive": True,
+    "auto_answer/manual": True,
+    "integration/port": 8765,
+    "general/language": "",
+    "general/start_minimised": False,
+    "general/start_with_system": False,
+    "shortcuts/answer": "Ctrl+Shift+A",
+    "shortcuts/hangup": "Ctrl+Shift+H",
+    "shortcuts/mute": "Ctrl+Shift+M",
+    "shortcuts/focus_number": "Ctrl+L",
+    "profiles/list": "[]",
+    "profiles/current": "",
+}
+
+
+class SecretStore(Protocol):
+    def get(self, key: str) -> str | None: ...
+    def set(self, key: str, value: str) -> None: ...
+
+
+class KeyringSecrets:
+    """The OS keyring (Secret Service, Windows Credential Manager, macOS Keychain)."""
+
+    def get(self, key: str) -> str | None:
+        import keyring
+        from keyring.errors import KeyringError
+
+        try:
+            return keyring.get_password(KEYRING_SERVICE, key)
+        except KeyringError as exc:
+            logger.warning("keyring unavailable: %s", exc)
+            return None
+
+    def set(self, key: str, value: str) -> None:
+        import keyring
+
+        keyring.set_password(KEYRING_SERVICE, key, value)
+
+
+class MemorySecrets:
+    """Secrets kept in memory only (tests; a machine without a keyring)."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
+
+    def get(self, key: str) -> str | None:
+        return self.values.get(key)
+
+    def set(self, key: str, value: str) -> None:
+        self.values[key] = value
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class UiSettings:
+    """Typed access to the preferences with their defaults."""
+
+    def __init__(self, qsettings: QSettings | None = None, secrets_: SecretStore | None = None):
+        self.qsettings = qsettings or QSettings()
+        self.secrets: SecretStore = secrets_ or KeyringSecrets()
+
+    def get(self, key: str) -> Any:
+        default = DEFAULTS[key]
+        value = self.qsettings.value(key, default)
+        if isinstance(default, bool):
+            return value in (True, "true", "1", 1)
+        if isinstance(default, int):
+            try:
+                return int(str(value))
+            except (TypeError, ValueError):
+                return default
+        return "" if value is None else str(value)
+
+    def set(self, key: str, value: Any) -> None:
+        if key not in DEFAULTS:
+            raise KeyError(key)
+        self.qsettings.setValue(key, value)
+
+    def token(self) -> str:
+        """The integration API token (made on first use, kept in the keyring)."""
+        token = self.secrets.get(TOKEN_KEY)
+        if not token:
+            token = new_token()
+            self.secrets.set(TOKEN_KEY, token)
+        return token
+
+    def regenerate_token(self) -> str:
+        token = new_token()
+        self.secrets.set(TOKEN_KEY, token)
+        return token
+
+    def sync(self) -> None:
+        self.qsettings.sync()
