@@ -20,7 +20,11 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "phone": ("softphone.cli.phone", "headless SIP phone, JSON lines in and out"),
     "sim": ("softphone.cli.sim", "Mediatel simulator with its SIP registrar"),
     "devices": ("softphone.cli.devices", "list the sound devices (names for --mic/--speaker)"),
+    "dial": ("softphone.cli.dial", "dial a number in the running app (starting it if needed)"),
 }
+
+LINK_SCHEMES = ("tel:", "callto:", "sip:")
+"""A first argument like these is a link opened with the app (the CRM's "call" links)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo", action="store_true", help="run against the built-in Mediatel simulator"
     )
+    parser.add_argument("--minimized", action="store_true", help="start in the tray (or minimised)")
     sub = parser.add_subparsers(dest="command")
     for name, (module_name, help_text) in SUBCOMMANDS.items():
         sub_parser = sub.add_parser(name, help=help_text)
@@ -43,7 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(argv) if argv is not None else None
+    link = _link_argument(argv)
+    args = parser.parse_args([a for a in (argv or []) if a != link] if link else argv)
+    if link:
+        args.request = [link]
     module_name = getattr(args, "_module", None)
     if module_name is None:
         # No sub-command: the desktop app (the demo, until the app can run the
@@ -58,3 +67,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     module = importlib.import_module(module_name)
     result: int = module.run(args)
     return result
+
+
+def _link_argument(argv: list[str] | None) -> str | None:
+    """A ``tel:``/``callto:``/``sip:`` link among the arguments, if any."""
+    import sys
+
+    for arg in argv if argv is not None else sys.argv[1:]:
+        if arg.lower().startswith(LINK_SCHEMES):
+            return arg
+    return None

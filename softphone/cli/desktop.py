@@ -26,7 +26,10 @@ def run(args: argparse.Namespace) -> int:
     from softphone.ui.app import run_app
 
     try:
-        return run_app(lambda: make_session(args))
+        request = list(getattr(args, "request", None) or [])
+        if getattr(args, "minimized", False):
+            request.append("--minimized")
+        return run_app(lambda: make_session(args), request=request)
     except RuntimeError as exc:
         print(f"softphone: {exc}", file=sys.stderr)
         return 2

@@ -149,6 +149,7 @@ class AutoAnswerPage(SettingsPage):
         self.manual = QCheckBox(self.tr("My own outgoing calls"))
         self.server_note = QLabel(self.tr("Set by the server for your account."))
         self.server_note.setVisible(False)
+        self._server: AutoAnswerView | None = None
         form = QFormLayout(self)
         form.addRow(self.enabled)
         form.addRow(self.tr("Delay before answering"), self.delay)
@@ -160,8 +161,19 @@ class AutoAnswerPage(SettingsPage):
     def title(self) -> str:
         return self.tr("Auto-answer")
 
+    def load(self) -> None:
+        super().load()
+        if self._server is not None:
+            self.show_server_rules(self._server)
+
+    def save(self) -> None:
+        """The server's rules are not the agent's to save."""
+        if self._server is None:
+            super().save()
+
     def show_server_rules(self, view: AutoAnswerView) -> None:
         """The rules in force; when the server set them the agent cannot change them."""
+        self._server = view if view.from_server else None
         self.enabled.setChecked(view.enabled)
         self.delay.setValue(view.delay_ms)
         for box, call_type in (
