@@ -20,11 +20,11 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSettings, qVersion
+from PySide6.QtCore import QSettings, qVersion
 
 from softphone import __version__
-from softphone.core.agent_commands import AgentError
 from softphone.logs import MASK, log_files, redact
+from softphone.ui.aio import sentence
 
 _SECRET_KEY = re.compile(r"pass|secret|token|cookie|jwt|credential|api.?key", re.IGNORECASE)
 PACKAGES = ("PySide6-Essentials", "qasync", "aiortc", "av", "python-socketio", "sounddevice")
@@ -33,29 +33,12 @@ PACKAGES = ("PySide6-Essentials", "qasync", "aiortc", "av", "python-socketio", "
 def human_message(exc: BaseException) -> str | None:
     """A sentence for the agent about ``exc``; None when there is nothing to say.
 
-    The core's errors already speak to the agent; anything else is a bug or
-    an environment problem, said plainly without internals.
+    Cancellation is not a failure (quitting, a newer click replaced the
+    action); everything else is said the way the bridge says it.
     """
-    tr = QCoreApplication.translate
     if isinstance(exc, asyncio.CancelledError | KeyboardInterrupt):
-        return None  # a cancelled action is not a failure (quitting, a newer click)
-    if isinstance(exc, AgentError):
-        return str(exc)
-    if isinstance(exc, TimeoutError):
-        return tr("Errors", "The server did not answer in time. Please try again.")
-    if isinstance(exc, ConnectionError):
-        return tr("Errors", "The connection to the server was lost. Please try again.")
-    if isinstance(exc, PermissionError):
-        return tr("Errors", "The softphone is not allowed to open a file it needs.")
-    if isinstance(exc, OSError):
-        return tr("Errors", "The computer refused an operation: {reason}").format(
-            reason=exc.strerror or type(exc).__name__
-        )
-    return tr(
-        "Errors",
-        "Something went wrong inside the softphone. Your calls are not affected; "
-        "the details were written to the log.",
-    )
+        return None
+    return sentence(exc)
 
 
 def is_secret_key(key: str) -> bool:

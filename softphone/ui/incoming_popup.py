@@ -13,23 +13,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QMouseEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from softphone.core.agent_commands import AgentCommand
-from softphone.core.agent_snapshot import AgentSnapshot, CallPhase, CallType, CallView
+from softphone.core.agent_snapshot import AgentSnapshot, CallPhase, CallView
 from softphone.ui.notifications import Notifier
-
-
-def call_type_text(call_type: CallType) -> str:
-    tr = QCoreApplication.translate
-    return {
-        CallType.MANUAL: tr("CallType", "Your outgoing call"),
-        CallType.INBOUND: tr("CallType", "Inbound call"),
-        CallType.PREDICTIVE: tr("CallType", "Predictive call"),
-        CallType.OTHER: tr("CallType", "Call"),
-    }[call_type]
+from softphone.ui.views import text
 
 
 def ringing_call(snapshot: AgentSnapshot) -> CallView | None:
@@ -116,7 +107,7 @@ class IncomingCallPopup(QFrame):
             return
         self._call_id = call.id
         self._answer_at = call.auto_answer_at
-        self.title.setText(call_type_text(call.call_type))
+        self.title.setText(text.call_type_label(call.call_type))
         self.number.setText(call.number or self.tr("Unknown number"))
         self.details.setText(
             self.tr("Queue: {queue}").format(queue=call.queue) if call.queue else ""
@@ -203,4 +194,4 @@ class IncomingCallAlerts(QObject):
             body = call.number or self.tr("Unknown number")
             if call.queue:
                 body = self.tr("{number} in queue {queue}").format(number=body, queue=call.queue)
-            self._notifier.notify_call(call_type_text(call.call_type), body)
+            self._notifier.notify_call(text.call_type_label(call.call_type), body)

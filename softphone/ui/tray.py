@@ -19,36 +19,16 @@ from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from softphone.core.agent_commands import AgentCommand
-from softphone.core.agent_snapshot import AgentSnapshot, CallPhase, SignIn, Status
+from softphone.core.agent_snapshot import AgentSnapshot, SignIn
 from softphone.ui.tray_icon import IconState, look_for, make_icon
+from softphone.ui.views import text
 
 
 def status_text(snapshot: AgentSnapshot) -> str:
-    """The agent's status in a few translated words ("Paused: Lunch")."""
-    tr = QCoreApplication.translate
-    if snapshot.sign_in is SignIn.SIGNING_IN:
-        return tr("Status", "Signing in…")
-    if snapshot.sign_in is SignIn.SIGNING_OUT:
-        return tr("Status", "Signing out…")
-    if snapshot.sign_in is not SignIn.SIGNED_IN:
-        return tr("Status", "Signed out")
-    if not snapshot.mediatel.up or not snapshot.sip.up:
-        return tr("Status", "Reconnecting…")
-    call = snapshot.call
-    if call is not None and call.phase is CallPhase.RINGING:
-        return tr("Status", "Incoming call")
-    if snapshot.status is Status.PAUSE and snapshot.pause is not None:
-        return tr("Status", "Paused: {name}").format(name=snapshot.pause.name)
-    names = {
-        Status.OFFLINE: tr("Status", "Offline"),
-        Status.AVAILABLE: tr("Status", "Available"),
-        Status.PAUSE: tr("Status", "Paused"),
-        Status.START_DIALING: tr("Status", "Dialling"),
-        Status.IN_A_CALL: tr("Status", "In a call"),
-        Status.ON_HOLD: tr("Status", "On hold"),
-        Status.CLERICAL: tr("Status", "After-call work"),
-    }
-    return names.get(snapshot.status, snapshot.status_name)
+    """The agent's status in a few words, as the window says it (plus connection trouble)."""
+    if snapshot.sign_in is SignIn.SIGNED_IN and not (snapshot.mediatel.up and snapshot.sip.up):
+        return QCoreApplication.translate("Tray", "Reconnecting…")
+    return text.status_label(snapshot)
 
 
 class Tray(QObject):

@@ -100,7 +100,7 @@ def test_menu_is_rebuilt_when_it_opens(qtbot: QtBot) -> None:
     assert "Resume (available)" in _actions(tray)
     tray.set_snapshot(paused(2))
     actions = _actions(tray)
-    assert "Paused: Meeting" in actions
+    assert "Pause: Meeting" in actions
     assert actions["Resume (available)"].isEnabled()
     checked = [a.text() for a in actions["Pause"].menu().actions() if a.isChecked()]
     assert checked == ["Meeting"]
