@@ -28,7 +28,8 @@ from softphone.ui.settings.store import UiSettings
 
 logger = logging.getLogger(__name__)
 
-LANGUAGES = (("", "System language"), ("en", "English"), ("uk", "Українська"), ("ru", "Русский"))
+LANGUAGES = (("en", "English"), ("uk", "Українська"), ("ru", "Русский"))
+"""Each language named in itself, so an agent finds theirs whatever the current one."""
 
 
 class ProfilesPage(SettingsPage):
@@ -271,8 +272,9 @@ class GeneralPage(SettingsPage):
         super().__init__(settings, parent)
         self.language = QComboBox()
         self.language.setAccessibleName(self.tr("Language"))
+        self.language.addItem(self.tr("System language"), "")
         for code, name in LANGUAGES:
-            self.language.addItem(self.tr(name) if not code else name, code)
+            self.language.addItem(name, code)
         self.restart_note = QLabel(self.tr("The new language is used after a restart."))
         self.restart_note.setVisible(False)
         self.language.currentIndexChanged.connect(self._language_changed)
