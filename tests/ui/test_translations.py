@@ -82,9 +82,12 @@ def _is_visible_literal(node: ast.AST) -> bool:
         return _has_words(template)
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return _has_words(node.value)
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        if node.func.attr == "format":  # "…".format(): the template is the literal
-            return _is_visible_literal(node.func.value)
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "format"  # "…".format(): the template is the literal
+    ):
+        return _is_visible_literal(node.func.value)
     if isinstance(node, ast.List | ast.Tuple):
         return any(_is_visible_literal(e) for e in node.elts)
     return False
