@@ -15,7 +15,7 @@ APT_PACKAGES=(
   nodejs npm                            # builds the JsSIP bundle
   libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3
   dbus-daemon                           # a private session bus for the notification tests
-  xvfb                                  # X server for the app's screenshots
+  xvfb libxcb-icccm4 libxcb-keysyms1    # X server (and Qt xcb libraries) for the app's screenshots
 )
 
 missing=()

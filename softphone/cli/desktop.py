@@ -3,33 +3,38 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
+from collections.abc import Callable
 
 from softphone.core.agent_api import AgentApi
+
+SESSION_MODULE = "softphone.core.agent_session"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The app takes the top-level flags only (for now)."""
 
 
-def make_session(args: argparse.Namespace) -> AgentApi:
-    """The real agent session for the app's loop."""
+def session_factory(args: argparse.Namespace) -> Callable[[], AgentApi]:
+    """How to build the agent session on the app's loop; fails before any window opens."""
     try:
-        from softphone.core.agent_session import AgentSession
+        module = importlib.import_module(SESSION_MODULE)
     except ImportError as exc:
         raise RuntimeError("the agent core (AgentSession) is not part of this build") from exc
-    session: AgentApi = AgentSession()
-    return session
+    session_class: Callable[[], AgentApi] = module.AgentSession
+    return session_class
 
 
 def run(args: argparse.Namespace) -> int:
-    from softphone.ui.app import run_app
-
     try:
-        request = list(getattr(args, "request", None) or [])
-        if getattr(args, "minimized", False):
-            request.append("--minimized")
-        return run_app(lambda: make_session(args), request=request)
+        factory = session_factory(args)
     except RuntimeError as exc:
         print(f"softphone: {exc}", file=sys.stderr)
         return 2
+    from softphone.ui.app import run_app
+
+    request = list(getattr(args, "request", None) or [])
+    if getattr(args, "minimized", False):
+        request.append("--minimized")
+    return run_app(factory, request=request)

@@ -75,7 +75,6 @@ class SoftphoneApp(QObject):
         self._quitting: asyncio.Task[Any] | None = None
         self.window.close_requested.connect(self.on_close)
         self.window.quit_requested.connect(self.request_quit)
-        qapp.aboutToQuit.connect(self.finished.set)
 
     def start(self, minimised: bool = False) -> None:
         self.bridge.start()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 
+import shiboken6
 from PySide6.QtWidgets import QDialog
 
 
@@ -32,4 +33,5 @@ async def run_dialog(dialog: QDialog) -> int:
         dialog.reject()
         raise
     finally:
-        dialog.finished.disconnect(finished)
+        if shiboken6.isValid(dialog):  # the owner may have deleted it meanwhile
+            dialog.finished.disconnect(finished)

@@ -148,7 +148,14 @@ def ringing() -> AgentSnapshot:
         status=Status.IN_A_CALL,
         status_name="ringing",
         state_since=NOW - 3,
-        call=_call(CallPhase.RINGING, started_at=NOW - 3, quality=None, announced=False),
+        call=_call(
+            CallPhase.RINGING,
+            started_at=NOW - 3,
+            quality=None,
+            announced=False,
+            recording_url=None,
+            call_trace_id=None,
+        ),
         commands=refusals(
             {AgentCommand.ANSWER, AgentCommand.REJECT, AgentCommand.PAUSE},
             {
@@ -157,7 +164,6 @@ def ringing() -> AgentSnapshot:
                 AgentCommand.HOLD: "the call is not answered yet",
                 AgentCommand.MUTE: "the call is not answered yet",
                 AgentCommand.DTMF: "the call is not answered yet",
-                AgentCommand.ANSWER: "",
             },
         ),
     )
@@ -195,13 +201,17 @@ def on_hold() -> AgentSnapshot:
         state_since=NOW - 12,
         call=dataclasses.replace(snap.call, on_hold=True),
         commands=refusals(
-            {AgentCommand.HANGUP, AgentCommand.UNHOLD, AgentCommand.PAUSE},
+            {
+                AgentCommand.HANGUP,
+                AgentCommand.UNHOLD,
+                AgentCommand.PAUSE,
+                AgentCommand.CANCEL_NEXT_PAUSE,
+            },
             {
                 **IN_CALL_REASONS,
                 AgentCommand.HOLD: "the call is already on hold",
                 AgentCommand.MUTE: "the call is on hold",
                 AgentCommand.DTMF: "the call is on hold",
-                AgentCommand.UNHOLD: "",
             },
         ),
         next_pause=PAUSES[2],

@@ -31,6 +31,12 @@ T = TypeVar("T")
 TIMEOUT_S = 20.0
 
 
+async def turns(count: int = 5) -> None:
+    """Let tasks the UI just started run a few steps."""
+    for _ in range(count):
+        await asyncio.sleep(0)
+
+
 class Clock:
     """The window's clock, moved by hand."""
 
@@ -78,10 +84,6 @@ class Desk:
 
     def settle(self) -> None:
         """Let queued tasks and posted events run (a few loop turns)."""
-
-        async def turns() -> None:
-            for _ in range(5):
-                await asyncio.sleep(0)
 
         self.run(turns())
 

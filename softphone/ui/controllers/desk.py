@@ -38,6 +38,7 @@ class DeskController(QObject):
         pauses = window.pause_button
         pauses.pause_chosen.connect(self.bridge.pause)
         pauses.resume_requested.connect(lambda: self.send(AgentCommand.RESUME))
+        window.resume_button.clicked.connect(lambda: self.send(AgentCommand.RESUME))
         pauses.cancel_next_requested.connect(lambda: self.send(AgentCommand.CANCEL_NEXT_PAUSE))
         pauses.predictive_requested.connect(lambda: self.send(AgentCommand.TOGGLE_PREDICTIVE))
 

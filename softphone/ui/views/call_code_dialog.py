@@ -131,9 +131,10 @@ class CallCodeDialog(QDialog):
     def present(self, snapshot: AgentSnapshot, now: float) -> None:
         clerical = snapshot.clerical or ClericalView()
         self._clerical = clerical
+        newly_chosen = clerical.chosen is not None and clerical.chosen.id != self.chosen_id
         if clerical.chosen is not None:
-            self.chosen_id = clerical.chosen.id
-        if clerical.call_codes != self._codes:
+            self.chosen_id = self.selected_id = clerical.chosen.id
+        if clerical.call_codes != self._codes or newly_chosen:
             self._codes = clerical.call_codes
             self._fill()
         self._can_set = snapshot.why_not(AgentCommand.SET_CALL_CODE)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from softphone.core.agent_commands import AgentCommand
-from softphone.core.agent_snapshot import AgentSnapshot, CallPhase, CallView
+from softphone.core.agent_snapshot import AgentSnapshot, CallPhase, CallView, Direction
 from softphone.ui import icons
 from softphone.ui.shortcuts import Shortcut, key_text
 from softphone.ui.views import text
@@ -102,6 +102,7 @@ class CallPanel(QFrame):
         self.error.setObjectName("call_error")
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
+        layout.addStretch(1)
 
         ring_row = QHBoxLayout()
         self.answer = self._button("phone", self.tr("&Answer"), "answer", "#ffffff")
@@ -115,6 +116,9 @@ class CallPanel(QFrame):
         ring_row.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.ring_buttons)
 
+        self.dtmf = DialPad(self, compact=True)
+        self.dtmf.setObjectName("dtmf_pad")
+        self.dtmf.hide()
         talk_row = QHBoxLayout()
         talk_row.setContentsMargins(0, 0, 0, 0)
         self.hold = self._button("hold", self.tr("&Hold"), "hold")
@@ -131,14 +135,9 @@ class CallPanel(QFrame):
             talk_row.addWidget(button, 1)
         self.talk_buttons = QWidget(self)
         self.talk_buttons.setLayout(talk_row)
+        layout.addWidget(self.dtmf)
         layout.addWidget(self.talk_buttons)
         layout.addWidget(self.hangup)
-
-        self.dtmf = DialPad(self, compact=True)
-        self.dtmf.setObjectName("dtmf_pad")
-        self.dtmf.hide()
-        layout.addWidget(self.dtmf)
-        layout.addStretch(1)
 
         self.answer.setAccessibleName(self.tr("Answer the call"))
         self.reject.setAccessibleName(self.tr("Reject the call"))
@@ -197,10 +196,16 @@ class CallPanel(QFrame):
         self.commands.present(snapshot)
         if call is None:
             return
-        parts = [text.call_type_label(call.call_type), text.direction_label(call.direction)]
+        parts = [text.call_type_label(call.call_type)]
         if call.queue:
-            parts.insert(1, call.queue)
-        self.kind.setText(" · ".join(parts))
+            parts.append(call.queue)
+        arrow = "↙" if call.direction is Direction.INBOUND else "↗"
+        self.kind.setText("{arrow} {text}".format(arrow=arrow, text=" · ".join(parts)))
+        described = self.tr("{kind}, {direction}").format(
+            kind=" · ".join(parts), direction=text.direction_label(call.direction)
+        )
+        self.kind.setToolTip(described)
+        self.kind.setAccessibleName(described)
         self.number.setText(call.number or self.tr("Unknown number"))
         self.number.setAccessibleName(self.tr("Number: {number}").format(number=self.number.text()))
         ringing = call.phase in (CallPhase.RINGING, CallPhase.REQUESTED)

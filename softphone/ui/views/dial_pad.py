@@ -40,7 +40,8 @@ class DialPad(QWidget):
             button = QPushButton(label, self)
             button.setObjectName(f"key_{digit}")
             button.setMinimumHeight(height)
-            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            button.setMaximumHeight(int(height * 1.3))
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.setAccessibleName(
                 QCoreApplication.translate("DialPad", "Key {digit}").format(digit=digit)
@@ -48,4 +49,5 @@ class DialPad(QWidget):
             button.clicked.connect(lambda _checked=False, d=digit: self.pressed.emit(d))
             grid.addWidget(button, index // 3, index % 3)
             self.buttons[digit] = button
+        self.setMaximumHeight(4 * int(height * 1.3) + 3 * grid.spacing())
         self.setStyleSheet("QPushButton { font-size: 15px; }" if compact else "")

@@ -83,7 +83,7 @@ class DialPanel(QWidget):
         layout.addWidget(self.problem)
 
         self.pad = DialPad(self)
-        layout.addWidget(self.pad)
+        layout.addWidget(self.pad, 3)
 
         buttons = QHBoxLayout()
         self.redial = QPushButton(icons.icon("redial"), self.tr("&Redial"), self)
@@ -102,7 +102,7 @@ class DialPanel(QWidget):
 
         self.last_number: str | None = None
         self.commands.bind(
-            self.call, AgentCommand.DIAL, self.tr("Call the number (Enter)"), self._number_check
+            self.call, AgentCommand.DIAL, self.tr("Call the number (Enter)"), self.number_check
         )
         self.commands.bind(
             self.redial,
@@ -110,7 +110,7 @@ class DialPanel(QWidget):
             lambda _c: self.tr("Call {number} again ({key})").format(
                 number=self.last_number or "", key=key_text(Shortcut.REDIAL)
             ),
-            self._redial_check,
+            self.redial_problem,
         )
 
         self.pad.pressed.connect(self._key)
@@ -144,11 +144,11 @@ class DialPanel(QWidget):
         self.last_number = number
         self.commands.present(self._snapshot)
 
-    def _number_check(self, _snapshot: AgentSnapshot) -> str | None:
+    def number_check(self, _snapshot: AgentSnapshot) -> str | None:
         problem = number_problem(clean_number(self.number.text()))
         return problem_text(problem) if problem is not None else None
 
-    def _redial_check(self, _snapshot: AgentSnapshot) -> str | None:
+    def redial_problem(self, _snapshot: AgentSnapshot) -> str | None:
         return None if self.last_number else self.tr("no number dialled yet")
 
     # -- input -----------------------------------------------------------------

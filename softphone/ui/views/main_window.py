@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QPushButton,
     QScrollArea,
     QStackedWidget,
     QTabWidget,
@@ -107,6 +108,11 @@ class MainWindow(QMainWindow):
         desk.setContentsMargins(12, 10, 12, 8)
         desk.setSpacing(8)
         self.status = StatusArea(self.desk)
+        self.resume_button = QPushButton(icons.icon("resume"), self.tr("&Resume"), self.desk)
+        self.resume_button.setObjectName("resume_button")
+        self.resume_button.setAccessibleName(self.tr("Resume work (end the pause)"))
+        self.resume_button.setMinimumHeight(30)
+        self.status.add_tool(self.resume_button)
         self.pause_button = PauseButton(self.desk)
         self.status.add_tool(self.pause_button)
         desk.addWidget(self.status)
@@ -211,7 +217,13 @@ class MainWindow(QMainWindow):
         self.hold_action.triggered.connect(self.hold_requested)
         self.mute_action.triggered.connect(self.mute_requested)
         self.focus_action.triggered.connect(self.focus_number)
-        self.redial_action.triggered.connect(self.dialer.redial.click)
+        self.redial_action.triggered.connect(self.dialer.redial_requested)
+        self.dialer.commands.bind(
+            self.redial_action,
+            AgentCommand.DIAL,
+            self.tr("Call the last number again"),
+            self.dialer.redial_problem,
+        )
         self.commands.bind(
             self.answer_action, AgentCommand.ANSWER, self.tr("Answer the ringing call")
         )
@@ -227,6 +239,7 @@ class MainWindow(QMainWindow):
         self.sign_in.present(snapshot)
         self.status.present(snapshot, now)
         self.pause_button.present(snapshot)
+        self.resume_button.setVisible(signed_in and snapshot.pause is not None)
         self.reconnect_banner.present(snapshot, now)
         self.pause_banner.present(snapshot)
         self.dialer.present(snapshot)
@@ -239,7 +252,6 @@ class MainWindow(QMainWindow):
             page = self.clerical
         self.phone.setCurrentIndex(self._phone_pages.index(page))
         self.commands.present(snapshot)
-        self.redial_action.setEnabled(self.dialer.redial.isEnabled())
         self.notice.setText(snapshot.notice or "")
         title = self.tr("Softphone")
         if signed_in:

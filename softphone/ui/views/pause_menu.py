@@ -39,6 +39,8 @@ class PauseButton(QToolButton):
         self.pause_actions: dict[int, QAction] = {}
         self._group = QActionGroup(self)
         self._pauses: tuple[Pause, ...] | None = None
+        self._predictive_on = False
+        self._current_pause: int | None = None
 
         self.resume = QAction(icons.icon("resume"), self.tr("&Resume work"), self)
         self.resume.setObjectName("resume")
@@ -49,7 +51,7 @@ class PauseButton(QToolButton):
         self.predictive = QAction(icons.icon("predictive"), self.tr("Pre&dictive calls"), self)
         self.predictive.setObjectName("predictive")
         self.predictive.setCheckable(True)
-        self.predictive.triggered.connect(lambda _checked=False: self.predictive_requested.emit())
+        self.predictive.triggered.connect(self._predictive_clicked)
         self.commands.bind(self.resume, AgentCommand.RESUME, self.tr("End the pause"))
         self.commands.bind(
             self.cancel_next,
@@ -61,6 +63,16 @@ class PauseButton(QToolButton):
             AgentCommand.TOGGLE_PREDICTIVE,
             self.tr("Let the dialler connect customers to you"),
         )
+
+    def _predictive_clicked(self) -> None:
+        """Ask; the tick follows the platform's answer (the next snapshot), not the click."""
+        self.predictive.setChecked(self._predictive_on)
+        self.predictive_requested.emit()
+
+    def _pause_clicked(self, pause_id: int) -> None:
+        for other_id, action in self.pause_actions.items():
+            action.setChecked(other_id == self._current_pause)
+        self.pause_chosen.emit(pause_id)
 
     def _rebuild(self, pauses: tuple[Pause, ...]) -> None:
         self.menu_.clear()
@@ -77,7 +89,7 @@ class PauseButton(QToolButton):
             action = QAction(pause.name, self)
             action.setCheckable(True)
             action.setObjectName(f"pause_{pause.id}")
-            action.triggered.connect(lambda _checked=False, p=pause.id: self.pause_chosen.emit(p))
+            action.triggered.connect(lambda _checked=False, p=pause.id: self._pause_clicked(p))
             self._group.addAction(action)
             self.menu_.addAction(action)
             self.pause_actions[pause.id] = action
@@ -96,6 +108,7 @@ class PauseButton(QToolButton):
         if snapshot.pauses != self._pauses:
             self._rebuild(snapshot.pauses)
         current = snapshot.pause.id if snapshot.pause else None
+        self._current_pause = current
         queued = snapshot.next_pause.id if snapshot.next_pause else None
         for pause_id, action in self.pause_actions.items():
             action.setChecked(pause_id == current)
@@ -103,6 +116,7 @@ class PauseButton(QToolButton):
             action.setText(
                 self.tr("{pause} (next)").format(pause=name) if pause_id == queued else name
             )
+        self._predictive_on = snapshot.predictive
         self.predictive.setChecked(snapshot.predictive)
         self.cancel_next.setVisible(snapshot.next_pause is not None)
         self.commands.present(snapshot)

@@ -8,8 +8,8 @@ health never depends on colour alone.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont, QResizeEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from softphone.core.agent_snapshot import AgentSnapshot, LinkHealth
 from softphone.ui.palette import Tone, background, badge_style
@@ -27,12 +27,39 @@ class LinkIndicator(QLabel):
     def present(self, health: LinkHealth) -> None:
         colour = background(text.link_tone(health.state)).name()
         words = text.link_label(health.state)
-        self.setText(f'<span style="color:{colour}">●</span> {self.name}: {words}')
+        shown = self.name if health.up else f"{self.name}: {words}"
+        self.setText(f'<span style="color:{colour}">●</span> {shown}')
         tip = self.tr("{name}: {state}").format(name=self.name, state=words)
         if health.reason:
             tip += "\n" + health.reason
         self.setToolTip(tip)
         self.setAccessibleName(tip)
+
+
+class ElidedLabel(QLabel):
+    """A label that ends in "…" when its text does not fit (the full text in the tooltip)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def set_full_text(self, value: str) -> None:
+        self._full = value
+        self.setToolTip(value)
+        self.setAccessibleName(value)
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        metrics = self.fontMetrics()
+        self.setText(metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, self.width()))
 
 
 class StatusArea(QWidget):
@@ -46,14 +73,16 @@ class StatusArea(QWidget):
         top = QHBoxLayout()
         self.badge = QLabel(self)
         self.badge.setObjectName("status_badge")
+        self.badge.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         font = QFont(self.badge.font())
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.badge.setFont(font)
         top.addWidget(self.badge)
-        self.agent = QLabel(self)
-        self.agent.setObjectName("agent_label")
-        self.agent.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        top.addWidget(self.agent, 1)
+        self.next_pause = QLabel(self)
+        self.next_pause.setObjectName("next_pause")
+        self.next_pause.hide()
+        top.addWidget(self.next_pause)
+        top.addStretch(1)
         self.tools = QHBoxLayout()
         self.tools.setSpacing(4)
         top.addLayout(self.tools)
@@ -65,12 +94,14 @@ class StatusArea(QWidget):
         self.sip = LinkIndicator("SIP", self)
         self.sip.setObjectName("sip_health")
         links.addWidget(self.mediatel)
-        links.addSpacing(12)
+        links.addSpacing(10)
         links.addWidget(self.sip)
-        links.addStretch(1)
-        self.next_pause = QLabel(self)
-        self.next_pause.setObjectName("next_pause")
-        links.addWidget(self.next_pause)
+        links.addSpacing(10)
+        self.agent = ElidedLabel(self)
+        self.agent.setObjectName("agent_label")
+        self.agent.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.agent.setMinimumWidth(60)
+        links.addWidget(self.agent, 1)
         layout.addLayout(links)
         self._snapshot = AgentSnapshot()
 
@@ -83,11 +114,11 @@ class StatusArea(QWidget):
         self.badge.setStyleSheet(badge_style(text.status_tone(snapshot)))
         name = snapshot.agent_name or snapshot.login or ""
         if snapshot.extension:
-            self.agent.setText(
+            self.agent.set_full_text(
                 self.tr("{name} · ext. {extension}").format(name=name, extension=snapshot.extension)
             )
         else:
-            self.agent.setText(name)
+            self.agent.set_full_text(name)
         self.mediatel.present(snapshot.mediatel)
         self.sip.present(snapshot.sip)
         if snapshot.next_pause is not None:

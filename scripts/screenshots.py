@@ -1,0 +1,224 @@
+#!/usr/bin/env python3
+"""Render the desktop app's main states to PNG files (for the README and reviews).
+
+Runs the real window against the fake session of the UI tests, one scene
+after another (signed out, idle, ringing, in a call, on hold, after-call
+work with the call-code dialog, paused, reconnecting), on an X server:
+its own Xvfb on a free display unless ``--display`` names one.
+
+    python3 scripts/screenshots.py                 # -> docs/screenshots/*.png
+    python3 scripts/screenshots.py --out /tmp/shots --lang uk
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHILD_FLAG = "SOFTPHONE_SCREENSHOTS_CHILD"
+WINDOW_SIZE = (440, 720)
+
+
+def free_display() -> int:
+    for number in range(90, 190):
+        if not Path(f"/tmp/.X{number}-lock").exists() and not Path(
+            f"/tmp/.X11-unix/X{number}"
+        ).exists():
+            return number
+    raise RuntimeError("no free X display number between :90 and :189")
+
+
+@contextlib.contextmanager
+def xvfb() -> Iterator[str]:
+    """An Xvfb server on a free display, stopped on exit."""
+    binary = shutil.which("Xvfb")
+    if binary is None:
+        raise SystemExit("Xvfb is not installed (apt-get install xvfb)")
+    for _attempt in range(5):
+        number = free_display()
+        process = subprocess.Popen(
+            [binary, f":{number}", "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        socket = Path(f"/tmp/.X11-unix/X{number}")
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and process.poll() is None and not socket.exists():
+            time.sleep(0.05)
+        if socket.exists() and process.poll() is None:
+            try:
+                yield f":{number}"
+            finally:
+                process.terminate()
+                try:
+                    process.wait(5)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+            return
+        process.kill()
+        process.wait()
+    raise SystemExit("Xvfb did not start")
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--lang", default="en", help="language of the window (en, uk, ru)")
+    parser.add_argument("--display", help="an X display to use instead of a new Xvfb")
+    parser.add_argument("--only", nargs="*", help="scene names to render (default: all)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    if os.environ.get(CHILD_FLAG):
+        return render(args)
+    env = dict(os.environ, **{CHILD_FLAG: "1", "QT_QPA_PLATFORM": "xcb"})
+    env.pop("WAYLAND_DISPLAY", None)
+    command = [sys.executable, str(Path(__file__).resolve()), *(argv or sys.argv[1:])]
+    if args.display:
+        env["DISPLAY"] = args.display
+        return subprocess.run(command, env=env, cwd=ROOT, check=False).returncode
+    with xvfb() as display:
+        env["DISPLAY"] = display
+        return subprocess.run(command, env=env, cwd=ROOT, check=False).returncode
+
+
+def render(args: argparse.Namespace) -> int:
+    """In the child, on the X server: build the window and grab each scene."""
+    sys.path.insert(0, str(ROOT))
+    import asyncio
+
+    import qasync
+    from PySide6.QtCore import QLocale, QRect, Qt
+    from PySide6.QtGui import QColor, QGuiApplication, QPainter
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from softphone.core.agent_commands import SignInField
+    from softphone.ui.bridge import AgentBridge
+    from softphone.ui.controllers.main import MainController
+    from softphone.ui.views.main_window import MainWindow
+    from tests.fakes import agent_scenes as scenes
+    from tests.fakes.agent import FakeAgent
+
+    QLocale.setDefault(QLocale(args.lang))
+    qapp = QApplication([sys.argv[0], "-platform", "xcb"])
+    qapp.setApplicationName("softphone")
+    install_translations = _translations(qapp, args.lang)
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    suffix = "" if args.lang == "en" else f".{args.lang}"
+    wanted = set(args.only or scenes.SCENES) | ({"sign-in-error"} if not args.only else set())
+
+    async def shoot() -> list[Path]:
+        fake = FakeAgent()
+        clock = lambda: scenes.NOW  # noqa: E731
+        bridge = AgentBridge(fake)
+        window = MainWindow()
+        controller = MainController(bridge, window, clock)
+        controller.timer.stop()
+        bridge.start()
+        window.sign_in.set_profiles(["Kyiv contact centre", "Demo (simulator)"])
+        window.resize(*WINDOW_SIZE)
+        window.move(0, 0)
+        window.show()
+        written: list[Path] = []
+
+        async def settle() -> None:
+            for _ in range(10):
+                await asyncio.sleep(0.02)
+                qapp.processEvents()
+
+        def grab(name: str, dialog: QWidget | None = None) -> None:
+            screen = QGuiApplication.primaryScreen()
+            frame = window.frameGeometry()
+            pixmap = screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
+            if dialog is not None:
+                # No window manager draws a frame here: give the dialog a shadow
+                # and a border so it reads as a window over the main one.
+                at = dialog.frameGeometry().topLeft() - frame.topLeft()
+                face = dialog.grab()
+                painter = QPainter(pixmap)
+                painter.setPen(Qt.PenStyle.NoPen)
+                for spread, alpha in ((8, 18), (5, 28), (2, 40)):
+                    painter.setBrush(QColor(0, 0, 0, alpha))
+                    painter.drawRoundedRect(
+                        QRect(at, face.size() / face.devicePixelRatio()).adjusted(
+                            -spread, -spread + 3, spread, spread + 3
+                        ),
+                        spread,
+                        spread,
+                    )
+                painter.drawPixmap(at, face)
+                painter.setPen(QColor(0, 0, 0, 90))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRect(QRect(at, face.size() / face.devicePixelRatio()).adjusted(0, 0, -1, -1))
+                painter.end()
+            path = out / f"{name}{suffix}.png"
+            pixmap.save(str(path))
+            written.append(path)
+
+        for name, make in scenes.SCENES.items():
+            if name not in wanted:
+                continue
+            fake.publish(make())
+            if name == "idle":
+                window.dialer.number.setText("0441234567")
+            await settle()
+            dialog = controller.clerical.dialog
+            if name == "after-call-work" and dialog is not None:
+                dialog.resize(380, 420)
+                geometry = dialog.frameGeometry()
+                geometry.moveCenter(window.frameGeometry().center())
+                dialog.move(geometry.topLeft())
+                await settle()
+                grab(name, dialog)
+            else:
+                grab(name)
+            window.dialer.number.clear()
+            fake.publish(scenes.idle())  # leave after-call work: the dialog closes
+            await settle()
+        if "sign-in-error" in wanted:
+            fake.publish(scenes.signed_out())
+            window.sign_in.login.setText("olena")
+            window.sign_in.password.setText("secret")
+            window.sign_in.extension.setText("1001")
+            window.sign_in.show_error(
+                SignInField.LOGIN, "Mediatel did not accept this login and password."
+            )
+            await settle()
+            grab("sign-in-error")
+        window.allow_close = True
+        window.close()
+        for widget in qapp.topLevelWidgets():
+            if isinstance(widget, QWidget) and widget.isVisible():
+                widget.close()
+        return written
+
+    del install_translations
+    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(qapp)) as runner:
+        written = runner.run(shoot())
+    for path in written:
+        print(path)
+    return 0
+
+
+def _translations(qapp: object, lang: str) -> object:
+    """Load the app's translation for ``lang`` when the build has one."""
+    try:
+        from softphone.ui import i18n  # added with the translations
+    except ImportError:
+        return None
+    return i18n.install(qapp, lang)  # type: ignore[attr-defined]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

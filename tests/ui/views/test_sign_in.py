@@ -1,0 +1,109 @@
+"""The sign-in panel: the request it sends and each failure next to its field."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from softphone.core.agent_commands import SignInError, SignInField
+from softphone.core.agent_snapshot import SignIn
+from tests.fakes import agent_scenes as scenes
+from tests.ui.conftest import Desk, turns
+
+
+def fill(
+    desk: Desk, login: str = "olena", password: str = "s3cret", extension: str = "1001"
+) -> None:
+    panel = desk.window.sign_in
+    QTest.keyClicks(panel.login, login)
+    QTest.keyClicks(panel.password, password)
+    QTest.keyClicks(panel.extension, extension)
+
+
+def test_signed_out_shows_the_panel_and_the_button_waits_for_the_fields(desk: Desk) -> None:
+    panel = desk.window.sign_in
+    assert desk.window.pages.currentWidget() is desk.window.sign_in_page
+    assert not panel.button.isEnabled()
+    assert panel.button.toolTip() == "Type your login."
+    fill(desk)
+    assert panel.button.isEnabled()
+
+
+def test_enter_signs_in_with_what_was_typed(desk: Desk) -> None:
+    fill(desk)
+    panel = desk.window.sign_in
+    panel.remember.setChecked(True)
+
+    async def scenario() -> None:
+        QTest.keyClick(panel.extension, Qt.Key.Key_Return)
+        recorded = await desk.fake.next_command()
+        assert recorded.name == "sign_in"
+        request = recorded.args[0]
+        assert (request.login, request.password, request.extension) == ("olena", "s3cret", "1001")
+        assert request.remember is True
+        assert request.sip_user is None  # the profile's
+
+    desk.run(scenario())
+
+
+def test_own_sip_account_is_sent_when_ticked(desk: Desk) -> None:
+    fill(desk)
+    panel = desk.window.sign_in
+    panel.sip_box.setChecked(True)
+    QTest.keyClicks(panel.sip_user, "sip1001")
+    QTest.keyClicks(panel.sip_password, "pw")
+
+    async def scenario() -> None:
+        QTest.mouseClick(panel.button, Qt.MouseButton.LeftButton)
+        request = (await desk.fake.next_command()).args[0]
+        assert (request.sip_user, request.sip_password) == ("sip1001", "pw")
+
+    desk.run(scenario())
+
+
+@pytest.mark.parametrize(
+    ("field", "widget"),
+    [
+        (SignInField.LOGIN, "password"),
+        (SignInField.EXTENSION, "extension"),
+        (SignInField.SERVER, "profile"),
+        (SignInField.SIP, "sip_user"),
+    ],
+)
+def test_each_failure_is_shown_next_to_its_field(
+    desk: Desk, field: SignInField, widget: str
+) -> None:
+    fill(desk)
+    panel = desk.window.sign_in
+    sentence = f"The {field.value} is wrong, says the core."
+    desk.fake.fail_sign_in(SignInError(field, sentence))
+
+    async def scenario() -> None:
+        panel.submit()
+        await desk.fake.next_command()
+        await turns()
+
+    desk.run(scenario())
+    label = panel.errors[field]
+    assert label.isVisible()
+    assert label.text() == sentence
+    others = [f for f, lbl in panel.errors.items() if f is not field and lbl.isVisible()]
+    assert others == []
+    assert getattr(panel, widget).hasFocus()
+
+
+def test_signing_in_disables_the_button_and_says_so(desk: Desk) -> None:
+    fill(desk)
+    desk.show(dataclasses.replace(scenes.signed_out(), sign_in=SignIn.SIGNING_IN))
+    panel = desk.window.sign_in
+    assert panel.button.text() == "Signing in…"
+    assert not panel.button.isEnabled()
+
+
+def test_signed_in_switches_to_the_desk(desk: Desk) -> None:
+    desk.show(scenes.idle())
+    assert desk.window.pages.currentWidget() is desk.window.desk
+    assert desk.window.windowTitle() == "Available — Softphone"
