@@ -217,7 +217,7 @@ def _translations(qapp: object, lang: str) -> object:
         from softphone.ui import i18n  # added with the translations
     except ImportError:
         return None
-    return i18n.install(qapp, lang)  # type: ignore[attr-defined]
+    return i18n.install_translators(qapp, lang)  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":

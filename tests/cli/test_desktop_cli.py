@@ -19,7 +19,7 @@ def test_no_sub_command_runs_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, desktop.SESSION_MODULE, fake_core)
     import softphone.ui.app as app
 
-    monkeypatch.setattr(app, "run_app", lambda factory: started.append(factory) or 0)
+    monkeypatch.setattr(app, "run_app", lambda factory, **_: started.append(factory) or 0)
     assert cli.main([]) == 0
     assert started == [object]
 

@@ -283,6 +283,10 @@
         <translation>Выключить микрофон ({key})</translation>
     </message>
     <message>
+        <source>{kind}, {direction}</source>
+        <translation>{kind}, {direction}</translation>
+    </message>
+    <message>
         <source>Unknown number</source>
         <translation>Неизвестный номер</translation>
     </message>
@@ -748,6 +752,14 @@
         <translation>Софтфон</translation>
     </message>
     <message>
+        <source>&amp;Resume</source>
+        <translation>&amp;Продолжить</translation>
+    </message>
+    <message>
+        <source>Resume work (end the pause)</source>
+        <translation>Продолжить работу (завершить перерыв)</translation>
+    </message>
+    <message>
         <source>Phone</source>
         <translation>Телефон</translation>
     </message>
@@ -794,6 +806,10 @@
     <message>
         <source>&amp;Redial</source>
         <translation>&amp;Повторить</translation>
+    </message>
+    <message>
+        <source>Call the last number again</source>
+        <translation>Снова позвонить на последний номер</translation>
     </message>
     <message>
         <source>Answer the ringing call</source>

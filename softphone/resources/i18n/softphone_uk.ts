@@ -283,6 +283,10 @@
         <translation>Вимкнути мікрофон ({key})</translation>
     </message>
     <message>
+        <source>{kind}, {direction}</source>
+        <translation>{kind}, {direction}</translation>
+    </message>
+    <message>
         <source>Unknown number</source>
         <translation>Невідомий номер</translation>
     </message>
@@ -748,6 +752,14 @@
         <translation>Софтфон</translation>
     </message>
     <message>
+        <source>&amp;Resume</source>
+        <translation>&amp;Продовжити</translation>
+    </message>
+    <message>
+        <source>Resume work (end the pause)</source>
+        <translation>Продовжити роботу (завершити перерву)</translation>
+    </message>
+    <message>
         <source>Phone</source>
         <translation>Телефон</translation>
     </message>
@@ -794,6 +806,10 @@
     <message>
         <source>&amp;Redial</source>
         <translation>&amp;Повторити</translation>
+    </message>
+    <message>
+        <source>Call the last number again</source>
+        <translation>Знову подзвонити на останній номер</translation>
     </message>
     <message>
         <source>Answer the ringing call</source>
