@@ -15,7 +15,7 @@ from).
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
-from PySide6.QtGui import QAction, QIcon
+from PySide6.QtGui import QAction, QActionGroup, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from softphone.core.agent_commands import AgentCommand
@@ -125,6 +125,9 @@ class Tray(QObject):
         menu.clear()
         header = menu.addAction(status_text(snap))
         header.setEnabled(False)
+        font = header.font()
+        font.setBold(True)
+        header.setFont(font)
         if self._missed:
             missed = menu.addAction(self.tr("Missed calls: {count}").format(count=self._missed))
             missed.triggered.connect(self.show_requested)
@@ -151,6 +154,8 @@ class Tray(QObject):
         pauses.setEnabled(why_not is None and bool(snap.pauses))
         if why_not is not None:
             pauses.setToolTip(why_not)
+        group = QActionGroup(pauses)
+        group.setExclusive(True)
         current = snap.pause.id if snap.pause is not None else None
         queued = snap.next_pause.id if snap.next_pause is not None else None
         for pause in snap.pauses:
@@ -160,6 +165,7 @@ class Tray(QObject):
             action = pauses.addAction(label)
             action.setCheckable(True)
             action.setChecked(pause.id == current)
+            group.addAction(action)
             action.triggered.connect(lambda _=False, pid=pause.id: self.pause_requested.emit(pid))
 
     @staticmethod

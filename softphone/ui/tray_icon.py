@@ -201,16 +201,21 @@ def _tick(p: QPainter) -> None:
 
 
 def _handset(p: QPainter, dy: float = 0.0, scale: float = 1.0) -> None:
-    """A telephone handset: two ear/mouth pieces joined by a bar."""
+    """A telephone receiver: an arched handle with the ear and mouth pieces at its ends."""
     p.save()
-    p.translate(32, 32 + dy)
+    p.translate(32, 34 + dy)
     p.scale(scale, scale)
-    p.rotate(-45)
+    p.rotate(-20)
+    pen = QPen(QColor("white"))
+    pen.setWidthF(7)
+    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+    p.setPen(pen)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.drawArc(QRectF(-15, -10, 30, 24), 25 * 16, 130 * 16)  # the handle, arched upwards
     p.setPen(Qt.PenStyle.NoPen)
     p.setBrush(QColor("white"))
-    p.drawRoundedRect(QRectF(-14, -4, 28, 8), 4, 4)
-    p.drawRoundedRect(QRectF(-17, -4, 9, 13), 3, 3)
-    p.drawRoundedRect(QRectF(8, -4, 9, 13), 3, 3)
+    for x in (-19.0, 7.0):  # ear piece, mouth piece
+        p.drawRoundedRect(QRectF(x, -1, 12, 9), 3, 3)
     p.restore()
 
 

@@ -63,6 +63,10 @@
         <translation>Сигнал, когда вызов принят автоматически</translation>
     </message>
     <message>
+        <source>Level</source>
+        <translation>Уровень</translation>
+    </message>
+    <message>
         <source>No sound devices were found. Plug in a headset.</source>
         <translation>Звуковые устройства не найдены. Подключите гарнитуру.</translation>
     </message>

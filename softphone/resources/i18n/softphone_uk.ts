@@ -63,6 +63,10 @@
         <translation>Сигнал, коли виклик прийнято автоматично</translation>
     </message>
     <message>
+        <source>Level</source>
+        <translation>Рівень</translation>
+    </message>
+    <message>
         <source>No sound devices were found. Plug in a headset.</source>
         <translation>Звукових пристроїв не знайдено. Під’єднайте гарнітуру.</translation>
     </message>

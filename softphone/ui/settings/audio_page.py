@@ -107,7 +107,7 @@ class AudioPage(SettingsPage):
 
         form = QFormLayout()
         form.addRow(self.tr("Microphone"), self._row(self.microphone, self.listen))
-        form.addRow("", self._row(self.level, self.record))
+        form.addRow(self.tr("Level"), self._row(self.level, self.record))
         form.addRow(self.tr("Speaker"), self._row(self.speaker, self.test_speaker))
         form.addRow(self.tr("Ring device"), self._row(self.ring_device, self.test_ring))
         form.addRow("", self.ring_enabled)
