@@ -11,9 +11,10 @@ from PySide6.QtCore import QSettings
 
 from softphone.core.agent_snapshot import CallType, Direction
 from softphone.core.call_records import CallRecord
+from softphone.ui import shortcuts
 from softphone.ui.controllers.shell import ShellController
 from softphone.ui.settings.audio_page import AudioPage
-from softphone.ui.settings.pages import AutoAnswerPage
+from softphone.ui.settings.pages import AutoAnswerPage, GeneralPage
 from softphone.ui.settings.store import MemorySecrets, UiSettings
 from softphone.ui.single_instance import Request
 from tests.fakes import agent_scenes as scenes
@@ -21,7 +22,8 @@ from tests.ui.conftest import Desk
 
 
 @pytest.fixture
-def shell(desk: Desk, tmp_path: Path) -> ShellController:
+def shell(desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ShellController:
+    monkeypatch.setattr(shortcuts, "KEYS", dict(shortcuts.KEYS))  # the test may change keys
     shown: list[bool] = []
     settings = UiSettings(
         QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat), MemorySecrets()
@@ -121,3 +123,14 @@ def test_export_diagnostics_from_the_menu(
     assert "Jabra" in settings
     assert shell.settings.token() not in settings
     assert "Diagnostics saved" in desk.window.statusBar().currentMessage()
+
+
+def test_shortcuts_from_settings_reach_the_window(desk: Desk, shell: ShellController) -> None:
+    assert desk.window.answer_action.shortcut().toString() == "Ctrl+Return"
+    dialog = shell.open_settings()
+    general = dialog.show_page(GeneralPage)
+    assert isinstance(general, GeneralPage)
+    general.shortcuts["shortcuts/answer"].setKeySequence("Ctrl+Shift+A")
+    dialog.accept()
+    assert desk.window.answer_action.shortcut().toString() == "Ctrl+Shift+A"
+    assert shortcuts.key_text(shortcuts.Shortcut.ANSWER) == "Ctrl+Shift+A"

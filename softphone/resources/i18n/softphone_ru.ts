@@ -566,12 +566,24 @@
         <translation>Завершить</translation>
     </message>
     <message>
-        <source>Mute</source>
-        <translation>Выключить микрофон</translation>
+        <source>Hold / resume</source>
+        <translation>Удержание / продолжение</translation>
+    </message>
+    <message>
+        <source>Mute / unmute</source>
+        <translation>Микрофон выкл. / вкл.</translation>
     </message>
     <message>
         <source>Go to the number field</source>
         <translation>Перейти к полю номера</translation>
+    </message>
+    <message>
+        <source>Redial</source>
+        <translation>Перезвонить</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts (while the window is active)</source>
+        <translation>Сочетания клавиш (когда окно активно)</translation>
     </message>
     <message>
         <source>General</source>

@@ -566,12 +566,24 @@
         <translation>Завершити</translation>
     </message>
     <message>
-        <source>Mute</source>
-        <translation>Вимкнути мікрофон</translation>
+        <source>Hold / resume</source>
+        <translation>Утримання / продовження</translation>
+    </message>
+    <message>
+        <source>Mute / unmute</source>
+        <translation>Мікрофон вимк. / увімк.</translation>
     </message>
     <message>
         <source>Go to the number field</source>
         <translation>Перейти до поля номера</translation>
+    </message>
+    <message>
+        <source>Redial</source>
+        <translation>Передзвонити</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts (while the window is active)</source>
+        <translation>Клавіатурні скорочення (коли вікно активне)</translation>
     </message>
     <message>
         <source>General</source>

@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QStandardPaths
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
 from softphone.core.agent_commands import AgentCommand
 from softphone.core.agent_snapshot import AgentSnapshot
 from softphone.core.audio_check import device_choice
+from softphone.ui import shortcuts
 from softphone.ui.aio import spawn
 from softphone.ui.bridge import AgentBridge
 from softphone.ui.diagnostics import default_export_name, export_diagnostics, qsettings_dict
@@ -31,6 +32,7 @@ from softphone.ui.settings.dialog import SettingsDialog
 from softphone.ui.settings.page import SettingsPage
 from softphone.ui.settings.pages import AutoAnswerPage, GeneralPage, IntegrationPage, ProfilesPage
 from softphone.ui.settings.store import UiSettings
+from softphone.ui.shortcuts import Shortcut
 from softphone.ui.single_instance import Request
 from softphone.ui.tray import Tray
 from softphone.ui.views.main_window import MainWindow
@@ -87,6 +89,7 @@ class ShellController(QObject):
         window.agent_menu.insertAction(first, self.settings_action)
         window.agent_menu.insertAction(first, self.export_action)
         window.agent_menu.insertSeparator(first)
+        self.apply_shortcuts()
         self.present(bridge.snapshot)
 
     def start(self) -> None:
@@ -152,7 +155,24 @@ class ShellController(QObject):
         self.settings_dialog.open()
         return self.settings_dialog
 
+    def apply_shortcuts(self) -> None:
+        """The agent's keys from the settings onto the window's actions (and the key table)."""
+        window = self.window
+        actions = {
+            Shortcut.ANSWER: window.answer_action,
+            Shortcut.HANGUP: window.hangup_action,
+            Shortcut.HOLD: window.hold_action,
+            Shortcut.MUTE: window.mute_action,
+            Shortcut.FOCUS_NUMBER: window.focus_action,
+            Shortcut.REDIAL: window.redial_action,
+        }
+        for name, action in actions.items():
+            sequence = str(self.settings.get(f"shortcuts/{name.value}"))
+            shortcuts.KEYS[name] = sequence  # tooltips read the table
+            action.setShortcut(QKeySequence(sequence))
+
     def _settings_saved(self) -> None:
+        self.apply_shortcuts()
         enabled = self.settings.get("auto_answer/enabled")
         if not self.bridge.snapshot.auto_answer.from_server:
             self.bridge.set_auto_answer(bool(enabled))

@@ -25,6 +25,7 @@ from softphone.core.agent_snapshot import AutoAnswerView, CallType
 from softphone.ui.settings import autostart
 from softphone.ui.settings.page import SettingsPage
 from softphone.ui.settings.store import UiSettings
+from softphone.ui.shortcuts import Shortcut
 
 logger = logging.getLogger(__name__)
 
@@ -262,10 +263,7 @@ class GeneralPage(SettingsPage):
         "general/language",
         "general/start_minimised",
         "general/start_with_system",
-        "shortcuts/answer",
-        "shortcuts/hangup",
-        "shortcuts/mute",
-        "shortcuts/focus_number",
+        *(f"shortcuts/{name.value}" for name in Shortcut),
     )
 
     def __init__(self, settings: UiSettings, parent: QWidget | None = None) -> None:
@@ -286,12 +284,17 @@ class GeneralPage(SettingsPage):
         form.addRow(self.restart_note)
         form.addRow(self.start_minimised)
         form.addRow(self.start_with_system)
-        for key, label in (
-            ("shortcuts/answer", self.tr("Answer")),
-            ("shortcuts/hangup", self.tr("Hang up")),
-            ("shortcuts/mute", self.tr("Mute")),
-            ("shortcuts/focus_number", self.tr("Go to the number field")),
-        ):
+        labels = {
+            Shortcut.ANSWER: self.tr("Answer"),
+            Shortcut.HANGUP: self.tr("Hang up"),
+            Shortcut.HOLD: self.tr("Hold / resume"),
+            Shortcut.MUTE: self.tr("Mute / unmute"),
+            Shortcut.FOCUS_NUMBER: self.tr("Go to the number field"),
+            Shortcut.REDIAL: self.tr("Redial"),
+        }
+        form.addRow(QLabel(self.tr("Keyboard shortcuts (while the window is active)")))
+        for name in Shortcut:
+            key, label = f"shortcuts/{name.value}", labels[name]
             edit = QKeySequenceEdit()
             edit.setAccessibleName(label)
             self.shortcuts[key] = edit

@@ -13,6 +13,8 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QSettings
 
+from softphone.ui.shortcuts import KEYS
+
 logger = logging.getLogger(__name__)
 
 KEYRING_SERVICE = "softphone"
@@ -35,10 +37,7 @@ DEFAULTS: dict[str, Any] = {
     "general/language": "",
     "general/start_minimised": False,
     "general/start_with_system": False,
-    "shortcuts/answer": "Ctrl+Shift+A",
-    "shortcuts/hangup": "Ctrl+Shift+H",
-    "shortcuts/mute": "Ctrl+Shift+M",
-    "shortcuts/focus_number": "Ctrl+L",
+    **{f"shortcuts/{name.value}": sequence for name, sequence in KEYS.items()},
     "profiles/list": "[]",
     "profiles/current": "",
 }
