@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -20,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT))
 
-from screenshots import CHILD_FLAG, xvfb  # noqa: E402
+from screenshots import CHILD_FLAG, relaunch_on_x  # noqa: E402
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -34,12 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     if os.environ.get(CHILD_FLAG):
         return render(args)
-    env = dict(os.environ, **{CHILD_FLAG: "1", "QT_QPA_PLATFORM": "xcb"})
-    env.pop("WAYLAND_DISPLAY", None)
-    command = [sys.executable, str(Path(__file__).resolve()), *(argv or sys.argv[1:])]
-    with xvfb() as display:
-        env["DISPLAY"] = display
-        return subprocess.run(command, env=env, cwd=ROOT, check=False).returncode
+    return relaunch_on_x(Path(__file__), argv)
 
 
 def render(args: argparse.Namespace) -> int:

@@ -9,8 +9,6 @@ import sys
 import zipfile
 from pathlib import Path
 
-from tests.ui.shell_support import signed_in  # noqa: F401  # isort: skip (offscreen)
-
 import pytest
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot

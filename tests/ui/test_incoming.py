@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from tests.ui.shell_support import ringing, signed_in, talking  # isort: skip
-
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
@@ -11,6 +9,7 @@ from pytestqt.qtbot import QtBot
 from softphone.core.agent_snapshot import CallType
 from softphone.ui.incoming_popup import IncomingCallAlerts, IncomingCallPopup
 from softphone.ui.notifications import DBusNotifier, notify_arguments
+from tests.ui.shell_support import ringing, signed_in, talking
 
 
 class FakeNotifier(QObject):

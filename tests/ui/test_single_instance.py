@@ -7,8 +7,6 @@ import sys
 import uuid
 from pathlib import Path
 
-from tests.ui.shell_support import signed_in  # noqa: F401  # isort: skip (offscreen)
-
 import pytest
 from PySide6.QtNetwork import QLocalServer
 from pytestqt.qtbot import QtBot

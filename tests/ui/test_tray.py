@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tests.ui.shell_support import paused, ringing, signed_in  # isort: skip
-
 from PySide6.QtGui import QAction, QColor, QImage
 from pytestqt.qtbot import QtBot
 
 from softphone.core.agent_snapshot import AgentSnapshot, AutoAnswerView, LinkHealth, LinkState
 from softphone.ui.tray import Tray
 from softphone.ui.tray_icon import LOOKS, IconState, Shape, look_for, paint
+from tests.ui.shell_support import paused, ringing, signed_in
 
 
 def _actions(tray: Tray) -> dict[str, QAction]:
@@ -77,10 +76,10 @@ def test_menu_offers_pauses_resume_auto_answer_show_quit(qtbot: QtBot) -> None:
     actions = _actions(tray)
     assert "Available" in actions and not actions["Available"].isEnabled()
     assert not actions["Resume (available)"].isEnabled()  # not in a pause
-    assert actions["Resume (available)"].toolTip() == "You are not in a pause."
+    assert actions["Resume (available)"].toolTip() == "you are not in a pause"
     assert actions["Auto-answer"].isChecked()
     pause_menu = actions["Pause"].menu()
-    assert [a.text() for a in pause_menu.actions()] == ["Lunch", "Meeting", "Training"]
+    assert [a.text() for a in pause_menu.actions()] == ["Break", "Lunch", "Meeting", "Training"]
 
     with qtbot.waitSignal(tray.pause_requested) as blocker:
         pause_menu.actions()[1].trigger()
@@ -98,12 +97,12 @@ def test_menu_is_rebuilt_when_it_opens(qtbot: QtBot) -> None:
     tray = Tray(available=False)
     tray.set_snapshot(signed_in())
     assert "Resume (available)" in _actions(tray)
-    tray.set_snapshot(paused(2))
+    tray.set_snapshot(paused())
     actions = _actions(tray)
-    assert "Pause: Meeting" in actions
+    assert "Pause: Lunch" in actions
     assert actions["Resume (available)"].isEnabled()
     checked = [a.text() for a in actions["Pause"].menu().actions() if a.isChecked()]
-    assert checked == ["Meeting"]
+    assert checked == ["Lunch"]
     with qtbot.waitSignal(tray.resume_requested):
         actions["Resume (available)"].trigger()
 
@@ -113,7 +112,7 @@ def test_queued_pause_is_marked_next(qapp: object) -> None:
     snap = ringing()
     tray.set_snapshot(replace(snap, next_pause=snap.pauses[0]))
     names = [a.text() for a in _actions(tray)["Pause"].menu().actions()]
-    assert names[0] == "Lunch (next)"
+    assert names[0] == "Break (next)"
 
 
 def test_signed_out_menu_only_shows_and_quits(qapp: object) -> None:
