@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,7 @@ from softphone.media.devices import (
     backend_for,
     list_devices,
 )
+from softphone.media.ring import RINGTONE, RingFile, render
 
 TEST_TONE_HZ = 440.0
 
@@ -35,6 +37,7 @@ __all__ = [
     "LevelMeter",
     "backend",
     "device_choice",
+    "play_ringtone",
     "play_test_tone",
     "record_and_play_back",
 ]
@@ -69,6 +72,35 @@ async def play_test_tone(
     backend: AudioBackend, device: str | None, seconds: float = 1.0, volume: float = 0.3
 ) -> None:
     """Play a 440 Hz tone on ``device`` for ``seconds``."""
+    await _play(
+        backend, device, lambda rate: tones.sine(TEST_TONE_HZ, seconds, rate, volume), seconds
+    )
+
+
+async def play_ringtone(
+    backend: AudioBackend, device: str | None, file: Path | None, volume: float
+) -> None:
+    """One cycle of the ringtone (the built-in one, or ``file``) at ``volume`` (0..1).
+
+    Raises ValueError when the file cannot be read, AudioDeviceError when the
+    device cannot be opened.
+    """
+    sound = RingFile(file, pause_s=0.0) if file is not None else RINGTONE
+
+    def cycle(rate: int) -> Pcm:
+        audio = render(sound, rate).astype(np.float64) * max(0.0, min(1.0, volume))
+        return audio.astype(np.int16)
+
+    if file is not None:
+        await asyncio.to_thread(render, sound, 8000)  # an unreadable file fails before opening
+    seconds = 2.5 if file is None else 30.0
+    await _play(backend, device, cycle, seconds)
+
+
+async def _play(
+    backend: AudioBackend, device: str | None, make: Callable[[int], Pcm], seconds: float
+) -> None:
+    """Play what ``make(samplerate)`` returns on ``device`` once (at most ``seconds``)."""
     done = asyncio.Event()
     loop = asyncio.get_running_loop()
     state: dict[str, Any] = {"position": 0, "tone": None}
@@ -88,7 +120,8 @@ async def play_test_tone(
 
     stream = await backend.open_output(device, fill)
     try:
-        state["tone"] = tones.sine(TEST_TONE_HZ, seconds, stream.samplerate, volume)
+        sound = await asyncio.to_thread(make, stream.samplerate)
+        state["tone"] = sound[: int(seconds * stream.samplerate)]
         await asyncio.wait_for(done.wait(), seconds + 5.0)
     finally:
         await stream.aclose()

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import wave
+from pathlib import Path
 
 import numpy as np
+import pytest
 
 from softphone.core.audio_check import (
     TEST_TONE_HZ,
     LevelMeter,
     device_choice,
+    play_ringtone,
     play_test_tone,
     record_and_play_back,
 )
@@ -76,3 +80,37 @@ def test_device_choice_splits_inputs_and_outputs() -> None:
     assert choice.inputs == ("Jabra",)
     assert choice.outputs == ("Jabra", "Speakers")
     assert (choice.default_input, choice.default_output) == ("Jabra", "Speakers")
+
+
+async def test_ringtone_plays_the_two_tones_at_the_chosen_volume() -> None:
+    loud: list[Pcm] = []
+    quiet: list[Pcm] = []
+    await play_ringtone(NullBackend(tap=lambda b: loud.append(b.copy())), None, None, 1.0)
+    await play_ringtone(NullBackend(tap=lambda b: quiet.append(b.copy())), None, None, 0.25)
+    loud_audio, quiet_audio = _sounding(np.concatenate(loud)), _sounding(np.concatenate(quiet))
+    burst = loud_audio[: int(0.4 * 48000)]
+    for frequency in (660.0, 880.0):  # two tones: each carries about half the energy
+        assert tones.contains_tone(burst, frequency, 48000, min_ratio=0.35)
+    ratio = np.abs(quiet_audio).max() / np.abs(loud_audio).max()
+    assert abs(ratio - 0.25) < 0.02
+
+
+async def test_ringtone_from_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "ring.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(48000)
+        out.writeframes(tones.sine(700.0, 0.5, 48000, 0.5).tobytes())
+    played: list[Pcm] = []
+    await play_ringtone(NullBackend(tap=lambda b: played.append(b.copy())), None, path, 0.8)
+    heard = _sounding(np.concatenate(played))
+    assert abs(heard.size / 48000 - 0.5) < 0.03
+    assert tones.contains_tone(heard, 700.0, 48000)
+
+
+async def test_an_unreadable_ringtone_file_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "not-a-sound.wav"
+    path.write_text("hello")
+    with pytest.raises(ValueError, match="not a readable sound file"):
+        await play_ringtone(NullBackend(), None, path, 0.8)

@@ -219,3 +219,44 @@ def test_dialog_saves_all_pages_on_ok_and_restores_the_current_page(
     with qtbot.waitSignal(dialog.saved):
         dialog.accept()
     assert settings.get("auto_answer/delay_ms") == 500
+
+
+def test_ringtone_file_is_kept_and_played_on_the_ring_device_at_its_volume(
+    qtbot: QtBot, settings: UiSettings, tmp_path: Path, qloop: asyncio.AbstractEventLoop
+) -> None:
+    import wave
+
+    import numpy as np
+
+    from softphone.media import tones
+
+    path = tmp_path / "bell.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(48000)
+        out.writeframes(tones.sine(900.0, 0.3, 48000, 0.5).tobytes())
+    played: list[np.ndarray] = []
+    tasks: list[asyncio.Task[object]] = []
+    page = AudioPage(
+        settings,
+        devices=DEVICES,
+        backend=NullBackend(tap=lambda block: played.append(block.copy())),
+        run=lambda c: tasks.append(qloop.create_task(c)),
+    )
+    qtbot.addWidget(page)
+    page.load()
+    page.use_ringtone_file(str(path))
+    assert page.ringtone.currentText() == "bell.wav"
+    page.ring_volume.setValue(50)
+    page.test_ring.click()
+    qloop.run_until_complete(asyncio.gather(*tasks))
+    heard = np.concatenate(played)
+    assert tones.contains_tone(heard[np.flatnonzero(heard)[0] :][:4800], 900.0, 48000)
+    assert abs(int(np.abs(heard).max()) - int(0.5 * 0.5 * 32767)) < 600  # half of a half-scale tone
+    page.save()
+    again = _audio_page(settings)
+    qtbot.addWidget(again)
+    again.load()
+    assert again.ringtone.currentData() == str(path)
+    assert again.ringtone.currentText() == "bell.wav"

@@ -31,6 +31,10 @@
         <translation>Тестовый сигнал</translation>
     </message>
     <message>
+        <source>Play ringtone</source>
+        <translation>Проиграть мелодию</translation>
+    </message>
+    <message>
         <source>Test microphone</source>
         <translation>Проверить микрофон</translation>
     </message>
@@ -49,6 +53,10 @@
     <message>
         <source>Ringtone</source>
         <translation>Мелодия звонка</translation>
+    </message>
+    <message>
+        <source>Choose a file…</source>
+        <translation>Выбрать файл…</translation>
     </message>
     <message>
         <source>Ring on incoming calls</source>
@@ -77,6 +85,14 @@
     <message>
         <source>System default</source>
         <translation>Системное по умолчанию</translation>
+    </message>
+    <message>
+        <source>Choose a ringtone</source>
+        <translation>Выбор мелодии звонка</translation>
+    </message>
+    <message>
+        <source>Sound files (*.wav *.mp3 *.ogg *.flac *.m4a)</source>
+        <translation>Звуковые файлы (*.wav *.mp3 *.ogg *.flac *.m4a)</translation>
     </message>
     <message>
         <source>Recording for 3 seconds: say something…</source>

@@ -31,6 +31,10 @@
         <translation>Тестовий сигнал</translation>
     </message>
     <message>
+        <source>Play ringtone</source>
+        <translation>Програти мелодію</translation>
+    </message>
+    <message>
         <source>Test microphone</source>
         <translation>Перевірити мікрофон</translation>
     </message>
@@ -49,6 +53,10 @@
     <message>
         <source>Ringtone</source>
         <translation>Мелодія дзвінка</translation>
+    </message>
+    <message>
+        <source>Choose a file…</source>
+        <translation>Вибрати файл…</translation>
     </message>
     <message>
         <source>Ring on incoming calls</source>
@@ -77,6 +85,14 @@
     <message>
         <source>System default</source>
         <translation>Системний за замовчуванням</translation>
+    </message>
+    <message>
+        <source>Choose a ringtone</source>
+        <translation>Вибір мелодії дзвінка</translation>
+    </message>
+    <message>
+        <source>Sound files (*.wav *.mp3 *.ogg *.flac *.m4a)</source>
+        <translation>Звукові файли (*.wav *.mp3 *.ogg *.flac *.m4a)</translation>
     </message>
     <message>
         <source>Recording for 3 seconds: say something…</source>

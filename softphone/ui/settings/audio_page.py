@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -78,7 +80,7 @@ class AudioPage(SettingsPage):
         self.speaker = self._device_combo(self._devices.outputs, self.tr("Speaker"))
         self.ring_device = self._device_combo(self._devices.outputs, self.tr("Ring device"))
         self.test_speaker = QPushButton(self.tr("Play test tone"))
-        self.test_ring = QPushButton(self.tr("Play test tone"))
+        self.test_ring = QPushButton(self.tr("Play ringtone"))
         self.listen = QPushButton(self.tr("Test microphone"))
         self.listen.setCheckable(True)
         self.record = QPushButton(self.tr("Record and play back"))
@@ -92,16 +94,19 @@ class AudioPage(SettingsPage):
         self.ringtone = QComboBox()
         self.ringtone.addItem(self.tr("Classic (two short rings)"), "classic")
         self.ringtone.setAccessibleName(self.tr("Ringtone"))
+        self.choose_file = QPushButton(self.tr("Choose a file…"))
+        self.choose_file.clicked.connect(self._choose_file)
         self.ring_enabled = QCheckBox(self.tr("Ring on incoming calls"))
         self.ring_volume = QSlider(Qt.Orientation.Horizontal)
         self.ring_volume.setRange(0, 100)
         self.ring_volume.setAccessibleName(self.tr("Ring volume"))
         self.ring_enabled.toggled.connect(self.ring_volume.setEnabled)
         self.ring_enabled.toggled.connect(self.ringtone.setEnabled)
+        self.ring_enabled.toggled.connect(self.choose_file.setEnabled)
         self.beep = QCheckBox(self.tr("Beep when a call is answered automatically"))
 
         self.test_speaker.clicked.connect(lambda: self._tone(self.speaker))
-        self.test_ring.clicked.connect(lambda: self._tone(self.ring_device))
+        self.test_ring.clicked.connect(self._ring)
         self.listen.toggled.connect(self._toggle_meter)
         self.record.clicked.connect(self._record)
 
@@ -111,7 +116,7 @@ class AudioPage(SettingsPage):
         form.addRow(self.tr("Speaker"), self._row(self.speaker, self.test_speaker))
         form.addRow(self.tr("Ring device"), self._row(self.ring_device, self.test_ring))
         form.addRow("", self.ring_enabled)
-        form.addRow(self.tr("Ringtone"), self.ringtone)
+        form.addRow(self.tr("Ringtone"), self._row(self.ringtone, self.choose_file))
         form.addRow(self.tr("Ring volume"), self.ring_volume)
         form.addRow("", self.beep)
         layout = QVBoxLayout(self)
@@ -147,8 +152,9 @@ class AudioPage(SettingsPage):
     @staticmethod
     def _select(combo: QComboBox, value: object) -> None:
         index = combo.findData(value)
-        if index < 0 and value:  # a device that is not plugged in now: keep it
-            combo.addItem(str(value), value)
+        if index < 0 and value:  # a device not plugged in now, a ringtone file: keep it
+            path = Path(str(value))
+            combo.addItem(path.name if path.is_absolute() else str(value), value)
             index = combo.count() - 1
         combo.setCurrentIndex(max(0, index))
 
@@ -159,7 +165,8 @@ class AudioPage(SettingsPage):
         self._select(self.ringtone, values["audio/ringtone"])
         self.ring_volume.setValue(int(str(values["audio/ring_volume"])))
         self.ring_enabled.setChecked(bool(values["audio/ring_enabled"]))
-        self.ring_volume.setEnabled(self.ring_enabled.isChecked())
+        for widget in (self.ring_volume, self.ringtone, self.choose_file):
+            widget.setEnabled(self.ring_enabled.isChecked())
         self.beep.setChecked(bool(values["audio/auto_answer_beep"]))
 
     def values(self) -> dict[str, object]:
@@ -184,6 +191,26 @@ class AudioPage(SettingsPage):
         self._run(
             self._guard(audio_check.play_test_tone(self.backend(), combo.currentData() or None))
         )
+
+    def _ring(self) -> None:
+        """The chosen ringtone, once, on the ring device at the chosen volume."""
+        choice = self.ringtone.currentData()
+        file = Path(choice) if choice and choice != "classic" else None
+        device = self.ring_device.currentData() or None
+        volume = self.ring_volume.value() / 100
+        self._run(self._guard(audio_check.play_ringtone(self.backend(), device, file, volume)))
+
+    def _choose_file(self) -> None:
+        dialog = QFileDialog(self, self.tr("Choose a ringtone"))
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setNameFilter(self.tr("Sound files (*.wav *.mp3 *.ogg *.flac *.m4a)"))
+        dialog.fileSelected.connect(self.use_ringtone_file)
+        dialog.open()
+
+    def use_ringtone_file(self, path: str) -> None:
+        """Offer ``path`` in the ringtone list and select it."""
+        self._select(self.ringtone, path)
+        self.ringtone.setItemText(self.ringtone.currentIndex(), Path(path).name)
 
     def _record(self) -> None:
         self.result.setText(self.tr("Recording for 3 seconds: say something…"))
