@@ -58,7 +58,7 @@ class ShellController(QObject):
         self.settings = settings or UiSettings()
         self.tray = Tray(self, available=tray_available)
         self.missed = MissedCalls(self)
-        self.popup = IncomingCallPopup()
+        self.popup = IncomingCallPopup(window)  # owned by the window: deleted with it, timer too
         self.alerts = IncomingCallAlerts(self.popup, make_notifier(self.tray.tray, self))
         self.history = HistoryView(bridge.session.history)
         self.history_tab = window.add_tab(self.history, self.tr("History"), "clock")
