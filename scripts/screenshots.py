@@ -74,6 +74,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--lang", default="en", help="language of the window (en, uk, ru)")
     parser.add_argument("--display", help="an X display to use instead of a new Xvfb")
     parser.add_argument("--only", nargs="*", help="scene names to render (default: all)")
+    parser.add_argument(
+        "--dark", action="store_true", help="the system's dark colour scheme (names end in -dark)"
+    )
     return parser.parse_args(argv)
 
 
@@ -117,10 +120,13 @@ def render(args: argparse.Namespace) -> int:
     QLocale.setDefault(QLocale(args.lang))
     qapp = QApplication([sys.argv[0], "-platform", "xcb"])
     qapp.setApplicationName("softphone")
+    if args.dark:
+        qapp.setStyle("Fusion")
+        qapp.setPalette(dark_palette())  # what a dark desktop theme hands the app
     install_translations = _translations(qapp, args.lang)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
-    suffix = "" if args.lang == "en" else f".{args.lang}"
+    suffix = ("" if args.lang == "en" else f".{args.lang}") + ("-dark" if args.dark else "")
     wanted = set(args.only or scenes.SCENES) | ({"sign-in-error"} if not args.only else set())
 
     async def shoot() -> list[Path]:
@@ -180,7 +186,7 @@ def render(args: argparse.Namespace) -> int:
             await settle()
             dialog = controller.clerical.dialog
             if name == "after-call-work" and dialog is not None:
-                dialog.resize(380, 420)
+                dialog.resize(380, 400)
                 geometry = dialog.frameGeometry()
                 geometry.moveCenter(window.frameGeometry().center())
                 dialog.move(geometry.topLeft())
@@ -214,6 +220,37 @@ def render(args: argparse.Namespace) -> int:
     for path in written:
         print(path)
     return 0
+
+
+def dark_palette() -> object:
+    from PySide6.QtGui import QColor, QPalette
+
+    palette = QPalette()
+    roles = QPalette.ColorRole
+    for role, colour in {
+        roles.Window: "#2b2d30",
+        roles.WindowText: "#e6e6e6",
+        roles.Base: "#1e1f22",
+        roles.AlternateBase: "#26282b",
+        roles.ToolTipBase: "#3c3f41",
+        roles.ToolTipText: "#e6e6e6",
+        roles.Text: "#e6e6e6",
+        roles.Button: "#3a3d41",
+        roles.ButtonText: "#e6e6e6",
+        roles.BrightText: "#ffffff",
+        roles.Highlight: "#2f65ca",
+        roles.HighlightedText: "#ffffff",
+        roles.Link: "#6ea8fe",
+        roles.Mid: "#4a4d52",
+        roles.Dark: "#1a1b1e",
+        roles.Light: "#505357",
+        roles.PlaceholderText: "#8c8f94",
+    }.items():
+        palette.setColor(role, QColor(colour))
+    disabled = QPalette.ColorGroup.Disabled
+    for role in (roles.WindowText, roles.Text, roles.ButtonText):
+        palette.setColor(disabled, role, QColor("#7a7d82"))
+    return palette
 
 
 def _translations(qapp: object, lang: str) -> object:

@@ -1,35 +1,74 @@
-"""``softphone`` with no sub-command: the desktop app (the window agents keep open)."""
+"""``softphone`` with no sub-command: the desktop app (the window agents keep open).
+
+The app reads the same profile as the headless agent (``SOFTPHONE_PROFILE``
+or the platform's config folder, then ``SOFTPHONE_*`` variables) and the
+same keyring entries; what they already say fills the sign-in form, and when
+nothing is missing it signs in at once.
+"""
 
 from __future__ import annotations
 
 import argparse
-import importlib
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from softphone.core.agent_api import AgentApi
+from softphone.core.secrets import KeyringLike
+from softphone.ui.views.sign_in import SignInDefaults
 
-SESSION_MODULE = "softphone.core.agent_session"
+
+@dataclass(frozen=True)
+class Launch:
+    make_session: Callable[[], AgentApi]
+    defaults: SignInDefaults
+
+
+class LaunchError(Exception):
+    """The app cannot start; ``str()`` says why and what to do."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The app takes the top-level flags only (for now)."""
+    """The app takes the top-level flags only; settings come from the profile."""
 
 
-def session_factory(args: argparse.Namespace) -> Callable[[], AgentApi]:
-    """How to build the agent session on the app's loop; fails before any window opens."""
+def prepare(env: Mapping[str, str], keyring: KeyringLike | None = None) -> Launch:
+    """The session factory and the form's defaults from the profile; fails before any window."""
+    from softphone.core.agent_factory import build_session
+    from softphone.core.config import ConfigError, default_profile_path, load_config
+    from softphone.core.secrets import load_secrets
+
     try:
-        module = importlib.import_module(SESSION_MODULE)
-    except ImportError as exc:
-        raise RuntimeError("the agent core (AgentSession) is not part of this build") from exc
-    session_class: Callable[[], AgentApi] = module.AgentSession
-    return session_class
+        config = load_config(None, {}, env)
+    except ConfigError as exc:
+        where = env.get("SOFTPHONE_PROFILE") or default_profile_path()
+        raise LaunchError(
+            f"the server profile is not usable ({exc}); edit {where}, "
+            "or try the app with `softphone --demo`"
+        ) from None
+    secrets = load_secrets(config.login, env, keyring=keyring)
+    defaults = SignInDefaults(
+        login=config.login,
+        extension=config.extension,
+        password_stored=bool(secrets.password),
+        sip_user=config.sip_user,
+        profile_name=_server_name(config.mediatel_url),
+        sign_in_now=bool(config.login and config.extension and secrets.password),
+    )
+    return Launch(lambda: build_session(config, secrets, env=env), defaults)
+
+
+def _server_name(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).hostname or url
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        factory = session_factory(args)
-    except RuntimeError as exc:
+        launch = prepare(os.environ)
+    except LaunchError as exc:
         print(f"softphone: {exc}", file=sys.stderr)
         return 2
     from softphone.ui.app import run_app
@@ -37,4 +76,4 @@ def run(args: argparse.Namespace) -> int:
     request = list(getattr(args, "request", None) or [])
     if getattr(args, "minimized", False):
         request.append("--minimized")
-    return run_app(factory, request=request)
+    return run_app(launch.make_session, sign_in_defaults=launch.defaults, request=request)

@@ -226,11 +226,14 @@ class Phone:
             raise PhoneCommandError("there is no ringing incoming call to answer")
         await self._answer(call)
 
-    async def reject(self, code: int = 486, handle: str | None = None) -> None:
+    async def reject(
+        self, code: int = 486, handle: str | None = None, reason: str | None = None
+    ) -> None:
+        """Refuse a ringing call; ``reason`` replaces the standard reason phrase."""
         call = self._call(handle, "reject")
         if call.outgoing or call.established:
             raise PhoneCommandError("only a ringing incoming call can be rejected")
-        self._sip_act(lambda ua, now: ua.reject(call.handle, code, now))
+        self._sip_act(lambda ua, now: ua.reject(call.handle, code, now, reason=reason))
 
     async def hangup(self, handle: str | None = None) -> None:
         call = self._call(handle, "hang up")

@@ -33,6 +33,7 @@ from aiohttp import web
 
 from softphone.net.mediatel.state import CALL_STATES, HOLD_STATES, Command, State
 from softphone.net.vouch import token_from_cookie_header, verify_token
+from softphone.sim.agent_settings import add_agent_settings_routes
 from softphone.sim.config import ConfigError, Reconnect, SimAgent, SimQueue, SimSettings
 from softphone.sim.tables import COMMANDS_IN, STATUS_OF
 from softphone.sim.telephony import (
@@ -143,6 +144,7 @@ class MediatelSimulator:
         self.app = web.Application(middlewares=[self._vouch_middleware])
         self.sio.attach(self.app, socketio_path=SOCKETIO_PATH)
         self._add_control_routes()
+        add_agent_settings_routes(self.app, self)
         self.sio.on("connect", self._on_connect)
         self.sio.on("disconnect", self._on_disconnect)
         self.sio.on("data", self._on_data)

@@ -411,15 +411,20 @@ class UserAgent:
         self._start_2xx(c, response, now, initial=True)
         self._arm_session(c, now)
 
-    def reject(self, call: str, code: int = 486, now: float | None = None) -> None:
-        """Refuse an incoming call with a final error response (default 486)."""
+    def reject(
+        self, call: str, code: int = 486, now: float | None = None, *, reason: str | None = None
+    ) -> None:
+        """Refuse an incoming call with a final error response (default 486).
+
+        ``reason`` replaces the standard reason phrase ("Busy Here: the agent is on pause").
+        """
         now = self._now if now is None else now
         self._now = now
         if not 300 <= code <= 699:
             raise LocalProtocolError(f"a rejection needs a 3xx-6xx code, not {code}")
         c = self._incoming(call, "reject")
         assert c.invite_tx is not None
-        c.invite_tx.respond(self._dialog_response(c, c.invite, code), now)
+        c.invite_tx.respond(self._dialog_response(c, c.invite, code, reason=reason), now)
         self._end(c, EndCause.REJECTED, Party.LOCAL, code=code)
 
     def cancel(self, call: str, now: float) -> None:
@@ -675,10 +680,16 @@ class UserAgent:
             request.body = sdp.encode("utf-8")
 
     def _dialog_response(
-        self, call: Call, request: Request, code: int, *, sdp: str | None = None
+        self,
+        call: Call,
+        request: Request,
+        code: int,
+        *,
+        sdp: str | None = None,
+        reason: str | None = None,
     ) -> Response:
         """A response in the call's dialog: our tag, Contact and Record-Route on 1xx/2xx."""
-        response = make_response(request, code, to_tag=call.local_tag)
+        response = make_response(request, code, reason, to_tag=call.local_tag)
         if 100 < code < 300:
             for value in request.headers.get_lines("Record-Route"):
                 response.headers.add("Record-Route", value)

@@ -39,6 +39,7 @@ from softphone.ui.notifications import set_app_user_model_id
 from softphone.ui.settings.store import UiSettings
 from softphone.ui.single_instance import SingleInstance, hand_over, request_from_args
 from softphone.ui.views.main_window import MainWindow
+from softphone.ui.views.sign_in import SignInDefaults
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ class SoftphoneApp(QObject):
         *,
         clock: Callable[[], float] = time.time,
         quit_timeout: float = QUIT_TIMEOUT_S,
+        sign_in_defaults: SignInDefaults | None = None,
     ) -> None:
         super().__init__()
         self.qapp = qapp
@@ -64,7 +66,7 @@ class SoftphoneApp(QObject):
         qapp.setWindowIcon(icons.icon("app"))
         self.bridge = AgentBridge(session, self)
         self.window = MainWindow()
-        self.controller = MainController(self.bridge, self.window, clock)
+        self.controller = MainController(self.bridge, self.window, clock, sign_in_defaults)
         self.shell = ShellController(
             self.bridge, self.window, show_window=self.show_window, quit_app=self.request_quit
         )
@@ -80,11 +82,12 @@ class SoftphoneApp(QObject):
         self.bridge.start()
         self.shell.start()
         if minimised and self.shell.close_hides_window():
-            return  # in the tray from the start
-        if minimised:
+            pass  # in the tray from the start
+        elif minimised:
             self.window.showMinimized()
         else:
             self.window.show()
+        self.controller.sign_in.start()
 
     def show_window(self) -> None:
         """Bring the window up (tray click, second launch, notification click)."""
@@ -180,7 +183,10 @@ def make_qapp(argv: list[str] | None = None) -> QApplication:
 
 
 def run_app(
-    make_session: SessionFactory, argv: list[str] | None = None, request: list[str] | None = None
+    make_session: SessionFactory,
+    argv: list[str] | None = None,
+    sign_in_defaults: SignInDefaults | None = None,
+    request: list[str] | None = None,
 ) -> int:
     """Run the desktop app until quit; the session is built on the app's loop.
 
@@ -202,7 +208,7 @@ def run_app(
     minimised = "--minimized" in request or bool(UiSettings().get("general/start_minimised"))
 
     async def main() -> int:
-        app = SoftphoneApp(make_session(), qapp)
+        app = SoftphoneApp(make_session(), qapp, sign_in_defaults=sign_in_defaults)
         instance.request_received.connect(app.shell.handle_request)
         first = request_from_args(request)
         if first.action == "dial":

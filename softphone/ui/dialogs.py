@@ -30,7 +30,8 @@ async def run_dialog(dialog: QDialog) -> int:
     try:
         return await future
     except asyncio.CancelledError:
-        dialog.reject()
+        if shiboken6.isValid(dialog):
+            dialog.reject()
         raise
     finally:
         if shiboken6.isValid(dialog):  # the owner may have deleted it meanwhile

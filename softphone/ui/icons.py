@@ -2,20 +2,23 @@
 
 The SVGs in ``softphone/resources/icons`` stroke with ``currentColor``; here
 it becomes the palette's text colour (or a given one) before rendering, so
-one file serves the light and the dark theme. ``QIcon`` gets pixmaps at
-1×, 2× and 3× so high-DPI screens show no blur.
+one file serves the light and the dark theme. ``QIcon`` gets pixmaps at 1×
+and 2× of several sizes, so high-DPI screens show no blur. ``themed`` also
+remembers the control, so ``refresh()`` redraws its icon when the system
+switches between light and dark. (A Python ``QIconEngine`` that renders on
+demand would be neater, but its lifetime under a C++ ``QIcon`` crashes.)
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
+from typing import Protocol
 
-from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
+import shiboken6
+from PySide6.QtCore import QByteArray, QRectF, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
-
-SIZES = (16, 20, 24, 32, 48)
 
 
 @lru_cache(maxsize=64)
@@ -29,37 +32,92 @@ def icon_names() -> list[str]:
     return sorted(p.name[:-4] for p in folder.iterdir() if p.name.endswith(".svg"))
 
 
-def text_colour() -> QColor:
-    return QGuiApplication.palette().color(QPalette.ColorRole.WindowText)
+def text_colour(disabled: bool = False) -> QColor:
+    group = QPalette.ColorGroup.Disabled if disabled else QPalette.ColorGroup.Active
+    return QGuiApplication.palette().color(group, QPalette.ColorRole.WindowText)
 
 
-def pixmap(name: str, size: int, colour: QColor | str | None = None, scale: float = 1.0) -> QPixmap:
-    """``name`` rendered at ``size`` logical pixels in ``colour``."""
-    tint = QColor(colour) if colour is not None else text_colour()
-    source = svg_text(name).replace("currentColor", tint.name())
+def _render(name: str, colour: QColor, device_px: int) -> QPixmap:
+    return _render_rgba(name, colour.name(), colour.alpha(), device_px)
+
+
+@lru_cache(maxsize=512)
+def _render_rgba(name: str, rgb: str, alpha: int, device_px: int) -> QPixmap:
+    """SVG colours have no alpha: the colour goes into the SVG, the alpha into the painter."""
+    source = svg_text(name).replace("currentColor", rgb)
     renderer = QSvgRenderer(QByteArray(source.encode("utf-8")))
-    device = max(1, round(size * scale))
-    image = QPixmap(device, device)
+    image = QPixmap(device_px, device_px)
     image.fill(Qt.GlobalColor.transparent)
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    renderer.render(painter, QRectF(0, 0, device, device))
+    painter.setOpacity(alpha / 255)
+    renderer.render(painter, QRectF(0, 0, device_px, device_px))
     painter.end()
+    return image
+
+
+def pixmap(name: str, size: int, colour: QColor | str | None = None, scale: float = 1.0) -> QPixmap:
+    """``name`` rendered at ``size`` logical pixels in ``colour`` (default: the text's)."""
+    tint = QColor(colour) if colour is not None else text_colour()
+    image = QPixmap(_render(name, tint, max(1, round(size * scale))))
     image.setDevicePixelRatio(scale)
     return image
 
 
+SIZES = (16, 20, 24, 32, 48)
+SCALES = (1.0, 2.0)
+
+
 def icon(name: str, colour: QColor | str | None = None) -> QIcon:
-    """An icon for buttons and actions; disabled state greyed from the palette."""
+    """An icon in ``colour`` (default: the palette's text colour now), 1× and 2×.
+
+    Disabled controls get the palette's disabled text colour. For an icon
+    that should follow a later palette change, use ``themed``.
+    """
+    tint = QColor(colour) if colour is not None else text_colour()
+    faded = text_colour(disabled=True)  # a white icon on a greyed button would vanish
+    return _icon(name, tint.name(QColor.NameFormat.HexArgb), faded.name(QColor.NameFormat.HexArgb))
+
+
+@lru_cache(maxsize=256)
+def _icon(name: str, tint: str, faded: str) -> QIcon:
     result = QIcon()
-    disabled = QGuiApplication.palette().color(
-        QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText
-    )
     for size in SIZES:
-        for scale in (1.0, 2.0):
-            result.addPixmap(pixmap(name, size, colour, scale), QIcon.Mode.Normal)
-            result.addPixmap(pixmap(name, size, disabled, scale), QIcon.Mode.Disabled)
+        for scale in SCALES:
+            result.addPixmap(pixmap(name, size, QColor(tint), scale), QIcon.Mode.Normal)
+            result.addPixmap(pixmap(name, size, QColor(faded), scale), QIcon.Mode.Disabled)
     return result
 
 
-ICON_SIZE = QSize(20, 20)
+class _HasIcon(Protocol):
+    def setIcon(self, icon: QIcon, /) -> None: ...
+
+
+def _alive(target: object) -> bool:
+    """A Qt object not yet deleted (or a helper whose ``alive()`` says so)."""
+    if isinstance(target, shiboken6.Shiboken.Object):
+        return bool(shiboken6.isValid(target))
+    alive = getattr(target, "alive", None)
+    return bool(alive()) if callable(alive) else True
+
+
+_themed: dict[int, tuple[_HasIcon, str, str | None]] = {}
+
+
+def themed(target: _HasIcon, name: str, colour: QColor | str | None = None) -> None:
+    """Set ``target``'s icon, and set it again by ``refresh()`` when the palette changes."""
+    fixed = QColor(colour).name(QColor.NameFormat.HexArgb) if colour is not None else None
+    _themed[id(target)] = (target, name, fixed)
+    target.setIcon(icon(name, fixed))
+
+
+def refresh() -> None:
+    """Redraw every themed icon in the current palette (light ↔ dark)."""
+    for key, (target, name, colour) in list(_themed.items()):
+        if not _alive(target):
+            del _themed[key]
+            continue
+        try:
+            target.setIcon(icon(name, colour))
+        except RuntimeError:  # deleted between the check and the call (mid-destruction)
+            del _themed[key]

@@ -1,32 +1,77 @@
-"""``softphone`` with no sub-command opens the desktop app."""
+"""``softphone`` with no sub-command opens the desktop app, from the agent's profile."""
 
 from __future__ import annotations
 
-import sys
-import types
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from softphone import cli
 from softphone.cli import desktop
+from softphone.core.agent_session import AgentSession
+
+PROFILE = (
+    'mediatel_url = "https://hes.example.com"\n'
+    'sip_ws = ["wss://pbx.example.com/ws"]\n'
+    'login = "olena"\nextension = "1001"\n'
+)
 
 
-def test_no_sub_command_runs_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
+class Keyring:
+    def __init__(self, stored: dict[str, str]) -> None:
+        self.stored = stored
+
+    def get_password(self, service: str, account: str) -> str | None:
+        return self.stored.get(account)
+
+    def set_password(self, service: str, account: str, password: str) -> None:
+        self.stored[account] = password
+
+
+def write_profile(tmp_path: Path, text: str = PROFILE) -> dict[str, str]:
+    path = tmp_path / "profile.toml"
+    path.write_text(text, encoding="utf-8")
+    return {"SOFTPHONE_PROFILE": str(path)}
+
+
+def test_the_profile_fills_the_form_and_builds_the_real_session(tmp_path: Path) -> None:
+    launch = desktop.prepare(write_profile(tmp_path), keyring=Keyring({}))
+    defaults = launch.defaults
+    assert (defaults.login, defaults.extension) == ("olena", "1001")
+    assert defaults.profile_name == "hes.example.com"
+    assert not defaults.password_stored and not defaults.sign_in_now
+    assert isinstance(launch.make_session(), AgentSession)
+
+
+def test_a_remembered_password_signs_in_at_once(tmp_path: Path) -> None:
+    launch = desktop.prepare(write_profile(tmp_path), keyring=Keyring({"olena:password": "s3cret"}))
+    assert launch.defaults.password_stored and launch.defaults.sign_in_now
+
+
+def test_no_sub_command_runs_the_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     started: list[Any] = []
-    fake_core = types.ModuleType(desktop.SESSION_MODULE)
-    fake_core.AgentSession = object  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, desktop.SESSION_MODULE, fake_core)
+    for name, value in write_profile(tmp_path).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(desktop, "prepare", lambda env: desktop.Launch(object, "defaults"))  # type: ignore[arg-type]
     import softphone.ui.app as app
 
-    monkeypatch.setattr(app, "run_app", lambda factory, **_: started.append(factory) or 0)
+    def fake_run_app(factory: Any, **kwargs: Any) -> int:
+        started.append((factory, kwargs))
+        return 0
+
+    monkeypatch.setattr(app, "run_app", fake_run_app)
     assert cli.main([]) == 0
-    assert started == [object]
+    assert started == [(object, {"sign_in_defaults": "defaults", "request": []})]
 
 
-def test_without_the_agent_core_it_says_so(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_a_broken_profile_is_a_sentence_not_a_window(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(desktop, "SESSION_MODULE", "softphone.core.no_such_module")
+    for name, value in write_profile(tmp_path, 'sip_ws = "wss://x"\n').items():
+        monkeypatch.setenv(name, value)
     assert cli.main([]) == 2
-    assert "agent core" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "the server profile is not usable" in err
+    assert "mediatel_url" in err
+    assert "Traceback" not in err

@@ -66,6 +66,22 @@ def refusals(
 UP = LinkHealth(LinkState.UP, since=NOW - 3600)
 
 
+NO_CALL_REASONS: dict[AgentCommand, str] = {
+    AgentCommand.ANSWER: "no call is ringing",
+    AgentCommand.REJECT: "no call is ringing",
+    AgentCommand.HANGUP: "no call to hang up",
+    AgentCommand.HOLD: "no call to hold",
+    AgentCommand.UNHOLD: "no call on hold",
+    AgentCommand.MUTE: "no call to mute",
+    AgentCommand.UNMUTE: "no call to unmute",
+    AgentCommand.DTMF: "no call to send digits to",
+    AgentCommand.RESUME: "you are not in a pause",
+    AgentCommand.CANCEL_NEXT_PAUSE: "no pause is waiting",
+    AgentCommand.SET_CALL_CODE: "no call to give a code to",
+}
+"""Why each call command is refused when there is no call."""
+
+
 def signed_out(error: str | None = None) -> AgentSnapshot:
     return AgentSnapshot(sign_in=SignIn.SIGNED_OUT, sign_in_error=error)
 
@@ -92,19 +108,7 @@ def idle() -> AgentSnapshot:
                 AgentCommand.TOGGLE_PREDICTIVE,
                 AgentCommand.LOGOUT,
             },
-            {
-                AgentCommand.ANSWER: "no call is ringing",
-                AgentCommand.REJECT: "no call is ringing",
-                AgentCommand.HANGUP: "no call to hang up",
-                AgentCommand.HOLD: "no call to hold",
-                AgentCommand.UNHOLD: "no call on hold",
-                AgentCommand.MUTE: "no call to mute",
-                AgentCommand.UNMUTE: "no call to unmute",
-                AgentCommand.DTMF: "no call to send digits to",
-                AgentCommand.RESUME: "you are not in a pause",
-                AgentCommand.CANCEL_NEXT_PAUSE: "no pause is waiting",
-                AgentCommand.SET_CALL_CODE: "no call to give a code to",
-            },
+            NO_CALL_REASONS,
         ),
     )
 
@@ -258,16 +262,7 @@ def paused(forced: bool = False) -> AgentSnapshot:
         commands=refusals(
             {AgentCommand.RESUME, AgentCommand.PAUSE, AgentCommand.DIAL, AgentCommand.LOGOUT},
             {
-                AgentCommand.ANSWER: "no call is ringing",
-                AgentCommand.REJECT: "no call is ringing",
-                AgentCommand.HANGUP: "no call to hang up",
-                AgentCommand.HOLD: "no call to hold",
-                AgentCommand.UNHOLD: "no call on hold",
-                AgentCommand.MUTE: "no call to mute",
-                AgentCommand.UNMUTE: "no call to unmute",
-                AgentCommand.DTMF: "no call to send digits to",
-                AgentCommand.CANCEL_NEXT_PAUSE: "no pause is waiting",
-                AgentCommand.SET_CALL_CODE: "no call to give a code to",
+                **NO_CALL_REASONS,
                 AgentCommand.TOGGLE_PREDICTIVE: "not during a pause",
             },
         ),

@@ -91,28 +91,36 @@ class SipSimHarness:
 SipSimFactory = Callable[..., Awaitable[SipSimHarness]]
 
 
+async def start_sip_sim(
+    tmp_path: Path,
+    *,
+    timings: Timings | None = None,
+    external: ExternalServer | None = None,
+    settings: SimSettings | None = None,
+    **config: Any,
+) -> SipSimHarness:
+    """A running simulator with SIP telephony on free loopback ports (caller closes it).
+
+    For tests that run their own loop (the desktop app's, through qasync);
+    the others use the ``sip_sim`` fixture.
+    """
+    sim_settings = replace(settings or SimSettings(), timings=timings or FAST)
+    telephony = SipTelephony(
+        sim_settings.agents,
+        SipTelephonyConfig(port=0, records_dir=tmp_path / "records", external=external, **config),
+    )
+    sim = MediatelSimulator(sim_settings, telephony)
+    telephony.records.add_routes(sim.app)
+    await sim.start("127.0.0.1", 0)
+    return SipSimHarness(sim, telephony)
+
+
 @pytest.fixture
 async def sip_sim(tmp_path: Path) -> AsyncIterator[SipSimFactory]:
     harnesses: list[SipSimHarness] = []
 
-    async def make(
-        *,
-        timings: Timings | None = None,
-        external: ExternalServer | None = None,
-        settings: SimSettings | None = None,
-        **config: Any,
-    ) -> SipSimHarness:
-        sim_settings = replace(settings or SimSettings(), timings=timings or FAST)
-        telephony = SipTelephony(
-            sim_settings.agents,
-            SipTelephonyConfig(
-                port=0, records_dir=tmp_path / "records", external=external, **config
-            ),
-        )
-        sim = MediatelSimulator(sim_settings, telephony)
-        telephony.records.add_routes(sim.app)
-        await sim.start("127.0.0.1", 0)
-        harness = SipSimHarness(sim, telephony)
+    async def make(**options: Any) -> SipSimHarness:
+        harness = await start_sip_sim(tmp_path, **options)
         harnesses.append(harness)
         return harness
 

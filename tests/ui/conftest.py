@@ -55,7 +55,11 @@ def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
     try:
         yield loop
     finally:
-        loop.run_until_complete(asyncio.sleep(0))
+        # Tasks still waiting (an open dialog's) end here, not as "destroyed but pending".
+        pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+        for task in pending:
+            task.cancel()
+        loop.run_until_complete(asyncio.gather(*pending, asyncio.sleep(0), return_exceptions=True))
         loop.close()
         asyncio.set_event_loop(None)
 

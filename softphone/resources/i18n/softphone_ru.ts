@@ -200,6 +200,10 @@
         <translation>Пожалуйста, выберите код сейчас.</translation>
     </message>
     <message>
+        <source>Please choose a code within {time}.</source>
+        <translation>Пожалуйста, выберите код в течение {time}.</translation>
+    </message>
+    <message>
         <source>Select a code first</source>
         <translation>Сначала выберите код</translation>
     </message>
@@ -339,8 +343,8 @@
         <translation>Выключить микрофон</translation>
     </message>
     <message>
-        <source>not known yet</source>
-        <translation>пока неизвестно</translation>
+        <source>Call {time} · on hold</source>
+        <translation>Звонок {time} · на удержании</translation>
     </message>
     <message>
         <source>Open the recording</source>
@@ -361,10 +365,6 @@
     <message>
         <source>Call ended</source>
         <translation>Звонок завершён</translation>
-    </message>
-    <message>
-        <source>On hold · {time}</source>
-        <translation>На удержании · {time}</translation>
     </message>
     <message>
         <source>Talking {time}</source>
@@ -408,6 +408,14 @@
     <message>
         <source>Ends by itself in {time}.</source>
         <translation>Завершится сама через {time}.</translation>
+    </message>
+    <message>
+        <source>Please choose a code now.</source>
+        <translation>Пожалуйста, выберите код сейчас.</translation>
+    </message>
+    <message>
+        <source>Please choose a code within {time}.</source>
+        <translation>Пожалуйста, выберите код в течение {time}.</translation>
     </message>
 </context>
 <context>
@@ -1158,6 +1166,10 @@
     <message>
         <source>Sign in</source>
         <translation>Войти</translation>
+    </message>
+    <message>
+        <source>saved on this computer</source>
+        <translation>сохранено на этом компьютере</translation>
     </message>
     <message>
         <source>Signing in…</source>

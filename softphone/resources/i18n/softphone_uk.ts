@@ -200,6 +200,10 @@
         <translation>Будь ласка, виберіть код зараз.</translation>
     </message>
     <message>
+        <source>Please choose a code within {time}.</source>
+        <translation>Будь ласка, виберіть код протягом {time}.</translation>
+    </message>
+    <message>
         <source>Select a code first</source>
         <translation>Спочатку виберіть код</translation>
     </message>
@@ -339,8 +343,8 @@
         <translation>Вимкнути мікрофон</translation>
     </message>
     <message>
-        <source>not known yet</source>
-        <translation>ще невідомо</translation>
+        <source>Call {time} · on hold</source>
+        <translation>Дзвінок {time} · на утриманні</translation>
     </message>
     <message>
         <source>Open the recording</source>
@@ -361,10 +365,6 @@
     <message>
         <source>Call ended</source>
         <translation>Дзвінок завершено</translation>
-    </message>
-    <message>
-        <source>On hold · {time}</source>
-        <translation>На утриманні · {time}</translation>
     </message>
     <message>
         <source>Talking {time}</source>
@@ -408,6 +408,14 @@
     <message>
         <source>Ends by itself in {time}.</source>
         <translation>Завершиться сама через {time}.</translation>
+    </message>
+    <message>
+        <source>Please choose a code now.</source>
+        <translation>Будь ласка, виберіть код зараз.</translation>
+    </message>
+    <message>
+        <source>Please choose a code within {time}.</source>
+        <translation>Будь ласка, виберіть код протягом {time}.</translation>
     </message>
 </context>
 <context>
@@ -1158,6 +1166,10 @@
     <message>
         <source>Sign in</source>
         <translation>Увійти</translation>
+    </message>
+    <message>
+        <source>saved on this computer</source>
+        <translation>збережено на цьому комп’ютері</translation>
     </message>
     <message>
         <source>Signing in…</source>

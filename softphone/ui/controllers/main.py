@@ -17,19 +17,24 @@ from softphone.ui.controllers.clerical import ClericalController
 from softphone.ui.controllers.desk import DeskController
 from softphone.ui.controllers.sign_in import SignInController
 from softphone.ui.views.main_window import MainWindow
+from softphone.ui.views.sign_in import SignInDefaults
 
 TICK_MS = 1000
 
 
 class MainController(QObject):
     def __init__(
-        self, bridge: AgentBridge, window: MainWindow, clock: Callable[[], float] = time.time
+        self,
+        bridge: AgentBridge,
+        window: MainWindow,
+        clock: Callable[[], float] = time.time,
+        sign_in_defaults: SignInDefaults | None = None,
     ) -> None:
         super().__init__(window)
         self.bridge = bridge
         self.window = window
         self.clock = clock
-        self.sign_in = SignInController(bridge, window)
+        self.sign_in = SignInController(bridge, window, sign_in_defaults)
         self.desk = DeskController(bridge, window)
         self.clerical = ClericalController(bridge, window, clock)
         bridge.snapshot_changed.connect(self.present)

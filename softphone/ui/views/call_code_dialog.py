@@ -67,7 +67,10 @@ class CallCodeDialog(QDialog):
         self.search.setPlaceholderText(self.tr("Type to search the codes"))
         self.search.setAccessibleName(self.tr("Search the call codes"))
         self.search.setClearButtonEnabled(True)
-        self.search.addAction(icons.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        search_icon = self.search.addAction(
+            icons.icon("search"), QLineEdit.ActionPosition.LeadingPosition
+        )
+        icons.themed(search_icon, "search")
         layout.addWidget(self.search)
 
         self.list = QListWidget(self)
@@ -75,6 +78,7 @@ class CallCodeDialog(QDialog):
         self.list.setAccessibleName(self.tr("Call codes"))
         self.list.setMinimumHeight(200)
         self.list.setAlternatingRowColors(True)
+        self.list.setStyleSheet("QListWidget::item { padding: 5px 6px; }")
         layout.addWidget(self.list, 1)
 
         self.state = QLabel(self)
@@ -84,7 +88,8 @@ class CallCodeDialog(QDialog):
         layout.addWidget(self.state)
 
         self.buttons = QDialogButtonBox(self)
-        self.set_button = QPushButton(icons.icon("check"), self.tr("&Set code"), self)
+        self.set_button = QPushButton(self.tr("&Set code"), self)
+        icons.themed(self.set_button, "check")
         self.set_button.setObjectName("set_code")
         self.set_button.setDefault(True)
         self.set_button.setAccessibleName(self.tr("Set the selected call code"))
@@ -160,11 +165,15 @@ class CallCodeDialog(QDialog):
             )
         if clerical.reminder_due:
             parts.append(self.tr("Please choose a code now."))
+        elif clerical.reminder_at is not None and clerical.ends_at is None:
+            left = max(0, math.ceil(clerical.reminder_at - now))
+            parts.append(
+                self.tr("Please choose a code within {time}.").format(time=text.duration(left))
+            )
         self.countdown.setText(" ".join(parts))
         self.countdown.setVisible(bool(parts))
-        urgent = clerical.reminder_due or (
-            clerical.ends_at is not None and clerical.ends_at - now <= 10
-        )
+        deadline = clerical.ends_at if clerical.ends_at is not None else clerical.reminder_at
+        urgent = clerical.reminder_due or (deadline is not None and deadline - now <= 10)
         self.countdown.setStyleSheet(badge_style(Tone.BAD) if urgent else "")
 
     def _fill(self) -> None:

@@ -52,6 +52,8 @@ class CallPanel(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 12, 14, 12)
         layout.setSpacing(6)
+        layout.addStretch(0)  # index 0: grows while ringing, to centre the caller
+        self._layout = layout
 
         self.kind = QLabel(self)
         self.kind.setObjectName("call_kind")
@@ -82,7 +84,7 @@ class CallPanel(QFrame):
         details.addWidget(self.trace_id, 0, 1)
         self.copy = QToolButton(self)
         self.copy.setObjectName("copy_trace_id")
-        self.copy.setIcon(icons.icon("copy"))
+        icons.themed(self.copy, "copy")
         self.copy.setAutoRaise(True)
         self.copy.setToolTip(self.tr("Copy the call ID (callTraceID) for the CRM"))
         self.copy.setAccessibleName(self.tr("Copy the call ID"))
@@ -169,7 +171,8 @@ class CallPanel(QFrame):
     def _button(
         self, icon_name: str, label: str, name: str, colour: str | None = None
     ) -> QPushButton:
-        button = QPushButton(icons.icon(icon_name, colour), label, self)
+        button = QPushButton(label, self)
+        icons.themed(button, icon_name, colour)
         button.setObjectName(name)
         button.setMinimumHeight(40)
         return button
@@ -214,13 +217,13 @@ class CallPanel(QFrame):
         self.hangup.setVisible(call.phase is not CallPhase.RINGING)
         self.hold.setChecked(call.on_hold)
         self.hold.setText(self.tr("Resume") if call.on_hold else self.tr("&Hold"))
-        self.hold.setIcon(icons.icon("resume" if call.on_hold else "hold"))
+        icons.themed(self.hold, "resume" if call.on_hold else "hold")
         self.hold.setAccessibleName(
             self.tr("Take off hold") if call.on_hold else self.tr("Hold the call")
         )
         self.mute.setChecked(call.muted)
         self.mute.setText(self.tr("Unmute") if call.muted else self.tr("&Mute"))
-        self.mute.setIcon(icons.icon("mic" if call.muted else "mic-off"))
+        icons.themed(self.mute, "mic" if call.muted else "mic-off")
         self.mute.setAccessibleName(
             self.tr("Unmute the microphone") if call.muted else self.tr("Mute the microphone")
         )
@@ -228,8 +231,13 @@ class CallPanel(QFrame):
             self.keypad.setChecked(False)
         self.quality.setVisible(call.phase is CallPhase.TALKING)
         self.quality.render_quality(call.quality)
-        self.trace_id.setText(call.call_trace_id or self.tr("not known yet"))
-        self.copy.setEnabled(bool(call.call_trace_id))
+        self.trace_id.setText(call.call_trace_id or "")
+        for widget in (self.trace_caption, self.trace_id, self.copy):
+            widget.setVisible(bool(call.call_trace_id))
+        self._layout.setStretch(0, 1 if ringing else 0)
+        align = Qt.AlignmentFlag.AlignHCenter if ringing else Qt.AlignmentFlag.AlignLeft
+        for label in (self.kind, self.number, self.timer, self.auto_answer):
+            label.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
         if call.recording_url:
             self.recording.setText(
                 '<a href="{url}">{label}</a>'.format(
@@ -258,7 +266,7 @@ class CallPanel(QFrame):
         elif call.phase is CallPhase.ENDED:
             line = self.tr("Call ended")
         elif call.on_hold:
-            line = self.tr("On hold · {time}").format(
+            line = self.tr("Call {time} · on hold").format(
                 time=text.duration(now - (call.answered_at or now))
             )
         else:

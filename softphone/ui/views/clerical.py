@@ -37,7 +37,8 @@ class ClericalPanel(QFrame):
         self.countdown = QLabel(self)
         self.countdown.setObjectName("clerical_countdown")
         layout.addWidget(self.countdown)
-        self.button = QPushButton(icons.icon("check"), self.tr("Choose the &call code…"), self)
+        self.button = QPushButton(self.tr("Choose the &call code…"), self)
+        icons.themed(self.button, "check")
         self.button.setObjectName("choose_code")
         self.button.setMinimumHeight(40)
         self.button.setAccessibleName(self.tr("Choose the call code"))
@@ -63,12 +64,17 @@ class ClericalPanel(QFrame):
         self.tick(now)
 
     def tick(self, now: float) -> None:
-        ends_at = self._clerical.ends_at
-        if ends_at is None:
+        clerical = self._clerical
+        if clerical.ends_at is not None:
+            left = max(0, math.ceil(clerical.ends_at - now))
+            line = self.tr("Ends by itself in {time}.").format(time=text.duration(left))
+        elif clerical.reminder_due:
+            line = self.tr("Please choose a code now.")
+        elif clerical.reminder_at is not None:
+            left = max(0, math.ceil(clerical.reminder_at - now))
+            line = self.tr("Please choose a code within {time}.").format(time=text.duration(left))
+        else:
             self.countdown.hide()
             return
-        left = max(0, math.ceil(ends_at - now))
-        self.countdown.setText(
-            self.tr("Ends by itself in {time}.").format(time=text.duration(left))
-        )
+        self.countdown.setText(line)
         self.countdown.show()

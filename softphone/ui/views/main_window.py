@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
+import shiboken6
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeyEvent
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
@@ -49,6 +50,22 @@ from softphone.ui.views.status import StatusArea
 @runtime_checkable
 class Renderable(Protocol):
     def present(self, snapshot: AgentSnapshot, now: float) -> None: ...
+
+
+class _TabIcon:
+    """A tab's icon as something with ``setIcon`` (for ``icons.themed``)."""
+
+    def __init__(self, tabs: QTabWidget, page: QWidget) -> None:
+        self.tabs = tabs
+        self.page = page
+
+    def alive(self) -> bool:
+        return bool(shiboken6.isValid(self.tabs) and shiboken6.isValid(self.page))
+
+    def setIcon(self, icon: QIcon) -> None:
+        index = self.tabs.indexOf(self.page)
+        if index >= 0:
+            self.tabs.setTabIcon(index, icon)
 
 
 def tone_style() -> str:
@@ -90,6 +107,7 @@ class MainWindow(QMainWindow):
         self.commands = CommandTargets()
         self._views: list[Renderable] = []
         self._snapshot = AgentSnapshot()
+        self._now = 0.0
 
         self.pages = QStackedWidget(self)
         self.setCentralWidget(self.pages)
@@ -108,7 +126,8 @@ class MainWindow(QMainWindow):
         desk.setContentsMargins(12, 10, 12, 8)
         desk.setSpacing(8)
         self.status = StatusArea(self.desk)
-        self.resume_button = QPushButton(icons.icon("resume"), self.tr("&Resume"), self.desk)
+        self.resume_button = QPushButton(self.tr("&Resume"), self.desk)
+        icons.themed(self.resume_button, "resume")
         self.resume_button.setObjectName("resume_button")
         self.resume_button.setAccessibleName(self.tr("Resume work (end the pause)"))
         self.resume_button.setMinimumHeight(30)
@@ -152,7 +171,9 @@ class MainWindow(QMainWindow):
     def add_tab(self, widget: QWidget, title: str, icon_name: str | None = None) -> int:
         """A page next to "Phone" (history...); returns its index."""
         if icon_name:
-            return self.tabs.addTab(widget, icons.icon(icon_name), title)
+            index = self.tabs.addTab(widget, title)
+            icons.themed(_TabIcon(self.tabs, widget), icon_name)
+            return index
         return self.tabs.addTab(widget, title)
 
     def add_view(self, view: Renderable) -> None:
@@ -166,7 +187,7 @@ class MainWindow(QMainWindow):
         action = QAction(text, self)
         action.setObjectName(name)
         if icon_name:
-            action.setIcon(icons.icon(icon_name))
+            icons.themed(action, icon_name)
         if isinstance(shortcut, Shortcut):
             action.setShortcut(key(shortcut))
         elif shortcut:
@@ -234,8 +255,10 @@ class MainWindow(QMainWindow):
     # -- rendering -------------------------------------------------------------
     def present(self, snapshot: AgentSnapshot, now: float) -> None:
         self._snapshot = snapshot
+        self._now = now
         signed_in = snapshot.sign_in is SignIn.SIGNED_IN
         self.pages.setCurrentWidget(self.desk if signed_in else self.sign_in_page)
+        self.call_menu.menuAction().setVisible(signed_in)
         self.sign_in.present(snapshot)
         self.status.present(snapshot, now)
         self.pause_button.present(snapshot)
@@ -262,6 +285,7 @@ class MainWindow(QMainWindow):
 
     def tick(self, now: float) -> None:
         """Every second: the clocks (time in state, call timer, countdowns)."""
+        self._now = now
         self.status.tick(now)
         self.reconnect_banner.tick(now)
         self.call_panel.tick(now)
@@ -297,8 +321,17 @@ class MainWindow(QMainWindow):
         super().keyPressEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.PaletteChange:
+        palette_changed = event.type() in (
+            QEvent.Type.PaletteChange,
+            QEvent.Type.ApplicationPaletteChange,
+        )
+        if palette_changed and shiboken6.isValid(self.tabs):  # not while being destroyed
+            # The system switched light <-> dark: every colour and icon anew.
             self.setStyleSheet(tone_style())
+            icons.refresh()
+            for banner in (self.reconnect_banner, self.pause_banner, self.message_banner):
+                banner.apply_tone(banner.tone)
+            self.present(self._snapshot, self._now)
         super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -26,7 +26,7 @@ class PauseButton(QToolButton):
         super().__init__(parent)
         self.setObjectName("pause_button")
         self.setText(self.tr("&Pause"))
-        self.setIcon(icons.icon("pause"))
+        icons.themed(self, "pause")
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.setAccessibleName(self.tr("Pause menu"))
@@ -42,13 +42,15 @@ class PauseButton(QToolButton):
         self._predictive_on = False
         self._current_pause: int | None = None
 
-        self.resume = QAction(icons.icon("resume"), self.tr("&Resume work"), self)
+        self.resume = QAction(self.tr("&Resume work"), self)
+        icons.themed(self.resume, "resume")
         self.resume.setObjectName("resume")
         self.resume.triggered.connect(self.resume_requested)
         self.cancel_next = QAction(self.tr("&Cancel the next pause"), self)
         self.cancel_next.setObjectName("cancel_next_pause")
         self.cancel_next.triggered.connect(self.cancel_next_requested)
-        self.predictive = QAction(icons.icon("predictive"), self.tr("Pre&dictive calls"), self)
+        self.predictive = QAction(self.tr("Pre&dictive calls"), self)
+        icons.themed(self.predictive, "predictive")
         self.predictive.setObjectName("predictive")
         self.predictive.setCheckable(True)
         self.predictive.triggered.connect(self._predictive_clicked)

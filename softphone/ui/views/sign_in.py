@@ -6,6 +6,8 @@ field it concerns, in the core's words, and that field gets the focus.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -26,6 +28,22 @@ from softphone.core.agent_commands import SignInField
 from softphone.core.agent_snapshot import AgentSnapshot, SignIn
 from softphone.ui import icons
 from softphone.ui.palette import Tone, background
+
+
+@dataclass(frozen=True)
+class SignInDefaults:
+    """What the profile and the keyring already know, to fill the form with."""
+
+    login: str | None = None
+    extension: str | None = None
+    password_stored: bool = False
+    """A password is in the keyring (or the environment): the field may stay empty."""
+    sip_user: str | None = None
+    sip_required: bool = False
+    """The profile does not provision SIP: the agent's own SIP account is needed."""
+    profile_name: str | None = None
+    sign_in_now: bool = False
+    """Everything needed is known: sign in at start, without waiting for a click."""
 
 
 class FieldError(QLabel):
@@ -85,15 +103,23 @@ class SignInPanel(QWidget):
 
         self.errors: dict[SignInField, FieldError] = {f: FieldError(self) for f in SignInField}
         self.errors[SignInField.PROFILE].setObjectName("error_profile")
-        form.addRow(self.tr("&Server:"), self.profile)
-        form.addRow("", self.errors[SignInField.PROFILE])
-        form.addRow("", self.errors[SignInField.SERVER])
-        form.addRow("", self.errors[SignInField.GATEWAY])
+        form.addRow(
+            self.tr("&Server:"),
+            self._with_errors(
+                self.profile,
+                self.errors[SignInField.PROFILE],
+                self.errors[SignInField.SERVER],
+                self.errors[SignInField.GATEWAY],
+            ),
+        )
         form.addRow(self.tr("&Login:"), self.login)
-        form.addRow(self.tr("&Password:"), self.password)
-        form.addRow("", self.errors[SignInField.LOGIN])
-        form.addRow(self.tr("&Extension:"), self.extension)
-        form.addRow("", self.errors[SignInField.EXTENSION])
+        form.addRow(
+            self.tr("&Password:"), self._with_errors(self.password, self.errors[SignInField.LOGIN])
+        )
+        form.addRow(
+            self.tr("&Extension:"),
+            self._with_errors(self.extension, self.errors[SignInField.EXTENSION]),
+        )
         outer.addLayout(form)
 
         self.sip_box = QGroupBox(
@@ -125,7 +151,7 @@ class SignInPanel(QWidget):
         row = QHBoxLayout()
         row.addStretch(1)
         self.button = QPushButton(self.tr("Sign in"), self)
-        self.button.setIcon(icons.icon("check"))
+        icons.themed(self.button, "check")
         self.button.setDefault(True)
         self.button.setMinimumHeight(36)
         self.button.setMinimumWidth(140)
@@ -139,7 +165,20 @@ class SignInPanel(QWidget):
             edit.returnPressed.connect(self.submit)
             edit.textChanged.connect(self._update_button)
         self._busy = False
+        self._password_stored = False
         self._update_button()
+
+    def _with_errors(self, field: QWidget, *errors: FieldError) -> QWidget:
+        """``field`` with its error sentences right under it (no space while hidden)."""
+        box = QWidget(self)
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(field)
+        for error in errors:
+            column.addWidget(error)
+        box.setFocusProxy(field)
+        return box
 
     # -- rendering -------------------------------------------------------------
     def set_profiles(self, names: list[str], current: str | None = None) -> None:
@@ -150,6 +189,24 @@ class SignInPanel(QWidget):
             self.profile.setCurrentText(current)
         self.profile.blockSignals(False)
         self.profile.setEnabled(len(names) > 1)
+
+    def prefill(self, defaults: SignInDefaults) -> None:
+        """Fill in what the profile and the keyring know; the agent can still change it."""
+        if defaults.profile_name:
+            self.set_profiles([defaults.profile_name])
+        if defaults.login:
+            self.login.setText(defaults.login)
+        if defaults.extension:
+            self.extension.setText(defaults.extension)
+        if defaults.sip_user:
+            self.sip_user.setText(defaults.sip_user)
+        if defaults.sip_required:
+            self.set_sip_required(True)
+        self._password_stored = defaults.password_stored
+        if defaults.password_stored:
+            self.password.setPlaceholderText(self.tr("saved on this computer"))
+            self.remember.setChecked(True)
+        self._update_button()
 
     def set_sip_required(self, required: bool) -> None:
         """The profile does not provision SIP: the SIP account must be filled in."""
@@ -207,7 +264,7 @@ class SignInPanel(QWidget):
     def _missing(self) -> str | None:
         if not self.login.text().strip():
             return self.tr("Type your login.")
-        if not self.password.text():
+        if not self.password.text() and not self._password_stored:
             return self.tr("Type your password.")
         if not self.extension.text().strip():
             return self.tr("Type your extension.")

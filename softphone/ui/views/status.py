@@ -80,6 +80,7 @@ class StatusArea(QWidget):
         top.addWidget(self.badge)
         self.next_pause = QLabel(self)
         self.next_pause.setObjectName("next_pause")
+        self.next_pause.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         self.next_pause.hide()
         top.addWidget(self.next_pause)
         top.addStretch(1)

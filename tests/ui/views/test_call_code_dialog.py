@@ -184,3 +184,14 @@ def test_closes_when_after_call_work_ends(clerical: Desk) -> None:
     assert not shiboken6.isValid(dialog) or not dialog.isVisible()
     assert clerical.controller.clerical.dialog is None
     assert clerical.window.message_banner.isHidden()
+
+
+def test_a_reminder_counts_down_when_there_is_no_timeout(clerical: Desk) -> None:
+    snapshot = scenes.clerical()
+    waiting = ClericalView(call_codes=scenes.CALL_CODES, reminder_at=scenes.NOW + 30)
+    clerical.show(dataclasses.replace(snapshot, clerical=waiting))
+    dialog = dialog_of(clerical)
+    assert dialog.countdown.text() == "Please choose a code within 0:30."
+    clerical.tick(25)
+    assert dialog.countdown.text() == "Please choose a code within 0:05."
+    assert "background-color" in dialog.countdown.styleSheet()

@@ -32,8 +32,7 @@ def test_ringing_offers_answer_and_reject(desk: Desk) -> None:
     assert panel.reject.isVisible() and panel.reject.isEnabled()
     assert not panel.hangup.isVisible()
     assert not panel.quality.isVisible()
-    assert panel.trace_id.text() == "not known yet"
-    assert not panel.copy.isEnabled()
+    assert not panel.copy.isVisible()  # no callTraceID before the platform connects
     assert panel.answer.toolTip() == f"Answer ({key_text(Shortcut.ANSWER)})"
 
 
@@ -190,3 +189,15 @@ def test_shortcut_on_a_refused_command_says_why(desk: Desk) -> None:
     desk.controller.desk.send(AgentCommand.HANGUP)
     assert desk.window.message_banner.label.text() == "Not now: no call to hang up"
     assert desk.fake.calls == []
+
+
+def test_recording_link_opens_in_the_browser(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    from softphone.ui.controllers import desk as desk_module
+
+    opened: list[str] = []
+    monkeypatch.setattr(
+        desk_module.QDesktopServices, "openUrl", lambda url: opened.append(url.toString())
+    )
+    desk.show(scenes.in_call())
+    desk.window.call_panel.recording.linkActivated.emit("https://rec.example.com/calls/7f3c2a91")
+    assert opened == ["https://rec.example.com/calls/7f3c2a91"]

@@ -108,3 +108,22 @@ def test_focus_number_shortcut(idle: Desk) -> None:
     idle.window.pause_button.setFocus()
     idle.window.focus_action.trigger()
     assert idle.window.dialer.number.hasFocus()
+
+
+def test_call_is_reachable_with_tab_and_space(idle: Desk) -> None:
+    """Everything reachable without a mouse: Tab from the number reaches Call."""
+    window = idle.window
+    window.activateWindow()
+    window.focus_action.trigger()
+    QTest.keyClicks(window.dialer.number, "0441234567")
+    for _ in range(40):
+        if window.dialer.call.hasFocus():
+            break
+        QTest.keyClick(window.focusWidget(), Qt.Key.Key_Tab)
+    assert window.dialer.call.hasFocus()
+
+    async def scenario() -> None:
+        QTest.keyClick(window.dialer.call, Qt.Key.Key_Space)
+        assert (await idle.fake.next_command()).args == ("0441234567", None)
+
+    idle.run(scenario())

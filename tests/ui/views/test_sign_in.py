@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -10,7 +12,12 @@ from PySide6.QtTest import QTest
 
 from softphone.core.agent_commands import SignInError, SignInField
 from softphone.core.agent_snapshot import SignIn
+from softphone.ui.bridge import AgentBridge
+from softphone.ui.controllers.main import MainController
+from softphone.ui.views.main_window import MainWindow
+from softphone.ui.views.sign_in import SignInDefaults
 from tests.fakes import agent_scenes as scenes
+from tests.fakes.agent import FakeAgent
 from tests.ui.conftest import Desk, turns
 
 
@@ -107,3 +114,43 @@ def test_signed_in_switches_to_the_desk(desk: Desk) -> None:
     desk.show(scenes.idle())
     assert desk.window.pages.currentWidget() is desk.window.desk
     assert desk.window.windowTitle() == "Available — Softphone"
+
+
+def test_profile_and_keyring_fill_the_form(qapp: object, qloop: object, qtbot: Any) -> None:
+    fake = FakeAgent()
+    bridge = AgentBridge(fake)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    defaults = SignInDefaults(
+        login="olena", extension="1001", password_stored=True, profile_name="hes.example.com"
+    )
+    controller = MainController(bridge, window, sign_in_defaults=defaults)
+    bridge.start()
+    panel = window.sign_in
+    assert (panel.login.text(), panel.extension.text()) == ("olena", "1001")
+    assert panel.profile.currentText() == "hes.example.com"
+    assert panel.password.placeholderText() == "saved on this computer"
+    assert panel.button.isEnabled()  # the stored password is enough
+    controller.timer.stop()
+    window.allow_close = True
+
+
+def test_everything_known_signs_in_at_start(qapp: object, qloop: Any, qtbot: Any) -> None:
+    fake = FakeAgent()
+    bridge = AgentBridge(fake)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    defaults = SignInDefaults(
+        login="olena", extension="1001", password_stored=True, sign_in_now=True
+    )
+    controller = MainController(bridge, window, sign_in_defaults=defaults)
+    bridge.start()
+
+    async def scenario() -> None:
+        controller.sign_in.start()
+        request = (await fake.next_command()).args[0]
+        assert (request.login, request.password, request.extension) == ("olena", "", "1001")
+
+    qloop.run_until_complete(asyncio.wait_for(scenario(), 20))
+    controller.timer.stop()
+    window.allow_close = True

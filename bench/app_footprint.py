@@ -1,0 +1,280 @@
+"""How quick and how light is the desktop app, next to a bare Qt window?
+
+Runs, in one go on this machine:
+
+  (ref) a bare PySide6 window (one label) — the floor any Qt app pays;
+  (app) the real ``softphone`` app (``run_app``: logging, translators, the
+        window, the real ``AgentSession``), offscreen, signing in from its
+        profile against the Mediatel simulator with its SIP server, audio on
+        a PulseAudio null sink.
+
+and prints: process start → usable window (target ≤ 1.0 s), start → signed
+in and available, PSS of the process signed in and idle and during a call
+(target ≤ 150 MiB; a Chromium tab with JsSIP measures 300–400 MiB here),
+CPU while idle and signed in (target ≤ 0.5 % of a core) and during a call.
+
+    python3 bench/app_footprint.py [--idle 10] [--call 10]
+
+Needs what the test suite needs (scripts/install-deps.sh). Loopback only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+CUSTOMER = "0661234567"
+REFERENCE = """
+import json, sys, time
+from PySide6.QtWidgets import QApplication, QLabel
+app = QApplication(sys.argv[:1])
+label = QLabel("hello")
+label.resize(440, 720)
+label.show()
+app.processEvents()
+print(json.dumps({"mark": "window", "t": time.time()}), flush=True)
+for line in sys.stdin:
+    break
+"""
+
+
+# --------------------------------------------------------------------- the child
+def child() -> int:
+    """The app as ``softphone`` runs it, reporting milestones as JSON lines on stdout."""
+    from PySide6.QtCore import QTimer
+
+    import softphone.ui.app as app_module
+    from softphone.cli import desktop
+    from softphone.core.agent_snapshot import CallPhase, SignIn
+    from softphone.net.mediatel import State
+
+    def mark(name: str) -> None:
+        print(json.dumps({"mark": name, "t": time.time()}), flush=True)
+
+    launch = desktop.prepare(os.environ)
+    original_start = app_module.SoftphoneApp.start
+
+    def start(self: Any, *args: Any, **kwargs: Any) -> None:
+        original_start(self, *args, **kwargs)
+        # The window is usable once Qt has handled the show and paint events that
+        # are queued now: a zero timer fires after them (no processEvents() inside
+        # a task, which would re-enter the asyncio loop).
+        QTimer.singleShot(0, lambda: mark("window"))
+        loop = asyncio.get_running_loop()
+        commands: asyncio.Queue[str] = asyncio.Queue()
+
+        def read_stdin() -> None:
+            for line in sys.stdin:
+                loop.call_soon_threadsafe(commands.put_nowait, line.strip())
+            loop.call_soon_threadsafe(commands.put_nowait, "quit")
+
+        threading.Thread(target=read_stdin, daemon=True).start()
+
+        async def until(predicate: Any) -> None:
+            changed = asyncio.Event()
+            unsubscribe = self.session.subscribe(lambda _s: changed.set())
+            try:
+                while not predicate(self.session.snapshot):
+                    changed.clear()
+                    await changed.wait()
+            finally:
+                unsubscribe()
+
+        async def script() -> None:
+            await until(lambda s: s.sign_in is SignIn.SIGNED_IN and s.state is State.IDLE)
+            mark("signed_in")
+            while (command := await commands.get()) != "quit":
+                if command == "dial":
+                    self.window.dialer.number.setText(CUSTOMER)
+                    self.window.dialer.call.click()
+                    await until(lambda s: s.call is not None and s.call.phase is CallPhase.TALKING)
+                    mark("talking")
+                elif command == "hangup":
+                    self.window.call_panel.hangup.click()
+                    await until(lambda s: s.call is None or s.call.phase is CallPhase.ENDED)
+                    mark("ended")
+            self.request_quit()
+
+        self.bench_script = asyncio.ensure_future(script())
+
+    app_module.SoftphoneApp.start = start  # type: ignore[method-assign]
+    return app_module.run_app(launch.make_session, sign_in_defaults=launch.defaults)
+
+
+# -------------------------------------------------------------------- the parent
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def pss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class Child:
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        self.started = time.time()
+        self.proc = subprocess.Popen(
+            argv,
+            env=env,
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=None if os.environ.get("FOOTPRINT_DEBUG") else subprocess.DEVNULL,
+            text=True,
+        )
+        self.marks: dict[str, float] = {}
+
+    def wait_mark(self, name: str, timeout: float = 60.0) -> float:
+        deadline = time.monotonic() + timeout
+        assert self.proc.stdout is not None
+        while name not in self.marks:
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise RuntimeError(f"no {name!r} from the child (exit {self.proc.poll()})")
+            line = self.proc.stdout.readline()
+            with contextlib.suppress(ValueError):
+                message = json.loads(line)
+                self.marks[message["mark"]] = message["t"]
+        return self.marks[name] - self.started
+
+    def send(self, command: str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(command + "\n")
+        self.proc.stdin.flush()
+
+    def cpu_percent(self, seconds: float) -> float:
+        before, started = cpu_seconds(self.proc.pid), time.monotonic()
+        time.sleep(seconds)
+        return 100 * (cpu_seconds(self.proc.pid) - before) / (time.monotonic() - started)
+
+    def stop(self) -> None:
+        with contextlib.suppress(BrokenPipeError, OSError):
+            self.send("quit")
+        try:
+            self.proc.wait(15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def profile(workdir: Path, mediatel_url: str, sip_ws: str) -> Path:
+    path = workdir / "profile.toml"
+    path.write_text(
+        f'mediatel_url = "{mediatel_url}"\nsip_ws = ["{sip_ws}"]\ninsecure = true\n'
+        f'login = "demo"\nextension = "1001"\nsip_user = "1001"\n'
+        f'data_dir = "{workdir / "data"}"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+async def start_sim(workdir: Path) -> Any:
+    from tests.peers.mediatel_sip import start_sip_sim
+
+    return await start_sip_sim(workdir)
+
+
+def main(args: argparse.Namespace) -> None:
+    from tests.peers.pulseaudio import PulseAudio
+
+    workdir = Path(tempfile.mkdtemp(prefix="softphone-footprint-"))
+    pulse = PulseAudio(workdir / "pulse")
+    pulse.start()
+    from tests.peers.loopback_ice import loopback_ice
+
+    loopback = loopback_ice()
+    loopback.__enter__()  # the simulator's customer side, in this process
+    loop = asyncio.new_event_loop()
+    harness = loop.run_until_complete(start_sim(workdir))
+    # the simulator runs on this thread's loop while the children are measured
+    runner = threading.Thread(target=loop.run_forever, daemon=True)
+    runner.start()
+    from tests.peers.subprocess_env import softphone_env
+
+    base_env = softphone_env()
+    base_env.update(pulse.env)
+    base_env["QT_QPA_PLATFORM"] = "offscreen"
+    base_env.pop("DISPLAY", None)
+    try:
+        ref = Child([sys.executable, "-c", REFERENCE], base_env)
+        ref_start = ref.wait_mark("window")
+        ref_pss = pss_mib(ref.proc.pid)
+        ref_cpu = ref.cpu_percent(args.idle)
+        ref.stop()
+
+        env = {
+            **base_env,
+            "SOFTPHONE_PROFILE": str(profile(workdir, harness.sim.url, harness.ws_url)),
+            "SOFTPHONE_PASSWORD": "demo",
+            "SOFTPHONE_SIP_PASSWORD": "1001",
+            "XDG_CONFIG_HOME": str(workdir / "config"),
+            "XDG_DATA_HOME": str(workdir / "data"),
+            "XDG_STATE_HOME": str(workdir / "state"),
+            "XDG_CACHE_HOME": str(workdir / "cache"),
+            "XDG_RUNTIME_DIR": str(workdir / "run"),
+            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        }
+        (workdir / "run").mkdir(mode=0o700, exist_ok=True)
+        app = Child([sys.executable, str(Path(__file__).resolve()), "--child"], env)
+        try:
+            app_window = app.wait_mark("window")
+            app_signed_in = app.wait_mark("signed_in")
+            time.sleep(1.0)  # let sign-in's last work settle before measuring idle
+            idle_pss = pss_mib(app.proc.pid)
+            idle_cpu = app.cpu_percent(args.idle)
+            app.send("dial")
+            dial_sent = time.time()
+            app.wait_mark("talking")
+            talking_after = app.marks["talking"] - dial_sent
+            call_cpu = app.cpu_percent(args.call)
+            call_pss = pss_mib(app.proc.pid)
+            app.send("hangup")
+            app.wait_mark("ended")
+        finally:
+            app.stop()
+    finally:
+        asyncio.run_coroutine_threadsafe(harness.aclose(), loop).result(30)
+        loop.call_soon_threadsafe(loop.stop)
+        runner.join(10)
+        loopback.__exit__(None, None, None)
+        pulse.close()
+
+    print(f"{'':34}{'app':>12}{'bare Qt window':>18}")
+    print(f"{'start → usable window (s)':34}{app_window:>12.2f}{ref_start:>18.2f}")
+    print(f"{'start → signed in, available (s)':34}{app_signed_in:>12.2f}{'—':>18}")
+    print(f"{'dial → talking (s)':34}{talking_after:>12.2f}{'—':>18}")
+    print(f"{'PSS signed in, idle (MiB)':34}{idle_pss:>12.1f}{ref_pss:>18.1f}")
+    print(f"{'PSS during a call (MiB)':34}{call_pss:>12.1f}{'—':>18}")
+    idle_label = f"CPU idle, {args.idle:.0f} s (% of a core)"
+    call_label = f"CPU in a call, {args.call:.0f} s (% core)"
+    print(f"{idle_label:34}{idle_cpu:>12.2f}{ref_cpu:>18.2f}")
+    print(f"{call_label:34}{call_cpu:>12.2f}{'—':>18}")
+
+
+if __name__ == "__main__":
+    if os.environ.get("FOOTPRINT_DEBUG"):
+        import faulthandler
+
+        faulthandler.dump_traceback_later(float(os.environ["FOOTPRINT_DEBUG"]), exit=True)
+    if "--child" in sys.argv:
+        raise SystemExit(child())
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--idle", type=float, default=10.0, help="seconds of idle CPU sampling")
+    parser.add_argument("--call", type=float, default=10.0, help="seconds of in-call sampling")
+    main(parser.parse_args())

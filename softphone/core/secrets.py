@@ -1,0 +1,99 @@
+"""Secrets: the OS keyring first, the environment as the headless fallback.
+
+The Mediatel password, the SIP password, the gateway token, the local API
+token and the provisioning token are never written to the profile file or a
+log (``repr`` hides them). A desktop agent ticks "remember" and they go to
+the keyring (Keychain, Credential Manager, Secret Service); a headless agent
+in a container passes ``SOFTPHONE_PASSWORD`` and friends. A keyring that is
+missing or locked is not an error: the environment is used instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Protocol
+
+log = logging.getLogger(__name__)
+
+SERVICE = "softphone"
+ENV = {
+    "password": "SOFTPHONE_PASSWORD",
+    "sip_password": "SOFTPHONE_SIP_PASSWORD",
+    "gateway_token": "SOFTPHONE_GATEWAY_TOKEN",
+    "api_token": "SOFTPHONE_API_TOKEN",
+    "provisioning_token": "SOFTPHONE_PROVISIONING_TOKEN",
+}
+
+
+@dataclass(frozen=True)
+class Secrets:
+    password: str | None = field(default=None, repr=False)
+    sip_password: str | None = field(default=None, repr=False)
+    gateway_token: str | None = field(default=None, repr=False)
+    api_token: str | None = field(default=None, repr=False)
+    provisioning_token: str | None = field(default=None, repr=False)
+
+    def with_values(self, values: Mapping[str, Any]) -> Secrets:
+        """These secrets, overridden by any non-empty secret in ``values`` (provisioning)."""
+        changes = {
+            f.name: str(values[f.name])
+            for f in fields(self)
+            if values.get(f.name) not in (None, "")
+        }
+        return replace(self, **changes) if changes else self
+
+
+class KeyringLike(Protocol):
+    def get_password(self, service_name: str, username: str) -> str | None: ...
+    def set_password(self, service_name: str, username: str, password: str) -> None: ...
+
+
+def _keyring() -> KeyringLike | None:
+    try:
+        import keyring
+
+        return keyring
+    except Exception:  # no backend module at all
+        return None
+
+
+def _account(login: str | None, name: str) -> str:
+    return f"{login or 'default'}:{name}"
+
+
+def load_secrets(
+    login: str | None, env: Mapping[str, str], *, keyring: KeyringLike | None = None
+) -> Secrets:
+    """Each secret from the keyring (under ``login``), else from its environment variable."""
+    store = keyring if keyring is not None else _keyring()
+    values: dict[str, str | None] = {}
+    for name, variable in ENV.items():
+        value: str | None = None
+        if store is not None:
+            try:
+                value = store.get_password(SERVICE, _account(login, name))
+            except Exception as exc:  # a locked or absent backend: fall back quietly
+                log.debug("keyring unavailable for %s: %s", name, type(exc).__name__)
+                store = None
+        values[name] = value or env.get(variable) or None
+    return Secrets(**values)
+
+
+def store_secrets(
+    login: str | None, secrets: Secrets, *, keyring: KeyringLike | None = None
+) -> bool:
+    """Remember the given secrets in the keyring; False if there is no usable keyring."""
+    store = keyring if keyring is not None else _keyring()
+    if store is None:
+        return False
+    try:
+        for f in fields(secrets):
+            value = getattr(secrets, f.name)
+            if value:
+                store.set_password(SERVICE, _account(login, f.name), value)
+    except Exception as exc:
+        log.warning("could not store secrets in the keyring: %s", type(exc).__name__)
+        return False
+    return True

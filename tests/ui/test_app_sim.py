@@ -1,0 +1,185 @@
+"""The window on the real agent session, against the Mediatel simulator and its SIP server.
+
+What an agent does in a shift, through the widgets only: sign in from the
+form, dial from the number field, talk (the call is answered by itself),
+hold and resume, hang up, pick the call code in the dialog by keyboard,
+take a pause and resume, ride out a dropped Mediatel connection (banner,
+then back), sign out. The phone's audio is a tone and a recorder, no card.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from softphone.core.agent_snapshot import AgentSnapshot, CallPhase, LinkState, SignIn
+from softphone.core.call_records import HistoryQuery
+from softphone.net.mediatel import State
+from softphone.ui.bridge import AgentBridge
+from softphone.ui.controllers.main import MainController
+from softphone.ui.views.main_window import MainWindow
+from tests.core.agent.session_harness import Agent, build_agent
+from tests.peers.loopback_ice import loopback_ice
+from tests.peers.mediatel import WAIT
+from tests.peers.mediatel_sip import SipSimHarness, start_sip_sim
+
+pytestmark = pytest.mark.peers
+CUSTOMER = "0661234567"
+
+
+@pytest.fixture
+def ice() -> Iterator[None]:
+    with loopback_ice():
+        yield
+
+
+class Shift:
+    """The window wired to a real session; ``until`` waits on the session's snapshots."""
+
+    def __init__(self, agent: Agent, qtbot: Any) -> None:
+        self.agent = agent
+        self.bridge = AgentBridge(agent.session)
+        self.window = MainWindow()
+        qtbot.addWidget(self.window)
+        self.controller = MainController(self.bridge, self.window)
+        self.bridge.start()
+        self.window.show()
+
+    async def until(self, predicate: Callable[[AgentSnapshot], bool], what: str) -> AgentSnapshot:
+        snapshot = await self.agent.until(predicate, WAIT, what=what)
+        await asyncio.sleep(0)  # the bridge's signal has reached the widgets
+        return snapshot
+
+    def close(self) -> None:
+        self.controller.timer.stop()
+        self.bridge.stop()
+        self.window.allow_close = True
+
+
+def test_a_shift_through_the_window(
+    qapp: QApplication, qloop: asyncio.AbstractEventLoop, qtbot: Any, tmp_path: Path, ice: None
+) -> None:
+    async def shift() -> None:
+        h: SipSimHarness = await start_sip_sim(tmp_path)
+        agent = build_agent(h, tmp_path)
+        ui = Shift(agent, qtbot)
+        window = ui.window
+        try:
+            await sign_in(ui)
+            await call_hold_hang_up(ui)
+            await call_code(ui)
+            await pause_and_resume(ui)
+            await mediatel_drops(ui, h)
+            window.sign_out_action.trigger()
+            await ui.until(lambda s: s.sign_in is SignIn.SIGNED_OUT, "signed out")
+            assert window.pages.currentWidget() is window.sign_in_page
+        finally:
+            ui.close()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(agent.session.sign_out(), WAIT)
+            await h.aclose()
+
+    qloop.run_until_complete(asyncio.wait_for(shift(), 120))
+
+
+async def sign_in(ui: Shift) -> None:
+    panel = ui.window.sign_in
+    QTest.keyClicks(panel.login, "demo")
+    QTest.keyClicks(panel.password, "demo")
+    QTest.keyClicks(panel.extension, "1001")
+    panel.sip_box.setChecked(True)
+    QTest.keyClicks(panel.sip_user, "1001")
+    QTest.keyClicks(panel.sip_password, "1001")
+    QTest.mouseClick(panel.button, Qt.MouseButton.LeftButton)
+    await ui.until(lambda s: s.sign_in is SignIn.SIGNED_IN and s.state is State.IDLE, "idle")
+    window = ui.window
+    assert window.pages.currentWidget() is window.desk
+    assert window.status.badge.text().startswith("Available")
+    assert window.status.mediatel.toolTip().startswith("Mediatel: connected")
+    assert window.status.sip.toolTip().startswith("SIP: connected")
+
+
+async def call_hold_hang_up(ui: Shift) -> None:
+    window = ui.window
+    window.focus_action.trigger()
+    QTest.keyClicks(window.dialer.number, "066 123-45-67")
+    assert window.dialer.number.text() == CUSTOMER
+    QTest.keyClick(window.dialer.number, Qt.Key.Key_Return)
+    snap = await ui.until(
+        lambda s: s.call is not None and s.call.phase is CallPhase.TALKING, "talking"
+    )
+    panel = window.call_panel
+    assert panel.number.text() == CUSTOMER
+    assert snap.call is not None and panel.trace_id.text() == snap.call.call_trace_id
+    assert panel.timer.text().startswith("Talking")
+    assert panel.hold.isEnabled() and panel.hangup.isEnabled()
+    assert not panel.answer.isVisible()
+
+    panel.hold.click()
+    await ui.until(lambda s: s.call is not None and s.call.on_hold, "on hold")
+    assert panel.hold.isChecked() and panel.hold.text() == "Resume"
+    assert window.status.badge.text().startswith("On hold")
+    panel.hold.click()
+    await ui.until(lambda s: s.call is not None and not s.call.on_hold, "off hold")
+    assert not panel.hold.isChecked()
+
+    panel.hangup.click()
+    await ui.until(lambda s: s.state is State.CLERICAL and s.clerical is not None, "clerical")
+
+
+async def call_code(ui: Shift) -> None:
+    for _ in range(50):  # the dialog opens on the bridge's signal
+        if ui.controller.clerical.dialog is not None:
+            break
+        await asyncio.sleep(0.02)
+    dialog = ui.controller.clerical.dialog
+    assert dialog is not None and dialog.isVisible()
+    first = dialog.list.item(0).text()
+    QTest.keyClicks(dialog.search, first[:3])
+    QTest.keyClick(dialog.search, Qt.Key.Key_Return)
+    snap = await ui.until(lambda s: s.state is State.IDLE and s.clerical is None, "idle again")
+    assert snap.call is None
+    assert ui.controller.clerical.dialog is None
+    assert ui.window.phone.currentIndex() == 0  # the dialler is back
+    [record] = await ui.agent.session.history(HistoryQuery())
+    assert record.call_code_name == first
+
+
+async def pause_and_resume(ui: Shift) -> None:
+    window = ui.window
+    pause_id, action = next(iter(window.pause_button.pause_actions.items()))
+    assert action.isEnabled()
+    action.trigger()
+    snap = await ui.until(lambda s: s.pause is not None, "paused")
+    assert snap.pause is not None and snap.pause.id == pause_id
+    assert window.resume_button.isVisible()
+    assert window.status.badge.text().startswith(f"Pause: {snap.pause.name}")
+    window.resume_button.click()
+    await ui.until(lambda s: s.pause is None and s.state is State.IDLE, "resumed")
+    assert not window.resume_button.isVisible()
+
+
+async def mediatel_drops(ui: Shift, h: SipSimHarness) -> None:
+    window = ui.window
+    seen_banner: list[str] = []
+
+    def watch(snapshot: AgentSnapshot) -> None:
+        if window.reconnect_banner.isVisible():
+            seen_banner.append(window.reconnect_banner.label.text())
+
+    ui.bridge.snapshot_changed.connect(watch)
+    await h.sim.drop_connection("demo")
+    await ui.until(lambda s: s.mediatel.state is not LinkState.UP, "Mediatel down")
+    await ui.until(lambda s: s.mediatel.up and s.state is State.IDLE, "Mediatel back")
+    ui.bridge.snapshot_changed.disconnect(watch)
+    assert any("Mediatel" in text for text in seen_banner), seen_banner
+    assert not window.reconnect_banner.isVisible()
+    assert window.status.badge.text().startswith("Available")

@@ -1,0 +1,65 @@
+"""The window follows the system's light or dark palette, icons included."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtGui import QColor, QIcon, QPalette
+from PySide6.QtWidgets import QApplication
+
+from softphone.ui.palette import BACKGROUNDS, Tone, is_dark
+from tests.fakes import agent_scenes as scenes
+from tests.ui.conftest import Desk
+
+
+def dark() -> QPalette:
+    palette = QPalette()
+    for role, colour in {
+        QPalette.ColorRole.Window: "#2b2d30",
+        QPalette.ColorRole.WindowText: "#e6e6e6",
+        QPalette.ColorRole.Base: "#1e1f22",
+        QPalette.ColorRole.Text: "#e6e6e6",
+        QPalette.ColorRole.Button: "#3a3d41",
+        QPalette.ColorRole.ButtonText: "#e6e6e6",
+    }.items():
+        palette.setColor(role, QColor(colour))
+    return palette
+
+
+def icon_colour(icon: QIcon) -> QColor:
+    image = icon.pixmap(24, 24).toImage()
+    painted = [
+        image.pixelColor(x, y)
+        for y in range(image.height())
+        for x in range(image.width())
+        if image.pixelColor(x, y).alpha() > 200
+    ]
+    assert painted
+    return painted[len(painted) // 2]
+
+
+@pytest.fixture
+def restore_palette(qapp: QApplication) -> Iterator[None]:
+    before = qapp.palette()
+    yield
+    qapp.setPalette(before)
+
+
+def test_switching_to_dark_redraws_icons_and_badges(
+    desk: Desk, qapp: QApplication, restore_palette: None
+) -> None:
+    desk.show(scenes.in_call())
+    hold = desk.window.call_panel.hold
+    assert not is_dark()
+    assert icon_colour(hold.icon()).lightness() < 100  # dark icon on a light window
+    light_badge = BACKGROUNDS[Tone.BUSY][0]
+    assert light_badge in desk.window.status.badge.styleSheet()
+
+    qapp.setPalette(dark())
+    desk.settle()
+
+    assert is_dark()
+    assert icon_colour(hold.icon()).lightness() > 180  # light icon on a dark window
+    assert icon_colour(desk.window.dialer.backspace.icon()).lightness() > 180
+    assert BACKGROUNDS[Tone.BUSY][1] in desk.window.status.badge.styleSheet()
