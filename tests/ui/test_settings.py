@@ -260,3 +260,25 @@ def test_ringtone_file_is_kept_and_played_on_the_ring_device_at_its_volume(
     again.load()
     assert again.ringtone.currentData() == str(path)
     assert again.ringtone.currentText() == "bell.wav"
+
+
+def test_the_token_goes_where_the_core_reads_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page's token is the core's ``Secrets.api_token`` for the agent's login."""
+    from softphone.core import secrets as core_secrets
+    from softphone.ui.settings.store import KeyringSecrets
+
+    stored: dict[tuple[str, str], str] = {}
+
+    class FakeKeyring:
+        def get_password(self, service: str, account: str) -> str | None:
+            return stored.get((service, account))
+
+        def set_password(self, service: str, account: str, password: str) -> None:
+            stored[(service, account)] = password
+
+    monkeypatch.setattr(core_secrets, "_keyring", FakeKeyring)
+    settings = UiSettings(QSettings(), KeyringSecrets(lambda: "olena"))
+    token = settings.token()
+    assert core_secrets.load_secrets("olena", {}).api_token == token
+    assert settings.regenerate_token() == core_secrets.load_secrets("olena", {}).api_token
+    assert list(stored) == [("softphone", "olena:api_token")]

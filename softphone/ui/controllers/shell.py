@@ -31,7 +31,7 @@ from softphone.ui.settings.audio_page import AudioPage
 from softphone.ui.settings.dialog import SettingsDialog
 from softphone.ui.settings.page import SettingsPage
 from softphone.ui.settings.pages import AutoAnswerPage, GeneralPage, IntegrationPage, ProfilesPage
-from softphone.ui.settings.store import UiSettings
+from softphone.ui.settings.store import KeyringSecrets, UiSettings
 from softphone.ui.shortcuts import Shortcut
 from softphone.ui.single_instance import Request
 from softphone.ui.tray import Tray
@@ -55,7 +55,9 @@ class ShellController(QObject):
         self.bridge = bridge
         self.window = window
         self.show_window = show_window
-        self.settings = settings or UiSettings()
+        self.settings = settings or UiSettings(
+            secrets_=KeyringSecrets(lambda: bridge.snapshot.login or window.sign_in.login.text())
+        )
         self.tray = Tray(self, available=tray_available)
         self.missed = MissedCalls(self)
         self.popup = IncomingCallPopup(window)  # owned by the window: deleted with it, timer too

@@ -8,17 +8,20 @@ QSettings file never holds it (``SECRET_KEYS`` is checked by a test).
 from __future__ import annotations
 
 import logging
+import os
 import secrets
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from PySide6.QtCore import QSettings
 
+from softphone.core.secrets import Secrets, load_secrets, store_secrets
 from softphone.ui.shortcuts import KEYS
 
 logger = logging.getLogger(__name__)
 
-KEYRING_SERVICE = "softphone"
-TOKEN_KEY = "integration-api-token"
+TOKEN_KEY = "api_token"
+"""The integration API token's name among the core's secrets."""
 
 DEFAULTS: dict[str, Any] = {
     "audio/microphone": "",
@@ -49,22 +52,22 @@ class SecretStore(Protocol):
 
 
 class KeyringSecrets:
-    """The OS keyring (Secret Service, Windows Credential Manager, macOS Keychain)."""
+    """The OS keyring, where the core keeps its secrets (``core.secrets``).
+
+    The token is stored per agent login, under the same name the core's
+    integration API reads (``Secrets.api_token``); ``login`` tells whose.
+    """
+
+    def __init__(self, login: Callable[[], str | None] = lambda: None) -> None:
+        self._login = login
 
     def get(self, key: str) -> str | None:
-        import keyring
-        from keyring.errors import KeyringError
-
-        try:
-            return keyring.get_password(KEYRING_SERVICE, key)
-        except KeyringError as exc:
-            logger.warning("keyring unavailable: %s", exc)
-            return None
+        value = getattr(load_secrets(self._login(), os.environ), key, None)
+        return value if isinstance(value, str) else None
 
     def set(self, key: str, value: str) -> None:
-        import keyring
-
-        keyring.set_password(KEYRING_SERVICE, key, value)
+        if not store_secrets(self._login(), Secrets(**{key: value})):
+            logger.warning("no usable keyring: the %s is not remembered", key)
 
 
 class MemorySecrets:
