@@ -53,7 +53,7 @@ def test_no_sub_command_runs_the_app(tmp_path: Path, monkeypatch: pytest.MonkeyP
     started: list[Any] = []
     for name, value in write_profile(tmp_path).items():
         monkeypatch.setenv(name, value)
-    monkeypatch.setattr(desktop, "prepare", lambda env: desktop.Launch(object, "defaults"))  # type: ignore[arg-type]
+    monkeypatch.setattr(desktop, "prepare", lambda env, **_: desktop.Launch(object, "defaults"))  # type: ignore[arg-type]
     import softphone.ui.app as app
 
     def fake_run_app(factory: Any, **kwargs: Any) -> int:

@@ -282,3 +282,27 @@ def test_the_token_goes_where_the_core_reads_it(monkeypatch: pytest.MonkeyPatch)
     assert core_secrets.load_secrets("olena", {}).api_token == token
     assert settings.regenerate_token() == core_secrets.load_secrets("olena", {}).api_token
     assert list(stored) == [("softphone", "olena:api_token")]
+
+
+def test_saved_choices_reach_the_core_profile_under_the_environment(
+    settings: UiSettings, tmp_path: Path
+) -> None:
+    from softphone.core.config import load_config
+    from softphone.ui.settings.store import core_overrides
+
+    settings.set("audio/microphone", "Jabra")
+    settings.set("audio/speaker", "")  # "System default": the profile decides
+    settings.set("auto_answer/delay_ms", 1500)
+    settings.set("auto_answer/predictive", False)
+    settings.set("integration/port", 9100)
+    profile = tmp_path / "profile.toml"
+    profile.write_text(
+        'mediatel_url = "https://hes.example.com"\nspeaker = "Laptop"\nmic = "USB"\n'
+    )
+    env = {"SOFTPHONE_PROFILE": str(profile), "SOFTPHONE_API_PORT": "9200"}
+    overrides = core_overrides(settings, env)
+    assert "api_port" not in overrides  # the environment wins over a preference
+    config = load_config(None, overrides, env)
+    assert (config.mic, config.speaker) == ("Jabra", "Laptop")
+    assert config.auto_answer_ms == 1500 and config.auto_answer_predictive is False
+    assert config.api_port == 9200

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from PySide6.QtCore import QSettings
@@ -126,3 +126,36 @@ class UiSettings:
 
     def sync(self) -> None:
         self.qsettings.sync()
+
+
+CORE_KEYS = {
+    "audio/microphone": "mic",
+    "audio/speaker": "speaker",
+    "audio/ring_device": "ring",
+    "auto_answer/enabled": "auto_answer",
+    "auto_answer/delay_ms": "auto_answer_ms",
+    "auto_answer/inbound": "auto_answer_inbound",
+    "auto_answer/predictive": "auto_answer_predictive",
+    "auto_answer/manual": "auto_answer_manual",
+    "integration/port": "api_port",
+}
+"""Settings the agent makes here that the core's profile also knows (``core.config``)."""
+
+
+def core_overrides(settings: UiSettings, env: Mapping[str, str]) -> dict[str, str | None]:
+    """The agent's saved choices as profile values for the session, read at start.
+
+    Only what the agent actually saved counts ("System default" leaves the
+    profile's device alone), and a ``SOFTPHONE_*`` variable still wins, so
+    an administrator's environment beats a preference: profile file <
+    these < environment.
+    """
+    values: dict[str, str | None] = {}
+    for key, name in CORE_KEYS.items():
+        if not settings.qsettings.contains(key) or f"SOFTPHONE_{name.upper()}" in env:
+            continue
+        value = settings.get(key)
+        if value == "":
+            continue
+        values[name] = str(value).lower() if isinstance(value, bool) else str(value)
+    return values
