@@ -1049,6 +1049,10 @@
         <source>Topics</source>
         <translation>Разделы</translation>
     </message>
+    <message>
+        <source>Sound devices, auto-answer rules and the API port take effect the next time the softphone starts.</source>
+        <translation>Звуковые устройства, правила автоответа и порт API применятся при следующем запуске софтфона.</translation>
+    </message>
 </context>
 <context>
     <name>ShellController</name>

@@ -1049,6 +1049,10 @@
         <source>Topics</source>
         <translation>Розділи</translation>
     </message>
+    <message>
+        <source>Sound devices, auto-answer rules and the API port take effect the next time the softphone starts.</source>
+        <translation>Звукові пристрої, правила автовідповіді та порт API застосуються під час наступного запуску софтфона.</translation>
+    </message>
 </context>
 <context>
     <name>ShellController</name>

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QStackedWidget,
     QVBoxLayout,
@@ -46,11 +47,20 @@ class SettingsDialog(QDialog):
         self.restore.clicked.connect(self.restore_current)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.restart_note = QLabel(
+            self.tr(
+                "Sound devices, auto-answer rules and the API port take effect "
+                "the next time the softphone starts."
+            )
+        )
+        self.restart_note.setWordWrap(True)
+        self.restart_note.setEnabled(False)  # greyed: a remark, not a warning
         body = QHBoxLayout()
         body.addWidget(self.topics)
         body.addWidget(self.stack, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(body)
+        layout.addWidget(self.restart_note)
         layout.addWidget(buttons)
         self.resize(720, 460)
 
