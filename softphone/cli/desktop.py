@@ -83,6 +83,13 @@ def _server_name(url: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    request = list(getattr(args, "request", None) or [])
+    if getattr(args, "minimized", False):
+        request.append("--minimized")
+    from softphone.ui.app import forward_to_running
+
+    if forward_to_running(request):
+        return 0  # the running app took it (shown, number filled in)
     try:
         launch = prepare(os.environ, preferences=_preferences())
     except LaunchError as exc:
@@ -90,7 +97,4 @@ def run(args: argparse.Namespace) -> int:
         return 2
     from softphone.ui.app import run_app
 
-    request = list(getattr(args, "request", None) or [])
-    if getattr(args, "minimized", False):
-        request.append("--minimized")
     return run_app(launch.make_session, sign_in_defaults=launch.defaults, request=request)

@@ -182,6 +182,15 @@ def make_qapp(argv: list[str] | None = None) -> QApplication:
     return qapp
 
 
+def forward_to_running(request: list[str]) -> bool:
+    """Hand this launch's request to an app already running for this user; True if taken.
+
+    Checked before the profile is read, so ``softphone dial N`` from a CRM
+    reaches the running window even where this process could not start one.
+    """
+    return SingleInstance().send_to_running(request_from_args(request))
+
+
 def run_app(
     make_session: SessionFactory,
     argv: list[str] | None = None,

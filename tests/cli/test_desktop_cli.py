@@ -29,6 +29,14 @@ class Keyring:
         self.stored[account] = password
 
 
+@pytest.fixture(autouse=True)
+def _no_running_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A softphone the developer runs must not take these launches' requests."""
+    import softphone.ui.app as app
+
+    monkeypatch.setattr(app, "forward_to_running", lambda request: False)
+
+
 def write_profile(tmp_path: Path, text: str = PROFILE) -> dict[str, str]:
     path = tmp_path / "profile.toml"
     path.write_text(text, encoding="utf-8")

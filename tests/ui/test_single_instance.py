@@ -102,3 +102,22 @@ def test_server_name_is_per_user() -> None:
     assert server_name(user="ann") != server_name(user="bob")
     assert server_name(user="ann") == server_name(user="ann")
     assert request_from_args(["dial", "5"]).number == "5"
+
+
+def test_dial_reaches_the_running_app_before_any_profile_is_read(
+    qtbot: QtBot, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``softphone dial N`` from a CRM works even where this process could not start an app."""
+    from softphone.cli import desktop
+    from softphone.ui import single_instance
+
+    first = SingleInstance(name)
+    assert first.start()
+    monkeypatch.setattr(single_instance, "server_name", lambda: name)
+    monkeypatch.setattr(desktop, "prepare", lambda *a, **k: pytest.fail("profile was read"))
+    from softphone import cli
+
+    with qtbot.waitSignal(first.request_received, timeout=10000) as blocker:
+        assert cli.main(["dial", "0441234567"]) == 0
+    assert blocker.args == [Request("dial", "0441234567")]
+    first.stop()
