@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -20,7 +21,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from softphone.core.agent_snapshot import AgentSnapshot, CallPhase, LinkState, SignIn
+from softphone.core.agent_commands import AgentCommand
+from softphone.core.agent_session import SessionPolicy
+from softphone.core.agent_snapshot import AgentSnapshot, CallPhase, CallType, LinkState, SignIn
+from softphone.core.auto_answer import AutoAnswerRules
 from softphone.core.call_records import HistoryQuery
 from softphone.net.mediatel import State
 from softphone.ui.bridge import AgentBridge
@@ -183,3 +187,65 @@ async def mediatel_drops(ui: Shift, h: SipSimHarness) -> None:
     assert any("Mediatel" in text for text in seen_banner), seen_banner
     assert not window.reconnect_banner.isVisible()
     assert window.status.badge.text().startswith("Available")
+
+
+def test_an_inbound_call_answered_from_the_keyboard(
+    qapp: QApplication, qloop: asyncio.AbstractEventLoop, qtbot: Any, tmp_path: Path, ice: None
+) -> None:
+    """Auto-answer off for inbound calls: the window rings, Ctrl+Return answers."""
+    by_type = MappingProxyType({t: t is not CallType.INBOUND for t in CallType})
+    policy = SessionPolicy(
+        auto_answer=AutoAnswerRules(by_type=by_type),
+        sign_in_timeout_s=WAIT,
+        clerical_reminder_s=30,
+    )
+
+    async def call() -> None:
+        h = await start_sip_sim(tmp_path)
+        agent = build_agent(h, tmp_path, policy=policy)
+        ui = Shift(agent, qtbot)
+        window = ui.window
+        try:
+            await sign_in(ui)
+            await h.sim.inbound_call("demo", ani="0501112233")
+            await ui.until(  # Answer is offered once the extension really rings (INVITE)
+                lambda s: s.call is not None and s.can(AgentCommand.ANSWER), "ringing"
+            )
+            panel = window.call_panel
+            # Mediatel gives the ANI with STATE_CALL_ACTIVE (mediatel-protocol.md)
+            assert panel.number.text() in ("0501112233", "Number not known yet")
+            assert panel.kind.text().startswith("↙ Inbound call")
+            assert panel.answer.isVisible() and panel.answer.isEnabled()
+            assert not panel.auto_answer.isVisible()  # the agent answers this one
+            window.activateWindow()
+            QTest.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+            await ui.until(
+                lambda s: s.call is not None and s.call.phase is CallPhase.TALKING, "answered"
+            )
+            assert panel.hangup.isVisible() and not panel.answer.isVisible()
+            assert panel.number.text() == "0501112233"
+            await h.sim.customer_hangup("demo")
+            await ui.until(lambda s: s.clerical is not None, "after-call work")
+            await asyncio.sleep(0)
+            dialog = ui.controller.clerical.dialog
+            assert dialog is not None and dialog.isVisible()
+            assert dialog.countdown.text().startswith("Please choose a code within 0:")
+            QTest.keyClick(dialog.search, Qt.Key.Key_Escape)  # later...
+            await asyncio.sleep(0)
+            assert not dialog.isVisible()
+            window.clerical.button.click()  # ...and back from the desk
+            await asyncio.sleep(0)
+            assert dialog.isVisible()
+            QTest.keyClick(dialog.search, Qt.Key.Key_Down)
+            chosen = dialog.list.currentItem().text()
+            QTest.keyClick(dialog.search, Qt.Key.Key_Return)
+            await ui.until(lambda s: s.state is State.IDLE and s.clerical is None, "idle")
+            [record] = await agent.session.history(HistoryQuery())
+            assert record.call_code_name == chosen and record.number == "0501112233"
+        finally:
+            ui.close()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(agent.session.sign_out(), WAIT)
+            await h.aclose()
+
+    qloop.run_until_complete(asyncio.wait_for(call(), 120))
