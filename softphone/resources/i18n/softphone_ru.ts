@@ -315,6 +315,10 @@
         <translation>Неизвестный номер</translation>
     </message>
     <message>
+        <source>Number not known yet</source>
+        <translation>Номер пока неизвестен</translation>
+    </message>
+    <message>
         <source>Number: {number}</source>
         <translation>Номер: {number}</translation>
     </message>

@@ -315,6 +315,10 @@
         <translation>Невідомий номер</translation>
     </message>
     <message>
+        <source>Number not known yet</source>
+        <translation>Номер ще невідомий</translation>
+    </message>
+    <message>
         <source>Number: {number}</source>
         <translation>Номер: {number}</translation>
     </message>
