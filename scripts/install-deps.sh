@@ -15,6 +15,7 @@ APT_PACKAGES=(
   desktop-file-utils                    # checks the .deb's desktop entry
   nodejs npm                            # builds the JsSIP bundle
   libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3
+  dbus-daemon                           # a private session bus for the notification tests
   xvfb libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0   # Xvfb and what Qt's
   libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1      # xcb plugin loads,
   libx11-xcb1 libxcb-sync1 libxcb-shm0 libxcb-util1                 # for the screenshots

@@ -42,14 +42,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     if os.environ.get(CHILD_FLAG):
         return render(args)
+    return relaunch_on_x(Path(__file__), argv, args.display)
+
+
+def relaunch_on_x(script: Path, argv: list[str] | None, display: str | None = None) -> int:
+    """Run ``script`` again as the child, on ``display`` or on a fresh Xvfb."""
     env = dict(os.environ, **{CHILD_FLAG: "1", "QT_QPA_PLATFORM": "xcb"})
     env.pop("WAYLAND_DISPLAY", None)
-    command = [sys.executable, str(Path(__file__).resolve()), *(argv or sys.argv[1:])]
-    if args.display:
-        env["DISPLAY"] = args.display
-        return subprocess.run(command, env=env, cwd=ROOT, check=False).returncode
-    with xvfb() as display:
+    command = [sys.executable, str(script.resolve()), *(argv or sys.argv[1:])]
+    if display:
         env["DISPLAY"] = display
+        return subprocess.run(command, env=env, cwd=ROOT, check=False).returncode
+    with xvfb() as fresh:
+        env["DISPLAY"] = fresh
         return subprocess.run(command, env=env, cwd=ROOT, check=False).returncode
 
 
@@ -214,7 +219,7 @@ def _translations(qapp: object, lang: str) -> object:
         from softphone.ui import i18n  # added with the translations
     except ImportError:
         return None
-    return i18n.install(qapp, lang)  # type: ignore[attr-defined]
+    return i18n.install_translators(qapp, lang)  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":

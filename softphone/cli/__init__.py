@@ -25,7 +25,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "sim": ("softphone.cli.sim", "Mediatel simulator with its SIP registrar"),
     "devices": ("softphone.cli.devices", "list the sound devices (names for --mic/--speaker)"),
     "agent": ("softphone.cli.agent", "the whole agent without a window: CTI API + JSON events"),
-    "dial": ("softphone.cli.dial", "hand a number (or tel:/sip: link) to the running agent"),
+    "dial": ("softphone.cli.dial", "hand a number (or tel:/sip: link) to the running app or agent"),
 }
 
 
@@ -61,6 +61,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         help="check this PC (sound devices, keyring, API port, a call through the simulator) "
         "and exit 0, or 1 naming what failed",
     )
+    parser.add_argument("--minimized", action="store_true", help="start in the tray (or minimised)")
     sub = parser.add_subparsers(dest="command")
     for name, (module_name, help_text) in SUBCOMMANDS.items():
         sub_parser = sub.add_parser(name, help=help_text)

@@ -115,7 +115,12 @@ def _run(
                 profile_name="Demo (simulator on this computer)",
                 sign_in_now=True,
             )
-            return run_app(make_session, sign_in_defaults=defaults)
+            return run_app(
+                make_session,
+                sign_in_defaults=defaults,
+                log_dir=folder / "logs",
+                single_instance=False,
+            )
         finally:
             sim.stop()
 

@@ -33,14 +33,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The app takes the top-level flags only; settings come from the profile."""
 
 
-def prepare(env: Mapping[str, str], keyring: KeyringLike | None = None) -> Launch:
-    """The session factory and the form's defaults from the profile; fails before any window."""
+def prepare(
+    env: Mapping[str, str],
+    keyring: KeyringLike | None = None,
+    preferences: Mapping[str, str | None] | None = None,
+) -> Launch:
+    """The session factory and the form's defaults from the profile; fails before any window.
+
+    ``preferences``: what the agent chose in the app's settings (devices,
+    auto-answer, API port), laid over the profile file.
+    """
     from softphone.core.agent_factory import build_session
     from softphone.core.config import ConfigError, default_profile_path, load_config
     from softphone.core.secrets import load_secrets
 
     try:
-        config = load_config(None, {}, env)
+        config = load_config(None, preferences or {}, env)
     except ConfigError as exc:
         where = env.get("SOFTPHONE_PROFILE") or default_profile_path()
         raise LaunchError(
@@ -59,6 +67,15 @@ def prepare(env: Mapping[str, str], keyring: KeyringLike | None = None) -> Launc
     return Launch(lambda: build_session(config, secrets, env=env), defaults)
 
 
+def _preferences() -> dict[str, str | None]:
+    """The app's saved settings that the core's profile knows too."""
+    from PySide6.QtCore import QSettings
+
+    from softphone.ui.settings.store import UiSettings, core_overrides
+
+    return core_overrides(UiSettings(QSettings("softphone", "softphone")), os.environ)
+
+
 def _server_name(url: str) -> str:
     from urllib.parse import urlsplit
 
@@ -66,10 +83,18 @@ def _server_name(url: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    request = list(getattr(args, "request", None) or [])
+    if getattr(args, "minimized", False):
+        request.append("--minimized")
+    from softphone.ui.app import forward_to_running
+
+    if forward_to_running(request):
+        return 0  # the running app took it (shown, number filled in)
+
     from softphone.cli.display import display_problem
 
     try:
-        launch = prepare(os.environ)
+        launch = prepare(os.environ, preferences=_preferences())
     except LaunchError as exc:
         print(f"softphone: {exc}", file=sys.stderr)
         return 2
@@ -79,4 +104,4 @@ def run(args: argparse.Namespace) -> int:
         return 2
     from softphone.ui.app import run_app
 
-    return run_app(launch.make_session, sign_in_defaults=launch.defaults)
+    return run_app(launch.make_session, sign_in_defaults=launch.defaults, request=request)

@@ -18,6 +18,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -25,11 +26,19 @@ from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from softphone.core.agent_api import AgentApi
+from softphone.core.agent_commands import AgentError
 from softphone.core.agent_snapshot import SignIn
+from softphone.logs import setup_logging
 from softphone.ui import icons
 from softphone.ui.aio import guarded, sentence, spawn
 from softphone.ui.bridge import AgentBridge
 from softphone.ui.controllers.main import MainController
+from softphone.ui.controllers.shell import ShellController
+from softphone.ui.crash import ExceptHook
+from softphone.ui.i18n import install_translators, resolve_language
+from softphone.ui.notifications import set_app_user_model_id
+from softphone.ui.settings.store import UiSettings
+from softphone.ui.single_instance import SingleInstance, hand_over, request_from_args
 from softphone.ui.views.main_window import MainWindow
 from softphone.ui.views.sign_in import SignInDefaults
 
@@ -59,16 +68,26 @@ class SoftphoneApp(QObject):
         self.bridge = AgentBridge(session, self)
         self.window = MainWindow()
         self.controller = MainController(self.bridge, self.window, clock, sign_in_defaults)
-        self.tray: QSystemTrayIcon | None = None
-        """Set by the tray's controller; closing the window then hides it there."""
+        self.shell = ShellController(
+            self.bridge, self.window, show_window=self.show_window, quit_app=self.request_quit
+        )
+        self.tray: QSystemTrayIcon | None = self.shell.tray.tray
+        """Closing the window hides it to this tray (when there is one)."""
+        self.crash = ExceptHook(lambda: self.window)
         self.finished = asyncio.Event()
         self._quitting: asyncio.Task[Any] | None = None
         self.window.close_requested.connect(self.on_close)
         self.window.quit_requested.connect(self.request_quit)
 
-    def start(self) -> None:
+    def start(self, minimised: bool = False) -> None:
         self.bridge.start()
-        self.window.show()
+        self.shell.start()
+        if minimised and self.shell.close_hides_window():
+            pass  # in the tray from the start
+        elif minimised:
+            self.window.showMinimized()
+        else:
+            self.window.show()
         self.controller.sign_in.start()
 
     def show_window(self) -> None:
@@ -79,11 +98,7 @@ class SoftphoneApp(QObject):
 
     def on_close(self) -> None:
         """Close button: to the tray if there is one, else minimise; quitting is explicit."""
-        if (
-            self.tray is not None
-            and self.tray.isVisible()
-            and QSystemTrayIcon.isSystemTrayAvailable()
-        ):
+        if self.shell.close_hides_window():
             self.window.hide()
         else:
             self.window.showMinimized()
@@ -95,15 +110,24 @@ class SoftphoneApp(QObject):
     def excepthook(
         self, kind: type[BaseException], error: BaseException, tb: TracebackType | None
     ) -> None:
-        """Uncaught errors (from any slot): logged in full, shown as a sentence."""
-        log.error("uncaught error", exc_info=(kind, error, tb))
-        self.report(sentence(error))
+        """Uncaught errors (from any slot): logged in full, shown as a sentence.
+
+        The core's own refusals go to the banner; anything else is a bug and
+        opens the crash dialog (sentence + "Copy details").
+        """
+        if isinstance(error, AgentError):
+            log.error("uncaught error", exc_info=(kind, error, tb))
+            self.report(sentence(error))
+        else:
+            self.crash(kind, error, tb)
 
     def loop_exception(self, _loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
         error = context.get("exception")
         log.error("event loop: %s", context.get("message"), exc_info=error)
-        if isinstance(error, BaseException):
+        if isinstance(error, AgentError):
             self.report(sentence(error))
+        elif isinstance(error, BaseException):
+            self.crash.report(error)
 
     # -- quitting ----------------------------------------------------------------
     def request_quit(self) -> None:
@@ -128,14 +152,14 @@ class SoftphoneApp(QObject):
         self.window.close()
         self.finished.set()
 
-    async def run(self) -> int:
+    async def run(self, minimised: bool = False) -> int:
         """Show the window and serve until quit."""
         loop = asyncio.get_running_loop()
         loop.set_exception_handler(self.loop_exception)
         previous_hook = sys.excepthook
         sys.excepthook = self.excepthook
         try:
-            self.start()
+            self.start(minimised)
             await self.finished.wait()
             if self._quitting is None and self.session.snapshot.sign_in is not SignIn.SIGNED_OUT:
                 await self.shutdown()  # the desktop session is ending: still sign out
@@ -152,25 +176,63 @@ def make_qapp(argv: list[str] | None = None) -> QApplication:
     if isinstance(existing, QApplication):
         return existing
     qapp = QApplication(argv if argv is not None else sys.argv[:1])
+    qapp.setOrganizationName(APP_NAME)
     qapp.setApplicationName(APP_NAME)
     qapp.setApplicationDisplayName(QCoreApplication.translate("App", "Softphone"))
     qapp.setDesktopFileName(APP_NAME)
     return qapp
 
 
+def forward_to_running(request: list[str]) -> bool:
+    """Hand this launch's request to an app already running for this user; True if taken.
+
+    Checked before the profile is read, so ``softphone dial N`` from a CRM
+    reaches the running window even where this process could not start one.
+    """
+    return SingleInstance().send_to_running(request_from_args(request))
+
+
 def run_app(
     make_session: SessionFactory,
     argv: list[str] | None = None,
     sign_in_defaults: SignInDefaults | None = None,
+    request: list[str] | None = None,
+    *,
+    log_dir: Path | None = None,
+    single_instance: bool = True,
 ) -> int:
-    """Run the desktop app until quit; the session is built on the app's loop."""
+    """Run the desktop app until quit; the session is built on the app's loop.
+
+    ``request`` is what this launch asks for (``["dial", NUMBER]``, a
+    ``tel:`` link, ``--minimized``); when another instance runs it gets the
+    request and this process exits at once. The demo passes its throwaway
+    ``log_dir`` and ``single_instance=False``: it must neither leave files
+    behind nor hand itself over to the agent's real app.
+    """
     import qasync
 
+    request = request or []
+    setup_logging(log_dir)
+    set_app_user_model_id()
     qapp = make_qapp(argv)
+    instance = SingleInstance(parent=qapp)
+    if single_instance and hand_over(request, instance):
+        return 0
+    language = resolve_language(str(UiSettings().get("general/language")))
+    translators = install_translators(qapp, language)
+    minimised = "--minimized" in request or bool(UiSettings().get("general/start_minimised"))
 
     async def main() -> int:
         app = SoftphoneApp(make_session(), qapp, sign_in_defaults=sign_in_defaults)
-        return await app.run()
+        instance.request_received.connect(app.shell.handle_request)
+        first = request_from_args(request)
+        if first.action == "dial":
+            app.shell.handle_request(first)
+        return await app.run(minimised)
 
-    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(qapp)) as runner:
-        return runner.run(main())
+    try:
+        with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(qapp)) as runner:
+            return runner.run(main())
+    finally:
+        instance.stop()
+        del translators

@@ -29,6 +29,14 @@ class Keyring:
         self.stored[account] = password
 
 
+@pytest.fixture(autouse=True)
+def _no_running_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A softphone the developer runs must not take these launches' requests."""
+    import softphone.ui.app as app
+
+    monkeypatch.setattr(app, "forward_to_running", lambda request: False)
+
+
 def write_profile(tmp_path: Path, text: str = PROFILE) -> dict[str, str]:
     path = tmp_path / "profile.toml"
     path.write_text(text, encoding="utf-8")
@@ -54,7 +62,7 @@ def test_no_sub_command_runs_the_app(tmp_path: Path, monkeypatch: pytest.MonkeyP
     for name, value in write_profile(tmp_path).items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
-    monkeypatch.setattr(desktop, "prepare", lambda env: desktop.Launch(object, "defaults"))  # type: ignore[arg-type]
+    monkeypatch.setattr(desktop, "prepare", lambda env, **_: desktop.Launch(object, "defaults"))  # type: ignore[arg-type]
     import softphone.ui.app as app
 
     def fake_run_app(factory: Any, **kwargs: Any) -> int:
@@ -63,7 +71,7 @@ def test_no_sub_command_runs_the_app(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr(app, "run_app", fake_run_app)
     assert cli.main([]) == 0
-    assert started == [(object, {"sign_in_defaults": "defaults"})]
+    assert started == [(object, {"sign_in_defaults": "defaults", "request": []})]
 
 
 def test_a_broken_profile_is_a_sentence_not_a_window(

@@ -91,10 +91,27 @@ def test_uncaught_error_in_a_slot_is_shown_as_a_sentence(
         raise KeyError("no-such-queue")
     except KeyError:
         app.excepthook(*sys.exc_info())  # type: ignore[arg-type]
-    banner = app.window.message_banner
-    assert banner.isVisible()
-    assert banner.label.text() == "Something went wrong (KeyError); the details are in the log."
-    assert "Traceback" not in banner.label.text()
+    # a bug opens the crash dialog: the sentence, and the details only on request
+    dialog = app.crash.dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.message.text() == "Something went wrong (KeyError); the details are in the log."
+    assert "Traceback" not in dialog.message.text()
+    assert not dialog.details.isVisible()
+    dialog.close()
+
+
+def test_a_refusal_from_the_core_is_shown_on_the_banner(
+    app: SoftphoneApp, qloop: asyncio.AbstractEventLoop
+) -> None:
+    from softphone.core.agent_commands import AgentCommand, CommandRefused
+
+    app.start()
+    try:
+        raise CommandRefused(AgentCommand.HOLD, "There is no call to hold.")
+    except CommandRefused:
+        app.excepthook(*sys.exc_info())  # type: ignore[arg-type]
+    assert app.window.message_banner.label.text() == "Not now: There is no call to hold."
+    assert app.crash.dialog is None
 
 
 def test_a_dialog_is_awaited_without_blocking_the_loop(qapp: QApplication, qloop: Any) -> None:

@@ -1,0 +1,1388 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ru">
+<context>
+    <name>App</name>
+    <message>
+        <source>Signing out before quitting…</source>
+        <translation>Выход из системы перед закрытием…</translation>
+    </message>
+    <message>
+        <source>Softphone</source>
+        <translation>Софтфон</translation>
+    </message>
+</context>
+<context>
+    <name>AudioPage</name>
+    <message>
+        <source>Microphone</source>
+        <translation>Микрофон</translation>
+    </message>
+    <message>
+        <source>Speaker</source>
+        <translation>Динамик</translation>
+    </message>
+    <message>
+        <source>Ring device</source>
+        <translation>Устройство для звонка</translation>
+    </message>
+    <message>
+        <source>Play test tone</source>
+        <translation>Тестовый сигнал</translation>
+    </message>
+    <message>
+        <source>Play ringtone</source>
+        <translation>Проиграть мелодию</translation>
+    </message>
+    <message>
+        <source>Test microphone</source>
+        <translation>Проверить микрофон</translation>
+    </message>
+    <message>
+        <source>Record and play back</source>
+        <translation>Записать и воспроизвести</translation>
+    </message>
+    <message>
+        <source>Microphone level</source>
+        <translation>Уровень микрофона</translation>
+    </message>
+    <message>
+        <source>Classic (two short rings)</source>
+        <translation>Классический (два коротких звонка)</translation>
+    </message>
+    <message>
+        <source>Ringtone</source>
+        <translation>Мелодия звонка</translation>
+    </message>
+    <message>
+        <source>Choose a file…</source>
+        <translation>Выбрать файл…</translation>
+    </message>
+    <message>
+        <source>Ring on incoming calls</source>
+        <translation>Звонить при входящих вызовах</translation>
+    </message>
+    <message>
+        <source>Ring volume</source>
+        <translation>Громкость звонка</translation>
+    </message>
+    <message>
+        <source>Beep when a call is answered automatically</source>
+        <translation>Сигнал, когда вызов принят автоматически</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Уровень</translation>
+    </message>
+    <message>
+        <source>No sound devices were found. Plug in a headset.</source>
+        <translation>Звуковые устройства не найдены. Подключите гарнитуру.</translation>
+    </message>
+    <message>
+        <source>Audio</source>
+        <translation>Звук</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>Системное по умолчанию</translation>
+    </message>
+    <message>
+        <source>Choose a ringtone</source>
+        <translation>Выбор мелодии звонка</translation>
+    </message>
+    <message>
+        <source>Sound files (*.wav *.mp3 *.ogg *.flac *.m4a)</source>
+        <translation>Звуковые файлы (*.wav *.mp3 *.ogg *.flac *.m4a)</translation>
+    </message>
+    <message>
+        <source>Recording for 3 seconds: say something…</source>
+        <translation>Запись 3 секунды: скажите что-нибудь…</translation>
+    </message>
+    <message>
+        <source>Played back. Did you hear yourself clearly?</source>
+        <translation>Воспроизведено. Хорошо ли вы себя слышали?</translation>
+    </message>
+</context>
+<context>
+    <name>AutoAnswerPage</name>
+    <message>
+        <source>Answer calls automatically</source>
+        <translation>Отвечать на вызовы автоматически</translation>
+    </message>
+    <message>
+        <source> ms</source>
+        <translation> мс</translation>
+    </message>
+    <message>
+        <source>Delay before answering</source>
+        <translation>Задержка перед ответом</translation>
+    </message>
+    <message>
+        <source>Inbound calls</source>
+        <translation>Входящие вызовы</translation>
+    </message>
+    <message>
+        <source>Predictive calls</source>
+        <translation>Предиктивные вызовы</translation>
+    </message>
+    <message>
+        <source>My own outgoing calls</source>
+        <translation>Мои собственные исходящие вызовы</translation>
+    </message>
+    <message>
+        <source>Set by the server for your account.</source>
+        <translation>Установлено сервером для вашей учётной записи.</translation>
+    </message>
+    <message>
+        <source>Auto-answer</source>
+        <translation>Автоответ</translation>
+    </message>
+</context>
+<context>
+    <name>Banner</name>
+    <message>
+        <source>Dismiss</source>
+        <translation>Закрыть</translation>
+    </message>
+</context>
+<context>
+    <name>CallCodeDialog</name>
+    <message>
+        <source>Call code</source>
+        <translation>Код звонка</translation>
+    </message>
+    <message>
+        <source>How did the call end?</source>
+        <translation>Чем закончился звонок?</translation>
+    </message>
+    <message>
+        <source>Type to search the codes</source>
+        <translation>Начните вводить для поиска кодов</translation>
+    </message>
+    <message>
+        <source>Search the call codes</source>
+        <translation>Поиск кодов звонка</translation>
+    </message>
+    <message>
+        <source>Call codes</source>
+        <translation>Коды звонка</translation>
+    </message>
+    <message>
+        <source>&amp;Set code</source>
+        <translation>&amp;Установить код</translation>
+    </message>
+    <message>
+        <source>Set the selected call code</source>
+        <translation>Установить выбранный код звонка</translation>
+    </message>
+    <message>
+        <source>&amp;Later</source>
+        <translation>&amp;Позже</translation>
+    </message>
+    <message>
+        <source>Choose the code later</source>
+        <translation>Выбрать код позже</translation>
+    </message>
+    <message>
+        <source>Close; the desk keeps a button to come back (Esc)</source>
+        <translation>Закрыть; на рабочем месте останется кнопка, чтобы вернуться (Esc)</translation>
+    </message>
+    <message>
+        <source>Code “{code}” sent; waiting for the platform to confirm.</source>
+        <translation>Код «{code}» отправлен; ждём подтверждения платформы.</translation>
+    </message>
+    <message>
+        <source>After-call work ends by itself in {time}.</source>
+        <translation>Поствызывная обработка завершится сама через {time}.</translation>
+    </message>
+    <message>
+        <source>Please choose a code now.</source>
+        <translation>Пожалуйста, выберите код сейчас.</translation>
+    </message>
+    <message>
+        <source>Please choose a code within {time}.</source>
+        <translation>Пожалуйста, выберите код в течение {time}.</translation>
+    </message>
+    <message>
+        <source>Select a code first</source>
+        <translation>Сначала выберите код</translation>
+    </message>
+    <message>
+        <source>Set the selected code (Enter)</source>
+        <translation>Установить выбранный код (Enter)</translation>
+    </message>
+    <message>
+        <source>The code was not set: {reason} Press Enter to try again.</source>
+        <translation>Код не установлен: {reason} Нажмите Enter, чтобы попробовать снова.</translation>
+    </message>
+    <message>
+        <source>Setting “{code}”…</source>
+        <translation>Устанавливаем «{code}»…</translation>
+    </message>
+</context>
+<context>
+    <name>CallPanel</name>
+    <message>
+        <source>Call ID:</source>
+        <translation>ID звонка:</translation>
+    </message>
+    <message>
+        <source>Copy the call ID (callTraceID) for the CRM</source>
+        <translation>Скопировать ID звонка (callTraceID) для CRM</translation>
+    </message>
+    <message>
+        <source>Copy the call ID</source>
+        <translation>Скопировать ID звонка</translation>
+    </message>
+    <message>
+        <source>Open the call&apos;s recording</source>
+        <translation>Открыть запись звонка</translation>
+    </message>
+    <message>
+        <source>&amp;Answer</source>
+        <translation>&amp;Ответить</translation>
+    </message>
+    <message>
+        <source>Re&amp;ject</source>
+        <translation>От&amp;клонить</translation>
+    </message>
+    <message>
+        <source>&amp;Hold</source>
+        <translation>&amp;Удержание</translation>
+    </message>
+    <message>
+        <source>&amp;Mute</source>
+        <translation>&amp;Выключить микрофон</translation>
+    </message>
+    <message>
+        <source>&amp;Keypad</source>
+        <translation>&amp;Клавиатура</translation>
+    </message>
+    <message>
+        <source>Show the keypad to send digits</source>
+        <translation>Показать клавиатуру для отправки цифр</translation>
+    </message>
+    <message>
+        <source>Send digits (tones) to the call</source>
+        <translation>Отправить цифры (тоны) в звонок</translation>
+    </message>
+    <message>
+        <source>Hang &amp;up</source>
+        <translation>&amp;Завершить</translation>
+    </message>
+    <message>
+        <source>Answer the call</source>
+        <translation>Ответить на звонок</translation>
+    </message>
+    <message>
+        <source>Reject the call</source>
+        <translation>Отклонить звонок</translation>
+    </message>
+    <message>
+        <source>Hang up</source>
+        <translation>Завершить</translation>
+    </message>
+    <message>
+        <source>Answer ({key})</source>
+        <translation>Ответить ({key})</translation>
+    </message>
+    <message>
+        <source>Hang up ({key})</source>
+        <translation>Завершить ({key})</translation>
+    </message>
+    <message>
+        <source>Take the call off hold ({key})</source>
+        <translation>Снять звонок с удержания ({key})</translation>
+    </message>
+    <message>
+        <source>Put the call on hold ({key})</source>
+        <translation>Поставить звонок на удержание ({key})</translation>
+    </message>
+    <message>
+        <source>Turn the microphone back on ({key})</source>
+        <translation>Снова включить микрофон ({key})</translation>
+    </message>
+    <message>
+        <source>Mute the microphone ({key})</source>
+        <translation>Выключить микрофон ({key})</translation>
+    </message>
+    <message>
+        <source>{kind}, {direction}</source>
+        <translation>{kind}, {direction}</translation>
+    </message>
+    <message>
+        <source>Unknown number</source>
+        <translation>Неизвестный номер</translation>
+    </message>
+    <message>
+        <source>Number not known yet</source>
+        <translation>Номер пока неизвестен</translation>
+    </message>
+    <message>
+        <source>Number: {number}</source>
+        <translation>Номер: {number}</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Продолжить</translation>
+    </message>
+    <message>
+        <source>Take off hold</source>
+        <translation>Снять с удержания</translation>
+    </message>
+    <message>
+        <source>Hold the call</source>
+        <translation>Удерживать звонок</translation>
+    </message>
+    <message>
+        <source>Unmute</source>
+        <translation>Включить микрофон</translation>
+    </message>
+    <message>
+        <source>Unmute the microphone</source>
+        <translation>Включить микрофон</translation>
+    </message>
+    <message>
+        <source>Mute the microphone</source>
+        <translation>Выключить микрофон</translation>
+    </message>
+    <message>
+        <source>Call {time} · on hold</source>
+        <translation>Звонок {time} · на удержании</translation>
+    </message>
+    <message>
+        <source>Open the recording</source>
+        <translation>Открыть запись</translation>
+    </message>
+    <message>
+        <source>Calling…</source>
+        <translation>Вызов…</translation>
+    </message>
+    <message>
+        <source>Ringing {time}</source>
+        <translation>Звонит {time}</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Соединение…</translation>
+    </message>
+    <message>
+        <source>Call ended</source>
+        <translation>Звонок завершён</translation>
+    </message>
+    <message>
+        <source>Talking {time}</source>
+        <translation>Разговор {time}</translation>
+    </message>
+    <message>
+        <source>the customer put you on hold</source>
+        <translation>клиент поставил вас на удержание</translation>
+    </message>
+    <message>
+        <source>Answering by itself in {seconds} s</source>
+        <translation>Автоответ через {seconds} с</translation>
+    </message>
+</context>
+<context>
+    <name>ClericalPanel</name>
+    <message>
+        <source>After-call work</source>
+        <translation>Поствызывная обработка</translation>
+    </message>
+    <message>
+        <source>Choose the &amp;call code…</source>
+        <translation>Выбрать &amp;код звонка…</translation>
+    </message>
+    <message>
+        <source>Choose the call code</source>
+        <translation>Выбрать код звонка</translation>
+    </message>
+    <message>
+        <source>Open the list of call codes</source>
+        <translation>Открыть список кодов звонка</translation>
+    </message>
+    <message>
+        <source>Code “{code}” sent; waiting for the platform.</source>
+        <translation>Код «{code}» отправлен; ждём платформу.</translation>
+    </message>
+    <message>
+        <source>Choose a code for the call you just finished.</source>
+        <translation>Выберите код для только что завершённого звонка.</translation>
+    </message>
+    <message>
+        <source>Ends by itself in {time}.</source>
+        <translation>Завершится сама через {time}.</translation>
+    </message>
+    <message>
+        <source>Please choose a code now.</source>
+        <translation>Пожалуйста, выберите код сейчас.</translation>
+    </message>
+    <message>
+        <source>Please choose a code within {time}.</source>
+        <translation>Пожалуйста, выберите код в течение {time}.</translation>
+    </message>
+</context>
+<context>
+    <name>Commands</name>
+    <message>
+        <source>Not available: {reason}</source>
+        <translation>Недоступно: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>CrashDialog</name>
+    <message>
+        <source>Softphone: something went wrong</source>
+        <translation>Софтфон: что-то пошло не так</translation>
+    </message>
+    <message>
+        <source>Technical details</source>
+        <translation>Технические подробности</translation>
+    </message>
+    <message>
+        <source>Show details</source>
+        <translation>Показать подробности</translation>
+    </message>
+    <message>
+        <source>Copy details</source>
+        <translation>Скопировать подробности</translation>
+    </message>
+    <message>
+        <source>Hide details</source>
+        <translation>Скрыть подробности</translation>
+    </message>
+</context>
+<context>
+    <name>Desk</name>
+    <message>
+        <source>Not now: {reason}</source>
+        <translation>Не сейчас: {reason}</translation>
+    </message>
+    <message>
+        <source>Call ID copied: {id}</source>
+        <translation>ID звонка скопирован: {id}</translation>
+    </message>
+</context>
+<context>
+    <name>DialPad</name>
+    <message>
+        <source>Key {digit}</source>
+        <translation>Клавиша {digit}</translation>
+    </message>
+</context>
+<context>
+    <name>DialPanel</name>
+    <message>
+        <source>Queue to call from</source>
+        <translation>Очередь, из которой звонить</translation>
+    </message>
+    <message>
+        <source>&amp;Queue:</source>
+        <translation>&amp;Очередь:</translation>
+    </message>
+    <message>
+        <source>Number to call</source>
+        <translation>Номер для вызова</translation>
+    </message>
+    <message>
+        <source>Delete the last digit</source>
+        <translation>Удалить последнюю цифру</translation>
+    </message>
+    <message>
+        <source>&amp;Redial</source>
+        <translation>&amp;Повторить</translation>
+    </message>
+    <message>
+        <source>Redial the last number</source>
+        <translation>Повторно набрать последний номер</translation>
+    </message>
+    <message>
+        <source>Call</source>
+        <translation>Звонок</translation>
+    </message>
+    <message>
+        <source>Call the number</source>
+        <translation>Позвонить на номер</translation>
+    </message>
+    <message>
+        <source>Call the number (Enter)</source>
+        <translation>Позвонить на номер (Enter)</translation>
+    </message>
+    <message>
+        <source>Call {number} again ({key})</source>
+        <translation>Позвонить на {number} снова ({key})</translation>
+    </message>
+    <message>
+        <source>Default queue</source>
+        <translation>Очередь по умолчанию</translation>
+    </message>
+    <message>
+        <source>no number dialled yet</source>
+        <translation>ещё не набран ни один номер</translation>
+    </message>
+</context>
+<context>
+    <name>Dialer</name>
+    <message>
+        <source>Type a number to call.</source>
+        <translation>Введите номер для вызова.</translation>
+    </message>
+    <message>
+        <source>A number has only digits, * and #.</source>
+        <translation>Номер содержит только цифры, * и #.</translation>
+    </message>
+    <message>
+        <source>The number is too short.</source>
+        <translation>Номер слишком короткий.</translation>
+    </message>
+    <message>
+        <source>The number is too long.</source>
+        <translation>Номер слишком длинный.</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <source>Not now: {reason}</source>
+        <translation>Не сейчас: {reason}</translation>
+    </message>
+    <message>
+        <source>That did not work: {reason}</source>
+        <translation>Не удалось: {reason}</translation>
+    </message>
+    <message>
+        <source>The action was cancelled before it finished.</source>
+        <translation>Действие отменено до его завершения.</translation>
+    </message>
+    <message>
+        <source>The action took too long and was given up.</source>
+        <translation>Действие длилось слишком долго и было прервано.</translation>
+    </message>
+    <message>
+        <source>Something went wrong ({kind}); the details are in the log.</source>
+        <translation>Что-то пошло не так ({kind}); подробности записаны в журнал.</translation>
+    </message>
+</context>
+<context>
+    <name>GeneralPage</name>
+    <message>
+        <source>Language</source>
+        <translation>Язык</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>Язык системы</translation>
+    </message>
+    <message>
+        <source>The new language is used after a restart.</source>
+        <translation>Новый язык применится после перезапуска.</translation>
+    </message>
+    <message>
+        <source>Start minimised to the tray</source>
+        <translation>Запускать свёрнутым в трей</translation>
+    </message>
+    <message>
+        <source>Start when I sign in to the computer</source>
+        <translation>Запускать при входе в компьютер</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>Ответить</translation>
+    </message>
+    <message>
+        <source>Hang up</source>
+        <translation>Завершить</translation>
+    </message>
+    <message>
+        <source>Hold / resume</source>
+        <translation>Удержание / продолжение</translation>
+    </message>
+    <message>
+        <source>Mute / unmute</source>
+        <translation>Микрофон выкл. / вкл.</translation>
+    </message>
+    <message>
+        <source>Go to the number field</source>
+        <translation>Перейти к полю номера</translation>
+    </message>
+    <message>
+        <source>Redial</source>
+        <translation>Перезвонить</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts (while the window is active)</source>
+        <translation>Сочетания клавиш (когда окно активно)</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>Общие</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryView</name>
+    <message>
+        <source>From</source>
+        <translation>С</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>По</translation>
+    </message>
+    <message>
+        <source>Any part of the number</source>
+        <translation>Любая часть номера</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>Номер</translation>
+    </message>
+    <message>
+        <source>Call code</source>
+        <translation>Код звонка</translation>
+    </message>
+    <message>
+        <source>Any call code</source>
+        <translation>Любой код звонка</translation>
+    </message>
+    <message>
+        <source>Missed only</source>
+        <translation>Только пропущенные</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>Искать</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Время</translation>
+    </message>
+    <message>
+        <source>Direction</source>
+        <translation>Направление</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>Очередь</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Длительность</translation>
+    </message>
+    <message>
+        <source>callTraceID</source>
+        <translation>callTraceID</translation>
+    </message>
+    <message>
+        <source>Call history</source>
+        <translation>История звонков</translation>
+    </message>
+    <message>
+        <source>Redial</source>
+        <translation>Перезвонить</translation>
+    </message>
+    <message>
+        <source>Copy callTraceID</source>
+        <translation>Скопировать callTraceID</translation>
+    </message>
+    <message>
+        <source>Missed</source>
+        <translation>Пропущенный</translation>
+    </message>
+    <message>
+        <source>In</source>
+        <translation>Входящий</translation>
+    </message>
+    <message>
+        <source>Out</source>
+        <translation>Исходящий</translation>
+    </message>
+    <message>
+        <source>{count} calls</source>
+        <translation>Звонков: {count}</translation>
+    </message>
+    <message>
+        <source>Choose a call first.</source>
+        <translation>Сначала выберите звонок.</translation>
+    </message>
+    <message>
+        <source>callTraceID copied</source>
+        <translation>callTraceID скопирован</translation>
+    </message>
+</context>
+<context>
+    <name>IncomingCallAlerts</name>
+    <message>
+        <source>Unknown number</source>
+        <translation>Неизвестный номер</translation>
+    </message>
+    <message>
+        <source>{number} in queue {queue}</source>
+        <translation>{number} в очереди {queue}</translation>
+    </message>
+</context>
+<context>
+    <name>IncomingCallPopup</name>
+    <message>
+        <source>Incoming call</source>
+        <translation>Входящий звонок</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>Ответить</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>Отклонить</translation>
+    </message>
+    <message>
+        <source>Answer the call</source>
+        <translation>Ответить на звонок</translation>
+    </message>
+    <message>
+        <source>Reject the call</source>
+        <translation>Отклонить звонок</translation>
+    </message>
+    <message>
+        <source>Unknown number</source>
+        <translation>Неизвестный номер</translation>
+    </message>
+    <message>
+        <source>Queue: {queue}</source>
+        <translation>Очередь: {queue}</translation>
+    </message>
+    <message>
+        <source>Answering automatically in {seconds} s</source>
+        <translation>Автоматический ответ через {seconds} с</translation>
+    </message>
+</context>
+<context>
+    <name>IntegrationPage</name>
+    <message>
+        <source>Port</source>
+        <translation>Порт</translation>
+    </message>
+    <message>
+        <source>Token</source>
+        <translation>Токен</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Копировать</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>Создать новый</translation>
+    </message>
+    <message>
+        <source>Only programs on this computer can connect (127.0.0.1), with this token.</source>
+        <translation>Подключиться могут только программы на этом компьютере (127.0.0.1) с этим токеном.</translation>
+    </message>
+    <message>
+        <source>Integration API</source>
+        <translation>API интеграции</translation>
+    </message>
+</context>
+<context>
+    <name>LinkIndicator</name>
+    <message>
+        <source>{name}: {state}</source>
+        <translation>{name}: {state}</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Softphone</source>
+        <translation>Софтфон</translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>&amp;Продолжить</translation>
+    </message>
+    <message>
+        <source>Resume work (end the pause)</source>
+        <translation>Продолжить работу (завершить перерыв)</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <source>&amp;Agent</source>
+        <translation>&amp;Оператор</translation>
+    </message>
+    <message>
+        <source>Sign &amp;out</source>
+        <translation>&amp;Выйти</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>За&amp;крыть программу</translation>
+    </message>
+    <message>
+        <source>Sign out and stop taking calls</source>
+        <translation>Выйти и прекратить принимать звонки</translation>
+    </message>
+    <message>
+        <source>&amp;Call</source>
+        <translation>&amp;Звонок</translation>
+    </message>
+    <message>
+        <source>&amp;Answer</source>
+        <translation>&amp;Ответить</translation>
+    </message>
+    <message>
+        <source>&amp;Hang up</source>
+        <translation>&amp;Завершить</translation>
+    </message>
+    <message>
+        <source>Hold / &amp;resume</source>
+        <translation>Удержание / &amp;продолжение</translation>
+    </message>
+    <message>
+        <source>&amp;Mute / unmute</source>
+        <translation>&amp;Микрофон выкл. / вкл.</translation>
+    </message>
+    <message>
+        <source>&amp;Number field</source>
+        <translation>Поле &amp;номера</translation>
+    </message>
+    <message>
+        <source>&amp;Redial</source>
+        <translation>&amp;Повторить</translation>
+    </message>
+    <message>
+        <source>Call the last number again</source>
+        <translation>Снова позвонить на последний номер</translation>
+    </message>
+    <message>
+        <source>Answer the ringing call</source>
+        <translation>Ответить на входящий звонок</translation>
+    </message>
+    <message>
+        <source>End the call</source>
+        <translation>Завершить звонок</translation>
+    </message>
+    <message>
+        <source>Hold or resume the call</source>
+        <translation>Поставить звонок на удержание или продолжить</translation>
+    </message>
+    <message>
+        <source>Mute or unmute the microphone</source>
+        <translation>Выключить или включить микрофон</translation>
+    </message>
+    <message>
+        <source>{status} — Softphone</source>
+        <translation>{status} — Софтфон</translation>
+    </message>
+</context>
+<context>
+    <name>PauseBanner</name>
+    <message>
+        <source>Paused because the phone line is down; you become available again by yourself when it is back.</source>
+        <translation>Перерыв, потому что телефонная линия недоступна; вы снова станете доступны, как только она восстановится.</translation>
+    </message>
+    <message>
+        <source>The platform put you in a pause ({pause}).</source>
+        <translation>Платформа поставила вас на перерыв ({pause}).</translation>
+    </message>
+    <message>
+        <source>Pause: {pause}.</source>
+        <translation>Перерыв: {pause}.</translation>
+    </message>
+    <message>
+        <source>Reason: {reason}.</source>
+        <translation>Причина: {reason}.</translation>
+    </message>
+</context>
+<context>
+    <name>PauseButton</name>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>&amp;Перерыв</translation>
+    </message>
+    <message>
+        <source>Pause menu</source>
+        <translation>Меню перерывов</translation>
+    </message>
+    <message>
+        <source>Take a pause, resume, or switch predictive calls</source>
+        <translation>Взять перерыв, продолжить работу или переключить предиктивные вызовы</translation>
+    </message>
+    <message>
+        <source>&amp;Resume work</source>
+        <translation>&amp;Продолжить работу</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel the next pause</source>
+        <translation>&amp;Отменить следующий перерыв</translation>
+    </message>
+    <message>
+        <source>Pre&amp;dictive calls</source>
+        <translation>Пре&amp;диктивные вызовы</translation>
+    </message>
+    <message>
+        <source>End the pause</source>
+        <translation>Завершить перерыв</translation>
+    </message>
+    <message>
+        <source>Stay available after the call</source>
+        <translation>Остаться доступным после звонка</translation>
+    </message>
+    <message>
+        <source>Let the dialler connect customers to you</source>
+        <translation>Разрешить автодозвону соединять вас с клиентами</translation>
+    </message>
+    <message>
+        <source>Pauses</source>
+        <translation>Перерывы</translation>
+    </message>
+    <message>
+        <source>Take this pause</source>
+        <translation>Взять этот перерыв</translation>
+    </message>
+    <message>
+        <source>The platform offers no pauses</source>
+        <translation>Платформа не предлагает перерывов</translation>
+    </message>
+    <message>
+        <source>{pause} (next)</source>
+        <translation>{pause} (следующий)</translation>
+    </message>
+</context>
+<context>
+    <name>ProfilesPage</name>
+    <message>
+        <source>Server profiles</source>
+        <translation>Профили сервера</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Добавить</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Удалить</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Название</translation>
+    </message>
+    <message>
+        <source>Mediatel server</source>
+        <translation>Сервер Mediatel</translation>
+    </message>
+    <message>
+        <source>SIP WebSocket</source>
+        <translation>SIP WebSocket</translation>
+    </message>
+    <message>
+        <source>New profile</source>
+        <translation>Новый профиль</translation>
+    </message>
+    <message>
+        <source>The Mediatel server address starts with https://</source>
+        <translation>Адрес сервера Mediatel начинается с https://</translation>
+    </message>
+    <message>
+        <source>The SIP WebSocket address starts with wss://</source>
+        <translation>Адрес SIP WebSocket начинается с wss://</translation>
+    </message>
+</context>
+<context>
+    <name>QualityBar</name>
+    <message>
+        <source>Call quality: {level}</source>
+        <translation>Качество связи: {level}</translation>
+    </message>
+    <message>
+        <source>loss {value:.1f} %</source>
+        <translation>потери {value:.1f} %</translation>
+    </message>
+    <message>
+        <source>jitter {value:.0f} ms</source>
+        <translation>джиттер {value:.0f} мс</translation>
+    </message>
+    <message>
+        <source>round trip {value:.0f} ms</source>
+        <translation>задержка туда и обратно {value:.0f} мс</translation>
+    </message>
+    <message>
+        <source>MOS {value:.1f}</source>
+        <translation>MOS {value:.1f}</translation>
+    </message>
+</context>
+<context>
+    <name>ReconnectBanner</name>
+    <message>
+        <source>Mediatel</source>
+        <translation>Mediatel</translation>
+    </message>
+    <message>
+        <source>SIP</source>
+        <translation>SIP</translation>
+    </message>
+    <message>
+        <source>Reconnecting to {link}…</source>
+        <translation>Повторное соединение с {link}…</translation>
+    </message>
+    <message>
+        <source>({reason})</source>
+        <translation>({reason})</translation>
+    </message>
+    <message>
+        <source>Next attempt in {seconds} s.</source>
+        <translation>Следующая попытка через {seconds} с.</translation>
+    </message>
+    <message>
+        <source>Trying now.</source>
+        <translation>Пробуем сейчас.</translation>
+    </message>
+    <message>
+        <source>No connection to {link}.</source>
+        <translation>Нет соединения с {link}.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>Настройки</translation>
+    </message>
+    <message>
+        <source>Topics</source>
+        <translation>Разделы</translation>
+    </message>
+    <message>
+        <source>Sound devices, auto-answer rules and the API port take effect the next time the softphone starts.</source>
+        <translation>Звуковые устройства, правила автоответа и порт API применятся при следующем запуске софтфона.</translation>
+    </message>
+</context>
+<context>
+    <name>ShellController</name>
+    <message>
+        <source>History</source>
+        <translation>История</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>&amp;Настройки…</translation>
+    </message>
+    <message>
+        <source>&amp;Export diagnostics…</source>
+        <translation>&amp;Экспорт диагностики…</translation>
+    </message>
+    <message>
+        <source>History ({count})</source>
+        <translation>История ({count})</translation>
+    </message>
+    <message>
+        <source>Export diagnostics</source>
+        <translation>Экспорт диагностики</translation>
+    </message>
+    <message>
+        <source>Zip archives (*.zip)</source>
+        <translation>Архивы zip (*.zip)</translation>
+    </message>
+    <message>
+        <source>The diagnostics could not be saved: {reason}</source>
+        <translation>Не удалось сохранить диагностику: {reason}</translation>
+    </message>
+    <message>
+        <source>Diagnostics saved to {path}</source>
+        <translation>Диагностика сохранена в {path}</translation>
+    </message>
+</context>
+<context>
+    <name>SignInPanel</name>
+    <message>
+        <source>Sign in to take calls</source>
+        <translation>Войдите, чтобы принимать звонки</translation>
+    </message>
+    <message>
+        <source>Server profile</source>
+        <translation>Профиль сервера</translation>
+    </message>
+    <message>
+        <source>Login</source>
+        <translation>Логин</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Пароль</translation>
+    </message>
+    <message>
+        <source>Extension</source>
+        <translation>Внутренний номер</translation>
+    </message>
+    <message>
+        <source>e.g. 1001</source>
+        <translation>напр. 1001</translation>
+    </message>
+    <message>
+        <source>&amp;Server:</source>
+        <translation>&amp;Сервер:</translation>
+    </message>
+    <message>
+        <source>&amp;Login:</source>
+        <translation>&amp;Логин:</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>&amp;Пароль:</translation>
+    </message>
+    <message>
+        <source>&amp;Extension:</source>
+        <translation>&amp;Внутренний номер:</translation>
+    </message>
+    <message>
+        <source>SIP account (when your administrator gave you one)</source>
+        <translation>Учётная запись SIP (если администратор её выдал)</translation>
+    </message>
+    <message>
+        <source>Use my own SIP account</source>
+        <translation>Использовать мою учётную запись SIP</translation>
+    </message>
+    <message>
+        <source>SIP user</source>
+        <translation>Пользователь SIP</translation>
+    </message>
+    <message>
+        <source>SIP password</source>
+        <translation>Пароль SIP</translation>
+    </message>
+    <message>
+        <source>SIP &amp;user:</source>
+        <translation>&amp;Пользователь SIP:</translation>
+    </message>
+    <message>
+        <source>SIP pass&amp;word:</source>
+        <translation>Па&amp;роль SIP:</translation>
+    </message>
+    <message>
+        <source>&amp;Remember me on this computer</source>
+        <translation>&amp;Запомнить меня на этом компьютере</translation>
+    </message>
+    <message>
+        <source>The password is kept in the system&apos;s keyring.</source>
+        <translation>Пароль хранится в хранилище паролей системы.</translation>
+    </message>
+    <message>
+        <source>Remember me</source>
+        <translation>Запомнить меня</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>Войти</translation>
+    </message>
+    <message>
+        <source>saved on this computer</source>
+        <translation>сохранено на этом компьютере</translation>
+    </message>
+    <message>
+        <source>Signing in…</source>
+        <translation>Вход…</translation>
+    </message>
+    <message>
+        <source>Signing out…</source>
+        <translation>Выход…</translation>
+    </message>
+    <message>
+        <source>Type your login.</source>
+        <translation>Введите логин.</translation>
+    </message>
+    <message>
+        <source>Type your password.</source>
+        <translation>Введите пароль.</translation>
+    </message>
+    <message>
+        <source>Type your extension.</source>
+        <translation>Введите внутренний номер.</translation>
+    </message>
+    <message>
+        <source>Sign in (Enter)</source>
+        <translation>Войти (Enter)</translation>
+    </message>
+</context>
+<context>
+    <name>StatusArea</name>
+    <message>
+        <source>{name} · ext. {extension}</source>
+        <translation>{name} · внутр. {extension}</translation>
+    </message>
+    <message>
+        <source>next: {pause}</source>
+        <translation>далее: {pause}</translation>
+    </message>
+    <message>
+        <source>This pause begins when the platform allows it (after the call).</source>
+        <translation>Этот перерыв начнётся, когда разрешит платформа (после звонка).</translation>
+    </message>
+    <message>
+        <source>{status} · {time}</source>
+        <translation>{status} · {time}</translation>
+    </message>
+    <message>
+        <source>Status: {status}</source>
+        <translation>Статус: {status}</translation>
+    </message>
+</context>
+<context>
+    <name>Text</name>
+    <message>
+        <source>Signing in…</source>
+        <translation>Вход…</translation>
+    </message>
+    <message>
+        <source>Signing out…</source>
+        <translation>Выход…</translation>
+    </message>
+    <message>
+        <source>Signed out</source>
+        <translation>Не в системе</translation>
+    </message>
+    <message>
+        <source>Pause: {name}</source>
+        <translation>Перерыв: {name}</translation>
+    </message>
+    <message>
+        <source>Ringing</source>
+        <translation>Звонит</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Не в сети</translation>
+    </message>
+    <message>
+        <source>Available</source>
+        <translation>Доступен</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Перерыв</translation>
+    </message>
+    <message>
+        <source>Dialling</source>
+        <translation>Набор номера</translation>
+    </message>
+    <message>
+        <source>In a call</source>
+        <translation>Разговор</translation>
+    </message>
+    <message>
+        <source>On hold</source>
+        <translation>На удержании</translation>
+    </message>
+    <message>
+        <source>After-call work</source>
+        <translation>Поствызывная обработка</translation>
+    </message>
+    <message>
+        <source>not connected</source>
+        <translation>не подключено</translation>
+    </message>
+    <message>
+        <source>connecting…</source>
+        <translation>соединение…</translation>
+    </message>
+    <message>
+        <source>connected</source>
+        <translation>подключено</translation>
+    </message>
+    <message>
+        <source>reconnecting…</source>
+        <translation>повторное соединение…</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>сбой</translation>
+    </message>
+    <message>
+        <source>Manual call</source>
+        <translation>Ручной звонок</translation>
+    </message>
+    <message>
+        <source>Inbound call</source>
+        <translation>Входящий звонок</translation>
+    </message>
+    <message>
+        <source>Predictive call</source>
+        <translation>Предиктивный звонок</translation>
+    </message>
+    <message>
+        <source>Call</source>
+        <translation>Звонок</translation>
+    </message>
+    <message>
+        <source>incoming</source>
+        <translation>входящий</translation>
+    </message>
+    <message>
+        <source>outgoing</source>
+        <translation>исходящий</translation>
+    </message>
+    <message>
+        <source>Good</source>
+        <translation>Хорошее</translation>
+    </message>
+    <message>
+        <source>Fair</source>
+        <translation>Удовлетворительное</translation>
+    </message>
+    <message>
+        <source>Poor</source>
+        <translation>Плохое</translation>
+    </message>
+    <message>
+        <source>Measuring…</source>
+        <translation>Измерение…</translation>
+    </message>
+</context>
+<context>
+    <name>Tray</name>
+    <message>
+        <source>Reconnecting…</source>
+        <translation>Повторное соединение…</translation>
+    </message>
+    <message>
+        <source>Softphone: {status}</source>
+        <translation>Софтфон: {status}</translation>
+    </message>
+    <message>
+        <source>Auto-answer on</source>
+        <translation>Автоответ включён</translation>
+    </message>
+    <message>
+        <source>Auto-answer off</source>
+        <translation>Автоответ выключен</translation>
+    </message>
+    <message>
+        <source>Missed calls: {count}</source>
+        <translation>Пропущенные звонки: {count}</translation>
+    </message>
+    <message>
+        <source>Resume (available)</source>
+        <translation>Продолжить (доступен)</translation>
+    </message>
+    <message>
+        <source>Auto-answer</source>
+        <translation>Автоответ</translation>
+    </message>
+    <message>
+        <source>Show window</source>
+        <translation>Показать окно</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Выйти из программы</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Перерыв</translation>
+    </message>
+    <message>
+        <source>{name} (next)</source>
+        <translation>{name} (следующий)</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,211 @@
+"""The app's shell around the window: tray, incoming-call alerts, history, settings.
+
+Built by ``SoftphoneApp`` after the main controller. Everything here only
+listens to the bridge's snapshots and turns clicks into bridge commands:
+the tray's menu, the popup's Answer/Reject, the history's Redial, and a
+second launch's "dial this number".
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QStandardPaths
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog
+
+from softphone.core.agent_commands import AgentCommand
+from softphone.core.agent_snapshot import AgentSnapshot
+from softphone.core.audio_check import device_choice
+from softphone.ui import shortcuts
+from softphone.ui.aio import spawn
+from softphone.ui.bridge import AgentBridge
+from softphone.ui.diagnostics import default_export_name, export_diagnostics, qsettings_dict
+from softphone.ui.history_view import HistoryView, MissedCalls
+from softphone.ui.incoming_popup import IncomingCallAlerts, IncomingCallPopup
+from softphone.ui.notifications import make_notifier
+from softphone.ui.settings.audio_page import AudioPage
+from softphone.ui.settings.dialog import SettingsDialog
+from softphone.ui.settings.page import SettingsPage
+from softphone.ui.settings.pages import AutoAnswerPage, GeneralPage, IntegrationPage, ProfilesPage
+from softphone.ui.settings.store import KeyringSecrets, UiSettings
+from softphone.ui.shortcuts import Shortcut
+from softphone.ui.single_instance import Request
+from softphone.ui.tray import Tray
+from softphone.ui.views.main_window import MainWindow
+
+logger = logging.getLogger(__name__)
+
+
+class ShellController(QObject):
+    def __init__(
+        self,
+        bridge: AgentBridge,
+        window: MainWindow,
+        *,
+        show_window: Callable[[], None],
+        quit_app: Callable[[], None],
+        settings: UiSettings | None = None,
+        tray_available: bool | None = None,
+    ) -> None:
+        super().__init__(window)
+        self.bridge = bridge
+        self.window = window
+        self.show_window = show_window
+        self.settings = settings or UiSettings(
+            secrets_=KeyringSecrets(lambda: bridge.snapshot.login or window.sign_in.login.text())
+        )
+        self.tray = Tray(self, available=tray_available)
+        self.missed = MissedCalls(self)
+        self.popup = IncomingCallPopup(window)  # owned by the window: deleted with it, timer too
+        self.alerts = IncomingCallAlerts(self.popup, make_notifier(self.tray.tray, self))
+        self.history = HistoryView(bridge.session.history)
+        self.history_tab = window.add_tab(self.history, self.tr("History"), "clock")
+        self.settings_dialog: SettingsDialog | None = None
+
+        bridge.snapshot_changed.connect(self.present)
+        self.tray.show_requested.connect(show_window)
+        self.tray.quit_requested.connect(quit_app)
+        self.tray.pause_requested.connect(bridge.pause)
+        self.tray.resume_requested.connect(lambda: bridge.command(AgentCommand.RESUME))
+        self.tray.auto_answer_requested.connect(bridge.set_auto_answer)
+        self.popup.answer_requested.connect(lambda: bridge.command(AgentCommand.ANSWER))
+        self.popup.reject_requested.connect(lambda: bridge.command(AgentCommand.REJECT))
+        self.alerts.activated.connect(show_window)
+        self.missed.changed.connect(self.tray.set_missed)
+        self.missed.changed.connect(self._show_missed_on_tab)
+        self.history.redial_requested.connect(self.dial)
+        self.history.search.clicked.connect(self.reload_history)
+        window.tabs.currentChanged.connect(self._tab_changed)
+
+        self.settings_action = QAction(self.tr("&Settings…"), window)
+        self.settings_action.setObjectName("settings")
+        self.settings_action.triggered.connect(self.open_settings)
+        self.export_action = QAction(self.tr("&Export diagnostics…"), window)
+        self.export_action.setObjectName("export_diagnostics")
+        self.export_action.triggered.connect(self.ask_export_diagnostics)
+        first = window.agent_menu.actions()[0]  # "Sign out": settings go above it
+        window.agent_menu.insertAction(first, self.settings_action)
+        window.agent_menu.insertAction(first, self.export_action)
+        window.agent_menu.insertSeparator(first)
+        self.apply_shortcuts()
+        self.present(bridge.snapshot)
+
+    def start(self) -> None:
+        self.tray.show()
+
+    def close_hides_window(self) -> bool:
+        return self.tray.close_hides_window()
+
+    def present(self, snapshot: AgentSnapshot) -> None:
+        self.tray.set_snapshot(snapshot)
+        self.alerts.set_snapshot(snapshot)
+        self.missed.set_total(snapshot.missed_calls)
+        if snapshot.clerical is not None:
+            self.history.set_call_codes(snapshot.clerical.call_codes)
+        if self.window.tabs.currentIndex() == self.history_tab and self.window.isVisible():
+            self.missed.mark_seen()
+
+    # -- history -----------------------------------------------------------------
+    def _tab_changed(self, index: int) -> None:
+        if index == self.history_tab:
+            self.missed.mark_seen()
+            self.reload_history()
+
+    def _show_missed_on_tab(self, count: int) -> None:
+        title = self.tr("History")
+        if count:
+            title = self.tr("History ({count})").format(count=count)
+        self.window.tabs.setTabText(self.history_tab, title)
+
+    def reload_history(self) -> None:
+        spawn(self.history.reload(), self.window.show_error, "history")
+
+    def dial(self, number: str) -> None:
+        """Put ``number`` in the dial field and bring the phone tab up (the agent presses Call)."""
+        self.window.tabs.setCurrentWidget(self.window.phone)
+        self.window.dialer.number.setText(number)
+        self.window.focus_number()
+
+    def handle_request(self, request: Request) -> None:
+        """A second launch: bring the window up, and fill in its number."""
+        self.show_window()
+        if request.action == "dial" and request.number:
+            self.dial(request.number)
+
+    # -- settings and diagnostics --------------------------------------------------
+    def settings_pages(self) -> list[SettingsPage]:
+        auto = AutoAnswerPage(self.settings)
+        pages: list[SettingsPage] = [
+            ProfilesPage(self.settings),
+            AudioPage(self.settings),
+            auto,
+            IntegrationPage(self.settings),
+            GeneralPage(self.settings),
+        ]
+        if self.bridge.snapshot.auto_answer.from_server:
+            auto.show_server_rules(self.bridge.snapshot.auto_answer)
+        return pages
+
+    def open_settings(self) -> SettingsDialog:
+        if self.settings_dialog is None or not self.settings_dialog.isVisible():
+            self.settings_dialog = SettingsDialog(self.settings_pages(), self.window)
+            self.settings_dialog.saved.connect(self._settings_saved)
+        self.settings_dialog.open()
+        return self.settings_dialog
+
+    def apply_shortcuts(self) -> None:
+        """The agent's keys from the settings onto the window's actions (and the key table)."""
+        window = self.window
+        actions = {
+            Shortcut.ANSWER: window.answer_action,
+            Shortcut.HANGUP: window.hangup_action,
+            Shortcut.HOLD: window.hold_action,
+            Shortcut.MUTE: window.mute_action,
+            Shortcut.FOCUS_NUMBER: window.focus_action,
+            Shortcut.REDIAL: window.redial_action,
+        }
+        for name, action in actions.items():
+            sequence = str(self.settings.get(f"shortcuts/{name.value}"))
+            shortcuts.KEYS[name] = sequence  # tooltips read the table
+            action.setShortcut(QKeySequence(sequence))
+
+    def _settings_saved(self) -> None:
+        self.apply_shortcuts()
+        enabled = self.settings.get("auto_answer/enabled")
+        if not self.bridge.snapshot.auto_answer.from_server:
+            self.bridge.set_auto_answer(bool(enabled))
+
+    def ask_export_diagnostics(self) -> None:
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DesktopLocation)
+        dialog = QFileDialog(self.window, self.tr("Export diagnostics"))
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilter(self.tr("Zip archives (*.zip)"))
+        dialog.selectFile(str(Path(folder) / default_export_name()))
+        dialog.fileSelected.connect(lambda path: self.export_diagnostics(Path(path)))
+        dialog.open()
+
+    def export_diagnostics(self, path: Path) -> Path | None:
+        devices: list[Any] = []
+        choice = device_choice()
+        devices += [f"input: {name}" for name in choice.inputs]
+        devices += [f"output: {name}" for name in choice.outputs]
+        try:
+            written = export_diagnostics(
+                path, settings=qsettings_dict(self.settings.qsettings), devices=devices
+            )
+        except OSError as exc:
+            logger.warning("diagnostics export failed: %s", exc)
+            self.window.show_error(
+                self.tr("The diagnostics could not be saved: {reason}").format(
+                    reason=exc.strerror or str(exc)
+                )
+            )
+            return None
+        self.window.statusBar().showMessage(
+            self.tr("Diagnostics saved to {path}").format(path=str(written)), 10000
+        )
+        return written

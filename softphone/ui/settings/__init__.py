@@ -1,0 +1,1 @@
+"""Settings: one page per topic (Picard-style load / save / restore defaults)."""
