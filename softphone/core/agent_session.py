@@ -70,6 +70,7 @@ from softphone.core.agent_snapshot import (
     SignIn,
 )
 from softphone.core.agent_view import Facts, command_availability, pause_view
+from softphone.core.answer_first import AnswerFirst
 from softphone.core.auto_answer import AutoAnswer, AutoAnswerRules
 from softphone.core.call_records import CallRecord, HistoryQuery
 from softphone.core.call_tracker import CallTracker
@@ -180,8 +181,16 @@ class AgentSession(SessionCommands, MediatelSide, PhoneSide):
         self._notice: str | None = None
         self._missed = 0
         self._quality_task: asyncio.Task[None] | None = None
+        old = getattr(self, "answer_first", None)
+        if old is not None:
+            old.close()
+        self.answer_first = AnswerFirst(self.clock, self._publish)
         self.tracker = CallTracker(
-            self.clock, self._emit_cti, history=self._history, recording_base=self._recording_base
+            self.clock,
+            self._emit_cti,
+            history=self._history,
+            recording_base=self._recording_base,
+            defer=self.answer_first.later,
         )
         self.auto_answer = AutoAnswer(
             self.clock,
@@ -220,6 +229,9 @@ class AgentSession(SessionCommands, MediatelSide, PhoneSide):
         return lambda: self._cti.remove(callback) if callback in self._cti else None
 
     def _emit_cti(self, event: CtiEvent) -> None:
+        self.answer_first.later(lambda: self._deliver_cti(event))
+
+    def _deliver_cti(self, event: CtiEvent) -> None:
         for callback in list(self._cti):
             try:
                 callback(event)
@@ -227,6 +239,9 @@ class AgentSession(SessionCommands, MediatelSide, PhoneSide):
                 log.exception("a CTI observer failed on %s", event.name)
 
     def _publish(self) -> None:
+        if self.answer_first.holding:
+            self.answer_first.dirty = True  # published once the answer is out
+            return
         a = self._agent
         call = self.tracker.call
         facts = Facts(
@@ -438,7 +453,7 @@ class AgentSession(SessionCommands, MediatelSide, PhoneSide):
 
     async def _close_all(self) -> None:
         """Unregister (closing the phone), then disconnect; stop every task."""
-        for policy in (self.auto_answer, self.watchdog, self.reminder):
+        for policy in (self.auto_answer, self.watchdog, self.reminder, self.answer_first):
             policy.close()
         await cancel_and_wait(self._quality_task)
         for task in list(self._tasks):

@@ -111,6 +111,8 @@ class MediatelSide:
         self._agent = new
         if old is None or old.state is not new.state:
             self._state_since = self.clock.time()
+        # First: an INVITE waiting for this announcement is answered before anything else.
+        self.auto_answer.on_state(new.state, call_type_of(new.call_type), asked=self.tracker.asked)
         if new.state is not State.PAUSE:
             self._forced_reason = None
         if new.state is not State.CLERICAL:
@@ -138,7 +140,6 @@ class MediatelSide:
             handle = self.tracker.handle or self._phone.active_call
             if handle is not None and self._phone.active_call == handle:
                 self._spawn(self._guard(self._phone.hangup(handle)))
-        self.auto_answer.on_state(new.state, call_type_of(new.call_type), asked=self.tracker.asked)
         self.watchdog.on_state(new)
         self.reminder.on_clerical(new.state is State.CLERICAL, self._chosen is not None)
         self.registrars.set_busy(self.tracker.live or new.state in CALL_STATES)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +30,7 @@ from softphone.tasks import cancel_and_wait
 
 if TYPE_CHECKING:
     from softphone.core.agent_ports import Clock, PhoneFactory
+    from softphone.core.answer_first import AnswerFirst
     from softphone.core.auto_answer import AutoAnswer
     from softphone.core.call_tracker import CallTracker
     from softphone.core.registrar_switch import RegistrarSwitch
@@ -47,6 +48,7 @@ class PhoneSide:
         policy: Any
         tracker: CallTracker
         auto_answer: AutoAnswer
+        answer_first: AnswerFirst
         watchdog: RegistrationWatchdog
         registrars: RegistrarSwitch
         _agent: AgentState | None
@@ -201,7 +203,16 @@ class PhoneSide:
 
     def _auto_answer(self, handle: str, _call_type: CallType) -> None:
         if self._phone is not None:
-            self._spawn(self._guard(self._phone.answer(handle)))
+            # The CRM, the snapshot and the history wait until the 200 OK is out.
+            self._spawn(self._answer_first(self._phone, handle, self.answer_first.hold()))
+
+    async def _answer_first(
+        self, phone: PhonePort, handle: str, release: Callable[[], None]
+    ) -> None:
+        try:
+            await self._guard(phone.answer(handle))
+        finally:
+            release()
 
     def _unannounced(self, handle: str) -> None:
         refusal = refusal_for(self._agent_state(), other_call_up=False)

@@ -139,9 +139,9 @@ class AutoAnswer:
         delay = self.rules.delay_for(call_type)
         if delay is None:
             self._scheduled(handle, call_type, None)
-        elif delay == 0:
-            self._scheduled(handle, call_type, self.clock.time())
+        elif delay == 0:  # answer first: the caller waits, the snapshot can
             self._answer(handle, call_type)
+            self._scheduled(handle, call_type, self.clock.time())
         else:
             self._scheduled(handle, call_type, self.clock.time() + delay / 1000)
             self._timers[handle] = self.clock.call_later(
