@@ -34,7 +34,6 @@ the reverse. Any failure on the way closes what was opened and raises
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import webbrowser
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -83,6 +82,7 @@ from softphone.core.registrar_switch import RegistrarSwitch, poll_registrars
 from softphone.core.screen_pop import ScreenPop
 from softphone.core.session_bus import SnapshotBus
 from softphone.core.sign_in_errors import login_error, mediatel_connect_error
+from softphone.core.sign_out import Leaving, leave_mediatel
 from softphone.core.watchdog import RegistrationWatchdog
 from softphone.net.mediatel import (
     AgentState,
@@ -114,6 +114,8 @@ class SessionPolicy:
     screen_pop: bool = False
     registrar_poll_s: float = 15.0
     sign_in_timeout_s: float = 10.0
+    sign_out_timeout_s: float = 8.0
+    """Hang-up, after-call work and logout together; the CLI allows 20 s for all of sign-out."""
     quality_interval_s: float = 2.0
 
 
@@ -431,25 +433,36 @@ class AgentSession(SessionCommands, MediatelSide, PhoneSide):
         return str(getattr(config, "server_url", "Mediatel"))
 
     async def sign_out(self) -> None:
+        """Log out (from any state: see sign_out.py), unregister, disconnect.
+
+        Raises ``CommandFailed`` -- after closing everything here -- when Mediatel
+        could not be left logged out; the sentence names the state it was left in
+        and stays in the snapshot's notice.
+        """
         if self._sign_in is SignIn.SIGNED_OUT:
             return
         self._sign_in = SignIn.SIGNING_OUT
         self._publish()
-        client = self._mediatel
+        phone, handle = self._phone, self.tracker.handle
+        hang_up = None
+        if self.tracker.live and phone is not None and phone.active_call:
+            hang_up = lambda: phone.hangup(handle or phone.active_call)  # noqa: E731
+        left = Leaving()
         try:
-            if self.tracker.live and self._phone is not None and self._phone.active_call:
-                with contextlib.suppress(Exception):
-                    await self._phone.hangup()
-            if client is not None and client.connected and client.state and client.state.logged_in:
-                with contextlib.suppress(MediatelError):
-                    await client.logout()
-                    await client.wait_for(lambda s: not s.logged_in, self.policy.sign_in_timeout_s)
-        except TimeoutError:
-            log.warning("Mediatel did not confirm the logout")
+            left = await leave_mediatel(
+                self._mediatel,
+                hang_up=hang_up,
+                code_chosen=self._chosen is not None,
+                timeout=self.policy.sign_out_timeout_s,
+            )
         finally:
             await self._close_all()
             self._reset()
+            self._notice = left.failure or left.notice
             self._publish()
+        if left.failure is not None:
+            log.warning("sign-out: %s", left.failure)
+            raise CommandFailed(C.LOGOUT, left.failure)
 
     async def _close_all(self) -> None:
         """Unregister (closing the phone), then disconnect; stop every task."""
@@ -469,8 +482,13 @@ class AgentSession(SessionCommands, MediatelSide, PhoneSide):
         self._pumps.clear()
 
     async def aclose(self) -> None:
-        await self.sign_out()
-        self._bus.close()
+        """Sign out and end every snapshot stream; a failed logout is logged (see sign_out)."""
+        try:
+            await self.sign_out()
+        except CommandFailed:
+            pass  # logged, and the last snapshot's notice says it
+        finally:
+            self._bus.close()
 
 
 if TYPE_CHECKING:
