@@ -75,6 +75,7 @@ from softphone.core.call_records import CallRecord, HistoryQuery
 from softphone.core.call_tracker import CallTracker
 from softphone.core.clerical_reminder import ClericalReminder
 from softphone.core.cti_events import CtiEvent
+from softphone.core.gateway_refresh import GatewayRefresh
 from softphone.core.history import CallHistory
 from softphone.core.next_pause import NextPause
 from softphone.core.phone import PhoneCommandError
@@ -145,9 +146,12 @@ class AgentSession(SessionCommands, MediatelSide, PhoneSide):
         opener: Callable[[str], object] = webbrowser.open,
         registrar_list: Callable[[], Awaitable[Any]] | None = None,
         prepare: Callable[[SignInRequest], Awaitable[Prepared | None]] | None = None,
+        reprovision: Callable[[], Awaitable[bool]] | None = None,
     ) -> None:
         """``registrar_list`` fetches the published SIP WebSocket URLs (polled when given);
-        ``prepare`` runs first at every sign-in (per-agent settings) and may return a new policy.
+        ``prepare`` runs first at every sign-in (per-agent settings) and may return a new policy;
+        ``reprovision`` fetches the provisioned profile again when the gateway refuses a
+        reconnect while signed in (see gateway_refresh.py); True if the token changed.
         """
         self.policy = policy or SessionPolicy()
         self.clock = clock or LoopClock()
@@ -157,6 +161,7 @@ class AgentSession(SessionCommands, MediatelSide, PhoneSide):
         self._sip_urls = sip_urls
         self._registrar_list = registrar_list
         self._prepare = prepare
+        self._reprovision = reprovision
         self._bus = SnapshotBus(AgentSnapshot())
         self._cti: list[Callable[[CtiEvent], None]] = []
         self._opener = opener
@@ -213,6 +218,8 @@ class AgentSession(SessionCommands, MediatelSide, PhoneSide):
         self.reminder = ClericalReminder(self.clock, p.clerical_reminder_s, self._publish)
         self.screen_pop = ScreenPop(self._opener, enabled=p.screen_pop)
         self.registrars = RegistrarSwitch(self._sip_urls, lambda u: self._spawn(self._switch(u)))
+        self.gateway = GatewayRefresh(self._reprovision, self._note)
+        self._gateway_watch: asyncio.Task[None] | None = None
 
     # -- observing (AgentApi) ------------------------------------------------------
 
@@ -468,7 +475,7 @@ class AgentSession(SessionCommands, MediatelSide, PhoneSide):
         """Unregister (closing the phone), then disconnect; stop every task."""
         for policy in (self.auto_answer, self.watchdog, self.reminder, self.answer_first):
             policy.close()
-        await cancel_and_wait(self._quality_task)
+        await cancel_and_wait(self._quality_task, self._gateway_watch)
         for task in list(self._tasks):
             await cancel_and_wait(task)
         phone, self._phone = self._phone, None

@@ -23,6 +23,7 @@ from softphone.core.agent_snapshot import CallPhase, CallType, LinkHealth, LinkS
 from softphone.core.call_quality_view import quality_view
 from softphone.core.call_refusal import refusal_for
 from softphone.core.cti_events import CtiEvent, CtiEventName
+from softphone.core.gateway_refresh import refused_by_gateway
 from softphone.core.sign_in_errors import registration_error
 from softphone.net.mediatel import State
 from softphone.net.mediatel.state import CALL_STATES
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from softphone.core.answer_first import AnswerFirst
     from softphone.core.auto_answer import AutoAnswer
     from softphone.core.call_tracker import CallTracker
+    from softphone.core.gateway_refresh import GatewayRefresh
     from softphone.core.registrar_switch import RegistrarSwitch
     from softphone.core.watchdog import RegistrationWatchdog
     from softphone.net.mediatel import AgentState
@@ -49,6 +51,7 @@ class PhoneSide:
         tracker: CallTracker
         auto_answer: AutoAnswer
         answer_first: AnswerFirst
+        gateway: GatewayRefresh
         watchdog: RegistrationWatchdog
         registrars: RegistrarSwitch
         _agent: AgentState | None
@@ -121,6 +124,7 @@ class PhoneSide:
         match event:
             case ev.Registered():
                 self._registration(True, LinkState.UP)
+                self.gateway.recovered()
             case ev.RegistrationFailed(reason=reason, will_retry=retry):
                 self._registration(
                     False, LinkState.RECONNECTING if retry else LinkState.FAILED, reason
@@ -135,6 +139,8 @@ class PhoneSide:
                     retry_in,
                 )
                 self._registration(False, LinkState.RECONNECTING, error)
+                if refused_by_gateway(error) and self.gateway.wanted():
+                    self._spawn(self.gateway.refused("SIP"))
             case ev.IncomingCall(call=handle, caller=caller):
                 number = _number_of(caller)
                 if t.on_invite(handle, number):
