@@ -192,6 +192,7 @@ class AgentSession(SessionCommands, MediatelSide, PhoneSide):
         if old is not None:
             old.close()
         self.answer_first = AnswerFirst(self.clock, self._publish)
+        self._invite_hold: Callable[[], None] | None = None
         self.tracker = CallTracker(
             self.clock,
             self._emit_cti,

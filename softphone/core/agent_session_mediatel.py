@@ -74,6 +74,7 @@ class MediatelSide:
         _notice: str | None
 
         def _publish(self) -> None: ...
+        def _hold_for_invite(self) -> None: ...
         def _spawn(self, coro: Awaitable[Any]) -> None: ...
         async def _guard(self, coro: Awaitable[Any]) -> None: ...
         def _emit_cti(self, event: CtiEvent) -> None: ...
@@ -126,8 +127,12 @@ class MediatelSide:
         self._agent = new
         if old is None or old.state is not new.state:
             self._state_since = self.clock.time()
-        # First: an INVITE waiting for this announcement is answered before anything else.
-        self.auto_answer.on_state(new.state, call_type_of(new.call_type), asked=self.tracker.asked)
+        # First: an INVITE waiting for this announcement is answered before anything else,
+        # and one still on its way finds the session free (answer_first.py).
+        call_type, asked = call_type_of(new.call_type), self.tracker.asked
+        if self.auto_answer.answers_at_once(new.state, call_type, asked=asked):
+            self._hold_for_invite()
+        self.auto_answer.on_state(new.state, call_type, asked=asked)
         if new.state is not State.PAUSE:
             self._forced_reason = None
         if new.state is not State.CLERICAL:

@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     from softphone.net.mediatel import AgentState
 
 log = logging.getLogger(__name__)
+#: How long an announcement holds the CRM's news for its INVITE (it comes within ms).
+INVITE_HOLD_S = 0.25
 
 
 class PhoneSide:
@@ -61,6 +63,7 @@ class PhoneSide:
         _sip_link: LinkHealth
         _pumps: list[asyncio.Task[None]]
         _quality_task: asyncio.Task[None] | None
+        _invite_hold: Callable[[], None] | None
         _missed: int
         _notice: str | None
 
@@ -211,6 +214,17 @@ class PhoneSide:
         if self._phone is not None:
             # The CRM, the snapshot and the history wait until the 200 OK is out.
             self._spawn(self._answer_first(self._phone, handle, self.answer_first.hold()))
+        self._invite_arrived()
+
+    def _hold_for_invite(self) -> None:
+        """An announced call will be answered at once: keep the loop free for its INVITE."""
+        self._invite_arrived()
+        self._invite_hold = self.answer_first.hold(INVITE_HOLD_S)
+
+    def _invite_arrived(self) -> None:
+        release, self._invite_hold = self._invite_hold, None
+        if release is not None:
+            release()
 
     async def _answer_first(
         self, phone: PhonePort, handle: str, release: Callable[[], None]
@@ -221,6 +235,7 @@ class PhoneSide:
             release()
 
     def _unannounced(self, handle: str) -> None:
+        self._invite_arrived()
         refusal = refusal_for(self._agent_state(), other_call_up=False)
         if refusal is None:
             self._note(

@@ -8,7 +8,9 @@ is worth nothing to the caller while the extension still rings, yet runs on
 the same loop. So while an auto-answer is on its way out those deeds are
 queued here, in order, and done as soon as the answer has been sent (or has
 failed), or after ``bound_s`` at the latest, so a stuck answer never hides
-the call from the CRM for long.
+the call from the CRM for long. The snapshot that announces a call to be
+answered at once holds them too (briefly), since its INVITE is due any
+moment: the agent must be free when it comes, not busy telling the CRM.
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ class AnswerFirst:
         self._pending: list[Callable[[], None]] = []
         self._holds = 0
         self._round = 0
-        self._timer: Timer | None = None
         self.dirty = False
         """Something asked to be published while held."""
 
@@ -42,32 +43,27 @@ class AnswerFirst:
         else:
             deed()
 
-    def hold(self) -> Callable[[], None]:
-        """Start holding; returns the release (idempotent), also called after ``bound_s``."""
+    def hold(self, bound_s: float | None = None) -> Callable[[], None]:
+        """Start holding; returns the release (idempotent), also due after ``bound_s``."""
         self._holds += 1
         released, round_ = False, self._round
+        timer: Timer | None = None
 
         def release() -> None:
             nonlocal released
+            if timer is not None:
+                timer.cancel()
             if released or round_ != self._round:
-                return  # released already, or given up on (``bound_s``, sign-out)
+                return  # released already, or given up on (sign-out)
             released = True
             self._holds -= 1
             if not self._holds:
                 self._run()
 
-        if self._timer is None:
-            self._timer = self._clock.call_later(self._bound_s, self._give_up)
+        timer = self._clock.call_later(self._bound_s if bound_s is None else bound_s, release)
         return release
 
-    def _give_up(self) -> None:
-        self._timer = None
-        self.close()
-
     def _run(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
         pending, self._pending = self._pending, []
         for deed in pending:
             deed()

@@ -132,3 +132,33 @@ async def test_a_failing_answer_still_tells_everything() -> None:
     assert rig.session.snapshot.notice == "the call is gone"
     assert not rig.session.answer_first.holding
     await rig.session.sign_out()
+
+
+async def test_an_announcement_keeps_the_session_free_for_its_invite_for_a_moment() -> None:
+    rig = Rig()
+    await rig.session.sign_in(REQUEST)
+    await rig.settle()
+    mark = len(rig.log)
+    rig.mediatel.push(agent_state(State.CALL_DELIVERED, callType="2", ani="0501"))
+    await rig.settle()
+    assert rig.since(mark) == []  # the INVITE is due any moment: nothing runs before it
+    rig.phones[0].emit(ev.IncomingCall("h1", "sip:0501@pbx", "0501", None))
+    await rig.settle()
+    after = rig.since(mark)
+    assert after[0] == "phone.answer h1", after
+    assert after[1:4] == ["history.start", "cti onNewCall", "cti onAgentStateChange"], after
+    await rig.session.sign_out()
+
+
+async def test_an_announced_call_whose_invite_is_late_is_told_after_the_bound() -> None:
+    rig = Rig()
+    await rig.session.sign_in(REQUEST)
+    await rig.settle()
+    mark = len(rig.log)
+    rig.mediatel.push(agent_state(State.CALL_DELIVERED, callType="2", ani="0501"))
+    await rig.settle()
+    assert rig.since(mark) == []
+    rig.clock.advance(0.3)
+    assert rig.since(mark)[:2] == ["history.start", "cti onNewCall"]
+    assert rig.session.snapshot.call is not None
+    await rig.session.sign_out()
