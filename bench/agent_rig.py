@@ -53,7 +53,7 @@ class WireClock:
         self.answered = asyncio.Event()
 
     def install(self) -> None:
-        send_text = sip_telephony._ServerLine.send_text
+        send_text = sip_telephony.ServerLine.send_text
         on_frame = sip_telephony.SipTelephony._on_frame
         clock = self
 
@@ -70,7 +70,7 @@ class WireClock:
                     clock.answered.set()
             on_frame(telephony, line, data)
 
-        sip_telephony._ServerLine.send_text = timed_send  # type: ignore[method-assign]
+        sip_telephony.ServerLine.send_text = timed_send  # type: ignore[method-assign]
         sip_telephony.SipTelephony._on_frame = timed_frame  # type: ignore[method-assign]
 
     async def next_answer(self, timeout: float = WAIT) -> float:

@@ -115,6 +115,8 @@ async def _signed_in(
     except (TimeoutError, AgentError) as exc:
         print(f"softphone agent: sign-out did not finish: {exc or 'timed out'}", file=err)
         return 1
+    if session.snapshot.notice:  # e.g. after-call work ended without a call code
+        print(f"softphone agent: {session.snapshot.notice}", file=err)
     return 0
 
 

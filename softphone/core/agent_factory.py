@@ -12,7 +12,9 @@ it fetches the profile from the CRM back end (bearer token, JSON with the
 profile's keys plus the credentials and gateway JWT it hands out), and with
 ``agent_settings_url`` set it reads Mediatel's per-agent settings, which
 then decide auto-answer per call type and the clerical reminder. A gateway
-403 during sign-in makes the session prepare (and so fetch) once more.
+403 during sign-in makes the session prepare (and so fetch) once more; one
+while signed in (a reconnect refused: the token expired) fetches the profile
+again, and the reconnects carry the new token (core/gateway_refresh.py).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import logging
 import os
 import webbrowser
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -75,16 +77,29 @@ def policy_from(config: AgentConfig, server: AgentSettings | None = None) -> Ses
     )
 
 
+@dataclass(frozen=True)
+class _CurrentToken(VouchConfig):
+    """The gateway token as of each handshake, so a token fetched again while signed in
+    (a live 401/403) is what the Mediatel and SIP reconnects carry next."""
+
+    current: Callable[[], str | None] = field(default=lambda: None, repr=False, compare=False)
+
+    def jwt(self) -> str:
+        return self.current() or super().jwt()
+
+
 @dataclass
 class _Live:
-    """The configuration in force; provisioning replaces it at sign-in."""
+    """The configuration in force; provisioning replaces it at sign-in (and on a live 403)."""
 
     config: AgentConfig
     secrets: Secrets
 
     def vouch(self) -> VouchConfig | None:
         token = self.secrets.gateway_token
-        return VouchConfig(token=token) if token else None
+        if not token:
+            return None
+        return _CurrentToken(token=token, current=lambda: self.secrets.gateway_token)
 
     def headers(self) -> dict[str, str]:
         vouch = self.vouch()
@@ -143,20 +158,33 @@ def build_session(
         )
         return Phone(replace(phone_config, **dict(phone_options or {})))
 
-    async def prepare(request: SignInRequest) -> Prepared:
+    async def provision() -> None:
+        """Fetch the provisioned profile and put it (and its secrets) in force."""
         c = live.config
-        if c.provisioning_url:
-            data = await fetch_provisioned(
-                c.provisioning_url, live.secrets.provisioning_token, tls=ssl_for(ca_file=c.ca_file)
-            )
-            try:
-                live.config = load_config(profile_path, overrides or {}, env, provisioned=data)
-            except ConfigError as exc:
-                raise SignInError(
-                    SignInField.PROFILE, f"The provisioned profile is not valid: {exc}"
-                ) from None
-            live.secrets = live.secrets.with_values(data)
-            c = live.config
+        assert c.provisioning_url is not None
+        data = await fetch_provisioned(
+            c.provisioning_url, live.secrets.provisioning_token, tls=ssl_for(ca_file=c.ca_file)
+        )
+        try:
+            live.config = load_config(profile_path, overrides or {}, env, provisioned=data)
+        except ConfigError as exc:
+            raise SignInError(
+                SignInField.PROFILE, f"The provisioned profile is not valid: {exc}"
+            ) from None
+        live.secrets = live.secrets.with_values(data)
+
+    async def reprovision() -> bool:
+        """Signed in, the gateway refused a reconnect: True if a new gateway token came."""
+        if not live.config.provisioning_url:
+            return False
+        before = live.secrets.gateway_token
+        await provision()
+        return live.secrets.gateway_token != before
+
+    async def prepare(request: SignInRequest) -> Prepared:
+        if live.config.provisioning_url:
+            await provision()
+        c = live.config
         if request.remember and keep_secrets:
             store_secrets(
                 request.login,
@@ -198,6 +226,7 @@ def build_session(
         recording_base=recording_url_base(config.mediatel_url),
         opener=opener,
         prepare=prepare,
+        reprovision=reprovision if config.provisioning_url else None,
         registrar_list=registrar_list if config.registrar_list_url else None,
     )
 

@@ -34,7 +34,6 @@ the reverse. Any failure on the way closes what was opened and raises
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import webbrowser
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -70,11 +69,13 @@ from softphone.core.agent_snapshot import (
     SignIn,
 )
 from softphone.core.agent_view import Facts, command_availability, pause_view
+from softphone.core.answer_first import AnswerFirst
 from softphone.core.auto_answer import AutoAnswer, AutoAnswerRules
 from softphone.core.call_records import CallRecord, HistoryQuery
 from softphone.core.call_tracker import CallTracker
 from softphone.core.clerical_reminder import ClericalReminder
 from softphone.core.cti_events import CtiEvent
+from softphone.core.gateway_refresh import GatewayRefresh
 from softphone.core.history import CallHistory
 from softphone.core.next_pause import NextPause
 from softphone.core.phone import PhoneCommandError
@@ -82,6 +83,7 @@ from softphone.core.registrar_switch import RegistrarSwitch, poll_registrars
 from softphone.core.screen_pop import ScreenPop
 from softphone.core.session_bus import SnapshotBus
 from softphone.core.sign_in_errors import login_error, mediatel_connect_error
+from softphone.core.sign_out import Leaving, leave_mediatel
 from softphone.core.watchdog import RegistrationWatchdog
 from softphone.net.mediatel import (
     AgentState,
@@ -113,6 +115,8 @@ class SessionPolicy:
     screen_pop: bool = False
     registrar_poll_s: float = 15.0
     sign_in_timeout_s: float = 10.0
+    sign_out_timeout_s: float = 8.0
+    """Hang-up, after-call work and logout together; the CLI allows 20 s for all of sign-out."""
     quality_interval_s: float = 2.0
 
 
@@ -142,9 +146,12 @@ class AgentSession(SessionCommands, MediatelSide, PhoneSide):
         opener: Callable[[str], object] = webbrowser.open,
         registrar_list: Callable[[], Awaitable[Any]] | None = None,
         prepare: Callable[[SignInRequest], Awaitable[Prepared | None]] | None = None,
+        reprovision: Callable[[], Awaitable[bool]] | None = None,
     ) -> None:
         """``registrar_list`` fetches the published SIP WebSocket URLs (polled when given);
-        ``prepare`` runs first at every sign-in (per-agent settings) and may return a new policy.
+        ``prepare`` runs first at every sign-in (per-agent settings) and may return a new policy;
+        ``reprovision`` fetches the provisioned profile again when the gateway refuses a
+        reconnect while signed in (see gateway_refresh.py); True if the token changed.
         """
         self.policy = policy or SessionPolicy()
         self.clock = clock or LoopClock()
@@ -154,6 +161,7 @@ class AgentSession(SessionCommands, MediatelSide, PhoneSide):
         self._sip_urls = sip_urls
         self._registrar_list = registrar_list
         self._prepare = prepare
+        self._reprovision = reprovision
         self._bus = SnapshotBus(AgentSnapshot())
         self._cti: list[Callable[[CtiEvent], None]] = []
         self._opener = opener
@@ -180,8 +188,17 @@ class AgentSession(SessionCommands, MediatelSide, PhoneSide):
         self._notice: str | None = None
         self._missed = 0
         self._quality_task: asyncio.Task[None] | None = None
+        old = getattr(self, "answer_first", None)
+        if old is not None:
+            old.close()
+        self.answer_first = AnswerFirst(self.clock, self._publish)
+        self._invite_hold: Callable[[], None] | None = None
         self.tracker = CallTracker(
-            self.clock, self._emit_cti, history=self._history, recording_base=self._recording_base
+            self.clock,
+            self._emit_cti,
+            history=self._history,
+            recording_base=self._recording_base,
+            defer=self.answer_first.later,
         )
         self.auto_answer = AutoAnswer(
             self.clock,
@@ -202,6 +219,8 @@ class AgentSession(SessionCommands, MediatelSide, PhoneSide):
         self.reminder = ClericalReminder(self.clock, p.clerical_reminder_s, self._publish)
         self.screen_pop = ScreenPop(self._opener, enabled=p.screen_pop)
         self.registrars = RegistrarSwitch(self._sip_urls, lambda u: self._spawn(self._switch(u)))
+        self.gateway = GatewayRefresh(self._reprovision, self._note)
+        self._gateway_watch: asyncio.Task[None] | None = None
 
     # -- observing (AgentApi) ------------------------------------------------------
 
@@ -220,6 +239,9 @@ class AgentSession(SessionCommands, MediatelSide, PhoneSide):
         return lambda: self._cti.remove(callback) if callback in self._cti else None
 
     def _emit_cti(self, event: CtiEvent) -> None:
+        self.answer_first.later(lambda: self._deliver_cti(event))
+
+    def _deliver_cti(self, event: CtiEvent) -> None:
         for callback in list(self._cti):
             try:
                 callback(event)
@@ -227,6 +249,9 @@ class AgentSession(SessionCommands, MediatelSide, PhoneSide):
                 log.exception("a CTI observer failed on %s", event.name)
 
     def _publish(self) -> None:
+        if self.answer_first.holding:
+            self.answer_first.dirty = True  # published once the answer is out
+            return
         a = self._agent
         call = self.tracker.call
         facts = Facts(
@@ -416,31 +441,42 @@ class AgentSession(SessionCommands, MediatelSide, PhoneSide):
         return str(getattr(config, "server_url", "Mediatel"))
 
     async def sign_out(self) -> None:
+        """Log out (from any state: see sign_out.py), unregister, disconnect.
+
+        Raises ``CommandFailed`` -- after closing everything here -- when Mediatel
+        could not be left logged out; the sentence names the state it was left in
+        and stays in the snapshot's notice.
+        """
         if self._sign_in is SignIn.SIGNED_OUT:
             return
         self._sign_in = SignIn.SIGNING_OUT
         self._publish()
-        client = self._mediatel
+        phone, handle = self._phone, self.tracker.handle
+        hang_up = None
+        if self.tracker.live and phone is not None and phone.active_call:
+            hang_up = lambda: phone.hangup(handle or phone.active_call)  # noqa: E731
+        left = Leaving()
         try:
-            if self.tracker.live and self._phone is not None and self._phone.active_call:
-                with contextlib.suppress(Exception):
-                    await self._phone.hangup()
-            if client is not None and client.connected and client.state and client.state.logged_in:
-                with contextlib.suppress(MediatelError):
-                    await client.logout()
-                    await client.wait_for(lambda s: not s.logged_in, self.policy.sign_in_timeout_s)
-        except TimeoutError:
-            log.warning("Mediatel did not confirm the logout")
+            left = await leave_mediatel(
+                self._mediatel,
+                hang_up=hang_up,
+                code_chosen=self._chosen is not None,
+                timeout=self.policy.sign_out_timeout_s,
+            )
         finally:
             await self._close_all()
             self._reset()
+            self._notice = left.failure or left.notice
             self._publish()
+        if left.failure is not None:
+            log.warning("sign-out: %s", left.failure)
+            raise CommandFailed(C.LOGOUT, left.failure)
 
     async def _close_all(self) -> None:
         """Unregister (closing the phone), then disconnect; stop every task."""
-        for policy in (self.auto_answer, self.watchdog, self.reminder):
+        for policy in (self.auto_answer, self.watchdog, self.reminder, self.answer_first):
             policy.close()
-        await cancel_and_wait(self._quality_task)
+        await cancel_and_wait(self._quality_task, self._gateway_watch)
         for task in list(self._tasks):
             await cancel_and_wait(task)
         phone, self._phone = self._phone, None
@@ -454,8 +490,13 @@ class AgentSession(SessionCommands, MediatelSide, PhoneSide):
         self._pumps.clear()
 
     async def aclose(self) -> None:
-        await self.sign_out()
-        self._bus.close()
+        """Sign out and end every snapshot stream; a failed logout is logged (see sign_out)."""
+        try:
+            await self.sign_out()
+        except CommandFailed:
+            pass  # logged, and the last snapshot's notice says it
+        finally:
+            self._bus.close()
 
 
 if TYPE_CHECKING:

@@ -9,6 +9,7 @@ about the agent's state.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from softphone.core.agent_snapshot import LinkState
 from softphone.core.auto_answer import call_type_of
 from softphone.core.cti_events import CtiEvent, CtiEventName
+from softphone.core.gateway_refresh import GatewayRefresh, refused_by_gateway
 from softphone.net.mediatel import (
     AgentState,
     CallCode,
@@ -23,10 +25,12 @@ from softphone.net.mediatel import (
     Connected,
     Disconnected,
     LoginFailed,
+    MediatelConfig,
     Reconnecting,
     State,
     StateChanged,
 )
+from softphone.net.mediatel.diagnose import diagnose_connect
 from softphone.net.mediatel.state import CALL_STATES
 
 if TYPE_CHECKING:
@@ -41,6 +45,9 @@ if TYPE_CHECKING:
     from softphone.core.watchdog import RegistrationWatchdog
 
 log = logging.getLogger(__name__)
+#: How often, and how many times, a reconnecting Mediatel link is asked why it fails.
+_GATEWAY_PROBE_S = 1.0
+_GATEWAY_PROBES = 30
 
 
 class MediatelSide:
@@ -55,6 +62,9 @@ class MediatelSide:
         next_pause: NextPause
         reminder: ClericalReminder
         screen_pop: ScreenPop
+        gateway: GatewayRefresh
+        _gateway_watch: asyncio.Task[None] | None
+        _mediatel: MediatelPort | None
         _history: CallHistory | None
         _agent: AgentState | None
         _phone: PhonePort | None
@@ -64,6 +74,7 @@ class MediatelSide:
         _notice: str | None
 
         def _publish(self) -> None: ...
+        def _hold_for_invite(self) -> None: ...
         def _spawn(self, coro: Awaitable[Any]) -> None: ...
         async def _guard(self, coro: Awaitable[Any]) -> None: ...
         def _emit_cti(self, event: CtiEvent) -> None: ...
@@ -91,8 +102,13 @@ class MediatelSide:
                 self._on_agent(new)
             case Connected():
                 self._link("_mediatel_link", LinkState.UP)
+                self.gateway.recovered()
             case Reconnecting():
                 self._link("_mediatel_link", LinkState.RECONNECTING, "the connection dropped")
+                if self.gateway.wanted() and (
+                    self._gateway_watch is None or self._gateway_watch.done()
+                ):
+                    self._gateway_watch = asyncio.ensure_future(self._watch_gateway())
             case Disconnected(reason=reason, final=False):
                 self._link("_mediatel_link", LinkState.RECONNECTING, f"disconnected: {reason}")
             case CallFailed(message=message, force_pause=forced):
@@ -111,6 +127,12 @@ class MediatelSide:
         self._agent = new
         if old is None or old.state is not new.state:
             self._state_since = self.clock.time()
+        # First: an INVITE waiting for this announcement is answered before anything else,
+        # and one still on its way finds the session free (answer_first.py).
+        call_type, asked = call_type_of(new.call_type), self.tracker.asked
+        if self.auto_answer.answers_at_once(new.state, call_type, asked=asked):
+            self._hold_for_invite()
+        self.auto_answer.on_state(new.state, call_type, asked=asked)
         if new.state is not State.PAUSE:
             self._forced_reason = None
         if new.state is not State.CLERICAL:
@@ -138,7 +160,6 @@ class MediatelSide:
             handle = self.tracker.handle or self._phone.active_call
             if handle is not None and self._phone.active_call == handle:
                 self._spawn(self._guard(self._phone.hangup(handle)))
-        self.auto_answer.on_state(new.state, call_type_of(new.call_type), asked=self.tracker.asked)
         self.watchdog.on_state(new)
         self.reminder.on_clerical(new.state is State.CLERICAL, self._chosen is not None)
         self.registrars.set_busy(self.tracker.live or new.state in CALL_STATES)
@@ -163,6 +184,21 @@ class MediatelSide:
                     },
                 )
             )
+
+    async def _watch_gateway(self) -> None:
+        """While Mediatel reconnects, ask its endpoint why (python-socketio does not say);
+        the gateway's 401/403 re-provisions the token (gateway_refresh.py)."""
+        client = self._mediatel
+        config = getattr(client, "config", None)
+        if client is None or not isinstance(config, MediatelConfig):
+            return
+        for _ in range(_GATEWAY_PROBES):
+            await asyncio.sleep(_GATEWAY_PROBE_S)
+            if client is not self._mediatel or client.connected:
+                return
+            if refused_by_gateway(await diagnose_connect(config)):
+                await self.gateway.refused("Mediatel")
+                return
 
     async def _watchdog_pause(self, pause_id: int) -> None:
         self._notice = f"Paused automatically: {self.watchdog.cause}"

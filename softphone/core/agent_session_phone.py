@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +23,7 @@ from softphone.core.agent_snapshot import CallPhase, CallType, LinkHealth, LinkS
 from softphone.core.call_quality_view import quality_view
 from softphone.core.call_refusal import refusal_for
 from softphone.core.cti_events import CtiEvent, CtiEventName
+from softphone.core.gateway_refresh import refused_by_gateway
 from softphone.core.sign_in_errors import registration_error
 from softphone.net.mediatel import State
 from softphone.net.mediatel.state import CALL_STATES
@@ -30,13 +31,17 @@ from softphone.tasks import cancel_and_wait
 
 if TYPE_CHECKING:
     from softphone.core.agent_ports import Clock, PhoneFactory
+    from softphone.core.answer_first import AnswerFirst
     from softphone.core.auto_answer import AutoAnswer
     from softphone.core.call_tracker import CallTracker
+    from softphone.core.gateway_refresh import GatewayRefresh
     from softphone.core.registrar_switch import RegistrarSwitch
     from softphone.core.watchdog import RegistrationWatchdog
     from softphone.net.mediatel import AgentState
 
 log = logging.getLogger(__name__)
+#: How long an announcement holds the CRM's news for its INVITE (it comes within ms).
+INVITE_HOLD_S = 0.25
 
 
 class PhoneSide:
@@ -47,6 +52,8 @@ class PhoneSide:
         policy: Any
         tracker: CallTracker
         auto_answer: AutoAnswer
+        answer_first: AnswerFirst
+        gateway: GatewayRefresh
         watchdog: RegistrationWatchdog
         registrars: RegistrarSwitch
         _agent: AgentState | None
@@ -56,6 +63,7 @@ class PhoneSide:
         _sip_link: LinkHealth
         _pumps: list[asyncio.Task[None]]
         _quality_task: asyncio.Task[None] | None
+        _invite_hold: Callable[[], None] | None
         _missed: int
         _notice: str | None
 
@@ -119,6 +127,7 @@ class PhoneSide:
         match event:
             case ev.Registered():
                 self._registration(True, LinkState.UP)
+                self.gateway.recovered()
             case ev.RegistrationFailed(reason=reason, will_retry=retry):
                 self._registration(
                     False, LinkState.RECONNECTING if retry else LinkState.FAILED, reason
@@ -133,6 +142,8 @@ class PhoneSide:
                     retry_in,
                 )
                 self._registration(False, LinkState.RECONNECTING, error)
+                if refused_by_gateway(error) and self.gateway.wanted():
+                    self._spawn(self.gateway.refused("SIP"))
             case ev.IncomingCall(call=handle, caller=caller):
                 number = _number_of(caller)
                 if t.on_invite(handle, number):
@@ -201,9 +212,30 @@ class PhoneSide:
 
     def _auto_answer(self, handle: str, _call_type: CallType) -> None:
         if self._phone is not None:
-            self._spawn(self._guard(self._phone.answer(handle)))
+            # The CRM, the snapshot and the history wait until the 200 OK is out.
+            self._spawn(self._answer_first(self._phone, handle, self.answer_first.hold()))
+        self._invite_arrived()
+
+    def _hold_for_invite(self) -> None:
+        """An announced call will be answered at once: keep the loop free for its INVITE."""
+        self._invite_arrived()
+        self._invite_hold = self.answer_first.hold(INVITE_HOLD_S)
+
+    def _invite_arrived(self) -> None:
+        release, self._invite_hold = self._invite_hold, None
+        if release is not None:
+            release()
+
+    async def _answer_first(
+        self, phone: PhonePort, handle: str, release: Callable[[], None]
+    ) -> None:
+        try:
+            await self._guard(phone.answer(handle))
+        finally:
+            release()
 
     def _unannounced(self, handle: str) -> None:
+        self._invite_arrived()
         refusal = refusal_for(self._agent_state(), other_call_up=False)
         if refusal is None:
             self._note(

@@ -99,6 +99,16 @@ class AutoAnswer:
         self._waiting: _Waiting | None = None
         self._timers: dict[str, Timer] = {}
 
+    def answers_at_once(self, state: State, call_type: CallType, *, asked: bool) -> bool:
+        """Whether this snapshot newly announces a call that is answered at once (delay 0)."""
+        if self._announcing:
+            return False
+        if state is State.MAKECALL_REQUEST and asked:
+            call_type = CallType.MANUAL
+        elif state is not State.CALL_DELIVERED:
+            return False
+        return self.rules.delay_for(call_type) == 0
+
     def on_state(self, state: State, call_type: CallType, *, asked: bool) -> None:
         """Every Mediatel snapshot: ``asked`` is True when the agent requested a call."""
         if state is State.CALL_DELIVERED or (state is State.MAKECALL_REQUEST and asked):
@@ -139,9 +149,9 @@ class AutoAnswer:
         delay = self.rules.delay_for(call_type)
         if delay is None:
             self._scheduled(handle, call_type, None)
-        elif delay == 0:
-            self._scheduled(handle, call_type, self.clock.time())
+        elif delay == 0:  # answer first: the caller waits, the snapshot can
             self._answer(handle, call_type)
+            self._scheduled(handle, call_type, self.clock.time())
         else:
             self._scheduled(handle, call_type, self.clock.time() + delay / 1000)
             self._timers[handle] = self.clock.call_later(

@@ -80,8 +80,11 @@ class CallTracker:
         history: CallHistory | None = None,
         recording_base: str | None = None,
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+        defer: Callable[[Callable[[], None]], None] = lambda deed: deed(),
     ) -> None:
+        """``defer`` runs each history write (the session holds them while it answers)."""
         self.clock = clock
+        self._defer = defer
         self._emit = emit
         self.history = history
         self.recording_base = recording_base
@@ -103,11 +106,17 @@ class CallTracker:
         self._emit(CtiEvent(name, self.clock.time(), call.id if call else None, data))
 
     def _write(self, **changes: Any) -> None:
-        if self.history is not None and self.call is not None:
-            try:
-                self.history.update(self.call.id, **changes)
-            except sqlite3.Error as exc:  # a full disk must not stop the call
-                log.error("call history not updated: %s", exc)
+        history = self.history
+        if history is not None and self.call is not None:
+            call_id = self.call.id
+
+            def write() -> None:
+                try:
+                    history.update(call_id, **changes)
+                except sqlite3.Error as exc:  # a full disk must not stop the call
+                    log.error("call history not updated: %s", exc)
+
+            self._defer(write)
 
     def _begin(self, call: CallView) -> None:
         self.call, self.handle, self._bridged, self._ended = call, None, False, False
@@ -127,11 +136,16 @@ class CallTracker:
         self._event(N.NEW_CALL)
 
     def _start_record(self, record: CallRecord) -> None:
-        assert self.history is not None
-        try:
-            self.history.start(record)
-        except sqlite3.Error as exc:
-            log.error("call history not written: %s", exc)
+        history = self.history
+        assert history is not None
+
+        def write() -> None:
+            try:
+                history.start(record)
+            except sqlite3.Error as exc:
+                log.error("call history not written: %s", exc)
+
+        self._defer(write)
 
     def _set(self, **changes: Any) -> None:
         assert self.call is not None

@@ -322,7 +322,10 @@ class MediaSession:
             self._media.set_send_rewriter(None)
         if self._pc is not None:
             with contextlib.suppress(Exception):
-                await self._pc.close()
+                if self._media is not None:
+                    await self._media.close()  # also ends ICE consent checks (aioice race)
+                else:
+                    await self._pc.close()
         await cancel_and_wait(*self._consumers)
         if self._outgoing is not None:
             self._outgoing.stop()

@@ -9,6 +9,7 @@ works the stock way, with a warning naming the missing name.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import threading
@@ -288,3 +289,17 @@ def test_no_private_aiortc_name_is_used_outside_the_adapter() -> None:
         if pattern.search(line)
     ]
     assert not offenders, offenders
+
+
+async def test_a_consent_check_started_after_close_ends_at_once() -> None:
+    """aioice's race: connect() resuming after close() starts consent checks on a dead link."""
+    a, b = make_side(TONE_A), make_side(TONE_B)
+    await connect(a, b)
+    connection = attachment(b).transceiver.receiver.transport.transport._connection
+    assert isinstance(connection, Connection)
+    await a.session.close()
+    await b.session.close()
+    # what connect() does when it resumes after close() (ICE had just completed)
+    late = asyncio.ensure_future(connection.query_consent())
+    await until(late.done, timeout=2, what="the late consent task ended")
+    assert not [t for t in asyncio.all_tasks() if "query_consent" in repr(t.get_coro())]

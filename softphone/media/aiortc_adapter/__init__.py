@@ -13,6 +13,8 @@ aiortc module.
 * ``inline`` — encoding and decoding on the event loop, not in threads;
 * ``receive`` — the reorder buffer and telephone-event tap on the receiver;
 * ``send`` — the talkspurt marker and DTMF rewriting on the sent packets;
+* ``ice`` — ends aioice's consent-check task with the call (a close racing
+  ICE completion otherwise leaves one running);
 * ``attach`` — applies the above to one call's transceiver, each piece only
   if the installed aiortc has its names; a missing piece falls back to
   aiortc's own behaviour with one warning naming what is missing.

@@ -17,7 +17,7 @@ from typing import Any
 from aiortc.codecs import is_rtx
 from aiortc.sdp import SessionDescription
 
-from softphone.media.aiortc_adapter import codecs
+from softphone.media.aiortc_adapter import codecs, ice
 from softphone.media.aiortc_adapter.inline import (
     InlineDecoderQueue,
     InlineExecutorLoop,
@@ -31,6 +31,7 @@ from softphone.media.aiortc_adapter.receive import (
 )
 from softphone.media.aiortc_adapter.send import SendPath
 from softphone.media.aiortc_adapter.support import (
+    CONSENT_END,
     DTLS_ROLE,
     INLINE_DECODE,
     INLINE_ENCODE,
@@ -94,6 +95,17 @@ class Attachment:
     def set_send_rewriter(self, rewriter: Callable[[bytes], bytes] | None) -> None:
         if self.send is not None:
             self.send.rewriter = rewriter
+
+    async def close(self) -> None:
+        """Close the peer connection, and with it every ICE consent check (see ice.py)."""
+        connection = ice.ice_connection(self.transceiver) if self.support.has(CONSENT_END) else None
+        if connection is not None:
+            ice.disarm(connection)
+        try:
+            await self.pc.close()
+        finally:
+            if connection is not None:
+                ice.reap(connection)
 
 
 def _sdp_role(sdp: str) -> str:

@@ -109,6 +109,12 @@ DTLS_ROLE = Piece(
     "our DTLS role straight from aiortc",
     "the role read back from the session descriptions' a=setup",
 )
+CONSENT_END = Piece(
+    "consent-end",
+    ("RTCIceTransport._connection", "Connection.query_consent", "Connection._query_consent_task"),
+    "aioice's consent checks ending with the call",
+    "a call closed while ICE was finishing may leave an idle consent-check task behind",
+)
 
 PIECES = (
     AUDIO_LEVEL,
@@ -121,6 +127,7 @@ PIECES = (
     SEND_TAP,
     NEGOTIATED_CODECS,
     DTLS_ROLE,
+    CONSENT_END,
 )
 
 _NEEDS: Mapping[Piece, tuple[Piece, ...]] = {JITTER: (RECEIVE_TAP,)}
@@ -220,6 +227,15 @@ def _per_call(transceiver: Any) -> dict[Piece, list[str]]:
     need(SEND_TAP, SEND_TAP.names[1], _own(sender, "_ssrc", int))
     need(NEGOTIATED_CODECS, NEGOTIATED_CODECS.names[0], _own(transceiver, "_codecs", list))
     need(DTLS_ROLE, DTLS_ROLE.names[0], _own(receiver.transport, "_role", str))
+    connection = getattr(getattr(receiver.transport, "transport", None), "__dict__", {}).get(
+        "_connection"
+    )
+    need(CONSENT_END, CONSENT_END.names[0], connection is not None)
+    if connection is not None:
+        need(
+            CONSENT_END, CONSENT_END.names[1], callable(getattr(connection, "query_consent", None))
+        )
+        need(CONSENT_END, CONSENT_END.names[2], _own(connection, "_query_consent_task"))
     return found
 
 

@@ -67,7 +67,9 @@ class FakeMediatel:
     async def wait_for(
         self, predicate: Callable[[AgentState], bool], timeout: float | None = None
     ) -> AgentState:
-        assert self.state is not None and predicate(self.state)
+        assert self.state is not None
+        if not predicate(self.state):
+            raise TimeoutError  # nothing else would change the fake's state meanwhile
         return self.state
 
     async def login(self, user: str, password: str, extension: str) -> None:
@@ -81,6 +83,10 @@ class FakeMediatel:
 
     async def logout(self) -> None:
         self.log.append("mediatel.logout")
+        self.push(agent_state(State.LOGOUT))
+
+    async def exit(self) -> None:
+        self.log.append("mediatel.exit")
         self.push(agent_state(State.LOGOUT))
 
     async def _cmd(self, name: str, *args: Any) -> None:

@@ -40,7 +40,9 @@ def test_announced_call_then_invite_is_answered_at_once() -> None:
     aa = AA()
     aa.policy.on_state(State.CALL_DELIVERED, CallType.INBOUND, asked=False)
     aa.policy.on_invite("h1")
-    assert aa.log[-1] == ("answer", "h1", CallType.INBOUND, aa.clock.now)
+    # answered first, then told (the snapshot can wait, the caller cannot)
+    assert aa.log[0] == ("answer", "h1", CallType.INBOUND, aa.clock.now)
+    assert aa.kinds() == ["answer", "scheduled"]
 
 
 def test_invite_before_its_snapshot_waits_for_it() -> None:
@@ -50,10 +52,10 @@ def test_invite_before_its_snapshot_waits_for_it() -> None:
     aa.clock.advance(1.5)
     assert aa.kinds() == []
     aa.policy.on_state(State.CALL_DELIVERED, CallType.PREDICTIVE, asked=False)
-    assert aa.kinds() == ["scheduled", "answer"]
-    assert aa.log[-1][2] is CallType.PREDICTIVE
+    assert aa.kinds() == ["answer", "scheduled"]
+    assert aa.log[0][2] is CallType.PREDICTIVE
     aa.clock.advance(5)
-    assert aa.kinds() == ["scheduled", "answer"]  # the grace timer was cancelled
+    assert aa.kinds() == ["answer", "scheduled"]  # the grace timer was cancelled
 
 
 def test_an_unannounced_invite_is_never_answered() -> None:
@@ -80,8 +82,8 @@ def test_makecall_request_announces_only_when_the_agent_asked() -> None:
     aa.policy.on_invite("h1")
     aa.policy.on_invite("h2")  # a second INVITE is not covered by the same announcement
     aa.clock.advance(3)
-    assert aa.kinds() == ["scheduled", "answer", "unannounced"]
-    assert aa.log[1][1] == "h1" and aa.log[1][2] is CallType.MANUAL
+    assert aa.kinds() == ["answer", "scheduled", "unannounced"]
+    assert aa.log[0][1] == "h1" and aa.log[0][2] is CallType.MANUAL
 
 
 def test_an_announcement_expires_when_the_call_state_ends() -> None:

@@ -49,6 +49,8 @@ class Provisioner:
         self.url = ""
         self.registrar_urls: list[str] = []
         self.registrar_fetches = 0
+        self.tokens = ["an-expired-jwt", GATEWAY_TOKEN]
+        """The gateway JWT of each fetch in turn (the last one from then on)."""
 
     async def registrars(self, request: web.Request) -> web.Response:
         self.registrar_fetches += 1
@@ -58,7 +60,7 @@ class Provisioner:
         if request.headers.get("Authorization") != "Bearer crm-session-token":
             return web.json_response({"error": "who are you?"}, status=401)
         self.fetches += 1
-        token = "an-expired-jwt" if self.fetches == 1 else GATEWAY_TOKEN
+        token = self.tokens[min(self.fetches, len(self.tokens)) - 1]
         return web.json_response({**self.profile, "gateway_token": token})
 
 
@@ -149,3 +151,58 @@ async def _until(session: Any, predicate: Any) -> None:
                 return
 
     await asyncio.wait_for(wait(), WAIT)
+
+
+@pytest.mark.parametrize("link", ["mediatel", "sip"])
+async def test_a_gateway_token_expiring_while_signed_in_is_fetched_again(
+    sip_sim: SipSimFactory, provisioner: Provisioner, tmp_path: Path, link: str
+) -> None:
+    h = await sip_sim(
+        settings=replace(SimSettings(), vouch_token=GATEWAY_TOKEN), vouch_token=GATEWAY_TOKEN
+    )  # one gateway in front of Mediatel and the SIP WebSocket
+    provisioner.profile = {
+        "mediatel_url": h.sim.url,
+        "sip_ws": [h.ws_url],
+        "insecure": True,
+        "login": "demo",
+        "extension": "1001",
+        "password": "demo",
+        "sip_password": "1001",
+    }
+    profile = tmp_path / "profile.toml"
+    profile.write_text(
+        f'mediatel_url = "{h.sim.url}"\nprovisioning_url = "{provisioner.url}"\n'
+        f'insecure = true\ndata_dir = "{tmp_path / "data"}"\n',
+        encoding="utf-8",
+    )
+    session = build_session(
+        load_config(profile, {}, {}),
+        Secrets(provisioning_token="crm-session-token"),
+        profile_path=profile,
+        env={},
+        phone_options={"audio": AudioSettings(null=True), "ring_incoming": False},
+    )
+    try:
+        await session.sign_in(SignInRequest(login="", password="", extension=""))
+        assert provisioner.fetches == 2
+        # the gateway moves on to a new token, which the CRM back end now hands out
+        provisioner.tokens = ["rotated-jwt"]
+        telephony: Any = h.telephony
+        if link == "mediatel":
+            h.sim.settings = replace(h.sim.settings, vouch_token="rotated-jwt")
+            refused = h.sim.rejected_handshakes
+            await h.sim.drop_connection("demo")
+            await _until(session, lambda s: not s.mediatel.up)
+        else:
+            telephony.config = replace(telephony.config, vouch_token="rotated-jwt")
+            for ws in list(telephony._sockets):
+                await ws.close()
+            await _until(session, lambda s: not s.sip.up)
+        await _until(session, lambda s: s.mediatel.up and s.sip.up and s.state is State.IDLE)
+        assert provisioner.fetches == 3, "the live 403 did not fetch the profile again"
+        if link == "mediatel":
+            assert h.sim.rejected_handshakes > refused  # the old token was refused first
+        assert h.sim.state_of("demo") is State.IDLE
+        assert session.snapshot.notice is not None and "new token" in session.snapshot.notice
+    finally:
+        await session.aclose()
