@@ -30,6 +30,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -111,7 +112,10 @@ def child() -> int:
         self.bench_script = asyncio.ensure_future(script())
 
     app_module.SoftphoneApp.start = start  # type: ignore[method-assign]
-    return app_module.run_app(launch.make_session, sign_in_defaults=launch.defaults)
+    api = replace(launch.api, port=0) if launch.api is not None else None  # any free port
+    return app_module.run_app(
+        launch.make_session, sign_in_defaults=launch.defaults, api=api, preload=desktop.PRELOAD
+    )
 
 
 # -------------------------------------------------------------------- the parent
