@@ -30,6 +30,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,12 @@ app.processEvents()
 print(json.dumps({"mark": "window", "t": time.time()}), flush=True)
 for line in sys.stdin:
     break
+"""
+
+
+WARM_UP = """
+import PySide6.QtWidgets, keyring, aioice.ice
+import softphone.ui.app, softphone.cli.desktop, softphone.core.agent_factory
 """
 
 
@@ -72,7 +79,7 @@ def child() -> int:
         # The window is usable once Qt has handled the show and paint events that
         # are queued now: a zero timer fires after them (no processEvents() inside
         # a task, which would re-enter the asyncio loop).
-        QTimer.singleShot(0, lambda: mark("window"))
+        QTimer.singleShot(0, lambda: (mark("window"), loopback_candidates()))
         loop = asyncio.get_running_loop()
         commands: asyncio.Queue[str] = asyncio.Queue()
 
@@ -111,7 +118,25 @@ def child() -> int:
         self.bench_script = asyncio.ensure_future(script())
 
     app_module.SoftphoneApp.start = start  # type: ignore[method-assign]
-    return app_module.run_app(launch.make_session, sign_in_defaults=launch.defaults)
+    api = replace(launch.api, port=0) if launch.api is not None else None  # any free port
+    return app_module.run_app(
+        launch.make_session, sign_in_defaults=launch.defaults, api=api, preload=desktop.PRELOAD
+    )
+
+
+def loopback_candidates() -> None:
+    """The call's ICE on this loopback-only machine (``softphone.sim.local.loopback_ice``).
+
+    Applied here, after the window, rather than by the tests' sitecustomize:
+    that one imports aioice as Python starts, 1.5 s here that the product
+    never pays, and it would count in every start-up figure.
+    """
+    import aioice.ice
+
+    def loopback_host_addresses(use_ipv4: bool, use_ipv6: bool) -> list[str]:
+        return ["127.0.0.1"] if use_ipv4 else []  # as softphone.sim.local's, without the sim
+
+    aioice.ice.get_host_addresses = loopback_host_addresses
 
 
 # -------------------------------------------------------------------- the parent
@@ -207,10 +232,16 @@ def main(args: argparse.Namespace) -> None:
     runner.start()
     from tests.peers.subprocess_env import softphone_env
 
-    base_env = softphone_env()
+    base_env = softphone_env(loopback_ice=False)  # the child patches ICE after its window
     base_env.update(pulse.env)
     base_env["QT_QPA_PLATFORM"] = "offscreen"
-    base_env.pop("DISPLAY", None)
+    # An installed app and its libraries have their bytecode compiled (pip does it);
+    # this checkout may run with PYTHONDONTWRITEBYTECODE and some libraries ship
+    # without .pyc, which would add compiling them to every start. One import of
+    # what the app loads fills the run's own bytecode folder first.
+    base_env.pop("PYTHONDONTWRITEBYTECODE", None)
+    base_env["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")
+    subprocess.run([sys.executable, "-c", WARM_UP], env=base_env, cwd=ROOT, check=True)
     try:
         ref = Child([sys.executable, "-c", REFERENCE], base_env)
         ref_start = ref.wait_mark("window")

@@ -62,6 +62,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         "and exit 0, or 1 naming what failed",
     )
     parser.add_argument("--minimized", action="store_true", help="start in the tray (or minimised)")
+    if command is None:  # the desktop app: the headless agent's settings flags
+        importlib.import_module("softphone.cli.desktop").add_arguments(parser)
     sub = parser.add_subparsers(dest="command")
     for name, (module_name, help_text) in SUBCOMMANDS.items():
         sub_parser = sub.add_parser(name, help=help_text)

@@ -15,14 +15,15 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from softphone.core.agent_api import SignInRequest
-from softphone.core.agent_factory import build_session
-from softphone.core.agent_session import AgentSession
-from softphone.core.config import ConfigError, load_config
-from softphone.core.secrets import ENV, load_secrets
-from softphone.media.devices import AudioSettings
+from softphone.core.config import AgentConfig, ConfigError, load_config
+from softphone.core.cti_host import ApiSettings
+from softphone.core.secrets import ENV, KeyringLike, Secrets, load_secrets
+
+if TYPE_CHECKING:  # the session and the media stack load on the loop, not with the flags
+    from softphone.core.agent_session import AgentSession
 
 DEFAULT_API_PORT = 8765
 
@@ -107,20 +108,72 @@ def _overrides(args: argparse.Namespace) -> dict[str, str | None]:
     }
 
 
-def build_from_args(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> AgentPlan:
-    """Check the settings now (errors before anything starts); build on the loop later."""
-    env = os.environ if env is None else env
-    overrides = _overrides(args)
-    try:
-        config = load_config(args.profile, overrides, env)
-    except ConfigError as exc:
-        raise SettingsError(_flag_sentence(exc)) from None
-    secrets = load_secrets(config.login, env)
+@dataclass(frozen=True)
+class Settings:
+    """The profile, the keyring and the flags resolved: what any front end starts from."""
+
+    config: AgentConfig
+    secrets: Secrets
+    overrides: dict[str, str | None]
+    profile: Path | None
+    api: ApiSettings
+    phone_options: dict[str, Any]
+
+    def build_session(self, env: Mapping[str, str]) -> AgentSession:
+        """The real session (call on the event loop)."""
+        from softphone.core.agent_factory import build_session
+
+        return build_session(
+            self.config,
+            self.secrets,
+            profile_path=self.profile,
+            overrides=self.overrides,
+            env=env,
+            phone_options=self.phone_options,
+        )
+
+
+def resolve_settings(
+    args: argparse.Namespace,
+    env: Mapping[str, str],
+    *,
+    keyring: KeyringLike | None = None,
+    preferences: Mapping[str, str | None] | None = None,
+) -> Settings:
+    """Flags over ``preferences`` (the desktop app's saved choices) over the profile.
+
+    Raises ``ConfigError`` for a bad profile value; ``SettingsError`` for a bad flag.
+    """
+    overrides = dict(preferences or {})
+    overrides.update({k: v for k, v in _overrides(args).items() if v is not None})
+    config = load_config(args.profile, overrides, env)
+    secrets = load_secrets(config.login, env, keyring=keyring)
     secrets = replace(
         secrets,
         password=args.password or secrets.password,
         sip_password=args.sip_password or secrets.sip_password,
+        api_token=args.api_token or secrets.api_token,
     )
+    port = DEFAULT_API_PORT if args.api_port is None else args.api_port
+    if args.api_port is None and config.api_port:
+        port = config.api_port
+    if not 0 <= port <= 65535:
+        raise SettingsError("--api-port must be 0 to 65535")
+    api = ApiSettings(
+        port=port, token=secrets.api_token, login=config.login, origins=tuple(args.api_origin)
+    )
+    phone_options = _phone_options(args, config.mic, config.speaker)
+    return Settings(config, secrets, overrides, args.profile, api, phone_options)
+
+
+def build_from_args(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> AgentPlan:
+    """Check the settings now (errors before anything starts); build on the loop later."""
+    env = os.environ if env is None else env
+    try:
+        settings = resolve_settings(args, env)
+    except ConfigError as exc:
+        raise SettingsError(_flag_sentence(exc)) from None
+    config, secrets = settings.config, settings.secrets
     if not config.provisioning_url:  # else the CRM back end hands them out at sign-in
         _require(config.login, "login")
         _require(config.extension, "extension")
@@ -128,12 +181,6 @@ def build_from_args(args: argparse.Namespace, env: Mapping[str, str] | None = No
         _require(secrets.sip_password, "sip_password", ENV["sip_password"])
         if not config.sip_ws:
             raise SettingsError("--sip-ws is required (sip_ws in the profile)")
-    port = DEFAULT_API_PORT if args.api_port is None else args.api_port
-    if args.api_port is None and config.api_port:
-        port = config.api_port
-    if not 0 <= port <= 65535:
-        raise SettingsError("--api-port must be 0 to 65535")
-    phone_options = _phone_options(args, config.mic, config.speaker)
     request = SignInRequest(
         login=config.login or "",
         password=secrets.password or "",
@@ -141,25 +188,19 @@ def build_from_args(args: argparse.Namespace, env: Mapping[str, str] | None = No
         sip_user=config.sip_user,
         sip_password=secrets.sip_password,
     )
-
-    def make_session() -> AgentSession:
-        return build_session(
-            config,
-            secrets,
-            profile_path=args.profile,
-            overrides=overrides,
-            env=env,
-            phone_options=phone_options,
-        )
-
     return AgentPlan(
         request=request,
         login=config.login,
-        api_port=port,
-        api_token=args.api_token or secrets.api_token,
-        api_origins=tuple(args.api_origin),
-        make_session=make_session,
+        api_port=settings.api.port,
+        api_token=settings.api.token,
+        api_origins=settings.api.origins,
+        make_session=lambda: settings.build_session(env),
     )
+
+
+def flag_error(args: argparse.Namespace, exc: ConfigError) -> str | None:
+    """The sentence naming the flag when a flag gave the refused value, else None."""
+    return _flag_sentence(exc) if _overrides(args).get(exc.field) is not None else None
 
 
 def _flag_sentence(exc: ConfigError) -> str:
@@ -178,6 +219,8 @@ def _phone_options(
 ) -> dict[str, Any]:
     options: dict[str, Any] = {}
     if args.no_audio_device:
+        from softphone.media.devices import AudioSettings
+
         options["audio"] = AudioSettings(microphone=mic, speaker=speaker, null=True)
         options["ring_incoming"] = False
     if args.play:

@@ -1,9 +1,12 @@
 """``softphone`` with no sub-command: the desktop app (the window agents keep open).
 
 The app reads the same profile as the headless agent (``SOFTPHONE_PROFILE``
-or the platform's config folder, then ``SOFTPHONE_*`` variables) and the
-same keyring entries; what they already say fills the sign-in form, and when
-nothing is missing it signs in at once.
+or the platform's config folder, then ``SOFTPHONE_*`` variables), the same
+keyring entries and the same settings flags (``--login``, ``--api-port``…,
+defined once in ``agent_settings``); what they already say fills the
+sign-in form, and when nothing is missing it signs in at once. While it
+runs it serves the same local integration API as ``softphone agent
+--headless``.
 """
 
 from __future__ import annotations
@@ -14,15 +17,26 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from softphone.cli.agent_settings import (
+    SettingsError,
+    add_settings_arguments,
+    flag_error,
+    resolve_settings,
+)
 from softphone.core.agent_api import AgentApi
+from softphone.core.cti_host import ApiSettings
 from softphone.core.secrets import KeyringLike
 from softphone.ui.views.sign_in import SignInDefaults
+
+PRELOAD = ("softphone.core.agent_factory",)
+"""What building the session imports (the media stack): loaded off the loop."""
 
 
 @dataclass(frozen=True)
 class Launch:
     make_session: Callable[[], AgentApi]
     defaults: SignInDefaults
+    api: ApiSettings | None = None
 
 
 class LaunchError(Exception):
@@ -30,32 +44,44 @@ class LaunchError(Exception):
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The app takes the top-level flags only; settings come from the profile."""
+    """The headless agent's settings flags, the very same definitions."""
+    add_settings_arguments(parser)
+
+
+def _no_flags() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(add_help=False)
+    add_settings_arguments(parser)
+    return parser.parse_args([])
 
 
 def prepare(
     env: Mapping[str, str],
     keyring: KeyringLike | None = None,
     preferences: Mapping[str, str | None] | None = None,
+    args: argparse.Namespace | None = None,
 ) -> Launch:
     """The session factory and the form's defaults from the profile; fails before any window.
 
     ``preferences``: what the agent chose in the app's settings (devices,
-    auto-answer, API port), laid over the profile file.
+    auto-answer, API port), laid over the profile file; ``args``: the
+    settings flags, over both.
     """
-    from softphone.core.agent_factory import build_session
-    from softphone.core.config import ConfigError, default_profile_path, load_config
-    from softphone.core.secrets import load_secrets
+    from softphone.core.config import ConfigError, default_profile_path
 
+    args = args if args is not None else _no_flags()
     try:
-        config = load_config(None, preferences or {}, env)
+        settings = resolve_settings(args, env, keyring=keyring, preferences=preferences)
     except ConfigError as exc:
-        where = env.get("SOFTPHONE_PROFILE") or default_profile_path()
+        if (sentence := flag_error(args, exc)) is not None:
+            raise LaunchError(sentence) from None
+        where = args.profile or env.get("SOFTPHONE_PROFILE") or default_profile_path()
         raise LaunchError(
             f"the server profile is not usable ({exc}); edit {where}, "
             "or try the app with `softphone --demo`"
         ) from None
-    secrets = load_secrets(config.login, env, keyring=keyring)
+    except SettingsError as exc:
+        raise LaunchError(str(exc)) from None
+    config, secrets = settings.config, settings.secrets
     defaults = SignInDefaults(
         login=config.login,
         extension=config.extension,
@@ -64,7 +90,7 @@ def prepare(
         profile_name=_server_name(config.mediatel_url),
         sign_in_now=bool(config.login and config.extension and secrets.password),
     )
-    return Launch(lambda: build_session(config, secrets, env=env), defaults)
+    return Launch(lambda: settings.build_session(env), defaults, settings.api)
 
 
 def _preferences() -> dict[str, str | None]:
@@ -94,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
     from softphone.cli.display import display_problem
 
     try:
-        launch = prepare(os.environ, preferences=_preferences())
+        launch = prepare(os.environ, preferences=_preferences(), args=args)
     except LaunchError as exc:
         print(f"softphone: {exc}", file=sys.stderr)
         return 2
@@ -104,4 +130,10 @@ def run(args: argparse.Namespace) -> int:
         return 2
     from softphone.ui.app import run_app
 
-    return run_app(launch.make_session, sign_in_defaults=launch.defaults, request=request)
+    return run_app(
+        launch.make_session,
+        sign_in_defaults=launch.defaults,
+        request=request,
+        api=launch.api,
+        preload=PRELOAD,
+    )

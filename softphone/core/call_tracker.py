@@ -279,6 +279,11 @@ class CallTracker:
             self.handle = handle
             if self.call.phase is CallPhase.REQUESTED:
                 self._set(phase=CallPhase.RINGING)
+            if number and self.call.number is None and not self.asked:
+                # The platform announced the call before its ``ani``: the INVITE's
+                # caller shows while it rings, until Mediatel names the customer.
+                self._set(number=number)
+                self._write(number=number)
             return True
         if self.call is not None:
             return False

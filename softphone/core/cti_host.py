@@ -10,11 +10,27 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from softphone.core.agent_api import AgentApi
-from softphone.core.cti_discovery import InstanceLock, api_token
-from softphone.core.cti_server import CtiServer, CtiServerConfig
+
+if TYPE_CHECKING:
+    from softphone.core.cti_server import CtiServer
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    """Where and how the integration API listens, as the profile, keyring and flags say."""
+
+    port: int
+    token: str | None = None
+    """None: make one (``cti_discovery.api_token``)."""
+    login: str | None = None
+    origins: tuple[str, ...] = ()
+    directory: Path | None = None
+    """The lock and discovery folder; None: the user's runtime folder."""
 
 
 @contextlib.asynccontextmanager
@@ -33,6 +49,10 @@ async def integration_api(
     and ``OSError`` (with a sentence) when the port cannot be bound. ``token``
     None: a new random one (kept in the keyring, or a user-only file).
     """
+    # Imported here: the desktop app's first window must not wait for aiohttp.
+    from softphone.core.cti_discovery import InstanceLock, api_token
+    from softphone.core.cti_server import CtiServer, CtiServerConfig
+
     lock = InstanceLock(directory).acquire()
     try:
         value, source = api_token(token, lock.directory, login=login)

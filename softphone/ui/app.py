@@ -14,6 +14,7 @@ How to start it::
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sys
 import time
@@ -22,12 +23,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from softphone.core.agent_api import AgentApi
 from softphone.core.agent_commands import AgentError
 from softphone.core.agent_snapshot import SignIn
+from softphone.core.cti_host import ApiSettings
 from softphone.logs import setup_logging
 from softphone.ui import icons
 from softphone.ui.aio import guarded, sentence, spawn
@@ -35,6 +37,7 @@ from softphone.ui.bridge import AgentBridge
 from softphone.ui.controllers.main import MainController
 from softphone.ui.controllers.shell import ShellController
 from softphone.ui.crash import ExceptHook
+from softphone.ui.deferred_session import DeferredSession, SessionUnavailable
 from softphone.ui.i18n import install_translators, resolve_language
 from softphone.ui.notifications import set_app_user_model_id
 from softphone.ui.settings.store import UiSettings
@@ -58,10 +61,17 @@ class SoftphoneApp(QObject):
         clock: Callable[[], float] = time.time,
         quit_timeout: float = QUIT_TIMEOUT_S,
         sign_in_defaults: SignInDefaults | None = None,
+        api: ApiSettings | None = None,
     ) -> None:
         super().__init__()
         self.qapp = qapp
         self.session = session
+        self.api = api
+        """The local integration API served while the app runs (None: none)."""
+        self.api_server: Any = None
+        """The running ``CtiServer`` (its ``port``), once listening."""
+        self.api_settled = asyncio.Event()
+        """The session is built and the API listens, or could not (said on the banner)."""
         self.quit_timeout = quit_timeout
         qapp.setQuitOnLastWindowClosed(False)
         qapp.setWindowIcon(icons.icon("app"))
@@ -160,12 +170,67 @@ class SoftphoneApp(QObject):
         sys.excepthook = self.excepthook
         try:
             self.start(minimised)
-            await self.finished.wait()
-            if self._quitting is None and self.session.snapshot.sign_in is not SignIn.SIGNED_OUT:
-                await self.shutdown()  # the desktop session is ending: still sign out
+            session = await self._built_session()
+            async with contextlib.AsyncExitStack() as stack:
+                if session is not None and self.api is not None and not self.finished.is_set():
+                    await self._serve_api(stack, session, self.api)
+                self.api_settled.set()
+                await self.finished.wait()
+                if (
+                    self._quitting is None
+                    and self.session.snapshot.sign_in is not SignIn.SIGNED_OUT
+                ):
+                    await self.shutdown()  # the desktop session is ending: still sign out
         finally:
             sys.excepthook = previous_hook
         return 0
+
+    async def _built_session(self) -> AgentApi | None:
+        """The real session; a deferred one is built once the window has painted."""
+        if not isinstance(self.session, DeferredSession):
+            return self.session
+        painted: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def paint_done() -> None:
+            if not painted.done():
+                painted.set_result(None)
+
+        QTimer.singleShot(0, paint_done)  # after the show and paint events queued now
+        await painted
+        try:
+            return await self.session.build()
+        except SessionUnavailable as exc:
+            log.error("session not built", exc_info=exc.__cause__)
+            self.report(str(exc))
+            return None
+
+    async def _serve_api(
+        self, stack: contextlib.AsyncExitStack, session: AgentApi, api: ApiSettings
+    ) -> None:
+        """The CRM's API for as long as the app runs; failing to listen is a sentence."""
+        from softphone.core.cti_discovery import DiscoveryError
+        from softphone.core.cti_host import integration_api
+
+        try:
+            self.api_server = await stack.enter_async_context(
+                integration_api(
+                    session,
+                    port=api.port,
+                    token=api.token,
+                    login=api.login,
+                    origins=api.origins,
+                    directory=api.directory,
+                )
+            )
+        except (DiscoveryError, OSError) as exc:
+            log.warning("integration API not served: %s", exc)
+            self.report(
+                QCoreApplication.translate(
+                    "App", "The integration API for your CRM is off: {0}. The phone still works."
+                ).format(exc)
+            )
+            return
+        log.info("integration API on %s", self.api_server.url)
 
 
 SessionFactory = Callable[[], AgentApi]
@@ -200,6 +265,8 @@ def run_app(
     *,
     log_dir: Path | None = None,
     single_instance: bool = True,
+    api: ApiSettings | None = None,
+    preload: tuple[str, ...] = (),
 ) -> int:
     """Run the desktop app until quit; the session is built on the app's loop.
 
@@ -208,6 +275,10 @@ def run_app(
     request and this process exits at once. The demo passes its throwaway
     ``log_dir`` and ``single_instance=False``: it must neither leave files
     behind nor hand itself over to the agent's real app.
+
+    The window shows first; ``make_session`` runs after its first paint (the
+    modules named in ``preload`` imported in a thread before it), and the
+    integration API (``api``) is served around the session's life.
     """
     import qasync
 
@@ -223,7 +294,8 @@ def run_app(
     minimised = "--minimized" in request or bool(UiSettings().get("general/start_minimised"))
 
     async def main() -> int:
-        app = SoftphoneApp(make_session(), qapp, sign_in_defaults=sign_in_defaults)
+        session = DeferredSession(make_session, preload)
+        app = SoftphoneApp(session, qapp, sign_in_defaults=sign_in_defaults, api=api)
         instance.request_received.connect(app.shell.handle_request)
         first = request_from_args(request)
         if first.action == "dial":

@@ -16,8 +16,16 @@ from importlib import resources
 from typing import Protocol
 
 import shiboken6
-from PySide6.QtCore import QByteArray, QRectF, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtCore import QByteArray, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QColor,
+    QGuiApplication,
+    QIcon,
+    QIconEngine,
+    QPainter,
+    QPalette,
+    QPixmap,
+)
 from PySide6.QtSvg import QSvgRenderer
 
 
@@ -64,12 +72,8 @@ def pixmap(name: str, size: int, colour: QColor | str | None = None, scale: floa
     return image
 
 
-SIZES = (16, 20, 24, 32, 48)
-SCALES = (1.0, 2.0)
-
-
 def icon(name: str, colour: QColor | str | None = None) -> QIcon:
-    """An icon in ``colour`` (default: the palette's text colour now), 1× and 2×.
+    """An icon in ``colour`` (default: the palette's text colour now), sharp at any scale.
 
     Disabled controls get the palette's disabled text colour. For an icon
     that should follow a later palette change, use ``themed``.
@@ -81,12 +85,42 @@ def icon(name: str, colour: QColor | str | None = None) -> QIcon:
 
 @lru_cache(maxsize=256)
 def _icon(name: str, tint: str, faded: str) -> QIcon:
-    result = QIcon()
-    for size in SIZES:
-        for scale in SCALES:
-            result.addPixmap(pixmap(name, size, QColor(tint), scale), QIcon.Mode.Normal)
-            result.addPixmap(pixmap(name, size, QColor(faded), scale), QIcon.Mode.Disabled)
-    return result
+    return QIcon(_SvgEngine(name, tint, faded))
+
+
+class _SvgEngine(QIconEngine):
+    """Renders the SVG at the size and scale asked for, when first asked.
+
+    Rendering every size up front (five sizes, two scales, two modes) for
+    each of the window's icons cost a fifth of a second before the first
+    window; most of those pixmaps were never drawn.
+    """
+
+    def __init__(self, name: str, tint: str, faded: str) -> None:
+        super().__init__()
+        self._name, self._tint, self._faded = name, tint, faded
+
+    def _colour(self, mode: QIcon.Mode) -> QColor:
+        return QColor(self._faded if mode is QIcon.Mode.Disabled else self._tint)
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        return self.scaledPixmap(size, mode, state, 1.0)
+
+    def scaledPixmap(
+        self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float
+    ) -> QPixmap:
+        side = max(1, min(size.width(), size.height()))
+        return pixmap(self._name, side, self._colour(mode), scale)
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        scale = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
+        painter.drawPixmap(rect, self.scaledPixmap(rect.size(), mode, state, scale))
+
+    def clone(self) -> QIconEngine:
+        return _SvgEngine(self._name, self._tint, self._faded)
+
+    def key(self) -> str:
+        return "softphone-svg"
 
 
 class _HasIcon(Protocol):

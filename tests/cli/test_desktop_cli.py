@@ -71,7 +71,17 @@ def test_no_sub_command_runs_the_app(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr(app, "run_app", fake_run_app)
     assert cli.main([]) == 0
-    assert started == [(object, {"sign_in_defaults": "defaults", "request": []})]
+    assert started == [
+        (
+            object,
+            {
+                "sign_in_defaults": "defaults",
+                "request": [],
+                "api": None,
+                "preload": desktop.PRELOAD,
+            },
+        )
+    ]
 
 
 def test_a_broken_profile_is_a_sentence_not_a_window(
@@ -84,3 +94,57 @@ def test_a_broken_profile_is_a_sentence_not_a_window(
     assert "the server profile is not usable" in err
     assert "mediatel_url" in err
     assert "Traceback" not in err
+
+
+def test_the_app_takes_the_headless_agents_settings_flags() -> None:
+    """One definition: every settings flag of ``softphone agent`` is a flag of ``softphone``."""
+
+    def options(parser: Any) -> set[str]:
+        return {o for action in parser._actions for o in action.option_strings}
+
+    agent = cli.build_parser("agent")._subparsers._group_actions[0].choices["agent"]
+    settings = options(agent) - {"-h", "--help", "--headless", "--log-level"}
+    assert "--api-port" in settings and "--login" in settings
+    assert settings <= options(cli.build_parser())
+
+
+def test_flags_sign_in_straight_away_and_serve_the_api_where_they_say(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From the command line to the launch: flags over the app's preferences over the profile."""
+    started: list[dict[str, Any]] = []
+    profile = write_profile(tmp_path, 'mediatel_url = "https://hes.example.com"\n')
+    monkeypatch.delenv("SOFTPHONE_PROFILE", raising=False)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    monkeypatch.setattr(desktop, "_preferences", lambda: {"api_port": "9000", "login": "olena"})
+    import softphone.cli.display as display
+    import softphone.ui.app as app
+
+    monkeypatch.setattr(display, "display_problem", lambda env: None)
+    monkeypatch.setattr(app, "run_app", lambda factory, **kw: started.append(kw) or 0)
+    argv = ["--profile", profile["SOFTPHONE_PROFILE"], "--login", "taras", "--extension", "2002"]
+    argv += ["--password", "pw", "--sip-ws", "wss://pbx.example.com/ws", "--api-port", "0"]
+    argv += ["--api-token", "t0ken", "--api-origin", "https://crm.example.com"]
+    assert cli.main(argv) == 0
+    (launch,) = started
+    defaults = launch["sign_in_defaults"]
+    assert (defaults.login, defaults.extension) == ("taras", "2002")
+    assert defaults.password_stored and defaults.sign_in_now
+    api = launch["api"]
+    assert (api.port, api.token, api.login) == (0, "t0ken", "taras")
+    assert api.origins == ("https://crm.example.com",)
+    started.clear()
+    assert cli.main(argv[:2]) == 0  # no flags: the app's saved API port, the preference login
+    assert started[0]["api"].port == 9000
+    assert started[0]["sign_in_defaults"].login == "olena"
+    assert not started[0]["sign_in_defaults"].sign_in_now
+
+
+def test_a_bad_settings_flag_is_a_sentence_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name, value in write_profile(tmp_path).items():
+        monkeypatch.setenv(name, value)
+    assert cli.main(["--api-port", "70000"]) == 2
+    err = capsys.readouterr().err
+    assert "--api-port" in err and "70000" in err and "Traceback" not in err

@@ -8,6 +8,10 @@
         <translation>Выход из системы перед закрытием…</translation>
     </message>
     <message>
+        <source>The integration API for your CRM is off: {0}. The phone still works.</source>
+        <translation>Интеграционный API для вашей CRM выключен: {0}. Телефон по-прежнему работает.</translation>
+    </message>
+    <message>
         <source>Softphone</source>
         <translation>Софтфон</translation>
     </message>

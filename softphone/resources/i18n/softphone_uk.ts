@@ -8,6 +8,10 @@
         <translation>Вихід із системи перед закриттям…</translation>
     </message>
     <message>
+        <source>The integration API for your CRM is off: {0}. The phone still works.</source>
+        <translation>Інтеграційний API для вашої CRM вимкнено: {0}. Телефон працює як і раніше.</translation>
+    </message>
+    <message>
         <source>Softphone</source>
         <translation>Софтфон</translation>
     </message>

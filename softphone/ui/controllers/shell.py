@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QFileDialog
 
 from softphone.core.agent_commands import AgentCommand
 from softphone.core.agent_snapshot import AgentSnapshot
-from softphone.core.audio_check import device_choice
 from softphone.ui import shortcuts
 from softphone.ui.aio import spawn
 from softphone.ui.bridge import AgentBridge
@@ -27,7 +26,6 @@ from softphone.ui.diagnostics import default_export_name, export_diagnostics, qs
 from softphone.ui.history_view import HistoryView, MissedCalls
 from softphone.ui.incoming_popup import IncomingCallAlerts, IncomingCallPopup
 from softphone.ui.notifications import make_notifier
-from softphone.ui.settings.audio_page import AudioPage
 from softphone.ui.settings.dialog import SettingsDialog
 from softphone.ui.settings.page import SettingsPage
 from softphone.ui.settings.pages import AutoAnswerPage, GeneralPage, IntegrationPage, ProfilesPage
@@ -138,6 +136,10 @@ class ShellController(QObject):
 
     # -- settings and diagnostics --------------------------------------------------
     def settings_pages(self) -> list[SettingsPage]:
+        # Imported here: the sound checks pull numpy, av and the SIP stack, which
+        # the first window must not wait for (cold start ≤ 1 s).
+        from softphone.ui.settings.audio_page import AudioPage
+
         auto = AutoAnswerPage(self.settings)
         pages: list[SettingsPage] = [
             ProfilesPage(self.settings),
@@ -189,6 +191,8 @@ class ShellController(QObject):
         dialog.open()
 
     def export_diagnostics(self, path: Path) -> Path | None:
+        from softphone.core.audio_check import device_choice
+
         devices: list[Any] = []
         choice = device_choice()
         devices += [f"input: {name}" for name in choice.inputs]

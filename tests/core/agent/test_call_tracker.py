@@ -69,3 +69,28 @@ def test_a_broken_history_does_not_stop_the_call(tmp_path: Path) -> None:
     t.on_agent(agent_state(State.CALL_DELIVERED, callType="1"))
     t.ended("no answer", by="remote")
     assert [str(e.name) for e in events] == ["onNewCall", "onHangupCall"]
+
+
+def test_a_ringing_call_shows_the_invites_caller_until_the_platform_names_it(
+    tmp_path: Path,
+) -> None:
+    history = CallHistory(tmp_path / "h.sqlite")
+    t, _ = tracker(history)
+    t.on_agent(agent_state(State.CALL_DELIVERED, callType="2", queueName="Q"))  # no ani yet
+    assert t.call is not None and t.call.number is None
+    assert t.on_invite("h1", "0661234567")
+    assert t.call.phase is CallPhase.RINGING and t.call.number == "0661234567"
+    record = history.get("call-0")
+    assert record is not None and record.number == "0661234567"
+    t.on_agent(agent_state(State.CALL_ACTIVE, callType="2", ani="0501", queueName="Q"))
+    assert t.call.number == "0501"
+    record = history.get("call-0")
+    assert record is not None and record.number == "0501"
+
+
+def test_an_announced_outbound_call_keeps_the_dialled_number_over_the_invite() -> None:
+    t, _ = tracker()
+    t.dialled("0501", "Q")
+    t.on_agent(agent_state(State.CALL_DELIVERED, callType="1"))
+    assert t.on_invite("h1", "mediatel-pbx")
+    assert t.call is not None and t.call.number == "0501"
