@@ -8,8 +8,9 @@ aiortc cost more than a phone call needs:
   each sample (~80 µs a frame, 50 frames a second); the numpy version below
   gives the identical integer in a few µs;
 * Opus is encoded as 96 kbit/s *stereo* (with a stereo resampling step) for
-  what is one voice; we encode mono at 32 kbit/s with the VoIP profile, as
-  Chromium does for a call. RFC 7587 lets a sender send mono in an
+  what is one voice; we encode mono with the settings of ``OpusConfig``
+  (56 kbit/s VoIP by default, chosen by ``bench/opus_settings.py``: the
+  32 kbit/s Chromium uses cost 0.3–0.4 PESQ points). RFC 7587 lets a sender send mono in an
   ``opus/48000/2`` stream at any time; every decoder plays it. Likewise we
   decode to mono: a phone plays one voice, and every sink converts to mono
   anyway.
@@ -40,8 +41,7 @@ from softphone.media.aiortc_adapter.support import (
     VOICE_CODECS,
     process_support,
 )
-
-VOICE_OPUS_BITRATE = 32000
+from softphone.media.config import OpusConfig
 
 _MAX_SAMPLE = 32767
 _MIN_LEVEL = -127
@@ -66,13 +66,24 @@ def original_compute_audio_level_dbov(frame: AudioFrame) -> int:
     return result
 
 
-class VoiceOpusEncoder(OpusEncoder):
-    """aiortc's Opus encoder, set up for one voice: mono, 32 kbit/s, VoIP."""
+_opus_config = OpusConfig()
 
-    def __init__(self) -> None:
+
+def configure_opus(config: OpusConfig) -> None:
+    """The Opus settings for encoders made from now on (process-wide, as aiortc's lookup is)."""
+    global _opus_config
+    _opus_config = config
+
+
+class VoiceOpusEncoder(OpusEncoder):
+    """aiortc's Opus encoder, set up for one voice: mono, with ``OpusConfig``'s options."""
+
+    def __init__(self, config: OpusConfig | None = None) -> None:
         super().__init__()
+        self.config = config or _opus_config
         self.codec.layout = "mono"
-        self.codec.bit_rate = VOICE_OPUS_BITRATE
+        self.codec.bit_rate = self.config.bitrate
+        self.codec.options = self.config.encoder_options()
         self.resampler = AudioResampler(format="s16", layout="mono", rate=48000, frame_size=960)
 
 
