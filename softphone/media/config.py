@@ -92,6 +92,22 @@ class OpusConfig:
 
 
 @dataclass(frozen=True)
+class MicProcessingConfig:
+    """What the microphone's audio goes through (``softphone.media.mic_processing``).
+
+    Noise suppression and automatic gain are on by default: agents work in
+    loud rooms with headsets of every make. Echo cancellation is for an agent
+    on speakers instead of a headset (with a headset there is no echo to
+    remove, and AEC costs CPU and can clip the start of double talk).
+    """
+
+    noise_suppression: bool = True
+    auto_gain: bool = True
+    echo_cancellation: bool = False
+    high_pass: bool = True
+
+
+@dataclass(frozen=True)
 class MediaConfig:
     """Per-call media settings.
 
@@ -109,6 +125,7 @@ class MediaConfig:
     hold_direction: HoldDirection = HoldDirection.SENDONLY
     jitter: JitterConfig = field(default_factory=JitterConfig)
     opus: OpusConfig = field(default_factory=OpusConfig)
+    mic: MicProcessingConfig = field(default_factory=MicProcessingConfig)
 
     def __post_init__(self) -> None:
         if not self.codecs:
