@@ -41,6 +41,7 @@ from softphone.media.aiortc_adapter.codecs import (
     add_audio_codecs,
     configure_opus,
     install_codecs,
+    stock_codecs,
 )
 from softphone.media.aiortc_adapter.support import PIECES, Piece, Support, check, verify
 
@@ -54,5 +55,6 @@ __all__ = [
     "check",
     "configure_opus",
     "install_codecs",
+    "stock_codecs",
     "verify",
 ]

@@ -22,8 +22,9 @@ attributes (``install_codecs``) is enough.
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import aiortc.codecs
 import aiortc.rtcrtpreceiver
@@ -108,6 +109,29 @@ def get_encoder(codec: RTCRtpCodecParameters) -> Encoder:
         return VoiceOpusEncoder()
     encoder: Encoder = _stock_get_encoder(codec)
     return encoder
+
+
+@contextlib.contextmanager
+def stock_codecs() -> Iterator[None]:
+    """While active, aiortc's own level and codecs are in place (benchmarks' reference).
+
+    Process-wide: only for a benchmark that runs one stock call at a time.
+    """
+    names = (
+        (aiortc.rtp, "compute_audio_level_dbov", _original_level),
+        (aiortc.rtcrtpsender, "get_encoder", _stock_get_encoder),
+        (aiortc.rtcrtpreceiver, "get_decoder", _stock_get_decoder),
+    )
+    saved = [(module, name, getattr(module, name, None)) for module, name, _ in names]
+    for module, name, stock in names:
+        if stock is not None and hasattr(module, name):
+            setattr(module, name, stock)
+    try:
+        yield
+    finally:
+        for module, name, value in saved:
+            if value is not None:
+                setattr(module, name, value)
 
 
 def install_codecs() -> None:
