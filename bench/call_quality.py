@@ -22,10 +22,15 @@ Variants, in the same run and interleaved call by call:
   jitter buffer and threads (none of our adapter pieces); decoded frames
   concatenated; one-way to the arrival of the decoded frame.
 
-JsSIP in Chromium is not a variant here (the gateway set-up was not built;
-see bench/README.md).
+* ``Chromium`` — the phone sends (the same stream and the same seeded
+  impairment as ``phone``) to an RTCPeerConnection in headless Chromium
+  (``tests/peers/chromium_rtc.py``), whose WebAudio graph records what NetEq
+  plays. One-way is to Chromium's recording clock (±21 ms: one
+  ScriptProcessor buffer). No SIP and no media gateway: the relay sits on
+  the SRTP path between the two endpoints.
 
-    python3 bench/call_quality.py [--calls 3] [--cases clean,loss3,...] [--quick]
+    python3 bench/call_quality.py [--calls 3] [--codecs PCMA/8000,opus/48000]
+        [--cases "clean,loss 3"] [--no-stock] [--no-chromium]
 """
 
 from __future__ import annotations
@@ -54,12 +59,14 @@ from softphone.media.devices import NullBackend
 from softphone.media.session import MediaSession
 from softphone.media.tracks import PcmSourceTrack, fan_out
 from tests import speech
+from tests.peers.chromium_rtc import ChromiumReceiver, reachable_ipv4
 from tests.peers.impairment import Impairment, ImpairmentRelay, rewrite_candidates
 from tests.peers.loopback_ice import loopback_ice
 
 RATE = 48000
 FRAME = 960
 TAIL_S = 1.0  # after the speech ends: for delayed packets and buffers to drain
+EPOCH_OFFSET = time.time() - time.monotonic()
 
 
 @dataclass(frozen=True)
@@ -119,17 +126,29 @@ class Result:
     clipped: int
 
 
-def _measure(reference: np.ndarray, heard: Timeline, sent_at: float, wideband: bool) -> Result:
+def _measure(reference: np.ndarray, heard: Timeline, sent: list[float], wideband: bool) -> Result:
+    """Scores, and the median one-way delay over points every 0.5 s of the speech.
+
+    A point's delay is when its sample was heard (after the alignment's lag)
+    minus when it was captured (its frame left the source 20 ms after its
+    first sample); a single point would carry the call's start-up only.
+    """
     pcm = heard.pcm()
     score = speech.score(reference, pcm, RATE, wideband)
     lag = round(score.delay_ms * RATE / 1000)
-    when = heard.time_of(max(0, lag))
-    delay = (when - sent_at) * 1000 if when is not None else None
+    delays = []
+    for s in range(RATE // 2, len(reference) - RATE // 2, RATE // 2):
+        frame = s // FRAME
+        when = heard.time_of(lag + s)
+        if when is not None and frame < len(sent):
+            captured = sent[frame] - FRAME / RATE + (s % FRAME) / RATE
+            delays.append((when - captured) * 1000)
+    delay = statistics.median(delays) if delays else None
     return Result(score.pesq, delay, score.level_change_db, score.clipped)
 
 
 def _source(reference: np.ndarray) -> tuple[PcmSourceTrack, list[float]]:
-    """The speech as a paced track; the list gets the capture time of its first sample."""
+    """The speech as a paced track; the list gets the time each frame leaves it."""
     position = 0
     first: list[float] = []
 
@@ -144,8 +163,7 @@ def _source(reference: np.ndarray) -> tuple[PcmSourceTrack, list[float]]:
     track = PcmSourceTrack(read, RATE)
 
     def on_frame(t: float, pcm: np.ndarray) -> None:
-        if not first:
-            first.append(t - FRAME / RATE)  # the frame's first sample was captured 20 ms ago
+        first.append(t)
 
     track.on_frame = on_frame
     return track, first
@@ -156,9 +174,10 @@ async def _negotiate(
     answer: Callable[[str], Any],
     accept: Callable[[str], Any],
     relay: ImpairmentRelay,
+    relay_host: str = "127.0.0.1",
 ) -> None:
     """Offer/answer with each side's candidate replaced by the relay's port."""
-    sdp_offer, relay.a = rewrite_candidates(await offer(), relay.port)
+    sdp_offer, relay.a = rewrite_candidates(await offer(), relay.port, relay_host)
     sdp_answer, relay.b = rewrite_candidates(await answer(sdp_offer), relay.port)
     await accept(sdp_answer)
 
@@ -190,19 +209,35 @@ async def phone_call(case: Case, reference: np.ndarray, seed: int) -> tuple[Resu
         await speaker.stop()
         relay.close()
     wideband = case.codec.startswith("opus")
-    start = sent[0] if sent else 0.0
     return (
-        _measure(reference, _trim(played), start, wideband),
-        _measure(reference, decoded, start, wideband),
+        _measure(reference, _trim(played), sent, wideband),
+        _measure(reference, decoded, sent, wideband),
     )
 
 
-def _trim(timeline: Timeline) -> Timeline:
-    """The card played silence before the call: start the timeline at the first sound."""
-    for i, (_, pcm) in enumerate(timeline.pieces):
-        if np.any(pcm):
-            return Timeline(timeline.pieces[max(0, i - 40) :])
+def _trim(timeline: Timeline, keep: int = RATE // 5) -> Timeline:
+    """The timeline from ``keep`` samples before its first sound (the card played
+    silence before the call); each piece keeps its own time."""
+    seen = 0
+    for _, pcm in timeline.pieces:
+        loud = np.flatnonzero(np.abs(pcm.astype(np.int32)) > 30)
+        if len(loud):
+            start = max(0, seen + int(loud[0]) - keep)
+            return Timeline(_from_sample(timeline.pieces, start))
+        seen += len(pcm)
     return timeline
+
+
+def _from_sample(
+    pieces: list[tuple[float, np.ndarray]], start: int
+) -> list[tuple[float, np.ndarray]]:
+    out, seen = [], 0
+    for t, pcm in pieces:
+        if seen + len(pcm) > start:
+            skip = max(0, start - seen)
+            out.append((t + skip / RATE, pcm[skip:]))
+        seen += len(pcm)
+    return out
 
 
 class _Decoded:
@@ -216,6 +251,29 @@ class _Decoded:
 
     def __call__(self, frame: Any) -> None:
         self.timeline.add(time.monotonic(), self._convert(frame))
+
+
+async def chromium_call(
+    case: Case, reference: np.ndarray, seed: int, chromium: ChromiumReceiver
+) -> Result:
+    """The phone sends through the relay (the same stream as ``phone_call``); Chromium plays it."""
+    relay = ImpairmentRelay(replace(case.impairment, seed=seed), host="0.0.0.0")
+    await relay.start()
+    source, sent = _source(reference)
+    caller = MediaSession(MediaConfig(codecs=(case.codec,)), source=source)
+    try:
+        await _negotiate(
+            caller.create_offer, chromium.answer, caller.accept_answer, relay, reachable_ipv4()
+        )
+        await _until(lambda: source.finished, len(reference) / RATE + 15)
+        await asyncio.sleep(TAIL_S)
+        blocks = await chromium.collect()
+    finally:
+        await caller.close()
+        await chromium.close_call()
+        relay.close()
+    heard = Timeline([(t - EPOCH_OFFSET, pcm) for t, pcm in blocks])  # epoch -> monotonic
+    return _measure(reference, _trim(heard), sent, case.codec.startswith("opus"))
 
 
 async def stock_call(case: Case, reference: np.ndarray, seed: int) -> Result:
@@ -273,8 +331,7 @@ async def stock_call(case: Case, reference: np.ndarray, seed: int) -> Result:
             for task in readers:
                 task.cancel()
             relay.close()
-    start = sent[0] if sent else 0.0
-    return _measure(reference, decoded, start, case.codec.startswith("opus"))
+    return _measure(reference, decoded, sent, case.codec.startswith("opus"))
 
 
 def _cell(values: list[float], digits: int = 2) -> str:
@@ -300,6 +357,7 @@ async def main() -> None:
     parser.add_argument("--codecs", default="PCMA/8000,opus/48000")
     parser.add_argument("--cases", default="", help="comma-separated substrings of case names")
     parser.add_argument("--no-stock", action="store_true", help="skip the stock aiortc reference")
+    parser.add_argument("--no-chromium", action="store_true", help="skip Chromium")
     args = parser.parse_args()
     chosen = cases(tuple(args.codecs.split(",")))
     if args.cases:
@@ -312,23 +370,47 @@ async def main() -> None:
     )
     print("| case | variant | PESQ | one-way ms | level dB | clipped |")
     print("|---|---|---|---|---|---|")
+    chromium = None
+    if not args.no_chromium:
+        chromium = ChromiumReceiver()
+        await chromium.start()
+    try:
+        await _run(chosen, args.calls, not args.no_stock, chromium, material)
+    finally:
+        if chromium is not None:
+            await chromium.stop()
+
+
+async def _run(
+    chosen: list[Case],
+    calls: int,
+    with_stock: bool,
+    chromium: ChromiumReceiver | None,
+    material: dict[str, np.ndarray],
+) -> None:
     for case in chosen:
         played: list[Result] = []
         decoded: list[Result] = []
         stock: list[Result] = []
-        for call in range(args.calls):
+        browser: list[Result] = []
+        for call in range(calls):
             reference = material["en" if call % 2 == 0 else "ru"]
             p, d = await phone_call(case, reference, seed=call + 1)
             played.append(p)
             decoded.append(d)
-            if not args.no_stock:
+            if with_stock:
                 stock.append(await stock_call(case, reference, seed=call + 1))
+            if chromium is not None:
+                browser.append(await chromium_call(case, reference, call + 1, chromium))
         mode = "WB" if case.codec.startswith("opus") else "NB"
         name = f"{case.name} ({mode})"
         print(_row(name, "phone (played)", played))
         print(_row(name, "phone (decoded)", decoded))
         if stock:
-            print(_row(name, "stock aiortc", stock), flush=True)
+            print(_row(name, "stock aiortc", stock))
+        if browser:
+            print(_row(name, "Chromium", browser))
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":

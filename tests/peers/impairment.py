@@ -51,8 +51,9 @@ class Impairment:
 class _Pattern:
     """The per-packet decisions: (lost, extra delay in seconds)."""
 
-    def __init__(self, impairment: Impairment) -> None:
+    def __init__(self, impairment: Impairment, host: str = "127.0.0.1") -> None:
         self.impairment = impairment
+        self.host = host
         self._rng = random.Random(impairment.seed)
         self._bad = False
         self._first: float | None = None
@@ -84,8 +85,9 @@ def is_rtp(data: bytes) -> bool:
 class ImpairmentRelay(asyncio.DatagramProtocol):
     """One UDP port standing in for both endpoints; impairs RTP from ``a`` to ``b``."""
 
-    def __init__(self, impairment: Impairment) -> None:
+    def __init__(self, impairment: Impairment, host: str = "127.0.0.1") -> None:
         self.impairment = impairment
+        self.host = host
         self._pattern = _Pattern(impairment)
         self.a: Address | None = None
         self.b: Address | None = None
@@ -100,9 +102,7 @@ class ImpairmentRelay(asyncio.DatagramProtocol):
     async def start(self) -> int:
         loop = asyncio.get_running_loop()
         self._loop = loop
-        transport, _ = await loop.create_datagram_endpoint(
-            lambda: self, local_addr=("127.0.0.1", 0)
-        )
+        transport, _ = await loop.create_datagram_endpoint(lambda: self, local_addr=(self.host, 0))
         self._transport = transport
         self.port = transport.get_extra_info("sockname")[1]
         return self.port
@@ -141,8 +141,13 @@ _CANDIDATE = re.compile(
 )
 
 
-def rewrite_candidates(sdp: str, relay_port: int) -> tuple[str, Address]:
-    """``sdp`` with its one loopback UDP host candidate moved to the relay; and where it was.
+_IPV4 = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
+
+
+def rewrite_candidates(
+    sdp: str, relay_port: int, relay_host: str = "127.0.0.1"
+) -> tuple[str, Address]:
+    """``sdp`` with its first IPv4 UDP host candidate moved to the relay; and where it was.
 
     Every other candidate is dropped, so the far end can reach this side
     only through the relay.
@@ -153,9 +158,11 @@ def rewrite_candidates(sdp: str, relay_port: int) -> tuple[str, Address]:
     for line in lines:
         match = _CANDIDATE.match(line)
         if line.startswith("a=candidate:"):
-            if match and found is None and match["ip"] == "127.0.0.1" and match["c"] == "1":
+            ipv4 = match is not None and _IPV4.match(match["ip"]) is not None
+            if match and found is None and ipv4 and match["c"] == "1":
                 found = (match["ip"], int(match["port"]))
-                kept.append(line.replace(f" {match['port']} typ host", f" {relay_port} typ host"))
+                address = f"{relay_host} {relay_port}"
+                kept.append(line[: match.start("ip")] + address + line[match.end("port") :])
             continue
         if line.startswith("m=audio ") and found is None:
             parts = line.split(" ")
@@ -163,5 +170,5 @@ def rewrite_candidates(sdp: str, relay_port: int) -> tuple[str, Address]:
             line = " ".join(parts)
         kept.append(line)
     if found is None:
-        raise ValueError("no 127.0.0.1 UDP host candidate in the SDP (is loopback_ice on?)")
+        raise ValueError("no IPv4 UDP host candidate in the SDP (is loopback_ice on?)")
     return "\r\n".join(kept) + "\r\n", found
