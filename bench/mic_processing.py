@@ -5,13 +5,16 @@ babble (six espeak-ng voices talking at once) or keyboard clicks at 5 and
 15 dB SNR, then run through ``MicProcessor`` in 20 ms frames exactly as
 the microphone track does. Scores are P.862.2 (PESQ WB) against the clean
 speech; ``clipped`` counts full-scale samples; CPU is the median time per
-10 ms block (100 µs = 1 % of a core).
+10 ms block (100 µs = 1 % of a core). The reference is Chromium's own
+microphone path (getUserMedia's default voice processing) on the same
+mixtures, captured as its fake microphone (``tests/peers/chromium_rtc.py``).
 
-    python3 bench/mic_processing.py
+    python3 bench/mic_processing.py [--no-chromium]
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import sys
 import time
@@ -24,11 +27,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from softphone.media.config import MicProcessingConfig
 from softphone.media.mic_processing import MicProcessor
 from tests import speech
+from tests.peers.chromium_rtc import chromium_microphone
 
 RATE = 48000
 FRAME = 960
 
-VARIANTS = {
+VARIANTS: dict[str, MicProcessingConfig | None] = {
     "raw": None,
     "NS + AGC (default)": MicProcessingConfig(),
     "NS only": MicProcessingConfig(auto_gain=False),
@@ -36,10 +40,15 @@ VARIANTS = {
 }
 
 
-def run(pcm: np.ndarray, config: MicProcessingConfig | None) -> tuple[np.ndarray, float]:
-    """Processed audio and the median µs per 10 ms block."""
+CHROMIUM = "Chromium mic path (EC+NS+AGC)"
+
+
+def run(pcm: np.ndarray, config: MicProcessingConfig | str | None) -> tuple[np.ndarray, float]:
+    """Processed audio and the median µs per 10 ms block (0: not measured)."""
     if config is None:
         return pcm, 0.0
+    if isinstance(config, str):
+        return chromium_microphone(pcm), 0.0
     processor = MicProcessor(config)
     out, times = [], []
     for i in range(0, len(pcm) // FRAME * FRAME, FRAME):
@@ -50,6 +59,12 @@ def run(pcm: np.ndarray, config: MicProcessingConfig | None) -> tuple[np.ndarray
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--no-chromium", action="store_true", help="skip Chromium's mic path")
+    args = parser.parse_args()
+    variants: dict[str, MicProcessingConfig | str | None] = dict(VARIANTS)
+    if not args.no_chromium:
+        variants[CHROMIUM] = CHROMIUM
     noises = {"babble": speech.babble(), "keyboard": speech.keyboard()}
     material = {lang: speech.speech(lang) for lang in ("en", "ru")}
     print("PESQ WB, mean of en and ru; level change dB; clipped samples (both); µs per 10 ms\n")
@@ -57,7 +72,7 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|")
     cases = [("none", None)] + [(n, snr) for n in noises for snr in (5, 15)]
     for noise, snr in cases:
-        for name, config in VARIANTS.items():
+        for name, config in variants.items():
             scores, levels, clipped, cost = [], [], 0, []
             for clean in material.values():
                 mixed = clean if snr is None else speech.mix_at_snr(clean, noises[noise], snr)

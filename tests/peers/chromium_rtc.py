@@ -101,3 +101,34 @@ class ChromiumReceiver:
         except TimeoutError:
             proc.kill()
             await proc.wait()
+
+
+def chromium_microphone(pcm: np.ndarray, rate: int = 48000, processed: bool = True) -> np.ndarray:
+    """``pcm`` as Chromium's microphone path delivers it (48 kHz mono int16).
+
+    Chromium captures it as its fake microphone (``js/mic_capture.mjs``)
+    with getUserMedia's voice processing on (echo cancellation, noise
+    suppression, auto gain — a WebRTC page's defaults) or, with
+    ``processed=False``, off. The recording starts when the device opens
+    and runs 2.5 s past the material; align it before scoring.
+    """
+    import subprocess
+    import tempfile
+
+    from softphone.media.tracks import write_wav
+
+    node = _check_installed()
+    script = DRIVER.parent / "mic_capture.mjs"
+    with tempfile.TemporaryDirectory() as tmp:
+        wav = Path(tmp) / "mic.wav"
+        write_wav(wav, np.concatenate([pcm, np.zeros(2 * rate, dtype=np.int16)]), rate)
+        seconds = len(pcm) / rate + 2.5
+        cmd = [node, str(script), "--wav", str(wav), "--seconds", f"{seconds:.2f}"]
+        cmd += ["--chromium", str(CHROMIUM)] + ([] if processed else ["--raw"])
+        out = subprocess.run(
+            cmd, cwd=script.parent, capture_output=True, text=True, timeout=seconds + 60
+        )
+    if out.returncode != 0:
+        raise RuntimeError(f"mic_capture.mjs failed: {out.stderr[-500:]}")
+    reply = json.loads(out.stdout.strip().splitlines()[-1])
+    return np.frombuffer(base64.b64decode(reply["pcm"]), dtype=np.int16).copy()
