@@ -14,6 +14,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
+import { launchChromium } from './launch.mjs';
+
 const here = dirname(fileURLToPath(import.meta.url));
 
 const { values: opts } = parseArgs({
@@ -25,17 +27,9 @@ const { values: opts } = parseArgs({
   },
 });
 
-const { chromium } = await import('playwright-core');
-const browser = await chromium.launch({
-  executablePath: opts.chromium,
-  headless: true,
-  args: [
-    '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--use-fake-ui-for-media-stream',
-    '--use-fake-device-for-media-stream', '--autoplay-policy=no-user-gesture-required',
-    `--use-file-for-fake-audio-capture=${opts.wav}`,
-  ],
-});
+const browser = await launchChromium(opts.chromium, [
+  `--use-file-for-fake-audio-capture=${opts.wav}`,
+]);
 try {
   const page = await browser.newPage();
   // getUserMedia needs a secure context: a file: page is one, about:blank is not.

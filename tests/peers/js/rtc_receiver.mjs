@@ -18,6 +18,8 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 
+import { launchChromium } from './launch.mjs';
+
 const { values: opts } = parseArgs({
   options: { chromium: { type: 'string', default: '/usr/bin/chromium' } },
 });
@@ -69,18 +71,10 @@ function send(obj) {
   process.stdout.write(`${JSON.stringify(obj)}\n`);
 }
 
-const { chromium } = await import('playwright-core');
-const browser = await chromium.launch({
-  executablePath: opts.chromium,
-  headless: true,
-  args: [
-    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
-    '--autoplay-policy=no-user-gesture-required', '--allow-loopback-in-peer-connection',
-    '--disable-features=WebRtcHideLocalIpsWithMdns',
-  ],
-});
+const browser = await launchChromium(opts.chromium, [
+  '--allow-loopback-in-peer-connection',
+  '--disable-features=WebRtcHideLocalIpsWithMdns', // real addresses: the relay forwards to them
+]);
 const page = await browser.newPage();
 await page.setContent('<html><body></body></html>');
 await page.addScriptTag({ content: PAGE });
