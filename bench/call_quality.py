@@ -40,10 +40,10 @@ import asyncio
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -65,6 +65,7 @@ from tests.peers.loopback_ice import loopback_ice
 
 RATE = 48000
 FRAME = 960
+T = TypeVar("T")
 TAIL_S = 1.0  # after the speech ends: for delayed packets and buffers to drain
 EPOCH_OFFSET = time.time() - time.monotonic()
 
@@ -334,6 +335,20 @@ async def stock_call(case: Case, reference: np.ndarray, seed: int) -> Result:
     return _measure(reference, decoded, sent, case.codec.startswith("opus"))
 
 
+async def _attempt(case: Case, variant: str, call: Awaitable[T]) -> T | None:
+    """One call's result, or None (said on stderr) if it failed: a long run goes on."""
+    try:
+        return await call
+    except Exception as exc:
+        print(f"{case.name} / {variant}: call failed: {exc!r}", file=sys.stderr, flush=True)
+        return None
+
+
+def _keep(results: list[Result], result: Result | None) -> None:
+    if result is not None:
+        results.append(result)
+
+
 def _cell(values: list[float], digits: int = 2) -> str:
     if not values:
         return "n/a"
@@ -395,13 +410,16 @@ async def _run(
         browser: list[Result] = []
         for call in range(calls):
             reference = material["en" if call % 2 == 0 else "ru"]
-            p, d = await phone_call(case, reference, seed=call + 1)
-            played.append(p)
-            decoded.append(d)
+            seed = call + 1
+            pair = await _attempt(case, "phone", phone_call(case, reference, seed))
+            if pair is not None:
+                played.append(pair[0])
+                decoded.append(pair[1])
             if with_stock:
-                stock.append(await stock_call(case, reference, seed=call + 1))
+                _keep(stock, await _attempt(case, "stock", stock_call(case, reference, seed)))
             if chromium is not None:
-                browser.append(await chromium_call(case, reference, call + 1, chromium))
+                call_ = chromium_call(case, reference, seed, chromium)
+                _keep(browser, await _attempt(case, "Chromium", call_))
         mode = "WB" if case.codec.startswith("opus") else "NB"
         name = f"{case.name} ({mode})"
         print(_row(name, "phone (played)", played))

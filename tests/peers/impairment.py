@@ -111,7 +111,7 @@ class ImpairmentRelay(asyncio.DatagramProtocol):
         if self._transport is not None:
             self._transport.close()
 
-    def datagram_received(self, data: bytes, addr: Address) -> None:  # type: ignore[override]
+    def datagram_received(self, data: bytes, addr: Address) -> None:
         if addr == self.a and self.b is not None:
             if is_rtp(data) and not self.impairment.clean:
                 self._impaired(data, self.b)
