@@ -130,22 +130,48 @@ class Result:
 def _measure(reference: np.ndarray, heard: Timeline, sent: list[float], wideband: bool) -> Result:
     """Scores, and the median one-way delay over points every 0.5 s of the speech.
 
-    A point's delay is when its sample was heard (after the alignment's lag)
-    minus when it was captured (its frame left the source 20 ms after its
-    first sample); a single point would carry the call's start-up only.
+    Each point is found on its own: a 250 ms stretch of the reference is
+    looked for near the overall lag, because losses (frames that never came)
+    and buffer changes move the lag during a call. Its delay is when it was
+    heard minus when it was captured (its frame left the source 20 ms after
+    its first sample). Points in pauses or not clearly found are skipped.
     """
     pcm = heard.pcm()
     score = speech.score(reference, pcm, RATE, wideband)
     lag = round(score.delay_ms * RATE / 1000)
     delays = []
     for s in range(RATE // 2, len(reference) - RATE // 2, RATE // 2):
+        found = _local_lag(reference[s : s + WINDOW], pcm, s + lag)
         frame = s // FRAME
-        when = heard.time_of(lag + s)
+        when = heard.time_of(found) if found is not None else None
         if when is not None and frame < len(sent):
             captured = sent[frame] - FRAME / RATE + (s % FRAME) / RATE
             delays.append((when - captured) * 1000)
     delay = statistics.median(delays) if delays else None
     return Result(score.pesq, delay, score.level_change_db, score.clipped)
+
+
+WINDOW = RATE // 4
+SEARCH = int(0.4 * RATE)
+
+
+def _local_lag(segment: np.ndarray, pcm: np.ndarray, guess: int) -> int | None:
+    """Where ``segment`` starts in ``pcm`` within ±SEARCH of ``guess`` (None: not found)."""
+    seg = segment.astype(np.float64)
+    if np.sqrt(np.mean(seg**2)) < 100:  # a pause: nothing to find
+        return None
+    lo = max(0, guess - SEARCH)
+    hay = pcm[lo : guess + SEARCH + len(seg)].astype(np.float64)
+    if len(hay) < len(seg):
+        return None
+    n = 1 << int(np.ceil(np.log2(len(hay) + len(seg))))
+    full = np.fft.irfft(np.fft.rfft(hay, n) * np.conj(np.fft.rfft(seg, n)), n)
+    corr = full[: len(hay) - len(seg) + 1]  # seg placed at each valid offset of hay
+    sums = np.concatenate([[0.0], np.cumsum(hay**2)])
+    energy = sums[len(seg) :] - sums[: len(hay) - len(seg) + 1]
+    norm = corr / (np.sqrt(energy * np.dot(seg, seg)) + 1e-9)
+    best = int(np.argmax(norm))
+    return lo + best if norm[best] > 0.6 else None
 
 
 def _source(reference: np.ndarray) -> tuple[PcmSourceTrack, list[float]]:
