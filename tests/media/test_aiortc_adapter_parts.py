@@ -163,3 +163,16 @@ def test_marker_leaves_rtcp_and_other_streams_alone() -> None:
     assert marker.rewrite(other) == other and marker.rewrite(rtcp) == rtcp
     assert marker.packets == 0
     assert marker.rewrite(_rtp(False))[1] >> 7 == 1  # still armed for our first packet
+
+
+def test_stock_codecs_puts_aiortc_own_codecs_back_for_a_while() -> None:
+    """The benchmarks' stock reference: aiortc's encoder inside, ours again after."""
+    import aiortc.rtcrtpsender
+    from aiortc.codecs.opus import OpusEncoder
+
+    codecs.install_codecs()
+    with codecs.stock_codecs():
+        stock = aiortc.rtcrtpsender.get_encoder(_opus())  # type: ignore[attr-defined]
+        assert type(stock) is OpusEncoder
+    ours = aiortc.rtcrtpsender.get_encoder(_opus())  # type: ignore[attr-defined]
+    assert isinstance(ours, codecs.VoiceOpusEncoder)
