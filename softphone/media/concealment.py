@@ -120,7 +120,8 @@ class Concealer:
             0.0,
             1.0,
         )
-        return np.clip(np.round((value + bend) * gain), -32768, 32767).astype(np.int16)
+        out: Pcm = np.clip(np.round((value + bend) * gain), -32768, 32767).astype(np.int16)
+        return out
 
     def _merge(self, samples: Pcm) -> Pcm:
         p = self._period
@@ -131,6 +132,6 @@ class Concealer:
         synthetic = self._synth(self._erased, length).astype(np.float64)
         w = (np.arange(length) + 1) / (length + 1)
         blended = synthetic * (1 - w) + samples[:length] * w
-        out = samples.copy()
+        out: Pcm = samples.copy()
         out[:length] = np.clip(np.round(blended), -32768, 32767).astype(np.int16)
         return out

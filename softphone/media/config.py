@@ -35,12 +35,19 @@ class JitterConfig:
     ``max_window`` when packets turn up after they were given up for lost.
     ``enabled=False`` keeps aiortc's stock buffer (4 packets = 80 ms, for
     comparison in the benchmark).
+
+    The defaults wait for nothing and pass late packets on (``pass_late``):
+    the adaptive playout buffer behind the decoder orders frames by their
+    timestamp, conceals the missing ones and drops what comes after its time,
+    so waiting here would only add delay. ``window=1, max_window=4,
+    pass_late=False`` is the receive path before it.
     """
 
     enabled: bool = True
-    window: int = 1
-    max_window: int = 4
+    window: int = 0
+    max_window: int = 0
     max_wait_ms: int = 60
+    pass_late: bool = True
 
 
 @dataclass(frozen=True)

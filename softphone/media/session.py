@@ -31,6 +31,7 @@ from av import AudioFrame
 from softphone.media import aiortc_adapter, dtmf
 from softphone.media.config import MediaConfig, parse_codec_name
 from softphone.media.errors import MediaError, MediaStateError, SdpError
+from softphone.media.playout import PlayoutStats
 from softphone.media.quality import CallQuality, quality_from_stats
 from softphone.media.sdp import ExtmapIds, PayloadTypes, SdpOrigin, as_answer, parse_audio
 from softphone.media.tracks import FrameSink, MuteableTrack, null_sink, silence_source
@@ -101,6 +102,8 @@ class MediaSession:
     ``sink`` receives every decoded remote frame; None discards them, but the
     remote track is drained either way (aiortc's queue grows without bound
     otherwise). ``on_event`` gets ``MediaEvent``s on the event loop.
+    ``playout`` reads the statistics of the playout buffer the sink plays
+    through (the speaker's, or the recorder's), for ``quality``.
     """
 
     def __init__(
@@ -109,8 +112,10 @@ class MediaSession:
         source: MediaStreamTrack | None = None,
         sink: FrameSink | None = None,
         on_event: Callable[[MediaEvent], None] | None = None,
+        playout: Callable[[], PlayoutStats] | None = None,
     ) -> None:
         self.config = config or MediaConfig()
+        self._playout = playout
         self._source = source
         self._sink: FrameSink = sink or null_sink
         self._on_event = on_event
@@ -159,6 +164,7 @@ class MediaSession:
             codec=self.codec,
             clock_rate=codec.clockRate if codec is not None else 0,
             late_packets=reorder.stats.late if reorder is not None else 0,
+            playout=self._playout() if self._playout is not None else None,
         )
 
     @property

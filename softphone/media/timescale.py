@@ -36,7 +36,7 @@ def _decimate(x: npt.NDArray[np.float64], factor: int) -> npt.NDArray[np.float64
     if factor <= 1:
         return x
     usable = x.size - x.size % factor
-    return x[:usable].reshape(-1, factor).mean(axis=1)
+    return np.asarray(x[:usable].reshape(-1, factor).mean(axis=1), dtype=np.float64)
 
 
 def _correlation(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64]) -> float:
