@@ -223,6 +223,8 @@ def event_to_json(event: ev.PhoneEvent) -> dict[str, Any] | None:
                 "reason": reason,
                 "quality": None if q is None else q.as_dict(),
             }
+        case ev.CallQualityChanged(call=call, quality=q):
+            return {"event": "quality", "call": call, **q.as_dict()}
         case ev.AudioDeviceStalled(call=call, device=device, stalled=stalled):
             return {
                 "event": "audio_device",

@@ -27,6 +27,7 @@ from softphone.media.session import (
     MediaEvent,
     MediaFailed,
     MediaSession,
+    QualityReport,
     RemoteHoldChanged,
 )
 from softphone.media.tracks import AudioTrack, FrameSink, fan_out
@@ -72,6 +73,8 @@ class PhoneCall:
                 return change(self.handle, By.REMOTE)
             case MediaFailed():
                 return None
+            case QualityReport():
+                return ev.CallQualityChanged(self.handle, event.quality)
             case _:
                 assert_never(event)
 

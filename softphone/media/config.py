@@ -67,6 +67,8 @@ class MediaConfig:
     telephone_event: bool = True
     hold_direction: HoldDirection = HoldDirection.SENDONLY
     jitter: JitterConfig = field(default_factory=JitterConfig)
+    quality_period_s: float = 5.0
+    """How often a connected call reports its quality (``session.QualityReport``)."""
 
     def __post_init__(self) -> None:
         if not self.codecs:

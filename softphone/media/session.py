@@ -14,7 +14,7 @@ import contextlib
 import logging
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,7 +79,14 @@ class MediaFailed:
     reason: str
 
 
-MediaEvent = MediaConnected | DtmfReceived | RemoteHoldChanged | MediaFailed
+@dataclass(frozen=True)
+class QualityReport:
+    """The call's figures so far, every ``MediaConfig.quality_period_s`` while connected."""
+
+    quality: CallQuality
+
+
+MediaEvent = MediaConnected | DtmfReceived | RemoteHoldChanged | MediaFailed | QualityReport
 
 
 # --- the session -------------------------------------------------------------
@@ -516,6 +523,7 @@ class MediaSession:
             self._connected_reported = True
             self._connected.set()
             self._emit(MediaConnected(self.codec or "unknown"))
+            self._on_track_task(self._report_quality())
         elif state == "failed" and not self._closed:
             self._emit(MediaFailed("ICE or DTLS failed"))
         elif state == "closed" and not self._closed and self._far_end_closed is None:
@@ -532,9 +540,20 @@ class MediaSession:
             self._emit(MediaFailed("the far end closed the media connection"))
 
     def _on_track(self, track: MediaStreamTrack) -> None:
-        task = asyncio.ensure_future(self._consume(track))
+        self._on_track_task(self._consume(track))
+
+    def _on_track_task(self, coro: Coroutine[Any, Any, None]) -> None:
+        """Run ``coro`` for as long as the call (``close`` cancels it)."""
+        task = asyncio.ensure_future(coro)
         self._consumers.add(task)
         task.add_done_callback(self._consumers.discard)
+
+    async def _report_quality(self) -> None:
+        """A quality indicator's feed: the call's figures every few seconds."""
+        while not self._closed:
+            await asyncio.sleep(self.config.quality_period_s)
+            if not self._closed:
+                self._emit(QualityReport(await self.quality()))
 
     async def _consume(self, track: MediaStreamTrack) -> None:
         """Drain the remote track for the whole call, whether or not anybody listens."""
