@@ -183,7 +183,8 @@ class PlayoutBuffer:
         self._dry = 0  # samples concealed in the current underrun
         self._since_op = 0
         self._concealer = Concealer(self.config.sample_rate)
-        self._arrivals: deque[tuple[float, float]] = deque()  # (arrival, arrival - media time)
+        self._arrivals: deque[float] = deque()  # when each frame in the window arrived
+        self._relatives: deque[float] = deque()  # and its arrival time less its media time
         self._baseline = 0.0
         self._target = self._min_target
         self._block = 0
@@ -253,6 +254,7 @@ class PlayoutBuffer:
         """Start (again): play from ``ts`` after the target's worth of silence."""
         self._dropped += int(self._have[: self._end].sum()) if self._head is not None else 0
         self._arrivals.clear()
+        self._relatives.clear()
         self._target = self._min_target
         self._head = ts - self._target
         self._have[:] = False
@@ -265,14 +267,16 @@ class PlayoutBuffer:
     def _observe_locked(self, now: float, ts: int) -> None:
         """Measure how late this frame is and turn the window's lateness into a target."""
         rate = self.config.sample_rate
-        relative = now - ts / rate
-        arrivals = self._arrivals
-        arrivals.append((now, relative))
-        while arrivals and arrivals[0][0] < now - self.config.window_s:
-            arrivals.popleft()
-        values = np.fromiter((r for _, r in arrivals), dtype=np.float64, count=len(arrivals))
+        times, relatives = self._arrivals, self._relatives
+        times.append(now)
+        relatives.append(now - ts / rate)
+        while times[0] < now - self.config.window_s:
+            times.popleft()
+            relatives.popleft()
+        values = np.fromiter(relatives, dtype=np.float64, count=len(relatives))
         self._baseline = float(values.min())
-        lateness = float(np.quantile(values - self._baseline, self.config.quantile))
+        rank = min(values.size - 1, int(self.config.quantile * values.size))
+        lateness = float(np.partition(values, rank)[rank]) - self._baseline
         wanted = round(lateness * rate) + self._block + self._margin
         self._target = max(self._min_target, min(self._max_target, wanted))
 
