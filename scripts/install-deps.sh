@@ -12,6 +12,7 @@ APT_PACKAGES=(
   pulseaudio libasound2-plugins alsa-utils  # paced null sound card
   libportaudio2                         # sounddevice's native library
   sox espeak-ng                         # test audio material
+  gcc python3-dev                       # builds pesq (speech-quality tests)
   desktop-file-utils                    # checks the .deb's desktop entry
   nodejs npm                            # builds the JsSIP bundle
   libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3

@@ -20,6 +20,7 @@ from softphone.core.phone_config import PhoneCommandError, PhoneConfig
 from softphone.core.phone_events import By, DtmfMethod
 from softphone.media.audio_io import MicrophoneTrack, SpeakerSink
 from softphone.media.devices import AudioBackend, NoAudioDevice
+from softphone.media.mic_processing import FarEndTap, MicProcessor
 from softphone.media.offer_answer import OfferAnswer
 from softphone.media.session import (
     DtmfReceived,
@@ -103,7 +104,9 @@ def build_call(
         source: AudioTrack = config.source_factory()
         closers.append(source.stop)
     else:
-        mic = MicrophoneTrack(backend, config.audio.microphone)
+        mic = MicrophoneTrack(
+            backend, config.audio.microphone, processing=MicProcessor(config.media.mic)
+        )
         closers.append(mic.aclose)
         to_open.append(mic)
         source = mic
@@ -122,6 +125,8 @@ def build_call(
         closers.append(speaker.stop)
         to_open.append(speaker)
         sinks.append(speaker)
+        if mic is not None and mic.processing is not None and config.media.mic.echo_cancellation:
+            sinks.append(FarEndTap(mic.processing))  # what the speaker plays, for AEC
 
     def media_event(event: MediaEvent) -> None:
         if call.handle:

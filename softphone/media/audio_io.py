@@ -31,6 +31,7 @@ from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
 from softphone.media.devices import AudioBackend, AudioStream, Pcm
 from softphone.media.heard import FrameFeeder
+from softphone.media.mic_processing import MicProcessor
 from softphone.media.playout import PlayoutBuffer, PlayoutConfig, PlayoutStats
 from softphone.media.tracks import pcm_frame
 from softphone.tasks import cancel_and_wait
@@ -67,8 +68,11 @@ class MicrophoneTrack(MediaStreamTrack):
         *,
         max_queue_ms: int = 100,
         blocksize_ms: float = 20.0,
+        processing: MicProcessor | None = None,
     ) -> None:
         super().__init__()
+        self.processing = processing
+        """Noise suppression, gain, echo cancellation (``mic_processing``), applied per frame."""
         self._backend = backend
         self._device = device
         self._blocksize_ms = blocksize_ms
@@ -127,7 +131,10 @@ class MicrophoneTrack(MediaStreamTrack):
             block = self._resample(block, self._stream.samplerate)
         pending = np.concatenate([self._pending, block]) if self._pending.size else block
         while pending.size >= FRAME_SAMPLES:
-            frame = pcm_frame(pending[:FRAME_SAMPLES], TRACK_RATE, self._pts)
+            pcm = pending[:FRAME_SAMPLES]
+            if self.processing is not None:
+                pcm = self.processing.process(pcm)
+            frame = pcm_frame(pcm, TRACK_RATE, self._pts)
             self._pts += FRAME_SAMPLES
             pending = pending[FRAME_SAMPLES:]
             if self._frames.qsize() >= self._max_frames:

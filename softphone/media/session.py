@@ -346,6 +346,7 @@ class MediaSession:
             raise MediaStateError("the media session is closed")
         if self._pc is not None:
             return self._pc
+        aiortc_adapter.configure_opus(self.config.opus)
         if self.config.telephone_event:
             dtmf.register_telephone_event()  # False: aiortc's table moved; check() says so
         servers = [

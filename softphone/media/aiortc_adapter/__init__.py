@@ -9,7 +9,7 @@ aiortc module.
 * ``support`` — the table of ``Piece``s (what we change, the private names
   it needs, what happens without it) and ``check``/``verify``, which look
   for each name on the installed aiortc's real objects;
-* ``codecs`` — the numpy audio level, mono voice Opus, and the codec table;
+* ``codecs`` — the numpy audio level, mono voice Opus (``OpusConfig``), and the codec table;
 * ``inline`` — encoding and decoding on the event loop, not in threads;
 * ``receive`` — the reorder buffer and telephone-event tap on the receiver;
 * ``send`` — the talkspurt marker and DTMF rewriting on the sent packets;
@@ -37,7 +37,12 @@ install the new versions, then
 """
 
 from softphone.media.aiortc_adapter.attach import Attachment, attach
-from softphone.media.aiortc_adapter.codecs import add_audio_codecs, install_codecs
+from softphone.media.aiortc_adapter.codecs import (
+    add_audio_codecs,
+    configure_opus,
+    install_codecs,
+    stock_codecs,
+)
 from softphone.media.aiortc_adapter.support import PIECES, Piece, Support, check, verify
 
 __all__ = [
@@ -48,6 +53,8 @@ __all__ = [
     "add_audio_codecs",
     "attach",
     "check",
+    "configure_opus",
     "install_codecs",
+    "stock_codecs",
     "verify",
 ]

@@ -8,8 +8,9 @@ aiortc cost more than a phone call needs:
   each sample (~80 µs a frame, 50 frames a second); the numpy version below
   gives the identical integer in a few µs;
 * Opus is encoded as 96 kbit/s *stereo* (with a stereo resampling step) for
-  what is one voice; we encode mono at 32 kbit/s with the VoIP profile, as
-  Chromium does for a call. RFC 7587 lets a sender send mono in an
+  what is one voice; we encode mono with the settings of ``OpusConfig``
+  (56 kbit/s VoIP by default, chosen by ``bench/opus_settings.py``: the
+  32 kbit/s Chromium uses cost 0.3–0.4 PESQ points). RFC 7587 lets a sender send mono in an
   ``opus/48000/2`` stream at any time; every decoder plays it. Likewise we
   decode to mono: a phone plays one voice, and every sink converts to mono
   anyway.
@@ -21,8 +22,9 @@ attributes (``install_codecs``) is enough.
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import aiortc.codecs
 import aiortc.rtcrtpreceiver
@@ -40,8 +42,7 @@ from softphone.media.aiortc_adapter.support import (
     VOICE_CODECS,
     process_support,
 )
-
-VOICE_OPUS_BITRATE = 32000
+from softphone.media.config import OpusConfig
 
 _MAX_SAMPLE = 32767
 _MIN_LEVEL = -127
@@ -66,13 +67,24 @@ def original_compute_audio_level_dbov(frame: AudioFrame) -> int:
     return result
 
 
-class VoiceOpusEncoder(OpusEncoder):
-    """aiortc's Opus encoder, set up for one voice: mono, 32 kbit/s, VoIP."""
+_opus_config = OpusConfig()
 
-    def __init__(self) -> None:
+
+def configure_opus(config: OpusConfig) -> None:
+    """The Opus settings for encoders made from now on (process-wide, as aiortc's lookup is)."""
+    global _opus_config
+    _opus_config = config
+
+
+class VoiceOpusEncoder(OpusEncoder):
+    """aiortc's Opus encoder, set up for one voice: mono, with ``OpusConfig``'s options."""
+
+    def __init__(self, config: OpusConfig | None = None) -> None:
         super().__init__()
+        self.config = config or _opus_config
         self.codec.layout = "mono"
-        self.codec.bit_rate = VOICE_OPUS_BITRATE
+        self.codec.bit_rate = self.config.bitrate
+        self.codec.options = self.config.encoder_options()
         self.resampler = AudioResampler(format="s16", layout="mono", rate=48000, frame_size=960)
 
 
@@ -97,6 +109,29 @@ def get_encoder(codec: RTCRtpCodecParameters) -> Encoder:
         return VoiceOpusEncoder()
     encoder: Encoder = _stock_get_encoder(codec)
     return encoder
+
+
+@contextlib.contextmanager
+def stock_codecs() -> Iterator[None]:
+    """While active, aiortc's own level and codecs are in place (benchmarks' reference).
+
+    Process-wide: only for a benchmark that runs one stock call at a time.
+    """
+    names = (
+        (aiortc.rtp, "compute_audio_level_dbov", _original_level),
+        (aiortc.rtcrtpsender, "get_encoder", _stock_get_encoder),
+        (aiortc.rtcrtpreceiver, "get_decoder", _stock_get_decoder),
+    )
+    saved = [(module, name, getattr(module, name, None)) for module, name, _ in names]
+    for module, name, stock in names:
+        if stock is not None and hasattr(module, name):
+            setattr(module, name, stock)
+    try:
+        yield
+    finally:
+        for module, name, value in saved:
+            if value is not None:
+                setattr(module, name, value)
 
 
 def install_codecs() -> None:

@@ -53,7 +53,7 @@ VOICE_CODECS = Piece(
         "OpusEncoder.resampler",
         "OpusDecoder.codec",
     ),
-    "mono 32 kbit/s VoIP Opus",
+    "mono voice Opus with OpusConfig's settings",
     "aiortc's stereo 96 kbit/s Opus",
 )
 CODEC_TABLE = Piece(
