@@ -56,6 +56,8 @@ _SHORTEN_CORRELATION = 0.9
 """Periodicity needed to take a period out of speech (below it, wait for a better spot)."""
 _LENGTHEN_CORRELATION = 0.6
 """Periodicity needed to repeat a period (growing is more urgent than shrinking)."""
+_SAME_STREAM_S = 1.0
+"""A stream starting again this close to its old timing is the same stream resuming."""
 _SNAP_MS = 2.0
 """Timestamps this close to where the previous frame ended are taken as contiguous
 (the resampler's start-up delay shortens the first frame by a few samples)."""
@@ -168,6 +170,7 @@ class PlayoutBuffer:
         self._spacing = c.samples(c.spacing_ms)
         self._starve = c.samples(c.starve_ms)
         self._snap = c.samples(_SNAP_MS)
+        self._rate = c.sample_rate
         self._min_period = round(timescale.MIN_PERIOD_S * c.sample_rate)
         self._max_period = round(timescale.MAX_PERIOD_S * c.sample_rate)
         self._data = np.zeros(self._cap, dtype=np.int16)
@@ -251,16 +254,29 @@ class PlayoutBuffer:
         return ts
 
     def _prime_locked(self, ts: int, now: float) -> None:
-        """Start (again): play from ``ts`` after the target's worth of silence."""
+        """Start (again): play from ``ts`` after the target's worth of silence.
+
+        After a pause (the far end's silence suppression, a hold) the same
+        stream goes on: what was learnt of its jitter still holds. A stream
+        whose timing jumped (another source, a restart) starts from scratch.
+        """
         self._dropped += int(self._have[: self._end].sum()) if self._head is not None else 0
-        self._arrivals.clear()
-        self._relatives.clear()
-        self._target = self._min_target
-        self._head = ts - self._target
+        same_stream = bool(self._relatives) and (
+            abs(now - ts / self.config.sample_rate - self._baseline) < _SAME_STREAM_S
+        )
+        if not same_stream:
+            self._arrivals.clear()
+            self._relatives.clear()
+            self._target = self._min_target
+            prime = self._target
+        else:  # as if the pause had not been: the delay at the target right away
+            late = round((now - ts / self.config.sample_rate - self._baseline) * self._rate)
+            prime = max(0, min(self._target, self._target - late))
+        self._head = ts - prime
         self._have[:] = False
-        self._data[: self._target] = 0
-        self._have[: self._target] = True
-        self._end = self._target
+        self._data[:prime] = 0
+        self._have[:prime] = True
+        self._end = prime
         self._starved = False
         self._dry = 0
 

@@ -145,3 +145,25 @@ def test_clean_network_keeps_the_delay_low() -> None:
     assert stats.concealed == 0 and stats.underruns == 0
     assert result.mean_latency_over(2, 20) <= 20.5  # 10 ms slack + half a frame
     assert stats.target_ms <= 10
+
+
+def test_after_a_pause_the_stream_resumes_with_the_delay_it_had_learnt() -> None:
+    """A far end with silence suppression: each talkspurt must not start from scratch."""
+    clock = SimClock()
+    buffer = PlayoutBuffer(PlayoutConfig(sample_rate=RATE), clock=clock)
+    result = simulate(
+        buffer,
+        Scenario(duration_s=20, jitter_ms=40, seed=13),
+        clock,
+        source=tone_source(TONE, RATE),
+    )
+    learnt = buffer.stats().target_ms
+    assert learnt >= 40 and result.underruns <= 3
+    # 1 s of silence from the far end, then the stream goes on (same timing)
+    for _ in range(200):
+        buffer.pull(240)
+        clock.now += 0.005
+    assert buffer.stats().target_ms == learnt
+    start = round(clock.now * RATE) // FRAME * FRAME
+    buffer.push(np.full(FRAME, 1000, dtype=np.int16), timestamp=start)
+    assert buffer.fill >= 0.8 * learnt * RATE / 1000  # primed to the learnt delay, not 10 ms
