@@ -36,18 +36,19 @@ class JitterConfig:
     ``enabled=False`` keeps aiortc's stock buffer (4 packets = 80 ms, for
     comparison in the benchmark).
 
-    The defaults wait for nothing and pass late packets on (``pass_late``):
-    the adaptive playout buffer behind the decoder orders frames by their
-    timestamp, conceals the missing ones and drops what comes after its time,
-    so waiting here would only add delay. ``window=1, max_window=4,
-    pass_late=False`` is the receive path before it.
+    Packets are put in order *before* decoding on purpose, although the
+    playout buffer behind the decoder places frames by timestamp too: Opus
+    (MDCT overlap) and the 8→48 kHz resampler after G.711 carry state from
+    one frame to the next, and frames fed to them out of order come out
+    damaged (measured: PESQ 1.8 instead of 3.4 at 40 ms of reordering
+    jitter). The wait this costs shows up as lateness in the playout buffer,
+    whose target covers it.
     """
 
     enabled: bool = True
-    window: int = 0
-    max_window: int = 0
+    window: int = 1
+    max_window: int = 4
     max_wait_ms: int = 60
-    pass_late: bool = True
 
 
 class OpusApplication(StrEnum):

@@ -14,14 +14,6 @@ then gives the missing one up. A packet arriving after it was given up
 widens the window (up to ``max_window``); a long run without such late
 packets narrows it again. Nothing waits when the network behaves.
 
-With the adaptive playout buffer behind it (``softphone.media.playout``,
-which places frames by their timestamp, conceals what is missing and counts
-what comes too late) there is nothing to wait for here: the phone runs it
-with ``window=0`` and ``pass_late=True``, so every packet goes on at once —
-one that arrives after a later one too, for the playout buffer to put in
-its place if its time has not been played yet. Its counts stay: a
-``late`` here is a packet that came out of order.
-
 It is attached to aiortc's receiver by ``softphone.media.aiortc_adapter``
 (``receive.py``), which also swaps aiortc's jitter buffer for a pass-through.
 """
@@ -62,9 +54,6 @@ class ReorderBuffer:
     window: int = 1
     max_window: int = 4
     max_wait_ms: int = 60
-    pass_late: bool = False
-    """Hand on (and count) packets that come after their gap was given up, instead of
-    dropping them: for a playout buffer that orders by timestamp itself."""
     min_window: int = field(init=False)
     stats: ReorderStats = field(default_factory=ReorderStats)
     _next: int | None = field(default=None, init=False)
@@ -98,8 +87,6 @@ class ReorderBuffer:
             if self.window < self.max_window:
                 self.window += 1
             self._in_order_run = 0
-            if self.pass_late:
-                ready.append(packet)
             return ready
         if seq in self._held:
             self.stats.duplicates += 1

@@ -56,6 +56,11 @@ _SHORTEN_CORRELATION = 0.9
 """Periodicity needed to take a period out of speech (below it, wait for a better spot)."""
 _LENGTHEN_CORRELATION = 0.6
 """Periodicity needed to repeat a period (growing is more urgent than shrinking)."""
+URGENT_MS = 40.0
+"""Excess delay that is taken out of speech at once; less waits for a pause in the talk,
+or is taken out of speech only every ``_SLOW_SPACING_MS`` (shortening voiced speech,
+however well cross-faded, costs more than a few ms of delay)."""
+_SLOW_SPACING_MS = 250.0
 _SAME_STREAM_S = 1.0
 """A stream starting again this close to its old timing is the same stream resuming."""
 _SNAP_MS = 2.0
@@ -76,7 +81,7 @@ class PlayoutConfig:
     """Largest delay aimed for, whatever the jitter."""
     window_s: float = 10.0
     """How long measured lateness counts for the target (how soon it shrinks after calm)."""
-    quantile: float = 0.95
+    quantile: float = 0.99
     """Share of frames the target makes room for."""
     margin_ms: float = 2.0
     """Added to the measured lateness (scheduling noise of the event loop and the card)."""
@@ -170,6 +175,8 @@ class PlayoutBuffer:
         self._spacing = c.samples(c.spacing_ms)
         self._starve = c.samples(c.starve_ms)
         self._snap = c.samples(_SNAP_MS)
+        self._urgent = c.samples(URGENT_MS)
+        self._slow_spacing = c.samples(_SLOW_SPACING_MS)
         self._rate = c.sample_rate
         self._min_period = round(timescale.MIN_PERIOD_S * c.sample_rate)
         self._max_period = round(timescale.MAX_PERIOD_S * c.sample_rate)
@@ -184,7 +191,8 @@ class PlayoutBuffer:
         self._ts_offset = 0
         self._starved = False
         self._dry = 0  # samples concealed in the current underrun
-        self._since_op = 0
+        self._since_op = 0  # audio played since the last time-scale change (or attempt)
+        self._since_change = 0  # ... since the last change
         self._concealer = Concealer(self.config.sample_rate)
         self._arrivals: deque[float] = deque()  # when each frame in the window arrived
         self._relatives: deque[float] = deque()  # and its arrival time less its media time
@@ -332,6 +340,7 @@ class PlayoutBuffer:
             self._advance_locked(n)
             self._dry = 0
             self._since_op += n
+            self._since_change += n
             return n
         if self._end:  # audio due is missing, later audio is here: it was lost
             gap = int(np.argmax(self._have[: self._end]))
@@ -408,12 +417,19 @@ class PlayoutBuffer:
 
     def _shorten_locked(self, run: int, count: int, excess: int) -> None:
         span = min(run - count, 2 * self._max_period)
-        period, corr = timescale.find_period(self._data[:span], self.config.sample_rate)
-        if period > excess + self._min_period // 2:
+        longest = excess + self._min_period // 2
+        if longest < self._min_period:
+            return
+        period, corr = timescale.find_period(
+            self._data[:span], self.config.sample_rate, longest=longest
+        )
+        if period > longest:
             self._since_op = self._spacing // 2
             return
-        if corr < _SHORTEN_CORRELATION and not timescale.is_quiet(self._data[: 2 * period]):
-            self._since_op = self._spacing // 2  # try again a little later
+        quiet = timescale.is_quiet(self._data[: 2 * period])
+        unhurried = excess < self._urgent and self._since_change < self._slow_spacing
+        if not quiet and (corr < _SHORTEN_CORRELATION or unhurried):
+            self._since_op = self._spacing // 2  # wait for a pause, or a better spot
             return
         shorter = timescale.shorten(self._data[:run], period)
         end = self._end
@@ -425,11 +441,13 @@ class PlayoutBuffer:
         assert self._head is not None
         self._head += period
         self._removed += period
-        self._since_op = 0
+        self._since_op = self._since_change = 0
 
     def _lengthen_locked(self, run: int, shortfall: int) -> None:
         span = min(run, 2 * self._max_period)
-        period, corr = timescale.find_period(self._data[:span], self.config.sample_rate)
+        period, corr = timescale.find_period(
+            self._data[:span], self.config.sample_rate, longest=max(self._min_period, 2 * shortfall)
+        )
         if period > 2 * shortfall:
             self._since_op = self._spacing // 2
             return
@@ -446,7 +464,7 @@ class PlayoutBuffer:
         assert self._head is not None
         self._head -= period
         self._inserted += period
-        self._since_op = 0
+        self._since_op = self._since_change = 0
 
     # -- both ---------------------------------------------------------------
 

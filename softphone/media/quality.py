@@ -86,7 +86,7 @@ def quality_from_stats(
     loss_percent = 100.0 * lost / expected if expected else 0.0
     concealed_ms = delay_ms = 0.0
     if playout is not None:
-        late_packets = playout.late
+        late_packets += playout.late  # given up by the reorder buffer + too late to play
         concealed_ms = playout.concealed_ms
         delay_ms = playout.mean_latency_ms
         if playout.pulled:

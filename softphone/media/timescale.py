@@ -44,18 +44,21 @@ def _correlation(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64]) -> floa
     return float(np.dot(a, b)) / np.sqrt(energy) if energy > 0 else 0.0
 
 
-def find_period(x: npt.ArrayLike, rate: int, *, backward: bool = False) -> tuple[int, float]:
+def find_period(
+    x: npt.ArrayLike, rate: int, *, backward: bool = False, longest: int | None = None
+) -> tuple[int, float]:
     """The pitch period of ``x`` (samples at ``rate``) and how periodic it is (-1 .. 1).
 
     Forward (default): compares ``x[0:P]`` with ``x[P:2P]`` — the head of what
     is about to play. Backward: ``x[-P:]`` with ``x[-2P:-P]`` — the tail of
-    what was played (for concealment). ``x`` must hold two longest periods.
+    what was played (for concealment). ``x`` must hold two shortest periods;
+    ``longest`` (samples) caps the search (a change must not overshoot).
     """
     signal = np.asarray(x, dtype=np.float64)
     if backward:
         signal = signal[::-1]
     lo = max(1, round(MIN_PERIOD_S * rate))
-    hi = min(round(MAX_PERIOD_S * rate), signal.size // 2)
+    hi = min(round(MAX_PERIOD_S * rate), signal.size // 2, longest or signal.size)
     if hi < lo:
         raise ValueError(f"need at least {2 * lo} samples to find a period, got {signal.size}")
     factor = max(1, rate // SEARCH_RATE)

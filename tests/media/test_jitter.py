@@ -85,13 +85,3 @@ def test_duplicates_are_dropped() -> None:
 def test_window_bounds_are_checked() -> None:
     with pytest.raises(ValueError):
         ReorderBuffer(window=5, max_window=4)
-
-
-def test_without_a_window_nothing_waits_and_late_packets_are_passed_on_counted() -> None:
-    """The phone's setting: the playout buffer behind it places frames by timestamp."""
-    buf = ReorderBuffer(window=0, max_window=0, pass_late=True)
-    assert seqs(buf.push(P(1), 0)) == [1]
-    assert seqs(buf.push(P(3), 40)) == [3]  # a gap: no waiting
-    assert seqs(buf.push(P(2), 45)) == [2]  # out of order, still handed on
-    assert buf.stats.late == 1 and buf.window == 0
-    assert seqs(buf.push(P(4), 60)) == [4]

@@ -59,7 +59,8 @@ def test_network_stalls_cost_a_concealment_each_and_the_delay_comes_back(drift_p
     # a stall's backlog is played, not thrown away: the delay grows, then shrinks back
     assert stats.dropped == 0 and stats.late == 0
     assert stats.max_latency_ms <= 60 + 40.0
-    assert abs(result.mean_latency_over(100, 120) - result.mean_latency_over(0, 20)) < 5.0
+    # (the delay covers the stalls once learnt; it does not creep up)
+    assert result.mean_latency_over(100, 120) < result.mean_latency_over(0, 20) + 5.0
     assert stats.underruns <= stalls  # one concealment per stall at most
     assert stats.concealed <= stalls * RATE * 0.07
 

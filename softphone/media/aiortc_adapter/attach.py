@@ -118,9 +118,7 @@ def attach(
     if support.has(RECEIVE_TAP):
         reorder = None
         if jitter.enabled and support.has(JITTER):
-            reorder = ReorderBuffer(
-                jitter.window, jitter.max_window, jitter.max_wait_ms, pass_late=jitter.pass_late
-            )
+            reorder = ReorderBuffer(jitter.window, jitter.max_window, jitter.max_wait_ms)
         receive = install_receive_tap(receiver, reorder, on_event_packet, on_audio_packet)
     send = SendPath(sender.transport, sender._ssrc) if support.has(SEND_TAP) else None
     return Attachment(pc, transceiver, support, encoding, decoding, receive, send)
