@@ -66,6 +66,8 @@ URGENT_MS = 40.0
 or is taken out of speech only every ``_SLOW_SPACING_MS`` (shortening voiced speech,
 however well cross-faded, costs more than a few ms of delay)."""
 _SLOW_SPACING_MS = 250.0
+_PUNCTUAL_PULLS = 32
+"""Card pulls over which the most punctual one places the card's clock (~0.1–0.6 s)."""
 _SAME_STREAM_S = 1.0
 """A stream starting again this close to its old timing is the same stream resuming."""
 _SNAP_MS = 2.0
@@ -198,6 +200,7 @@ class PlayoutBuffer:
         self._dry = 0  # samples concealed in the current underrun
         self._since_op = 0  # audio played since the last time-scale change (or attempt)
         self._since_change = 0  # ... since the last change
+        self._pull_offsets: deque[float] = deque(maxlen=_PUNCTUAL_PULLS)
         self._concealer = Concealer(self.config.sample_rate)
         self._arrivals: deque[float] = deque()  # when each frame in the window arrived
         self._relatives: deque[float] = deque()  # and its arrival time less its media time
@@ -324,6 +327,7 @@ class PlayoutBuffer:
             self._pulls += 1
             self._fill_sum += self._end
             self._max_fill = max(self._max_fill, self._end)
+            self._pull_offsets.append(self._clock() * self.config.sample_rate - self._pulled)
             self._pulled += count
             self._block = count
             if self._head is None:
@@ -405,7 +409,11 @@ class PlayoutBuffer:
         if self._head is None or not self._arrivals:
             return 0
         rate = self.config.sample_rate
-        return round((self._clock() - self._baseline) * rate) - self._head
+        # "Now" on the card's sample clock, placed by its most punctual recent
+        # pull: a callback that runs late (a busy machine, a burst of blocks)
+        # must not look like a longer delay and be squeezed for nothing.
+        now = (min(self._pull_offsets) + self._pulled) if self._pull_offsets else 0
+        return round(now - self._baseline * rate) - self._head
 
     def _rescale_locked(self, count: int) -> None:
         """Move the delay towards the target by one pitch period, if one is due."""
