@@ -118,7 +118,7 @@ def main() -> None:
     )
     header = (
         "| loss | jitter | path | underruns | discarded ms | concealed ms"
-        " | mean delay ms | max delay ms | holes % | CPU ms/s |"
+        " | mean fill ms | max fill ms | holes % | CPU ms/s |"
     )
     print(header)
     print("|---" * 10 + "|")

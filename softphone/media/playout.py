@@ -327,8 +327,8 @@ class PlayoutBuffer:
             self._pulls += 1
             self._fill_sum += self._end
             self._max_fill = max(self._max_fill, self._end)
-            self._pull_offsets.append(self._clock() * self.config.sample_rate - self._pulled)
             self._pulled += count
+            self._pull_offsets.append(self._clock() * self.config.sample_rate - self._pulled)
             self._block = count
             if self._head is None:
                 out[:] = 0
