@@ -9,7 +9,7 @@ project's ``PlayoutBuffer`` and through a plain FIFO with 20 ms prefetch.
 
 Columns: latency = audio held when the card pulls (max, mean over the whole
 run, mean over the first and the last minute), underruns = times the card
-found the buffer dry, dropped/stretched = samples thrown away at the cap /
+found the buffer dry, dropped/stretched = samples thrown away at the cap (300 ms) /
 added or removed by drift correction.
 """
 
@@ -37,7 +37,7 @@ def main() -> None:
     duration = args.minutes * 60
     print(
         f"{args.minutes:g} simulated minutes per run, 20 ms frames, jitter {args.jitter_ms:g} ms,"
-        f" stalls {args.stall_ms:g} ms every 5 s, card block 5 ms, playout target 10 ms cap 40 ms"
+        f" stalls {args.stall_ms:g} ms every 5 s, card block 5 ms, adaptive playout (min 10 ms)"
     )
     header = (
         f"{'drift':>7} {'buffer':<8} {'max ms':>7} {'mean ms':>8} {'1st min':>8} {'last min':>9}"

@@ -74,7 +74,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--record",
         default=None,
         metavar="FILE.wav",
-        help="write what the far end says to this WAV file",
+        help="write what the agent would hear (after the receive buffer and concealment, "
+        "on the playout clock) to this WAV file",
     )
     parser.add_argument(
         "--no-audio-device",
@@ -147,10 +148,10 @@ def build_config(args: argparse.Namespace) -> PhoneConfig:
             return wav_source(args.play, loop=True)
 
     if args.record:
-        from softphone.media.tracks import WavRecorder
+        from softphone.media.heard import HeardRecorder
 
         def sink_factory() -> Any:
-            return WavRecorder(args.record)
+            return HeardRecorder(args.record)
 
     return PhoneConfig(
         account=SipAccount(
@@ -222,6 +223,8 @@ def event_to_json(event: ev.PhoneEvent) -> dict[str, Any] | None:
                 "reason": reason,
                 "quality": None if q is None else q.as_dict(),
             }
+        case ev.CallQualityChanged(call=call, quality=q):
+            return {"event": "quality", "call": call, **q.as_dict()}
         case ev.AudioDeviceStalled(call=call, device=device, stalled=stalled):
             return {
                 "event": "audio_device",

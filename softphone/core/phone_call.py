@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import assert_never
+from typing import Any, assert_never
 
 from softphone.core import phone_events as ev
 from softphone.core.phone_config import PhoneCommandError, PhoneConfig
@@ -28,6 +28,7 @@ from softphone.media.session import (
     MediaEvent,
     MediaFailed,
     MediaSession,
+    QualityReport,
     RemoteHoldChanged,
 )
 from softphone.media.tracks import AudioTrack, FrameSink, fan_out
@@ -73,6 +74,8 @@ class PhoneCall:
                 return change(self.handle, By.REMOTE)
             case MediaFailed():
                 return None
+            case QualityReport():
+                return ev.CallQualityChanged(self.handle, event.quality)
             case _:
                 assert_never(event)
 
@@ -129,11 +132,19 @@ def build_call(
         if call.handle:
             on_media(call, event)
 
+    # What the agent hears plays through the speaker's buffer, or else a
+    # recorder's (the headless phone's ``--record``): its figures are the call's.
+    heard: Any = (
+        speaker
+        if speaker is not None
+        else next((s for s in sinks if callable(getattr(s, "stats", None))), None)
+    )
     media = MediaSession(
         config.media,
         source=source,
         sink=fan_out(*sinks) if len(sinks) > 1 else (sinks[0] if sinks else None),
         on_event=media_event,
+        playout=heard.stats if heard is not None else None,
     )
     call = PhoneCall(
         "", False, media, OfferAnswer(media), mic=mic, speaker=speaker, closers=closers

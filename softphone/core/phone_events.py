@@ -124,6 +124,18 @@ class CallEnded:
 
 
 @dataclass(frozen=True, slots=True)
+class CallQualityChanged:
+    """How the call sounds so far (loss, jitter, concealment, round trip, estimated MOS).
+
+    Every few seconds while the call's media is connected: for a quality
+    indicator, and the last one (or ``CallEnded.quality``) for the history.
+    """
+
+    call: str
+    quality: CallQuality
+
+
+@dataclass(frozen=True, slots=True)
 class AudioDeviceStalled:
     """A sound device stopped mid-call (unplugged?), or works again.
 
@@ -167,6 +179,7 @@ PhoneEvent = (
     | Held
     | Unheld
     | CallEnded
+    | CallQualityChanged
     | AudioDeviceStalled
     | PhoneError
 )

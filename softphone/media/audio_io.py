@@ -10,8 +10,9 @@ counting samples, as aiortc's encoders expect.
 
 ``SpeakerSink`` is the other way round: decoded remote frames (Opus 48 kHz
 stereo, G.711 8 kHz mono, ...) are converted to mono at the card's rate
-and pushed into a ``PlayoutBuffer``, which the card callback drains at its
-own pace. It is a ``FrameSink`` for ``MediaSession`` (call it with each
+and pushed into a ``PlayoutBuffer`` at their media time (``heard.FrameFeeder``),
+which the card callback drains at its own pace, concealing what is
+missing. It is a ``FrameSink`` for ``MediaSession`` (call it with each
 frame) and can also consume a track by itself.
 """
 
@@ -29,9 +30,10 @@ import numpy as np
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
 from softphone.media.devices import AudioBackend, AudioStream, Pcm
+from softphone.media.heard import FrameFeeder
 from softphone.media.mic_processing import MicProcessor
 from softphone.media.playout import PlayoutBuffer, PlayoutConfig, PlayoutStats
-from softphone.media.tracks import MonoConverter, pcm_frame
+from softphone.media.tracks import pcm_frame
 from softphone.tasks import cancel_and_wait
 
 logger = logging.getLogger(__name__)
@@ -241,7 +243,7 @@ class SpeakerSink:
         self._blocksize_ms = blocksize_ms
         self._playout = playout
         self.buffer = PlayoutBuffer(playout)
-        self._convert: MonoConverter | None = None
+        self._feed = FrameFeeder()
         self._stream: AudioStream | None = None
         self._consumer: asyncio.Task[None] | None = None
         self.on_stall: StallHandler | None = None
@@ -273,15 +275,12 @@ class SpeakerSink:
             # are converted to that rate on the way in.
             config = self._playout or PlayoutConfig()
             self.buffer = PlayoutBuffer(replace(config, sample_rate=stream.samplerate))
-        self._convert = None
+        self._feed = FrameFeeder()
         self._stream = stream
 
     def __call__(self, frame: av.AudioFrame) -> None:
         """Queue one decoded remote frame for playing (called on the event loop)."""
-        rate = self.buffer.config.sample_rate
-        if self._convert is None or self._convert.sample_rate != rate:
-            self._convert = MonoConverter(rate)
-        self.buffer.push(self._convert(frame))
+        self._feed(self.buffer, frame)
         if self._stream is not None and self._pulled:
             stalled = time.monotonic() - self._last_pull > STALL_S
             if stalled != self.stalled:

@@ -35,6 +35,14 @@ class JitterConfig:
     ``max_window`` when packets turn up after they were given up for lost.
     ``enabled=False`` keeps aiortc's stock buffer (4 packets = 80 ms, for
     comparison in the benchmark).
+
+    Packets are put in order *before* decoding on purpose, although the
+    playout buffer behind the decoder places frames by timestamp too: Opus
+    (MDCT overlap) and the 8→48 kHz resampler after G.711 carry state from
+    one frame to the next, and frames fed to them out of order come out
+    damaged (measured: PESQ 1.8 instead of 3.4 at 40 ms of reordering
+    jitter). The wait this costs shows up as lateness in the playout buffer,
+    whose target covers it.
     """
 
     enabled: bool = True
@@ -124,6 +132,8 @@ class MediaConfig:
     telephone_event: bool = True
     hold_direction: HoldDirection = HoldDirection.SENDONLY
     jitter: JitterConfig = field(default_factory=JitterConfig)
+    quality_period_s: float = 5.0
+    """How often a connected call reports its quality (``session.QualityReport``)."""
     opus: OpusConfig = field(default_factory=OpusConfig)
     mic: MicProcessingConfig = field(default_factory=MicProcessingConfig)
 

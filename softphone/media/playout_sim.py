@@ -26,7 +26,7 @@ Pcm = npt.NDArray[np.int16]
 class Playout(Protocol):
     """What the simulation needs from a buffer."""
 
-    def push(self, samples: npt.ArrayLike) -> None: ...
+    def push(self, samples: npt.ArrayLike, timestamp: int | None = None) -> None: ...
 
     def pull(self, count: int) -> Pcm: ...
 
@@ -50,6 +50,10 @@ class Scenario:
     stall_ms: float = 0.0
     """Every ``stall_every_s`` the network stalls this long, then delivers the backlog at once."""
     stall_every_s: float = 1.0
+    loss_percent: float = 0.0
+    """Share of frames that never arrive (independent random loss)."""
+    calm_after_s: float | None = None
+    """From this time on the network has no jitter any more."""
     seed: int = 1
 
 
@@ -116,9 +120,12 @@ def simulate(
     frames = int(scenario.duration_s / frame_s)
     arrivals: list[float] = []
     last = 0.0
+    calm = scenario.calm_after_s
     for k in range(frames):
-        last = max(last, k * frame_s + rng.uniform(0, scenario.jitter_ms / 1000))
+        jitter = 0.0 if calm is not None and k * frame_s >= calm else scenario.jitter_ms
+        last = max(last, k * frame_s + rng.uniform(0, jitter / 1000))
         arrivals.append(last)
+    lost = {k for k in range(frames) if rng.random() * 100 < scenario.loss_percent}
     if scenario.stall_ms > 0:
         for k in range(frames):
             start = (k * frame_s // scenario.stall_every_s) * scenario.stall_every_s
@@ -140,7 +147,8 @@ def simulate(
         now = j * block_s
         while sent < frames and arrivals[sent] <= now:
             clock.now = arrivals[sent]
-            buffer.push(signal(sent * frame, frame))
+            if sent not in lost:
+                buffer.push(signal(sent * frame, frame), timestamp=sent * frame)
             sent += 1
         clock.now = now
         fill = buffer.fill
@@ -167,7 +175,7 @@ class NaiveFifo:
         self._data = np.zeros(0, dtype=np.int16)
         self._playing = False
 
-    def push(self, samples: npt.ArrayLike) -> None:
+    def push(self, samples: npt.ArrayLike, timestamp: int | None = None) -> None:
         self._data = np.concatenate([self._data, np.asarray(samples, dtype=np.int16)])
 
     def pull(self, count: int) -> Pcm:

@@ -14,7 +14,7 @@ import contextlib
 import logging
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +31,7 @@ from av import AudioFrame
 from softphone.media import aiortc_adapter, dtmf
 from softphone.media.config import MediaConfig, parse_codec_name
 from softphone.media.errors import MediaError, MediaStateError, SdpError
+from softphone.media.playout import PlayoutStats
 from softphone.media.quality import CallQuality, quality_from_stats
 from softphone.media.sdp import ExtmapIds, PayloadTypes, SdpOrigin, parse_audio
 from softphone.media.tracks import FrameSink, MuteableTrack, null_sink, silence_source
@@ -79,7 +80,14 @@ class MediaFailed:
     reason: str
 
 
-MediaEvent = MediaConnected | DtmfReceived | RemoteHoldChanged | MediaFailed
+@dataclass(frozen=True)
+class QualityReport:
+    """The call's figures so far, every ``MediaConfig.quality_period_s`` while connected."""
+
+    quality: CallQuality
+
+
+MediaEvent = MediaConnected | DtmfReceived | RemoteHoldChanged | MediaFailed | QualityReport
 
 
 # --- the session -------------------------------------------------------------
@@ -102,6 +110,8 @@ class MediaSession:
     ``sink`` receives every decoded remote frame; None discards them, but the
     remote track is drained either way (aiortc's queue grows without bound
     otherwise). ``on_event`` gets ``MediaEvent``s on the event loop.
+    ``playout`` reads the statistics of the playout buffer the sink plays
+    through (the speaker's, or the recorder's), for ``quality``.
     """
 
     def __init__(
@@ -110,8 +120,10 @@ class MediaSession:
         source: MediaStreamTrack | None = None,
         sink: FrameSink | None = None,
         on_event: Callable[[MediaEvent], None] | None = None,
+        playout: Callable[[], PlayoutStats] | None = None,
     ) -> None:
         self.config = config or MediaConfig()
+        self._playout = playout
         self._source = source
         self._sink: FrameSink = sink or null_sink
         self._on_event = on_event
@@ -160,6 +172,7 @@ class MediaSession:
             codec=self.codec,
             clock_rate=codec.clockRate if codec is not None else 0,
             late_packets=reorder.stats.late if reorder is not None else 0,
+            playout=self._playout() if self._playout is not None else None,
         )
 
     @property
@@ -515,6 +528,7 @@ class MediaSession:
             self._connected_reported = True
             self._connected.set()
             self._emit(MediaConnected(self.codec or "unknown"))
+            self._on_track_task(self._report_quality())
         elif state == "failed" and not self._closed:
             self._emit(MediaFailed("ICE or DTLS failed"))
         elif state == "closed" and not self._closed and self._far_end_closed is None:
@@ -531,9 +545,20 @@ class MediaSession:
             self._emit(MediaFailed("the far end closed the media connection"))
 
     def _on_track(self, track: MediaStreamTrack) -> None:
-        task = asyncio.ensure_future(self._consume(track))
+        self._on_track_task(self._consume(track))
+
+    def _on_track_task(self, coro: Coroutine[Any, Any, None]) -> None:
+        """Run ``coro`` for as long as the call (``close`` cancels it)."""
+        task = asyncio.ensure_future(coro)
         self._consumers.add(task)
         task.add_done_callback(self._consumers.discard)
+
+    async def _report_quality(self) -> None:
+        """A quality indicator's feed: the call's figures every few seconds."""
+        while not self._closed:
+            await asyncio.sleep(self.config.quality_period_s)
+            if not self._closed:
+                self._emit(QualityReport(await self.quality()))
 
     async def _consume(self, track: MediaStreamTrack) -> None:
         """Drain the remote track for the whole call, whether or not anybody listens."""

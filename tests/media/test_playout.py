@@ -1,4 +1,7 @@
-"""The playout buffer keeps latency bounded and audio whole against a drifting card."""
+"""The playout buffer keeps latency bounded and audio whole against a drifting card.
+
+What it does against a jittery and lossy network: ``test_receive_path.py``.
+"""
 
 from __future__ import annotations
 
@@ -46,18 +49,20 @@ def test_naive_fifo_reference_does_grow_under_the_same_drift() -> None:
 
 
 @pytest.mark.parametrize("drift_ppm", [-1000, 1000])
-def test_network_stalls_cost_a_gap_each_but_never_latency(drift_ppm: float) -> None:
+def test_network_stalls_cost_a_concealment_each_and_the_delay_comes_back(drift_ppm: float) -> None:
     scenario = Scenario(
         drift_ppm=drift_ppm, duration_s=120, jitter_ms=2, stall_ms=60, stall_every_s=5
     )
     buffer, result = run(scenario)
     stats = buffer.stats()
     stalls = 120 // 5
-    assert stats.max_latency_ms <= 40.0
-    assert abs(result.mean_latency_over(100, 120) - result.mean_latency_over(0, 20)) < 5.0
-    assert stats.underruns <= stalls  # one gap per stall at most
-    # the backlog beyond the cap is dropped: bounded by what each stall piles up
-    assert stats.dropped <= stalls * RATE * 0.06
+    # a stall's backlog is played, not thrown away: the delay grows, then shrinks back
+    assert stats.dropped == 0 and stats.late == 0
+    assert stats.max_latency_ms <= 60 + 40.0
+    # (the delay covers the stalls once learnt; it does not creep up)
+    assert result.mean_latency_over(100, 120) < result.mean_latency_over(0, 20) + 5.0
+    assert stats.underruns <= stalls  # one concealment per stall at most
+    assert stats.concealed <= stalls * RATE * 0.07
 
 
 def test_stretched_tone_keeps_its_pitch_and_has_no_clicks() -> None:
@@ -78,22 +83,22 @@ def test_first_audio_plays_after_only_the_target_slack() -> None:
     assert (buffer.pull(240) == 1000).all()
 
 
-def test_underrun_fades_out_and_is_counted_once() -> None:
+def test_underrun_is_concealed_then_fades_to_silence_and_is_counted_once() -> None:
     buffer = PlayoutBuffer(PlayoutConfig(target_ms=0))
     buffer.push(np.full(FRAME, 10000, dtype=np.int16))
     buffer.pull(FRAME - 100)
-    out = buffer.pull(480)
+    out = np.concatenate([buffer.pull(480) for _ in range(8)])  # 80 ms, 78 of them missing
     assert (out[:100] == 10000).all()
-    assert 0 < out[100] <= 10000 and out[110] < out[100]  # a ramp, not a cliff
-    assert not out[200:].any()
-    buffer.pull(480)
+    assert (out[100:580] > 9000).all()  # the first 10 ms go on at full level
+    assert 0 < out[1540] < out[1060] < 10000  # then fade ...
+    assert not out[100 + 2880 :].any()  # ... to silence by 60 ms
     stats = buffer.stats()
     assert stats.underruns == 1
-    assert stats.concealed == 380 + 480
+    assert stats.concealed == 8 * 480 - 100
 
 
 def test_burst_beyond_the_cap_drops_oldest_audio() -> None:
-    buffer = PlayoutBuffer(PlayoutConfig(max_ms=40, target_ms=0))
+    buffer = PlayoutBuffer(PlayoutConfig(max_ms=40, target_ms=0, max_target_ms=20))
     for value in range(1, 4):  # 60 ms at once into a 40 ms buffer
         buffer.push(np.full(FRAME, value, dtype=np.int16))
     assert buffer.fill == 1920
@@ -158,7 +163,7 @@ def test_reset_forgets_audio_and_counters() -> None:
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"sample_rate": 0}, {"target_ms": 50}, {"window_ms": 0}, {"max_correction": 0.5}],
+    [{"sample_rate": 0}, {"target_ms": 250}, {"window_s": 0}, {"quantile": 0.2}],
 )
 def test_bad_configuration_is_refused_with_a_reason(kwargs: dict[str, float]) -> None:
     with pytest.raises(ValueError, match="must"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 from aiortc.stats import (
     RTCInboundRtpStreamStats,
     RTCOutboundRtpStreamStats,
@@ -56,3 +57,31 @@ def test_before_any_rtcp_the_far_end_figures_are_unknown() -> None:
     q = quality_from_stats([], codec=None, clock_rate=0)
     assert (q.packets_received, q.loss_percent, q.jitter_ms) == (0, 0.0, 0.0)
     assert q.far_end_loss_percent is None and q.round_trip_ms is None
+
+
+def test_what_the_agent_heard_counts_concealment_and_the_playout_delay() -> None:
+    from softphone.media.playout import PlayoutStats
+
+    playout = PlayoutStats(
+        sample_rate=48000,
+        fill=0,
+        max_fill=4800,
+        mean_fill=1920.0,  # 40 ms
+        pushed=0,
+        pulled=48000 * 10,
+        underruns=2,
+        concealed=48000 * 10 * 3 // 100,  # 3 % of 10 s
+        lost=0,
+        late=4,
+        dropped=0,
+        inserted=0,
+        removed=0,
+        target=1920,
+    )
+    clean = quality_from_stats([], codec="PCMA/8000", clock_rate=8000)
+    heard = quality_from_stats([], codec="PCMA/8000", clock_rate=8000, playout=playout)
+    assert clean.mos == pytest.approx(4.41, abs=0.01) and clean.concealed_ms == 0
+    assert heard.concealed_ms == 300.0 and heard.late_packets == 4
+    assert heard.playout_delay_ms == 40.0
+    assert 3.5 < heard.mos < clean.mos  # 3 % concealed: R ≈ 83
+    assert heard.as_dict()["mos"] == heard.mos
