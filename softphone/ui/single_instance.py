@@ -15,12 +15,12 @@ import getpass
 import hashlib
 import json
 import logging
-import re
 from dataclasses import dataclass
-from urllib.parse import unquote
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+from softphone.core.dial_target import dial_number, is_dial_link
 
 logger = logging.getLogger(__name__)
 
@@ -62,19 +62,19 @@ class Request:
         return cls(body["action"], number if isinstance(number, str) else None)
 
 
-_TEL = re.compile(r"^(?:tel|callto|sip):(?P<rest>.+)$", re.IGNORECASE)
-
-
 def number_from_link(link: str) -> str | None:
-    """The number in ``tel:+380-44-123``, ``callto://0441234567`` or ``sip:101@host``."""
-    match = _TEL.match(link.strip())
-    if match is None:
+    """The number in a ``tel:``, ``callto:`` or ``sip:`` link; None for anything else.
+
+    The one reading of such links is ``core.dial_target`` (the headless
+    agent's ``softphone dial`` uses it too), so both front ends accept the
+    same links.
+    """
+    if not is_dial_link(link):
         return None
-    rest = unquote(match.group("rest")).lstrip("/")
-    rest = rest.split(";", 1)[0].split("?", 1)[0]  # tel: parameters, URI headers
-    if "@" in rest:
-        rest = rest.split("@", 1)[0]
-    return rest or None
+    try:
+        return dial_number(link)
+    except ValueError:
+        return None
 
 
 def request_from_args(argv: list[str]) -> Request:

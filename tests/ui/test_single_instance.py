@@ -44,7 +44,7 @@ def _launch(name: str, *args: str) -> subprocess.Popen[bytes]:
     ("args", "expected"),
     [
         (["dial", "0441234567"], Request("dial", "0441234567")),
-        (["tel:+380-44-123-45-67"], Request("dial", "+380-44-123-45-67")),
+        (["tel:+380-44-123-45-67"], Request("dial", "+380441234567")),
         (["--minimized", "callto://0441234567"], Request("dial", "0441234567")),
         ([], Request("show")),
     ],
