@@ -10,8 +10,9 @@ each call:
   to the first loud frame reaching the caller's sink. It covers encode,
   SRTP, UDP, the receive buffer and decode - not sound-card buffers.
 
-``--loss`` drops that share of packets before the receive path (on top of a
-clean run), to show what one lost packet does to each buffer.
+``--loss`` makes the impairment relay (``tests/peers/impairment.py``, on the
+path in every run) lose that share of the sender's packets, to show what one
+lost packet does to each buffer.
 
     python3 bench/media_latency.py [--calls 5] [--seconds 4] [--loss 2]
 """
@@ -20,11 +21,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import random
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +36,7 @@ from softphone.media import tones
 from softphone.media.config import JitterConfig, MediaConfig
 from softphone.media.session import MediaSession
 from softphone.media.tracks import MonoConverter, PcmSourceTrack
+from tests.peers.impairment import Impairment, ImpairmentRelay, rewrite_candidates
 from tests.peers.loopback_ice import loopback_ice
 
 RATE = 48000
@@ -78,18 +78,6 @@ class OnsetSink:
         self._loud = loud
 
 
-def drop_packets(session: MediaSession, share: float, rng: random.Random) -> None:
-    """Loses ``share`` of incoming RTP packets before the receive path sees them."""
-    receiver = session._transceiver.receiver
-    inner: Callable[..., Any] = receiver._handle_rtp_packet
-
-    async def lossy(packet: Any, arrival_time_ms: int) -> None:
-        if rng.random() >= share:
-            await inner(packet, arrival_time_ms=arrival_time_ms)
-
-    receiver._handle_rtp_packet = lossy
-
-
 def pair_latencies(sent: list[float], onsets: list[float]) -> list[float]:
     """Match each burst to the first onset after it (within one burst period)."""
     result = []
@@ -104,26 +92,29 @@ def pair_latencies(sent: list[float], onsets: list[float]) -> list[float]:
 async def one_call(
     jitter: JitterConfig, seconds: float, loss: float, seed: int
 ) -> tuple[float, list[float]]:
+    """The receiver answers the sender's offer via the relay, which loses ``loss`` of its RTP."""
     bursts = BurstSource()
     source = PcmSourceTrack(bursts.read, RATE)
     source.on_frame = bursts.on_frame
     sink = OnsetSink()
-    caller = MediaSession(MediaConfig(jitter=jitter), sink=sink)
-    callee = MediaSession(MediaConfig(), source=source)
+    relay = ImpairmentRelay(Impairment(loss=loss, seed=seed))
+    await relay.start()
+    sender = MediaSession(MediaConfig(), source=source)
+    receiver = MediaSession(MediaConfig(jitter=jitter), sink=sink)
     try:
         start = time.monotonic()
-        offer = await caller.create_offer()
-        if loss:
-            drop_packets(caller, loss, random.Random(seed))
-        await caller.accept_answer(await callee.accept_offer(offer))
-        while caller.first_frame_at is None:
+        offer, relay.a = rewrite_candidates(await sender.create_offer(), relay.port)
+        answer, relay.b = rewrite_candidates(await receiver.accept_offer(offer), relay.port)
+        await sender.accept_answer(answer)
+        while receiver.first_frame_at is None:
             await asyncio.sleep(0.005)
-        first = (caller.first_frame_at - start) * 1000
+        first = (receiver.first_frame_at - start) * 1000
         await asyncio.sleep(seconds)
         return first, pair_latencies(bursts.sent, sink.onsets)
     finally:
-        await caller.close()
-        await callee.close()
+        await sender.close()
+        await receiver.close()
+        relay.close()
 
 
 def summary(values: list[float]) -> str:
