@@ -19,6 +19,7 @@ import pytest
 from softphone.core import phone_events as ev
 from softphone.core.phone import PhoneCommandError
 from softphone.core.phone_events import By, DtmfMethod
+from softphone.media.config import MediaConfig
 from softphone.sip import events as sip
 from tests import audio_checks
 from tests.core.memory_sip import DOMAIN, URL, SipEnd, Wire
@@ -44,7 +45,9 @@ async def probe(
     registrar: Registrar | None = None,
     password: str | None = None,
     auto_answer_ms: int | None = None,
+    media: MediaConfig | None = None,
 ) -> PhoneProbe:
+    extra = {} if media is None else {"media": media}
     return await start_probe(
         URL,
         user,
@@ -53,6 +56,7 @@ async def probe(
         domain=DOMAIN,
         auto_answer_ms=auto_answer_ms,
         transport=wire.factory(registrar or Registrar(password=user, realm=DOMAIN)),
+        **extra,
     )
 
 
@@ -146,6 +150,38 @@ async def test_hang_up_ends_the_call_on_both_sides(
     assert (await hanging.wait_for(ev.CallEnded)).by is By.LOCAL
     assert a.phone.active_call is None and b.phone.active_call is None
     assert not a.errors() and not b.errors()
+
+
+async def test_a_connected_call_reports_its_quality_while_it_lasts(wire: Wire) -> None:
+    """The figures a quality bar shows: periodic, about this call, growing, and ending with it."""
+    fast = MediaConfig(quality_period_s=0.2)
+    a = await probe(wire, "1001", TONE_A, media=fast)
+    b = await probe(wire, "1002", TONE_B, auto_answer_ms=0, media=fast)
+    try:
+        handle = await connect(a, b)
+        first = await a.wait_for(ev.CallQualityChanged)
+        later = await a.wait_for(
+            ev.CallQualityChanged,
+            lambda e: e.quality.packets_received > first.quality.packets_received + 10,
+        )
+        for report in (first, later):
+            assert report.call == handle and report.quality.codec == "opus/48000"
+        q = later.quality
+        assert q.packets_lost == 0 and q.loss_percent == 0.0, q
+        assert q.packets_sent > 0 and q.mos >= 4.0, q
+        assert (await b.wait_for(ev.CallQualityChanged)).quality.packets_received > 0
+        await a.phone.hangup()
+        ended = await a.wait_for(ev.CallEnded)
+        assert ended.quality is not None
+        assert ended.quality.packets_received >= q.packets_received
+        count = len(a.log.of(ev.CallQualityChanged))
+        await b.wait_for(ev.CallEnded)
+        wire.advance(1)
+        await asyncio.sleep(3 * fast.quality_period_s)  # the report period is what is checked
+        assert len(a.log.of(ev.CallQualityChanged)) == count, "reports after the call ended"
+    finally:
+        await a.aclose()
+        await b.aclose()
 
 
 async def test_cancel_before_answer(wire: Wire) -> None:
