@@ -22,11 +22,13 @@ from softphone.core.agent_snapshot import AgentSnapshot
 from softphone.ui import shortcuts
 from softphone.ui.aio import spawn
 from softphone.ui.bridge import AgentBridge
+from softphone.ui.controllers.global_keys import GlobalShortcuts
 from softphone.ui.diagnostics import default_export_name, export_diagnostics, qsettings_dict
 from softphone.ui.history_view import HistoryView, MissedCalls
 from softphone.ui.incoming_popup import IncomingCallAlerts, IncomingCallPopup
 from softphone.ui.notifications import make_notifier
 from softphone.ui.settings.dialog import SettingsDialog
+from softphone.ui.settings.global_keys_page import GlobalKeysPage
 from softphone.ui.settings.page import SettingsPage
 from softphone.ui.settings.pages import AutoAnswerPage, GeneralPage, IntegrationPage, ProfilesPage
 from softphone.ui.settings.store import KeyringSecrets, UiSettings
@@ -89,11 +91,25 @@ class ShellController(QObject):
         window.agent_menu.insertAction(first, self.settings_action)
         window.agent_menu.insertAction(first, self.export_action)
         window.agent_menu.insertSeparator(first)
+        self.global_keys = GlobalShortcuts(
+            self.settings,
+            {
+                Shortcut.ANSWER: window.answer_action,
+                Shortcut.HANGUP: window.hangup_action,
+                Shortcut.HOLD: window.hold_action,
+                Shortcut.MUTE: window.mute_action,
+            },
+            parent=self,
+        )
         self.apply_shortcuts()
         self.present(bridge.snapshot)
 
     def start(self) -> None:
         self.tray.show()
+
+    def stop(self) -> None:
+        """Give the global keys back (the app is quitting)."""
+        self.global_keys.close()
 
     def close_hides_window(self) -> bool:
         return self.tray.close_hides_window()
@@ -147,6 +163,7 @@ class ShellController(QObject):
             auto,
             IntegrationPage(self.settings),
             GeneralPage(self.settings),
+            GlobalKeysPage(self.settings, self.global_keys),
         ]
         if self.bridge.snapshot.auto_answer.from_server:
             auto.show_server_rules(self.bridge.snapshot.auto_answer)
@@ -160,7 +177,7 @@ class ShellController(QObject):
         return self.settings_dialog
 
     def apply_shortcuts(self) -> None:
-        """The agent's keys from the settings onto the window's actions (and the key table)."""
+        """The agent's keys from the settings onto the window's actions, and the global keys."""
         window = self.window
         actions = {
             Shortcut.ANSWER: window.answer_action,
@@ -174,6 +191,13 @@ class ShellController(QObject):
             sequence = str(self.settings.get(f"shortcuts/{name.value}"))
             shortcuts.KEYS[name] = sequence  # tooltips read the table
             action.setShortcut(QKeySequence(sequence))
+        problems = [r.sentence for r in self.global_keys.apply().values() if not r.ok]
+        if problems:  # the settings page shows each next to its key
+            self.window.show_error(
+                self.tr("Some global shortcuts are not active: {problems}").format(
+                    problems=" ".join(dict.fromkeys(problems))
+                )
+            )
 
     def _settings_saved(self) -> None:
         self.apply_shortcuts()

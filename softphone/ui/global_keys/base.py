@@ -99,6 +99,8 @@ class HotkeysBase(QObject):
 
     pressed = Signal(str)
     changed = Signal()
+    can_check = True
+    """Whether registering a key at once says if it is free (not so with the portal)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -121,7 +123,10 @@ class HotkeysBase(QObject):
                 name, sequence, Outcome.INVALID, problem_sentence(chord, sequence)
             )
         elif any(r.ok and r.sequence == sequence for r in self._registrations.values()):
-            result = Registration(name, sequence, Outcome.TAKEN, taken_sentence(sequence))
+            sentence = QCoreApplication.translate(
+                "GlobalKeys", "{key} is already used for another action."
+            ).format(key=sequence)
+            result = Registration(name, sequence, Outcome.TAKEN, sentence)
         else:
             result = self._grab(name, chord, sequence)
         self._registrations[name] = result

@@ -74,6 +74,8 @@ def preferred_trigger(chord: Chord) -> str | None:
 class PortalHotkeys(HotkeysBase):
     """System-wide keys through the desktop's portal (``bus`` for tests: a private bus address)."""
 
+    can_check = False
+
     def __init__(self, parent: QObject | None = None, *, bus: str = "SESSION") -> None:
         super().__init__(parent)
         self._reason = ""
