@@ -133,9 +133,8 @@ class HotkeysBase(QObject):
         return result
 
     def unregister(self, name: str) -> None:
-        previous = self._registrations.pop(name, None)
-        if previous is not None and previous.ok:
-            self._release(name)
+        if self._registrations.pop(name, None) is not None:
+            self._release(name)  # also for a refused key: the portal still lists it
 
     def close(self) -> None:
         for name in list(self._registrations):
@@ -145,7 +144,7 @@ class HotkeysBase(QObject):
         raise NotImplementedError
 
     def _release(self, name: str) -> None:
-        raise NotImplementedError
+        """Give back what ``_grab`` took for ``name`` (nothing, if it took nothing)."""
 
 
 class Unavailable(HotkeysBase):

@@ -131,8 +131,8 @@ class PortalHotkeys(HotkeysBase):
         return Registration(name, sequence, Outcome.REQUESTED)
 
     def _release(self, name: str) -> None:
-        self._chords.pop(name, None)
-        self._schedule_bind()
+        if self._chords.pop(name, None) is not None:
+            self._schedule_bind()
 
     def _schedule_bind(self) -> None:
         if not self._bind_scheduled and self._conn is not None:
