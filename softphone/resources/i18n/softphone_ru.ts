@@ -713,7 +713,7 @@
     </message>
     <message>
         <source>Global shortcuts</source>
-        <translation>Глобальные сочетания клавиш</translation>
+        <translation>Глобальные клавиши</translation>
     </message>
 </context>
 <context>

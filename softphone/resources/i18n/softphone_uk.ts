@@ -713,7 +713,7 @@
     </message>
     <message>
         <source>Global shortcuts</source>
-        <translation>Глобальні сполучення клавіш</translation>
+        <translation>Глобальні клавіші</translation>
     </message>
 </context>
 <context>

@@ -62,8 +62,7 @@ class GlobalShortcuts(QObject):
     def apply(self) -> dict[Shortcut, Registration]:
         """Register the saved keys (or give them all back when switched off)."""
         if not self.enabled:
-            if self._backend is not None:
-                self._backend.close()
+            self.close()
             self.changed.emit()
             return {}
         backend = self.backend()
@@ -98,8 +97,11 @@ class GlobalShortcuts(QObject):
         return Registration(shortcut.value, sequence, result.outcome, result.sentence)
 
     def close(self) -> None:
+        """Give every key back and drop the backend's connection (a new one if turned on again)."""
         if self._backend is not None:
             self._backend.close()
+            self._backend.deleteLater()
+            self._backend = None
 
     def _pressed(self, name: str) -> None:
         if name == PROBE:

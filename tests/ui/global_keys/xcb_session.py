@@ -112,7 +112,18 @@ def test_keys_reach_the_app_while_another_program_has_the_focus(
     assert desk.fake._commands().empty()
     assert xdotool("getwindowfocus") == crm  # the CRM kept the keyboard throughout
 
-    shell.stop()  # quitting gives the keys back: another client can have them now
+    settings.set("global_shortcuts/enabled", False)  # switched off: the keys are free at once
+    shell.apply_shortcuts()
+    after = XcbHotkeys()
+    assert after.register("now", "Ctrl+Alt+A").outcome is Outcome.REGISTERED
+    after.close()
+    settings.set("global_shortcuts/enabled", True)  # and on again
+    shell.apply_shortcuts()
+    desk.show(scenes.ringing())
+    xdotool("key", "ctrl+alt+a")
+    assert desk.run(desk.fake.next_command()).name == "answer"
+
+    shell.stop()  # quitting gives the keys back too
     after = XcbHotkeys()
     assert after.register("now", "Ctrl+Alt+A").outcome is Outcome.REGISTERED
     after.close()
