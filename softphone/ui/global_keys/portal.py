@@ -102,7 +102,13 @@ class PortalHotkeys(HotkeysBase):
         from jeepney.io.blocking import Proxy, open_dbus_connection
 
         self._conn = open_dbus_connection(bus=bus)
-        self._call("org.freedesktop.DBus.Properties", "Get", "ss", (SHORTCUTS_INTERFACE, "version"))
+        self._call(  # may start the portal (D-Bus activation): a longer wait, once
+            "org.freedesktop.DBus.Properties",
+            "Get",
+            "ss",
+            (SHORTCUTS_INTERFACE, "version"),
+            timeout=5,
+        )
         responses = MatchRule(type="signal", interface=REQUEST_INTERFACE, member="Response")
         activated = MatchRule(type="signal", interface=SHORTCUTS_INTERFACE, member="Activated")
         bus_proxy = Proxy(message_bus, self._conn, timeout=2)
@@ -116,13 +122,20 @@ class PortalHotkeys(HotkeysBase):
     def unavailable_reason(self) -> str:
         return self._reason
 
-    def _call(self, interface: str, method: str, signature: str, body: tuple[Any, ...]) -> Any:
+    def _call(
+        self,
+        interface: str,
+        method: str,
+        signature: str,
+        body: tuple[Any, ...],
+        timeout: float = 2,
+    ) -> Any:
         from jeepney import DBusAddress, new_method_call
         from jeepney.wrappers import unwrap_msg
 
         address = DBusAddress(PORTAL_PATH, bus_name=PORTAL_SERVICE, interface=interface)
         message = new_method_call(address, method, signature, body)
-        return unwrap_msg(self._conn.send_and_get_reply(message, timeout=2))
+        return unwrap_msg(self._conn.send_and_get_reply(message, timeout=timeout))
 
     # -- registrations: batched into one bind ----------------------------------------
     def _grab(self, name: str, chord: Chord, sequence: str) -> Registration:
@@ -142,6 +155,7 @@ class PortalHotkeys(HotkeysBase):
     def _new_session(self) -> None:
         """Close the session holding the old keys; ask for one for the new set."""
         self._bind_scheduled = False
+        self._pending.clear()  # answers about an older set of keys no longer matter
         if self._conn is None:
             return
         if self._session:
