@@ -41,7 +41,7 @@ class GlobalShortcuts(QObject):
     ) -> None:
         super().__init__(parent)
         self.settings = settings
-        self.actions = dict(actions)
+        self.actions = {name: actions[name] for name in GLOBAL_KEYS if name in actions}
         self._factory = factory
         self._backend: HotkeysBase | None = None
 

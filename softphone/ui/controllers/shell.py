@@ -32,7 +32,6 @@ from softphone.ui.settings.global_keys_page import GlobalKeysPage
 from softphone.ui.settings.page import SettingsPage
 from softphone.ui.settings.pages import AutoAnswerPage, GeneralPage, IntegrationPage, ProfilesPage
 from softphone.ui.settings.store import KeyringSecrets, UiSettings
-from softphone.ui.shortcuts import Shortcut
 from softphone.ui.single_instance import Request
 from softphone.ui.tray import Tray
 from softphone.ui.views.main_window import MainWindow
@@ -91,16 +90,7 @@ class ShellController(QObject):
         window.agent_menu.insertAction(first, self.settings_action)
         window.agent_menu.insertAction(first, self.export_action)
         window.agent_menu.insertSeparator(first)
-        self.global_keys = GlobalShortcuts(
-            self.settings,
-            {
-                Shortcut.ANSWER: window.answer_action,
-                Shortcut.HANGUP: window.hangup_action,
-                Shortcut.HOLD: window.hold_action,
-                Shortcut.MUTE: window.mute_action,
-            },
-            parent=self,
-        )
+        self.global_keys = GlobalShortcuts(self.settings, window.shortcut_actions(), parent=self)
         self.apply_shortcuts()
         self.present(bridge.snapshot)
 
@@ -178,16 +168,7 @@ class ShellController(QObject):
 
     def apply_shortcuts(self) -> None:
         """The agent's keys from the settings onto the window's actions, and the global keys."""
-        window = self.window
-        actions = {
-            Shortcut.ANSWER: window.answer_action,
-            Shortcut.HANGUP: window.hangup_action,
-            Shortcut.HOLD: window.hold_action,
-            Shortcut.MUTE: window.mute_action,
-            Shortcut.FOCUS_NUMBER: window.focus_action,
-            Shortcut.REDIAL: window.redial_action,
-        }
-        for name, action in actions.items():
+        for name, action in self.window.shortcut_actions().items():
             sequence = str(self.settings.get(f"shortcuts/{name.value}"))
             shortcuts.KEYS[name] = sequence  # tooltips read the table
             action.setShortcut(QKeySequence(sequence))

@@ -90,6 +90,17 @@ def problem_sentence(problem: ChordProblem, sequence: str) -> str:
     return sentences[problem]
 
 
+def taken(name: str, sequence: str) -> Registration:
+    """Another program holds the key."""
+    return Registration(name, sequence, Outcome.TAKEN, taken_sentence(sequence))
+
+
+def unsupported(name: str, sequence: str) -> Registration:
+    """The backend has no code for this key."""
+    sentence = problem_sentence(ChordProblem.UNSUPPORTED_KEY, sequence)
+    return Registration(name, sequence, Outcome.INVALID, sentence)
+
+
 class HotkeysBase(QObject):
     """Bookkeeping shared by the backends: the registrations and the two signals.
 

@@ -20,14 +20,8 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject
 
-from softphone.ui.global_keys.base import (
-    HotkeysBase,
-    Outcome,
-    Registration,
-    problem_sentence,
-    taken_sentence,
-)
-from softphone.ui.global_keys.chord import Chord, ChordProblem, function_key_number
+from softphone.ui.global_keys.base import HotkeysBase, Outcome, Registration, taken, unsupported
+from softphone.ui.global_keys.chord import Chord, function_key_number
 
 logger = logging.getLogger(__name__)
 
@@ -201,8 +195,7 @@ class MacHotkeys(HotkeysBase):
     def _grab(self, name: str, chord: Chord, sequence: str) -> Registration:
         code = key_code(chord)
         if code is None:
-            sentence = problem_sentence(ChordProblem.UNSUPPORTED_KEY, sequence)
-            return Registration(name, sequence, Outcome.INVALID, sentence)
+            return unsupported(name, sequence)
         hotkey_id, self._next_id = self._next_id, self._next_id + 1
         ref = ctypes.c_void_p()
         status = self._carbon.RegisterEventHotKey(
@@ -216,7 +209,7 @@ class MacHotkeys(HotkeysBase):
         if status != 0:
             if status != EVENT_HOTKEY_EXISTS:
                 logger.warning("RegisterEventHotKey(%s) returned %d", sequence, status)
-            return Registration(name, sequence, Outcome.TAKEN, taken_sentence(sequence))
+            return taken(name, sequence)
         self._refs[name] = (hotkey_id, ref)
         return Registration(name, sequence, Outcome.REGISTERED)
 

@@ -21,17 +21,10 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractNativeEventFilter, QByteArray, QCoreApplication, QObject
 
-from softphone.ui.global_keys.base import (
-    HotkeysBase,
-    Outcome,
-    Registration,
-    problem_sentence,
-    taken_sentence,
-)
+from softphone.ui.global_keys.base import HotkeysBase, Outcome, Registration, taken, unsupported
 from softphone.ui.global_keys.chord import (
     NAMED_KEYS,
     Chord,
-    ChordProblem,
     function_key_number,
     is_ascii_key,
 )
@@ -155,15 +148,14 @@ class WindowsHotkeys(HotkeysBase):
     def _grab(self, name: str, chord: Chord, sequence: str) -> Registration:
         vk = virtual_key(chord)
         if vk is None:
-            sentence = problem_sentence(ChordProblem.UNSUPPORTED_KEY, sequence)
-            return Registration(name, sequence, Outcome.INVALID, sentence)
+            return unsupported(name, sequence)
         hotkey_id = self._next_id
         self._next_id += 1
         if not self._user32.RegisterHotKey(None, hotkey_id, modifiers(chord), vk):
             error = getattr(ctypes, "get_last_error")()  # noqa: B009 (Windows only)
             if error != ERROR_HOTKEY_ALREADY_REGISTERED:
                 logger.warning("RegisterHotKey(%s) failed: error %d", sequence, error)
-            return Registration(name, sequence, Outcome.TAKEN, taken_sentence(sequence))
+            return taken(name, sequence)
         self._ids[name] = hotkey_id
         return Registration(name, sequence, Outcome.REGISTERED)
 

@@ -26,17 +26,10 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, QTimer
 
-from softphone.ui.global_keys.base import (
-    HotkeysBase,
-    Outcome,
-    Registration,
-    problem_sentence,
-    taken_sentence,
-)
+from softphone.ui.global_keys.base import HotkeysBase, Outcome, Registration, taken, unsupported
 from softphone.ui.global_keys.chord import (
     NAMED_KEYS,
     Chord,
-    ChordProblem,
     function_key_number,
     is_ascii_key,
 )
@@ -286,8 +279,7 @@ class XcbHotkeys(HotkeysBase):
         sym = keysym(chord)
         place = self._keymap.get(sym) if sym is not None else None
         if place is None:
-            sentence = problem_sentence(ChordProblem.UNSUPPORTED_KEY, sequence)
-            return Registration(name, sequence, Outcome.INVALID, sentence)
+            return unsupported(name, sequence)
         keycode, column = place
         grab = _Grab(keycode, modifier_mask(chord) | (SHIFT if column == 1 else 0))
         done: list[int] = []
@@ -308,10 +300,9 @@ class XcbHotkeys(HotkeysBase):
             self._xcb.xcb_flush(self._conn)
             QTimer.singleShot(0, self._drain)  # the checks may have queued events
             if failed == BAD_ACCESS:
-                return Registration(name, sequence, Outcome.TAKEN, taken_sentence(sequence))
+                return taken(name, sequence)
             logger.warning("X refused the grab of %s (error %d)", sequence, failed)
-            sentence = problem_sentence(ChordProblem.UNSUPPORTED_KEY, sequence)
-            return Registration(name, sequence, Outcome.INVALID, sentence)
+            return unsupported(name, sequence)
         self._grabs[name] = grab
         QTimer.singleShot(0, self._drain)
         return Registration(name, sequence, Outcome.REGISTERED)

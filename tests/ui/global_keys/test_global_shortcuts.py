@@ -60,14 +60,12 @@ def desktop() -> FakeDesktop:
 
 @pytest.fixture
 def keys(desk: Desk, settings: UiSettings, desktop: FakeDesktop) -> GlobalShortcuts:
-    window = desk.window
-    actions = {
-        Shortcut.ANSWER: window.answer_action,
-        Shortcut.HANGUP: window.hangup_action,
-        Shortcut.HOLD: window.hold_action,
-        Shortcut.MUTE: window.mute_action,
-    }
-    return GlobalShortcuts(settings, actions, factory=lambda _parent: desktop, parent=window)
+    return GlobalShortcuts(
+        settings,
+        desk.window.shortcut_actions(),
+        factory=lambda _parent: desktop,
+        parent=desk.window,
+    )
 
 
 def test_off_by_default_nothing_is_grabbed(keys: GlobalShortcuts, desktop: FakeDesktop) -> None:
