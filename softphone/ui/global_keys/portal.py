@@ -9,20 +9,20 @@ why not, and ``changed`` is emitted. Changing the keys closes the session
 and binds the new set in a fresh one (portals do not all allow binding
 twice in a session).
 
-Spoken with jeepney on a blocking connection read when Qt sees the socket
-readable, like ``notifications.DBusNotifier``; each method call waits at
-most two seconds for its reply, never for the user's answer.
+Spoken through ``dbus_link.BusLink`` (jeepney, read when Qt sees the socket
+readable); each method call waits at most two seconds for its reply (five
+for the first, which may start the portal), never for the user's answer.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import secrets
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
+from softphone.ui.dbus_link import BusLink
 from softphone.ui.global_keys.base import HotkeysBase, Outcome, Registration
 from softphone.ui.global_keys.chord import NAMED_KEYS, Chord, function_key_number, is_ascii_key
 
@@ -79,8 +79,7 @@ class PortalHotkeys(HotkeysBase):
     def __init__(self, parent: QObject | None = None, *, bus: str = "SESSION") -> None:
         super().__init__(parent)
         self._reason = ""
-        self._conn: Any = None
-        self._notifier: QSocketNotifier | None = None
+        self._link: BusLink | None = None
         self._chords: dict[str, Chord] = {}
         self._session = ""
         self._pending: dict[str, str] = {}  # request path → "session" | "bind"
@@ -89,7 +88,7 @@ class PortalHotkeys(HotkeysBase):
             self._open(bus)
         except Exception as exc:  # no bus, no portal, no GlobalShortcuts in it
             logger.info("no GlobalShortcuts portal: %s", exc)
-            self._close_connection()
+            self._close_link()
             self._reason = QCoreApplication.translate(
                 "GlobalKeys",
                 "This desktop offers no global shortcuts to apps (no GlobalShortcuts "
@@ -97,11 +96,7 @@ class PortalHotkeys(HotkeysBase):
             )
 
     def _open(self, bus: str) -> None:
-        from jeepney import MatchRule
-        from jeepney.bus_messages import message_bus
-        from jeepney.io.blocking import Proxy, open_dbus_connection
-
-        self._conn = open_dbus_connection(bus=bus)
+        self._link = BusLink(bus, self)
         self._call(  # may start the portal (D-Bus activation): a longer wait, once
             "org.freedesktop.DBus.Properties",
             "Get",
@@ -109,15 +104,11 @@ class PortalHotkeys(HotkeysBase):
             (SHORTCUTS_INTERFACE, "version"),
             timeout=5,
         )
-        responses = MatchRule(type="signal", interface=REQUEST_INTERFACE, member="Response")
-        activated = MatchRule(type="signal", interface=SHORTCUTS_INTERFACE, member="Activated")
-        bus_proxy = Proxy(message_bus, self._conn, timeout=2)
-        bus_proxy.AddMatch(responses)
-        bus_proxy.AddMatch(activated)
-        self._responses = self._conn.filter(responses, bufsize=32).queue
-        self._activations = self._conn.filter(activated, bufsize=64).queue
-        self._notifier = QSocketNotifier(self._conn.sock.fileno(), QSocketNotifier.Type.Read, self)
-        self._notifier.activated.connect(self._on_readable)
+        self._responses = self._link.subscribe(interface=REQUEST_INTERFACE, member="Response")
+        self._activations = self._link.subscribe(
+            64, interface=SHORTCUTS_INTERFACE, member="Activated"
+        )
+        self._link.received.connect(self._on_received)
 
     def unavailable_reason(self) -> str:
         return self._reason
@@ -130,12 +121,12 @@ class PortalHotkeys(HotkeysBase):
         body: tuple[Any, ...],
         timeout: float = 2,
     ) -> Any:
-        from jeepney import DBusAddress, new_method_call
-        from jeepney.wrappers import unwrap_msg
+        from jeepney import DBusAddress
 
+        if self._link is None:
+            raise ConnectionError("no D-Bus connection")
         address = DBusAddress(PORTAL_PATH, bus_name=PORTAL_SERVICE, interface=interface)
-        message = new_method_call(address, method, signature, body)
-        return unwrap_msg(self._conn.send_and_get_reply(message, timeout=timeout))
+        return self._link.call(address, method, signature, body, timeout)
 
     # -- registrations: batched into one bind ----------------------------------------
     def _grab(self, name: str, chord: Chord, sequence: str) -> Registration:
@@ -148,7 +139,7 @@ class PortalHotkeys(HotkeysBase):
             self._schedule_bind()
 
     def _schedule_bind(self) -> None:
-        if not self._bind_scheduled and self._conn is not None:
+        if not self._bind_scheduled and self._link is not None:
             self._bind_scheduled = True
             QTimer.singleShot(0, self._new_session)
 
@@ -156,14 +147,13 @@ class PortalHotkeys(HotkeysBase):
         """Close the session holding the old keys; ask for one for the new set."""
         self._bind_scheduled = False
         self._pending.clear()  # answers about an older set of keys no longer matter
-        if self._conn is None:
+        if self._link is None:
             return
         if self._session:
-            from jeepney import DBusAddress, new_method_call
+            from jeepney import DBusAddress
 
             old = DBusAddress(self._session, bus_name=PORTAL_SERVICE, interface=SESSION_INTERFACE)
-            with contextlib.suppress(OSError):
-                self._conn.send(new_method_call(old, "Close"))
+            self._link.send(old, "Close")
             self._session = ""
         if not self._chords:
             return
@@ -181,7 +171,6 @@ class PortalHotkeys(HotkeysBase):
             self._settle(QCoreApplication.translate("GlobalKeys", "The desktop refused the keys."))
             return
         self._pending[str(path)] = kind
-        QTimer.singleShot(0, self._on_readable)  # the answer may already be queued
 
     def _bind(self) -> None:
         shortcuts = []
@@ -212,17 +201,7 @@ class PortalHotkeys(HotkeysBase):
         self.changed.emit()
 
     # -- reading the bus -------------------------------------------------------------
-    def _on_readable(self) -> None:
-        if self._conn is None:
-            return
-        try:
-            self._conn.recv_messages(timeout=0)
-        except TimeoutError:
-            pass
-        except OSError as exc:
-            logger.info("session D-Bus closed: %s", exc)
-            self._close_connection()
-            return
+    def _on_received(self) -> None:
         while self._responses:
             message = self._responses.popleft()
             kind = self._pending.pop(str(message.header.fields.get(1, "")), None)
@@ -258,16 +237,12 @@ class PortalHotkeys(HotkeysBase):
         super().close()
         self._bind_scheduled = True  # nothing more to bind
         self._new_session()
-        self._close_connection()
+        self._close_link()
 
-    def _close_connection(self) -> None:
-        if self._notifier is not None:
-            self._notifier.setEnabled(False)
-            self._notifier = None
-        if self._conn is not None:
-            with contextlib.suppress(OSError):
-                self._conn.close()
-            self._conn = None
+    def _close_link(self) -> None:
+        if self._link is not None:
+            self._link.close()
+            self._link = None
 
 
 def _token() -> str:

@@ -15,9 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from jeepney import DBusAddress, HeaderFields, MessageType, new_method_return, new_signal
-from jeepney.bus_messages import message_bus
-from jeepney.io.blocking import DBusConnection, Proxy, open_dbus_connection
+from jeepney import DBusAddress, HeaderFields, new_method_return, new_signal
+from jeepney.io.blocking import DBusConnection
 
 from softphone.ui.global_keys.portal import (
     PORTAL_PATH,
@@ -25,7 +24,7 @@ from softphone.ui.global_keys.portal import (
     REQUEST_INTERFACE,
     SHORTCUTS_INTERFACE,
 )
-from tests.ui.fake_notification_daemon import private_bus
+from tests.ui.fake_notification_daemon import private_bus, serve_name
 
 
 @dataclass
@@ -53,6 +52,9 @@ class FakePortal:
         signal.header.fields[HeaderFields.destination] = call.header.fields[HeaderFields.sender]
         self._conn.send(signal)
 
+    def attach(self, conn: DBusConnection) -> None:
+        self._conn = conn
+
     def handle(self, call: Any) -> None:
         member = call.header.fields.get(HeaderFields.member)
         self.calls.append((member, call.body))
@@ -76,30 +78,15 @@ class FakePortal:
             self._conn.send(new_method_return(call))
 
 
-def _serve(portal: FakePortal, ready: threading.Event, stop: threading.Event) -> None:
-    conn = open_dbus_connection(bus=portal.address)
-    portal._conn = conn
-    Proxy(message_bus, conn, timeout=5).RequestName(PORTAL_SERVICE)
-    ready.set()
-    while not stop.is_set():
-        try:
-            message = conn.receive(timeout=0.1)
-        except TimeoutError:
-            continue
-        except OSError:
-            return
-        if message.header.message_type is MessageType.method_call:
-            portal.handle(message)
-    conn.close()
-
-
 @contextmanager
 def fake_portal(running: bool = True) -> Iterator[FakePortal]:
     """A private bus, with the fake portal on it when ``running``."""
     with private_bus(with_daemon=False) as bus:
         portal = FakePortal(bus.address)
         stop, ready = threading.Event(), threading.Event()
-        thread = threading.Thread(target=_serve, args=(portal, ready, stop), daemon=True)
+        thread = threading.Thread(
+            target=serve_name, args=(bus.address, PORTAL_SERVICE, portal, ready, stop), daemon=True
+        )
         if running:
             thread.start()
             assert ready.wait(10), "the fake portal did not start"
