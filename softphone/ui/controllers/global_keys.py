@@ -66,6 +66,8 @@ class GlobalShortcuts(QObject):
             self.changed.emit()
             return {}
         backend = self.backend()
+        for shortcut in GLOBAL_KEYS:  # all released first: keys swapped between actions
+            backend.unregister(shortcut.value)
         results = {}
         for shortcut in GLOBAL_KEYS:
             sequence = str(self.settings.get(f"global_shortcuts/{shortcut.value}"))
@@ -74,6 +76,10 @@ class GlobalShortcuts(QObject):
                 logger.info("global shortcut %s: %s", sequence, results[shortcut].sentence)
         self.changed.emit()
         return results
+
+    def problems(self) -> list[str]:
+        """The sentences of the keys not held (each once)."""
+        return list(dict.fromkeys(r.sentence for r in self.registrations().values() if not r.ok))
 
     def registrations(self) -> dict[Shortcut, Registration]:
         if self._backend is None:

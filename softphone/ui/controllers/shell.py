@@ -91,6 +91,7 @@ class ShellController(QObject):
         window.agent_menu.insertAction(first, self.export_action)
         window.agent_menu.insertSeparator(first)
         self.global_keys = GlobalShortcuts(self.settings, window.shortcut_actions(), parent=self)
+        self.global_keys.changed.connect(self._report_global_keys)
         self.apply_shortcuts()
         self.present(bridge.snapshot)
 
@@ -172,11 +173,15 @@ class ShellController(QObject):
             sequence = str(self.settings.get(f"shortcuts/{name.value}"))
             shortcuts.KEYS[name] = sequence  # tooltips read the table
             action.setShortcut(QKeySequence(sequence))
-        problems = [r.sentence for r in self.global_keys.apply().values() if not r.ok]
+        self.global_keys.apply()
+
+    def _report_global_keys(self) -> None:
+        """Keys just applied (or answered by the desktop later) that are not held."""
+        problems = self.global_keys.problems()
         if problems:  # the settings page shows each next to its key
             self.window.show_error(
                 self.tr("Some global shortcuts are not active: {problems}").format(
-                    problems=" ".join(dict.fromkeys(problems))
+                    problems=" ".join(problems)
                 )
             )
 

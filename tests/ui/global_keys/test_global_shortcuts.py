@@ -85,6 +85,19 @@ def test_on_the_saved_keys_are_grabbed_and_a_taken_one_says_so(
     assert desktop.held == set()  # switched off: every key given back
 
 
+def test_keys_swapped_between_actions_are_both_held(
+    keys: GlobalShortcuts, settings: UiSettings, desktop: FakeDesktop
+) -> None:
+    settings.set("global_shortcuts/enabled", True)
+    keys.apply()
+    settings.set("global_shortcuts/answer", "Ctrl+Alt+H")
+    settings.set("global_shortcuts/hold", "Ctrl+Alt+A")
+    results = keys.apply()
+    assert results[Shortcut.ANSWER].outcome is Outcome.REGISTERED
+    assert results[Shortcut.HOLD].outcome is Outcome.REGISTERED
+    assert desktop.grabs["answer"] == "Ctrl+Alt+H"
+
+
 def test_a_press_goes_through_the_window_action_only_when_the_snapshot_allows(
     desk: Desk, keys: GlobalShortcuts, settings: UiSettings, desktop: FakeDesktop
 ) -> None:
