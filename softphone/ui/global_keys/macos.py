@@ -176,6 +176,14 @@ class MacHotkeys(HotkeysBase):
         return ""
 
     def _on_event(self, _call: int, event: int, _data: int) -> int:
+        """Carbon's callback: an exception must not unwind into C, so it is logged here."""
+        try:
+            self._hotkey_event(event)
+        except Exception:
+            logger.exception("hotkey event")
+        return 0
+
+    def _hotkey_event(self, event: int) -> None:
         hotkey = _HotKeyId()
         status = self._carbon.GetEventParameter(
             event,
@@ -190,7 +198,7 @@ class MacHotkeys(HotkeysBase):
             for name, (known, _ref) in self._refs.items():
                 if known == hotkey.id:
                     self.pressed.emit(name)
-        return 0
+                    return
 
     def _grab(self, name: str, chord: Chord, sequence: str) -> Registration:
         code = key_code(chord)
