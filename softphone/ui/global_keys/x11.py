@@ -12,7 +12,9 @@ X compares the modifier state exactly, so each key is grabbed four times:
 plain, with CapsLock, with NumLock and with both (NumLock's modifier bit is
 read from the server's modifier map, Mod2 on most keyboards). Key repeat
 while the key is held fires once: X sends a release and a press with the
-same timestamp for each repeat, and that pair is dropped.
+same timestamp for each repeat, and that pair is dropped. When the keyboard
+map changes (``MappingNotify``: setxkbmap, a new layout) the keys are grabbed
+again where they now are, and ``changed`` is emitted.
 """
 
 from __future__ import annotations
@@ -32,13 +34,14 @@ from softphone.ui.global_keys.chord import (
     Chord,
     function_key_number,
     is_ascii_key,
+    parse_chord,
 )
 
 logger = logging.getLogger(__name__)
 
 SHIFT, LOCK, CONTROL, MOD1, MOD4 = 1, 2, 4, 8, 64
 NUM_LOCK_KEYSYM = 0xFF7F
-KEY_PRESS, KEY_RELEASE = 2, 3
+KEY_PRESS, KEY_RELEASE, MAPPING_NOTIFY = 2, 3, 34
 BAD_ACCESS = 10
 GRAB_MODE_ASYNC = 1
 
@@ -225,9 +228,8 @@ class XcbHotkeys(HotkeysBase):
         for _ in range(screen.value):
             self._xcb.xcb_screen_next(ctypes.byref(roots))
         self._root = int(roots.data[0])
-        self._keymap = self._read_keymap(setup.contents.min_keycode, setup.contents.max_keycode)
-        self._num_lock = self._num_lock_mask()
-        self._ignored = LOCK | self._num_lock
+        self._keycodes = (setup.contents.min_keycode, setup.contents.max_keycode)
+        self._read_maps()
         self._notifier = QSocketNotifier(
             self._xcb.xcb_get_file_descriptor(conn), QSocketNotifier.Type.Read, self
         )
@@ -237,8 +239,18 @@ class XcbHotkeys(HotkeysBase):
         return self._reason
 
     # -- keyboard map ----------------------------------------------------------------
+    def _read_maps(self) -> None:
+        self._keymap = self._read_keymap(*self._keycodes)
+        self._num_lock = self._num_lock_mask()
+        self._ignored = LOCK | self._num_lock
+
     def _read_keymap(self, first: int, last: int) -> dict[int, tuple[int, int]]:
-        """keysym → (keycode, column): column 1 means the key is typed with Shift."""
+        """keysym → (keycode, level): level 1 means the key is typed with Shift.
+
+        The first two groups are searched, the first layout first: with a
+        Ukrainian or Russian layout first, Latin letters are in the second
+        group, on the same keys, so Ctrl+Alt+A is the key labelled A (Ф).
+        """
         cookie = self._xcb.xcb_get_keyboard_mapping(self._conn, first, last - first + 1)
         reply = self._xcb.xcb_get_keyboard_mapping_reply(self._conn, cookie, None)
         if not reply:
@@ -247,12 +259,12 @@ class XcbHotkeys(HotkeysBase):
             per = reply.contents.per_keycode
             count = self._xcb.xcb_get_keyboard_mapping_keysyms_length(reply)
             syms = self._xcb.xcb_get_keyboard_mapping_keysyms(reply)
-            found: dict[int, tuple[int, int]] = {}
+            found: dict[int, tuple[int, int, int]] = {}  # keysym → (column, keycode, level)
             for index in range(count):
                 sym, column = syms[index], index % per
-                if sym and column < 2 and (sym not in found or column < found[sym][1]):
-                    found[sym] = (first + index // per, column)
-            return found
+                if sym and column < 4 and (sym not in found or column < found[sym][0]):
+                    found[sym] = (column, first + index // per, column % 2)
+            return {sym: (keycode, level) for sym, (_column, keycode, level) in found.items()}
         finally:
             _free(reply)
 
@@ -280,8 +292,8 @@ class XcbHotkeys(HotkeysBase):
         place = self._keymap.get(sym) if sym is not None else None
         if place is None:
             return unsupported(name, sequence)
-        keycode, column = place
-        grab = _Grab(keycode, modifier_mask(chord) | (SHIFT if column == 1 else 0))
+        keycode, level = place
+        grab = _Grab(keycode, modifier_mask(chord) | (SHIFT if level == 1 else 0))
         done: list[int] = []
         failed = 0
         for extra in lock_variants(self._num_lock):
@@ -329,9 +341,11 @@ class XcbHotkeys(HotkeysBase):
         """Handle every event that arrived (key presses of our grabs), without waiting."""
         if self._conn is None:
             return
+        remap = False
         event = self._xcb.xcb_poll_for_event(self._conn)
         while event:
             kind = event.contents.response_type & 0x7F
+            remap = remap or kind == MAPPING_NOTIFY
             detail, state, time = event.contents.detail, event.contents.state, event.contents.time
             _free(event)
             event = self._xcb.xcb_poll_for_event(self._conn)
@@ -343,6 +357,20 @@ class XcbHotkeys(HotkeysBase):
         if self._xcb.xcb_connection_has_error(self._conn):
             logger.warning("the X connection for global shortcuts broke")
             self.close()
+        elif remap:
+            self._remap()
+
+    def _remap(self) -> None:
+        """The keyboard map changed (setxkbmap, a layout): grab the keys where they are now."""
+        held = [self._registrations[name] for name in self._grabs]
+        for registration in held:
+            self._release(registration.name)
+        self._read_maps()
+        for old in held:
+            chord = parse_chord(old.sequence)
+            if isinstance(chord, Chord):
+                self._registrations[old.name] = self._grab(old.name, chord, old.sequence)
+        self.changed.emit()
 
     @staticmethod
     def _is_repeat(event: _KeyEvent, detail: int, time: int) -> bool:

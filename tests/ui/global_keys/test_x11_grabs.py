@@ -20,7 +20,7 @@ from tests.peers.xvfb import xvfb
 
 ROOT = Path(__file__).resolve().parents[3]
 SESSION = Path(__file__).with_name("xcb_session.py")
-TOOLS = ("Xvfb", "xdotool", "xmessage")
+TOOLS = ("Xvfb", "xdotool", "xmessage", "setxkbmap")
 QUICK = ("-p", "no:cacheprovider", "-p", "no:hypothesispytest", "-p", "no:benchmark")
 """Plugins the child does not use (hypothesis alone takes 2 s to import)."""
 

@@ -39,6 +39,10 @@ def xdotool(*args: str) -> str:
     ).stdout.strip()
 
 
+def setxkbmap(*args: str) -> None:
+    subprocess.run(["setxkbmap", *args], check=True, capture_output=True, timeout=20)
+
+
 @pytest.fixture
 def crm() -> Iterator[str]:
     """Another program's window with the keyboard focus; its X window id."""
@@ -111,6 +115,21 @@ def test_keys_reach_the_app_while_another_program_has_the_focus(
     desk.run(turns())
     assert desk.fake._commands().empty()
     assert xdotool("getwindowfocus") == crm  # the CRM kept the keyboard throughout
+
+    # A new keyboard map moves the grab: in Dvorak, E is on another key.
+    desk.show(scenes.in_call())
+    with qtbot.waitSignal(backend.changed, timeout=10000):
+        setxkbmap("-layout", "us", "-variant", "dvorak")
+    xdotool("key", "ctrl+alt+e")
+    assert desk.run(desk.fake.next_command()).name == "hangup"
+    # Ukrainian first: the Latin A is in the second group, on the key labelled Ф.
+    with qtbot.waitSignal(backend.changed, timeout=10000):
+        setxkbmap("-layout", "ua,us")
+    desk.show(scenes.ringing())
+    xdotool("key", "ctrl+alt+Cyrillic_ef")
+    assert desk.run(desk.fake.next_command()).name == "answer"
+    with qtbot.waitSignal(backend.changed, timeout=10000):
+        setxkbmap("-layout", "us")
 
     settings.set("global_shortcuts/enabled", False)  # switched off: the keys are free at once
     shell.apply_shortcuts()
