@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from PySide6.QtCore import SignalInstance
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QKeySequenceEdit, QLabel, QWidget
 
@@ -24,6 +25,11 @@ PROBLEM_STYLE = "color: #c0392b;"
 
 class KeyChecker(Protocol):
     """What the page needs of ``controllers.global_keys.GlobalShortcuts``."""
+
+    @property
+    def changed(self) -> SignalInstance:
+        """The keys held changed (the desktop answered, the keymap moved)."""
+        ...
 
     def unavailable_reason(self) -> str: ...
 
@@ -83,6 +89,7 @@ class GlobalKeysPage(SettingsPage):
             form.addRow(labels[shortcut], row)
             self.editors[shortcut], self.status[shortcut] = edit, status
         self.enabled.toggled.connect(self._enable_editors)
+        keys.changed.connect(self._show_held)
 
     def title(self) -> str:
         return self.tr("Global shortcuts")
@@ -93,21 +100,28 @@ class GlobalKeysPage(SettingsPage):
         self.unavailable.setVisible(bool(reason))
         self.enabled.setEnabled(not reason)
         self.enabled.setChecked(bool(values["global_shortcuts/enabled"]) and not reason)
-        held = self.keys.registrations()
         for shortcut, edit in self.editors.items():
-            sequence = str(values[f"global_shortcuts/{shortcut.value}"])
-            edit.setKeySequence(QKeySequence(sequence))
-            registration = held.get(shortcut)
-            same = registration is not None and registration.sequence == sequence
-            self._show_status(shortcut, registration if same else None)
+            edit.setKeySequence(QKeySequence(str(values[f"global_shortcuts/{shortcut.value}"])))
+        self._show_held()
         self._enable_editors(self.enabled.isChecked())
 
     def values(self) -> dict[str, object]:
         values: dict[str, object] = {"global_shortcuts/enabled": self.enabled.isChecked()}
-        for shortcut, edit in self.editors.items():
-            text = edit.keySequence().toString(QKeySequence.SequenceFormat.PortableText)
-            values[f"global_shortcuts/{shortcut.value}"] = text
+        for shortcut in self.editors:
+            values[f"global_shortcuts/{shortcut.value}"] = self._sequence(shortcut)
         return values
+
+    def _show_held(self) -> None:
+        """Each key's status as the app holds it (blank for a key being edited)."""
+        held = self.keys.registrations()
+        for shortcut in self.editors:
+            registration = held.get(shortcut)
+            same = registration is not None and registration.sequence == self._sequence(shortcut)
+            self._show_status(shortcut, registration if same else None)
+
+    def _sequence(self, shortcut: Shortcut) -> str:
+        sequence = self.editors[shortcut].keySequence()
+        return sequence.toString(QKeySequence.SequenceFormat.PortableText)
 
     def _enable_editors(self, on: bool) -> None:
         for edit in self.editors.values():
@@ -118,10 +132,7 @@ class GlobalKeysPage(SettingsPage):
     def _check(self, shortcut: Shortcut) -> None:
         if not self.enabled.isChecked():
             return
-        sequence = (
-            self.editors[shortcut].keySequence().toString(QKeySequence.SequenceFormat.PortableText)
-        )
-        result = self.keys.check(shortcut, sequence)
+        result = self.keys.check(shortcut, self._sequence(shortcut))
         self._show_status(shortcut, result)
 
     def _show_status(self, shortcut: Shortcut, registration: Registration | None) -> None:

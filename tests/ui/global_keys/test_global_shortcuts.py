@@ -134,6 +134,23 @@ def test_page_shows_the_conflict_next_to_the_key_and_checks_edits(
     assert settings.get("global_shortcuts/mute") == "Ctrl+Alt+U"
 
 
+def test_page_follows_the_desktop_answering_later(
+    qtbot: QtBot, keys: GlobalShortcuts, settings: UiSettings, desktop: FakeDesktop
+) -> None:
+    """A portal answers after the page is open: the sentence appears next to the key."""
+    settings.set("global_shortcuts/enabled", True)
+    keys.apply()
+    page = GlobalKeysPage(settings, keys)
+    qtbot.addWidget(page)
+    page.load()
+    assert page.status[Shortcut.ANSWER].text() == ""
+    desktop._registrations["answer"] = Registration(
+        "answer", "Ctrl+Alt+A", Outcome.UNAVAILABLE, "The desktop did not assign this key."
+    )
+    desktop.changed.emit()
+    assert page.status[Shortcut.ANSWER].text() == "The desktop did not assign this key."
+
+
 def test_page_off_by_default_with_the_editors_disabled(
     qtbot: QtBot, keys: GlobalShortcuts, settings: UiSettings
 ) -> None:
