@@ -21,6 +21,8 @@ APT_PACKAGES=(
   libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1      # xcb plugin loads,
   libx11-xcb1 libxcb-sync1 libxcb-shm0 libxcb-util1                 # for the screenshots
   gnome-keyring dbus-daemon              # a real Secret Service for the self-test's keyring check
+  xdotool x11-utils x11-xkb-utils        # global-shortcut test: typed keys (XTEST), xmessage as
+                                         # "the CRM", setxkbmap for other keyboard layouts
 )
 
 missing=()

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Render the shell's parts to PNG: tray icons and menu, incoming-call popup, settings → audio.
+"""Render the shell's parts to PNG: tray, incoming-call popup, settings → audio and global keys.
 
 Runs under its own Xvfb like scripts/screenshots.py (whose helper it uses),
 against the fake session's scenes, in English or another language:
@@ -45,10 +45,13 @@ def render(args: argparse.Namespace) -> int:
 
     from softphone.core.audio_check import DeviceChoice
     from softphone.media.devices import NullBackend
+    from softphone.ui.controllers.global_keys import GlobalShortcuts
+    from softphone.ui.global_keys.x11 import XcbHotkeys
     from softphone.ui.i18n import install_translators
     from softphone.ui.incoming_popup import IncomingCallPopup
     from softphone.ui.settings.audio_page import AudioPage
     from softphone.ui.settings.dialog import SettingsDialog
+    from softphone.ui.settings.global_keys_page import GlobalKeysPage
     from softphone.ui.settings.pages import AutoAnswerPage, GeneralPage, ProfilesPage
     from softphone.ui.settings.store import MemorySecrets, UiSettings
     from softphone.ui.tray import Tray
@@ -161,15 +164,25 @@ def render(args: argparse.Namespace) -> int:
     settings.set("audio/speaker", "Jabra Evolve2 65")
     settings.set("audio/ring_device", "Built-in Audio Analog Stereo")
     audio = AudioPage(settings, devices=devices, backend=NullBackend(), run=lambda c: c.close())
-    dialog = SettingsDialog(
-        [ProfilesPage(settings), audio, AutoAnswerPage(settings), GeneralPage(settings)]
-    )
+    # Global keys for real on this X display, with another program holding Ctrl+Alt+M.
+    other_program = XcbHotkeys()
+    other_program.register("theirs", "Ctrl+Alt+M")
+    settings.set("global_shortcuts/enabled", True)
+    global_keys = GlobalShortcuts(settings, {})
+    global_keys.apply()
+    pages = [ProfilesPage(settings), audio, AutoAnswerPage(settings), GeneralPage(settings)]
+    dialog = SettingsDialog([*pages, GlobalKeysPage(settings, global_keys)])
     dialog.show_page(AudioPage)
     audio.level.setValue(62)
     dialog.show()
     settle()
     save(dialog.grab(), "settings-audio")
+    dialog.show_page(GlobalKeysPage)
+    settle()
+    save(dialog.grab(), "settings-global-shortcuts")
     dialog.close()
+    global_keys.close()
+    other_program.close()
     (out / ".shots.ini").unlink(missing_ok=True)
 
     del translators

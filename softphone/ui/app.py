@@ -157,6 +157,7 @@ class SoftphoneApp(QObject):
             )
         await self.bridge.drain(1.0)
         self.bridge.stop()
+        self.shell.stop()
         self.controller.timer.stop()
         self.window.allow_close = True
         self.window.close()

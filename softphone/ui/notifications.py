@@ -15,13 +15,14 @@ Every backend emits ``activated`` when the agent clicks the notification.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import sys
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, QSocketNotifier, Signal, SignalInstance
+from PySide6.QtCore import QObject, Signal, SignalInstance
 from PySide6.QtWidgets import QSystemTrayIcon
+
+from softphone.ui.dbus_link import BusLink
 
 logger = logging.getLogger(__name__)
 
@@ -102,12 +103,11 @@ class TrayNotifier(QObject):
 class DBusNotifier(QObject):
     """freedesktop notifications; falls back to ``fallback`` when the bus refuses.
 
-    Spoken with jeepney (already installed on Linux: keyring's Secret Service
-    backend uses it) because QtDBus from Python cannot send the ``uint32``
-    the Notify method requires (PySide6 marshals every int as ``int32`` and
-    the daemons reject the call). Replies are awaited for at most two
-    seconds; the ``ActionInvoked`` signal is read when Qt sees the socket
-    readable, so nothing blocks the event loop while idle.
+    Spoken with jeepney through ``dbus_link.BusLink`` (jeepney is already
+    installed on Linux: keyring's Secret Service backend uses it) because
+    QtDBus from Python cannot send the ``uint32`` the Notify method requires.
+    Replies are awaited for at most two seconds; ``ActionInvoked`` is read
+    when Qt sees the socket readable, so nothing blocks the loop while idle.
     """
 
     activated = Signal()
@@ -122,95 +122,58 @@ class DBusNotifier(QObject):
         super().__init__(parent)
         self._fallback = fallback
         self._id = 0
-        self._conn: Any = None
+        self._link: BusLink | None = None
         self._signals: Any = None
-        self._notifier: QSocketNotifier | None = None
         if fallback is not None:
             fallback.activated.connect(self.activated)
         try:
-            self._open(bus)
+            self._link = BusLink(bus, self)
+            self._signals = self._link.subscribe(
+                interface=DBUS_INTERFACE, member="ActionInvoked", path=DBUS_PATH
+            )
+            self._link.received.connect(self._on_received)
         except Exception as exc:  # no bus, no jeepney, refused authentication...
             logger.info("no session D-Bus for notifications (%s)", exc)
-            self._close_connection()
-
-    def _open(self, bus: str) -> None:
-        from jeepney import MatchRule
-        from jeepney.bus_messages import message_bus
-        from jeepney.io.blocking import Proxy, open_dbus_connection
-
-        self._conn = open_dbus_connection(bus=bus)
-        rule = MatchRule(
-            type="signal", interface=DBUS_INTERFACE, member="ActionInvoked", path=DBUS_PATH
-        )
-        Proxy(message_bus, self._conn, timeout=2).AddMatch(rule)
-        self._signals = self._conn.filter(rule, bufsize=32).queue
-        self._notifier = QSocketNotifier(self._conn.sock.fileno(), QSocketNotifier.Type.Read, self)
-        self._notifier.activated.connect(self._on_readable)
+            self.close()
 
     @property
     def connected(self) -> bool:
-        return self._conn is not None
+        return self._link is not None and self._link.open
+
+    def _address(self) -> Any:
+        from jeepney import DBusAddress
+
+        return DBusAddress(DBUS_PATH, bus_name=DBUS_SERVICE, interface=DBUS_INTERFACE)
 
     def notify_call(self, title: str, body: str) -> None:
-        if self._conn is None:
+        if self._link is None or not self._link.open:
             self._fall_back(title, body, "no session bus")
             return
-        from jeepney import DBusAddress, new_method_call
-        from jeepney.wrappers import unwrap_msg
-
-        address = DBusAddress(DBUS_PATH, bus_name=DBUS_SERVICE, interface=DBUS_INTERFACE)
-        message = new_method_call(
-            address,
-            "Notify",
-            NOTIFY_SIGNATURE,
-            notify_arguments("Softphone", title, body, self._id),
-        )
+        arguments = notify_arguments("Softphone", title, body, self._id)
         try:
-            reply = unwrap_msg(self._conn.send_and_get_reply(message, timeout=2))
+            reply = self._link.call(self._address(), "Notify", NOTIFY_SIGNATURE, arguments)
         except Exception as exc:  # DBusErrorResponse, TimeoutError, a closed socket
             self._fall_back(title, body, str(exc))
             return
         self._id = int(reply[0])
 
     def withdraw(self) -> None:
-        if not self._id or self._conn is None:
+        if not self._id or self._link is None:
             return
-        from jeepney import DBusAddress, new_method_call
-
-        address = DBusAddress(DBUS_PATH, bus_name=DBUS_SERVICE, interface=DBUS_INTERFACE)
-        try:
-            self._conn.send(new_method_call(address, "CloseNotification", "u", (self._id,)))
-        except OSError as exc:
-            logger.info("could not withdraw the notification: %s", exc)
+        self._link.send(self._address(), "CloseNotification", "u", (self._id,))
         self._id = 0
 
     def close(self) -> None:
-        self._close_connection()
-
-    def _close_connection(self) -> None:
-        if self._notifier is not None:
-            self._notifier.setEnabled(False)
-            self._notifier = None
-        if self._conn is not None:
-            with contextlib.suppress(OSError):
-                self._conn.close()
-            self._conn = None
+        if self._link is not None:
+            self._link.close()
+            self._link = None
 
     def _fall_back(self, title: str, body: str, why: str) -> None:
         logger.info("desktop notification via D-Bus not possible (%s); using the tray", why)
         if self._fallback is not None:
             self._fallback.notify_call(title, body)
 
-    def _on_readable(self) -> None:
-        """Dispatch what arrived (into the ActionInvoked queue) without waiting."""
-        try:
-            self._conn.recv_messages(timeout=0)
-        except TimeoutError:
-            pass
-        except OSError as exc:  # the bus went away (session ending)
-            logger.info("session D-Bus closed: %s", exc)
-            self._close_connection()
-            return
+    def _on_received(self) -> None:
         while self._signals:
             notification_id, action = self._signals.popleft().body
             if self._id and notification_id == self._id and action == "default":

@@ -1,7 +1,10 @@
-"""The window's keyboard shortcuts, in one table.
+"""The keyboard shortcuts, in one place: the window's and the system-wide ones.
 
-The main window, the tooltips and the settings page for global shortcuts all
-read this table, so a key is changed in one place.
+The main window, the tooltips and the settings pages read these tables, so
+a key is changed in one place. ``GLOBAL_KEYS`` are the defaults for the
+global shortcuts (``softphone.ui.global_keys``), off until the agent turns
+them on: they work while another program has the focus, so they carry Alt
+as well, to stay clear of the keys programs use for themselves.
 """
 
 from __future__ import annotations
@@ -28,6 +31,14 @@ KEYS: dict[Shortcut, str] = {
     Shortcut.FOCUS_NUMBER: "Ctrl+L",
     Shortcut.REDIAL: "Ctrl+R",
 }
+
+GLOBAL_KEYS: dict[Shortcut, str] = {
+    Shortcut.ANSWER: "Ctrl+Alt+A",
+    Shortcut.HANGUP: "Ctrl+Alt+E",
+    Shortcut.HOLD: "Ctrl+Alt+H",
+    Shortcut.MUTE: "Ctrl+Alt+M",
+}
+"""The actions an agent may trigger from any program, and their default keys."""
 
 
 def key(shortcut: Shortcut) -> QKeySequence:

@@ -2,14 +2,16 @@
 
 The tests are plain (sync) functions that drive the qasync loop with
 ``desk.run(coro)``, so pytest-asyncio's own loop never meets the Qt loop.
-``QT_QPA_PLATFORM`` is set here, before any test creates the QApplication.
+``QT_QPA_PLATFORM`` is set here, before any test creates the QApplication;
+a test that needs a real X display runs its own pytest with
+``SOFTPHONE_TEST_QT_PLATFORM=xcb`` and ``DISPLAY`` (``global_keys/test_x11_grabs.py``).
 """
 
 from __future__ import annotations
 
 import os
 
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ["QT_QPA_PLATFORM"] = os.environ.get("SOFTPHONE_TEST_QT_PLATFORM", "offscreen")
 
 import asyncio
 from collections.abc import Coroutine, Iterator

@@ -14,10 +14,19 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
-from jeepney import DBusAddress, HeaderFields, MessageType, new_error, new_method_return, new_signal
+from jeepney import (
+    DBusAddress,
+    HeaderFields,
+    Message,
+    MessageType,
+    new_error,
+    new_method_return,
+    new_signal,
+)
 from jeepney.bus_messages import message_bus
-from jeepney.io.blocking import Proxy, open_dbus_connection
+from jeepney.io.blocking import DBusConnection, Proxy, open_dbus_connection
 
 from softphone.ui.notifications import DBUS_INTERFACE, DBUS_PATH, DBUS_SERVICE, NOTIFY_SIGNATURE
 
@@ -35,26 +44,15 @@ class FakeDaemon:
         source = DBusAddress(DBUS_PATH, interface=DBUS_INTERFACE)
         self._conn.send(new_signal(source, "ActionInvoked", "us", (notification_id, "default")))  # type: ignore[attr-defined]
 
+    def attach(self, conn: DBusConnection) -> None:
+        self._conn = conn
 
-def _serve(daemon: FakeDaemon, ready: threading.Event, stop: threading.Event) -> None:
-    conn = open_dbus_connection(bus=daemon.address)
-    daemon._conn = conn
-    Proxy(message_bus, conn, timeout=5).RequestName(DBUS_SERVICE)
-    ready.set()
-    while not stop.is_set():
-        try:
-            message = conn.receive(timeout=0.1)
-        except TimeoutError:
-            continue
-        except OSError:
-            return
-        header = message.header
-        if header.message_type is not MessageType.method_call:
-            continue
-        member = header.fields.get(HeaderFields.member)
-        signature = header.fields.get(HeaderFields.signature, "")
-        daemon.calls.append((member, message.body))
-        daemon.received.set()
+    def handle(self, message: Message) -> None:
+        conn: Any = self._conn
+        member = message.header.fields.get(HeaderFields.member)
+        signature = message.header.fields.get(HeaderFields.signature, "")
+        self.calls.append((member, message.body))
+        self.received.set()
         if member == "Notify" and signature != NOTIFY_SIGNATURE:
             conn.send(
                 new_error(message, "org.freedesktop.DBus.Error.InvalidArgs", "s", (signature,))
@@ -63,7 +61,38 @@ def _serve(daemon: FakeDaemon, ready: threading.Event, stop: threading.Event) ->
             conn.send(new_method_return(message, "u", (NOTIFICATION_ID,)))
         else:
             conn.send(new_method_return(message))
+
+
+class Service(Protocol):
+    """A fake D-Bus service: given its connection, then each method call."""
+
+    def attach(self, conn: DBusConnection) -> None: ...
+
+    def handle(self, message: Message) -> None: ...
+
+
+def serve_name(
+    address: str, name: str, service: Service, ready: threading.Event, stop: threading.Event
+) -> None:
+    """Own ``name`` on the bus at ``address``; each method call goes to ``service``."""
+    conn = open_dbus_connection(bus=address)
+    service.attach(conn)
+    Proxy(message_bus, conn, timeout=5).RequestName(name)
+    ready.set()
+    while not stop.is_set():
+        try:
+            message = conn.receive(timeout=0.1)
+        except TimeoutError:
+            continue
+        except OSError:
+            return
+        if message.header.message_type is MessageType.method_call:
+            service.handle(message)
     conn.close()
+
+
+def _serve(daemon: FakeDaemon, ready: threading.Event, stop: threading.Event) -> None:
+    serve_name(daemon.address, DBUS_SERVICE, daemon, ready, stop)
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""scripts/shell_screenshots.py renders the tray, the popup and settings → audio."""
+"""scripts/shell_screenshots.py renders the tray, the popup, settings → audio and global keys."""
 
 from __future__ import annotations
 
@@ -14,7 +14,14 @@ from tests.peers.fixtures import unavailable
 from tests.ui.test_screenshots import distinct_colours
 
 ROOT = Path(__file__).resolve().parents[2]
-SHOTS = {"tray-icons", "tray-menu", "incoming-call", "incoming-call-auto-answer", "settings-audio"}
+SHOTS = {
+    "tray-icons",
+    "tray-menu",
+    "incoming-call",
+    "incoming-call-auto-answer",
+    "settings-audio",
+    "settings-global-shortcuts",
+}
 
 
 @pytest.mark.peers

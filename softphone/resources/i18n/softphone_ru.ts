@@ -623,6 +623,100 @@
     </message>
 </context>
 <context>
+    <name>GlobalKeys</name>
+    <message>
+        <source>Global shortcuts are not available on this display ({platform}).</source>
+        <translation>Глобальные сочетания клавиш недоступны на этом дисплее ({platform}).</translation>
+    </message>
+    <message>
+        <source>{key} is taken by another program; choose another key.</source>
+        <translation>{key} занято другой программой; выберите другое сочетание.</translation>
+    </message>
+    <message>
+        <source>No key set.</source>
+        <translation>Клавиша не задана.</translation>
+    </message>
+    <message>
+        <source>A global shortcut is one key combination, not a sequence.</source>
+        <translation>Глобальное сочетание — это одно нажатие клавиш, а не последовательность.</translation>
+    </message>
+    <message>
+        <source>A global shortcut needs Ctrl, Alt or the Windows/Super key.</source>
+        <translation>Глобальному сочетанию нужна клавиша Ctrl, Alt или Windows/Super.</translation>
+    </message>
+    <message>
+        <source>{key} cannot be used as a global shortcut here.</source>
+        <translation>{key} нельзя использовать как глобальное сочетание в этой системе.</translation>
+    </message>
+    <message>
+        <source>{key} is already used for another action.</source>
+        <translation>{key} уже назначено другому действию.</translation>
+    </message>
+    <message>
+        <source>Global shortcuts are not available on this system.</source>
+        <translation>Глобальные сочетания клавиш недоступны в этой системе.</translation>
+    </message>
+    <message>
+        <source>This desktop offers no global shortcuts to apps (no GlobalShortcuts portal); set the keys in the desktop&apos;s own keyboard settings.</source>
+        <translation>Это рабочее окружение не предоставляет программам глобальных сочетаний клавиш (нет портала GlobalShortcuts); задайте клавиши в настройках клавиатуры самого окружения.</translation>
+    </message>
+    <message>
+        <source>The desktop refused the keys.</source>
+        <translation>Рабочее окружение отклонило клавиши.</translation>
+    </message>
+    <message>
+        <source>The desktop did not allow the keys (cancelled).</source>
+        <translation>Рабочее окружение не разрешило клавиши (отменено).</translation>
+    </message>
+    <message>
+        <source>The desktop did not assign this key.</source>
+        <translation>Рабочее окружение не назначило эту клавишу.</translation>
+    </message>
+    <message>
+        <source>Global shortcuts need the X11 library libxcb, which is missing.</source>
+        <translation>Для глобальных сочетаний нужна библиотека X11 libxcb, которой нет.</translation>
+    </message>
+    <message>
+        <source>Global shortcuts are not available: no X display to listen on.</source>
+        <translation>Глобальные сочетания клавиш недоступны: нет дисплея X, который можно слушать.</translation>
+    </message>
+</context>
+<context>
+    <name>GlobalKeysPage</name>
+    <message>
+        <source>Use global shortcuts</source>
+        <translation>Использовать глобальные сочетания клавиш</translation>
+    </message>
+    <message>
+        <source>These keys work while another program, such as the CRM, has the focus. While they are on, no other program gets these keys.</source>
+        <translation>Эти клавиши работают, даже когда активна другая программа, например CRM. Пока они включены, никакая другая программа этих клавиш не получает.</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>Ответить</translation>
+    </message>
+    <message>
+        <source>Hang up</source>
+        <translation>Завершить</translation>
+    </message>
+    <message>
+        <source>Hold / resume</source>
+        <translation>Удержание / продолжение</translation>
+    </message>
+    <message>
+        <source>Mute / unmute</source>
+        <translation>Микрофон выкл. / вкл.</translation>
+    </message>
+    <message>
+        <source>{action}: key status</source>
+        <translation>{action}: состояние клавиши</translation>
+    </message>
+    <message>
+        <source>Global shortcuts</source>
+        <translation>Глобальные клавиши</translation>
+    </message>
+</context>
+<context>
     <name>HistoryView</name>
     <message>
         <source>From</source>
@@ -1079,6 +1173,10 @@
     <message>
         <source>History ({count})</source>
         <translation>История ({count})</translation>
+    </message>
+    <message>
+        <source>Some global shortcuts are not active: {problems}</source>
+        <translation>Некоторые глобальные сочетания клавиш не действуют: {problems}</translation>
     </message>
     <message>
         <source>Export diagnostics</source>

@@ -623,6 +623,100 @@
     </message>
 </context>
 <context>
+    <name>GlobalKeys</name>
+    <message>
+        <source>Global shortcuts are not available on this display ({platform}).</source>
+        <translation>Глобальні сполучення клавіш недоступні на цьому дисплеї ({platform}).</translation>
+    </message>
+    <message>
+        <source>{key} is taken by another program; choose another key.</source>
+        <translation>{key} зайняте іншою програмою; виберіть інше сполучення.</translation>
+    </message>
+    <message>
+        <source>No key set.</source>
+        <translation>Клавішу не задано.</translation>
+    </message>
+    <message>
+        <source>A global shortcut is one key combination, not a sequence.</source>
+        <translation>Глобальне сполучення — це одне натискання клавіш, а не послідовність.</translation>
+    </message>
+    <message>
+        <source>A global shortcut needs Ctrl, Alt or the Windows/Super key.</source>
+        <translation>Глобальному сполученню потрібна клавіша Ctrl, Alt або Windows/Super.</translation>
+    </message>
+    <message>
+        <source>{key} cannot be used as a global shortcut here.</source>
+        <translation>{key} не можна використати як глобальне сполучення на цій системі.</translation>
+    </message>
+    <message>
+        <source>{key} is already used for another action.</source>
+        <translation>{key} уже призначено іншій дії.</translation>
+    </message>
+    <message>
+        <source>Global shortcuts are not available on this system.</source>
+        <translation>Глобальні сполучення клавіш недоступні на цій системі.</translation>
+    </message>
+    <message>
+        <source>This desktop offers no global shortcuts to apps (no GlobalShortcuts portal); set the keys in the desktop&apos;s own keyboard settings.</source>
+        <translation>Це робоче середовище не надає програмам глобальних сполучень клавіш (немає порталу GlobalShortcuts); задайте клавіші у налаштуваннях клавіатури самого середовища.</translation>
+    </message>
+    <message>
+        <source>The desktop refused the keys.</source>
+        <translation>Робоче середовище відхилило клавіші.</translation>
+    </message>
+    <message>
+        <source>The desktop did not allow the keys (cancelled).</source>
+        <translation>Робоче середовище не дозволило клавіші (скасовано).</translation>
+    </message>
+    <message>
+        <source>The desktop did not assign this key.</source>
+        <translation>Робоче середовище не призначило цю клавішу.</translation>
+    </message>
+    <message>
+        <source>Global shortcuts need the X11 library libxcb, which is missing.</source>
+        <translation>Для глобальних сполучень потрібна бібліотека X11 libxcb, якої немає.</translation>
+    </message>
+    <message>
+        <source>Global shortcuts are not available: no X display to listen on.</source>
+        <translation>Глобальні сполучення клавіш недоступні: немає дисплея X, який можна слухати.</translation>
+    </message>
+</context>
+<context>
+    <name>GlobalKeysPage</name>
+    <message>
+        <source>Use global shortcuts</source>
+        <translation>Використовувати глобальні сполучення клавіш</translation>
+    </message>
+    <message>
+        <source>These keys work while another program, such as the CRM, has the focus. While they are on, no other program gets these keys.</source>
+        <translation>Ці клавіші діють, навіть коли активна інша програма, наприклад CRM. Поки їх увімкнено, жодна інша програма цих клавіш не отримує.</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>Відповісти</translation>
+    </message>
+    <message>
+        <source>Hang up</source>
+        <translation>Завершити</translation>
+    </message>
+    <message>
+        <source>Hold / resume</source>
+        <translation>Утримання / продовження</translation>
+    </message>
+    <message>
+        <source>Mute / unmute</source>
+        <translation>Мікрофон вимк. / увімк.</translation>
+    </message>
+    <message>
+        <source>{action}: key status</source>
+        <translation>{action}: стан клавіші</translation>
+    </message>
+    <message>
+        <source>Global shortcuts</source>
+        <translation>Глобальні клавіші</translation>
+    </message>
+</context>
+<context>
     <name>HistoryView</name>
     <message>
         <source>From</source>
@@ -1079,6 +1173,10 @@
     <message>
         <source>History ({count})</source>
         <translation>Історія ({count})</translation>
+    </message>
+    <message>
+        <source>Some global shortcuts are not active: {problems}</source>
+        <translation>Деякі глобальні сполучення клавіш не діють: {problems}</translation>
     </message>
     <message>
         <source>Export diagnostics</source>

@@ -22,15 +22,16 @@ from softphone.core.agent_snapshot import AgentSnapshot
 from softphone.ui import shortcuts
 from softphone.ui.aio import spawn
 from softphone.ui.bridge import AgentBridge
+from softphone.ui.controllers.global_keys import GlobalShortcuts
 from softphone.ui.diagnostics import default_export_name, export_diagnostics, qsettings_dict
 from softphone.ui.history_view import HistoryView, MissedCalls
 from softphone.ui.incoming_popup import IncomingCallAlerts, IncomingCallPopup
 from softphone.ui.notifications import make_notifier
 from softphone.ui.settings.dialog import SettingsDialog
+from softphone.ui.settings.global_keys_page import GlobalKeysPage
 from softphone.ui.settings.page import SettingsPage
 from softphone.ui.settings.pages import AutoAnswerPage, GeneralPage, IntegrationPage, ProfilesPage
 from softphone.ui.settings.store import KeyringSecrets, UiSettings
-from softphone.ui.shortcuts import Shortcut
 from softphone.ui.single_instance import Request
 from softphone.ui.tray import Tray
 from softphone.ui.views.main_window import MainWindow
@@ -89,11 +90,17 @@ class ShellController(QObject):
         window.agent_menu.insertAction(first, self.settings_action)
         window.agent_menu.insertAction(first, self.export_action)
         window.agent_menu.insertSeparator(first)
+        self.global_keys = GlobalShortcuts(self.settings, window.shortcut_actions(), parent=self)
+        self.global_keys.changed.connect(self._report_global_keys)
         self.apply_shortcuts()
         self.present(bridge.snapshot)
 
     def start(self) -> None:
         self.tray.show()
+
+    def stop(self) -> None:
+        """Give the global keys back (the app is quitting)."""
+        self.global_keys.close()
 
     def close_hides_window(self) -> bool:
         return self.tray.close_hides_window()
@@ -147,6 +154,7 @@ class ShellController(QObject):
             auto,
             IntegrationPage(self.settings),
             GeneralPage(self.settings),
+            GlobalKeysPage(self.settings, self.global_keys),
         ]
         if self.bridge.snapshot.auto_answer.from_server:
             auto.show_server_rules(self.bridge.snapshot.auto_answer)
@@ -160,20 +168,22 @@ class ShellController(QObject):
         return self.settings_dialog
 
     def apply_shortcuts(self) -> None:
-        """The agent's keys from the settings onto the window's actions (and the key table)."""
-        window = self.window
-        actions = {
-            Shortcut.ANSWER: window.answer_action,
-            Shortcut.HANGUP: window.hangup_action,
-            Shortcut.HOLD: window.hold_action,
-            Shortcut.MUTE: window.mute_action,
-            Shortcut.FOCUS_NUMBER: window.focus_action,
-            Shortcut.REDIAL: window.redial_action,
-        }
-        for name, action in actions.items():
+        """The agent's keys from the settings onto the window's actions, and the global keys."""
+        for name, action in self.window.shortcut_actions().items():
             sequence = str(self.settings.get(f"shortcuts/{name.value}"))
             shortcuts.KEYS[name] = sequence  # tooltips read the table
             action.setShortcut(QKeySequence(sequence))
+        self.global_keys.apply()
+
+    def _report_global_keys(self) -> None:
+        """Keys just applied (or answered by the desktop later) that are not held."""
+        problems = self.global_keys.problems()
+        if problems:  # the settings page shows each next to its key
+            self.window.show_error(
+                self.tr("Some global shortcuts are not active: {problems}").format(
+                    problems=" ".join(problems)
+                )
+            )
 
     def _settings_saved(self) -> None:
         self.apply_shortcuts()

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QSettings
 
 from softphone.core.secrets import Secrets, load_secrets, store_secrets
-from softphone.ui.shortcuts import KEYS
+from softphone.ui.shortcuts import GLOBAL_KEYS, KEYS
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +41,8 @@ DEFAULTS: dict[str, Any] = {
     "general/start_minimised": False,
     "general/start_with_system": False,
     **{f"shortcuts/{name.value}": sequence for name, sequence in KEYS.items()},
+    "global_shortcuts/enabled": False,  # taking keys from every other program is opt-in
+    **{f"global_shortcuts/{name.value}": sequence for name, sequence in GLOBAL_KEYS.items()},
     "profiles/list": "[]",
     "profiles/current": "",
 }

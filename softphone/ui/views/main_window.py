@@ -181,6 +181,17 @@ class MainWindow(QMainWindow):
         self._views.append(view)
         view.present(self._snapshot, 0.0)
 
+    def shortcut_actions(self) -> dict[Shortcut, QAction]:
+        """The action behind each shortcut (window keys and global keys trigger these)."""
+        return {
+            Shortcut.ANSWER: self.answer_action,
+            Shortcut.HANGUP: self.hangup_action,
+            Shortcut.HOLD: self.hold_action,
+            Shortcut.MUTE: self.mute_action,
+            Shortcut.FOCUS_NUMBER: self.focus_action,
+            Shortcut.REDIAL: self.redial_action,
+        }
+
     def _action(
         self, name: str, text: str, shortcut: Shortcut | str | None, icon_name: str | None = None
     ) -> QAction:
