@@ -57,7 +57,9 @@ def _device(chosen: str | None, now: str | None, configured: str | None) -> str 
     return chosen or configured
 
 
-def with_preferences(now: PhoneConfig, configured: PhoneConfig, prefs: AudioPreferences) -> PhoneConfig:
+def with_preferences(
+    now: PhoneConfig, configured: PhoneConfig, prefs: AudioPreferences
+) -> PhoneConfig:
     """``now`` changed by ``prefs``; ``configured`` is what the phone started with."""
     from softphone.media.ring import RINGTONE, RingFile
 
