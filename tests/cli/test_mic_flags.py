@@ -22,9 +22,9 @@ from softphone.core.agent_ports import SipLogin
 from softphone.core.phone import Phone
 from softphone.media.config import MicProcessingConfig
 from softphone.media.tracks import PcmCollector
+from tests.cli.test_desktop_cli import Keyring
 from tests.core.memory_sip import DOMAIN, URL, Wire
 from tests.core.phone_probe import PhoneProbe, start_probe
-from tests.cli.test_desktop_cli import Keyring
 from tests.sip.pair import Registrar
 
 
