@@ -68,7 +68,9 @@ class SoftphoneApp(QObject):
         quit_timeout: float = QUIT_TIMEOUT_S,
         sign_in_defaults: SignInDefaults | None = None,
         api: ApiSettings | None = None,
+        settings: UiSettings | None = None,
     ) -> None:
+        """``settings``: the agent's preferences (default: the user's QSettings and keyring)."""
         super().__init__()
         self.qapp = qapp
         self.session = session
@@ -85,7 +87,11 @@ class SoftphoneApp(QObject):
         self.window = MainWindow()
         self.controller = MainController(self.bridge, self.window, clock, sign_in_defaults)
         self.shell = ShellController(
-            self.bridge, self.window, show_window=self.show_window, quit_app=self.request_quit
+            self.bridge,
+            self.window,
+            show_window=self.show_window,
+            quit_app=self.request_quit,
+            settings=settings,
         )
         self.tray: QSystemTrayIcon | None = self.shell.tray.tray
         """Closing the window hides it to this tray (when there is one)."""
