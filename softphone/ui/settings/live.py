@@ -58,10 +58,6 @@ PORT = "integration/port"
 WATCHED = (*AUDIO, *AUTO_ANSWER, PORT)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("LiveSettings", text)
-
-
 class LiveSettings:
     """Applies each save of the settings dialog to the running session and API."""
 
@@ -141,11 +137,19 @@ class LiveSettings:
             server = await api.move(port)
         except OSError as exc:
             log.warning("integration API not moved: %s", exc)
-            self._report(_tr("The integration API did not move: {0}.").format(exc))
+            self._report(
+                QCoreApplication.translate(
+                    "LiveSettings", "The integration API did not move: {0}."
+                ).format(exc)
+            )
             return
         except Exception as exc:  # AlreadyRunning: another agent of this user holds it
             log.warning("integration API not started: %s", exc)
-            self._report(_tr("The integration API for your CRM is off: {0}.").format(exc))
+            self._report(
+                QCoreApplication.translate(
+                    "LiveSettings", "The integration API for your CRM is off: {0}."
+                ).format(exc)
+            )
             return
         log.info("integration API now on %s", server.url)
 
