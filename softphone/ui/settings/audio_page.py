@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -136,18 +137,25 @@ class AudioPage(SettingsPage):
         form.addRow(self.tr("Ringtone"), self._row(self.ringtone, self.choose_file))
         form.addRow(self.tr("Ring volume"), self.ring_volume)
         form.addRow("", self.beep)
-        form.addRow(QLabel(self.tr("Your microphone (from the next call)")))
-        for box, why in processing:
+        # A grid of its own, below the form: the switches' long names must not
+        # widen the form's label column (the page keeps its size in every language).
+        mic = QGridLayout()
+        mic.addWidget(QLabel(self.tr("Your microphone (from the next call)")), 0, 0, 1, 2)
+        for row, (box, why) in enumerate(processing, start=1):
             box.setToolTip(why)
             hint = QLabel(why)
+            hint.setWordWrap(True)
             hint.setEnabled(False)  # greyed: the why, not a warning
-            form.addRow(box, hint)
+            mic.addWidget(box, row, 0)
+            mic.addWidget(hint, row, 1)
+        mic.setColumnStretch(1, 1)
         layout = QVBoxLayout(self)
         if not self._devices.inputs and not self._devices.outputs:
             none = QLabel(self.tr("No sound devices were found. Plug in a headset."))
             none.setStyleSheet("color: #c0392b;")
             layout.addWidget(none)
         layout.addLayout(form)
+        layout.addLayout(mic)
         layout.addWidget(self.result)
         layout.addStretch(1)
 
