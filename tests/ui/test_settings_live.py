@@ -36,9 +36,20 @@ def sent(fake: FakeAgent, name: str) -> list[object]:
     return [call.args[0] for call in fake.calls if call.name == name]
 
 
+def test_the_saved_ring_is_in_force_from_the_start(settings: UiSettings) -> None:
+    settings.set("audio/ring_volume", 40)
+    settings.set("audio/ring_enabled", False)
+    fake = FakeAgent(scenes.idle())
+    live(settings, fake)
+    assert sent(fake, "set_audio") == [
+        AudioPreferences(ring_volume=0.4, ring_enabled=False, ringtone=Path(""))
+    ]
+
+
 def test_changed_sound_settings_go_once_and_only_what_changed(settings: UiSettings) -> None:
     fake = FakeAgent(scenes.idle())
     controller = live(settings, fake)
+    fake.calls.clear()  # the ring's settings, at start
     settings.set("audio/microphone", "Jabra")
     settings.set("audio/ring_volume", 35)
     settings.set("audio/noise_suppression", False)
@@ -78,6 +89,7 @@ def test_the_environment_and_the_server_keep_their_rules(settings: UiSettings) -
     controller = live(settings, fake, {"SOFTPHONE_AUTO_ANSWER_MS": "300", "SOFTPHONE_MIC": "USB"})
     settings.set("auto_answer/delay_ms", 1500)
     settings.set("audio/microphone", "Jabra")
+    fake.calls.clear()
     controller.apply()
     assert fake.calls == []  # both keys belong to the administrator's environment
 

@@ -48,6 +48,8 @@ AUDIO = {
     "audio/echo_cancellation": "echo_cancellation",
 }
 """Store key → ``AudioPreferences`` field."""
+RING_ONLY = {"audio/ring_volume", "audio/ring_enabled", "audio/ringtone"}
+"""Sound choices the profile does not know (``core_overrides`` cannot carry them at start)."""
 AUTO_ANSWER_TYPES = {
     "auto_answer/inbound": CallType.INBOUND,
     "auto_answer/predictive": CallType.PREDICTIVE,
@@ -78,6 +80,7 @@ class LiveSettings:
         self._report = report
         self._env = env
         self._applied = self._read()
+        session.set_audio(audio_preferences(self._applied, RING_ONLY))  # the saved ring, at start
         self.pending: asyncio.Task[Any] | None = None
         """The last change of the API in progress (a test awaits it)."""
         settings.token_listeners.append(self.token_changed)
