@@ -85,6 +85,8 @@ class IntegrationApi:
         self.settings = replace(self.settings, port=port)
         if self.server is None:
             return await self.start()
+        if port == self.server.port:
+            return self.server  # already there (a flag chose it at start)
         await self.server.move(port)
         self._publish()
         return self.server

@@ -94,6 +94,7 @@ async def test_a_taken_port_leaves_the_api_where_it_was(tmp_path: Path) -> None:
             with pytest.raises(OSError, match=f"port {busy} cannot be used.*stays on port"):
                 await host.move(busy)
         assert (await client.request("getState"))["ok"]  # the old port still serves it
+        assert await host.move(server.port) is server  # where it is already: nothing to do
         assert not client.closed
         await client.aclose()
         found = read_discovery(tmp_path)
