@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from softphone.cli.mic_flags import add_mic_arguments, mic_overrides
 from softphone.core.agent_api import SignInRequest
 from softphone.core.config import AgentConfig, ConfigError, load_config
 from softphone.core.cti_host import ApiSettings
@@ -78,6 +79,7 @@ def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
     add("--no-audio-device", action="store_true", help="use no sound card")
     add("--mic", default=None, help="microphone device (name or part of it)")
     add("--speaker", default=None, help="speaker device (name or part of it)")
+    add_mic_arguments(parser)
     add(
         "--play", default=None, metavar="FILE.wav", help="send this WAV (looped) instead of the mic"
     )
@@ -105,6 +107,7 @@ def _overrides(args: argparse.Namespace) -> dict[str, str | None]:
         "data_dir": args.data_dir,
         "mic": args.mic,
         "speaker": args.speaker,
+        **mic_overrides(args),
     }
 
 

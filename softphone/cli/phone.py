@@ -19,8 +19,10 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, TextIO
 
+from softphone.cli.mic_flags import add_mic_arguments, mic_config
 from softphone.core import phone_events as ev
 from softphone.core.phone import Phone, PhoneCommandError, PhoneConfig, SipAccount
 from softphone.core.phone_events import DtmfMethod
@@ -85,6 +87,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mic", default=None, help="microphone device (name or part of it)")
     parser.add_argument("--speaker", default=None, help="speaker device (name or part of it)")
     parser.add_argument("--ring-device", default=None, help="device for the ringtone")
+    add_mic_arguments(parser)
     parser.add_argument(
         "--codecs",
         default=None,
@@ -132,11 +135,12 @@ def build_config(args: argparse.Namespace) -> PhoneConfig:
         headers=vouch.headers if vouch is not None else None,
     )
     media = MediaConfig(ice_servers=tuple(IceServer(url) for url in args.ice_server))
+    media = replace(media, mic=mic_config(args, media.mic))
     if args.codecs:
         codecs = tuple(c.strip() for c in args.codecs.split(",") if c.strip())
         for codec in codecs:
             parse_codec_name(codec)
-        media = MediaConfig(ice_servers=media.ice_servers, codecs=codecs)
+        media = replace(media, codecs=codecs)
     source_factory: Callable[[], Any] | None = None
     sink_factory: Callable[[], Any] | None = None
     if args.play:

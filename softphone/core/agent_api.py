@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from softphone.core.agent_snapshot import AgentSnapshot
 from softphone.core.call_records import CallRecord, HistoryQuery
 from softphone.core.cti_events import CtiEvent
+
+if TYPE_CHECKING:  # the window's first paint must not wait for the media stack they pull
+    from softphone.core.audio_preferences import AudioPreferences
+    from softphone.core.auto_answer import AutoAnswerRules
 
 Unsubscribe = Callable[[], None]
 
@@ -72,6 +76,16 @@ class AgentApi(Protocol):
     async def logout(self) -> None: ...
     def set_auto_answer(self, enabled: bool) -> None:
         """The agent's master switch; server-set rules still decide per call type."""
+        ...
+
+    def set_auto_answer_rules(self, rules: AutoAnswerRules) -> None:
+        """The agent's own rules and delay, for the next announced call (and the next
+        sign-in); rules set by the server's per-agent settings stay, but ``enabled``."""
+        ...
+
+    def set_audio(self, prefs: AudioPreferences) -> None:
+        """Sound devices and microphone processing from the next call, the ring's device
+        and volume at once; None fields keep what is in use (``audio_preferences``)."""
         ...
 
     async def history(self, query: HistoryQuery) -> list[CallRecord]: ...

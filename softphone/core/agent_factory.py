@@ -41,7 +41,7 @@ from softphone.core.history import CallHistory
 from softphone.core.phone import Phone, PhoneConfig, SipAccount
 from softphone.core.provisioning import fetch_provisioned
 from softphone.core.secrets import Secrets, store_secrets
-from softphone.media.config import IceServer, MediaConfig
+from softphone.media.config import IceServer, MediaConfig, MicProcessingConfig
 from softphone.media.devices import AudioSettings
 from softphone.net.mediatel import MediatelClient, MediatelConfig
 from softphone.net.mediatel.rest import AgentSettings, fetch_agent_settings, get_json, ssl_for
@@ -153,7 +153,9 @@ def build_session(
                 headers=vouch.headers if vouch is not None else None,
             ),
             audio=AudioSettings(microphone=c.mic, speaker=c.speaker, ring=c.ring),
-            media=MediaConfig(ice_servers=ice_servers(c, live.secrets.turn_password)),
+            media=MediaConfig(
+                ice_servers=ice_servers(c, live.secrets.turn_password), mic=mic_processing(c)
+            ),
             auto_answer_ms=None,  # the session's policy answers, never the phone by itself
         )
         return Phone(replace(phone_config, **dict(phone_options or {})))
@@ -228,6 +230,15 @@ def build_session(
         prepare=prepare,
         reprovision=reprovision if config.provisioning_url else None,
         registrar_list=registrar_list if config.registrar_list_url else None,
+    )
+
+
+def mic_processing(config: AgentConfig) -> MicProcessingConfig:
+    """The profile's microphone switches (noise suppression, gain, echo cancellation)."""
+    return MicProcessingConfig(
+        noise_suppression=config.noise_suppression,
+        auto_gain=config.auto_gain,
+        echo_cancellation=config.echo_cancellation,
     )
 
 

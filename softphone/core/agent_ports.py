@@ -19,6 +19,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from softphone.core.audio_preferences import AudioPreferences
 from softphone.core.phone_events import CallQuality, DtmfMethod, PhoneEvent
 from softphone.net.mediatel import AgentState, MediatelEvent
 
@@ -103,6 +104,7 @@ class PhonePort(Protocol):
         self, digits: str, method: DtmfMethod = DtmfMethod.AUTO, handle: str | None = None
     ) -> DtmfMethod: ...
     async def call_quality(self, handle: str | None = None) -> CallQuality: ...
+    def set_audio(self, prefs: AudioPreferences) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,7 @@ from softphone.core.agent_ports import (
 from softphone.core.agent_session_commands import SessionCommands
 from softphone.core.agent_session_mediatel import MediatelSide
 from softphone.core.agent_session_phone import PhoneSide
+from softphone.core.agent_session_settings import SessionSettings
 from softphone.core.agent_snapshot import (
     AgentSnapshot,
     CallPhase,
@@ -130,7 +131,7 @@ class Prepared:
     """The sign-in request with provisioned credentials filled in, if any."""
 
 
-class AgentSession(SessionCommands, MediatelSide, PhoneSide):
+class AgentSession(SessionCommands, SessionSettings, MediatelSide, PhoneSide):
     """See the module docstring. All methods run on one asyncio loop."""
 
     def __init__(
@@ -391,7 +392,8 @@ class AgentSession(SessionCommands, MediatelSide, PhoneSide):
         if self._prepare is not None:
             prepared = await self._prepare(request)
             if prepared is not None:
-                self.policy, self._sip_urls = prepared.policy, prepared.sip_urls
+                self.policy = self._with_agent_rules(prepared.policy)
+                self._sip_urls = prepared.sip_urls
                 request = prepared.request or request
                 self._reset()
                 self._sign_in, self._login = SignIn.SIGNING_IN, request.login

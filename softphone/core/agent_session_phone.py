@@ -68,6 +68,7 @@ class PhoneSide:
         _notice: str | None
 
         def _publish(self) -> None: ...
+        def _new_phone(self, phone: PhonePort) -> PhonePort: ...
         def _note(self, text: str) -> None: ...
         def _spawn(self, coro: Awaitable[Any]) -> None: ...
         async def _guard(self, coro: Awaitable[Any]) -> None: ...
@@ -82,7 +83,7 @@ class PhoneSide:
 
     async def _start_phone(self, login: SipLogin, timeout: float) -> PhonePort:
         """A started phone whose extension registered, or SignInError (the phone closed)."""
-        phone = self._phone_factory(login)
+        phone = self._new_phone(self._phone_factory(login))
         events = phone.events()
         try:
             await phone.start()

@@ -92,6 +92,10 @@ class AgentConfig:
     mic: str | None = None
     speaker: str | None = None
     ring: str | None = None
+    noise_suppression: bool = True
+    auto_gain: bool = True
+    echo_cancellation: bool = False
+    """For an agent on speakers; with a headset there is no echo to remove."""
     data_dir: Path | None = None
     """Call history and pending call codes; None: the platform's user data directory."""
 
@@ -201,6 +205,9 @@ _CONVERT: dict[str, Callable[[str, Any], Any]] = {
     "mic": _text,
     "speaker": _text,
     "ring": _text,
+    "noise_suppression": _bool,
+    "auto_gain": _bool,
+    "echo_cancellation": _bool,
     "data_dir": _path,
 }
 KEYS = frozenset(_CONVERT)

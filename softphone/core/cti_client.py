@@ -27,6 +27,16 @@ class CtiClientError(Exception):
     """Could not talk to the agent; ``str()`` says why in a sentence."""
 
 
+_ENDS = frozenset(
+    {
+        aiohttp.WSMsgType.CLOSE,
+        aiohttp.WSMsgType.CLOSING,
+        aiohttp.WSMsgType.CLOSED,
+        aiohttp.WSMsgType.ERROR,
+    }
+)
+
+
 class CtiClient:
     def __init__(self, http: aiohttp.ClientSession, ws: aiohttp.ClientWebSocketResponse) -> None:
         self._http = http
@@ -38,6 +48,8 @@ class CtiClient:
         self._changed = asyncio.Condition()
         self.closed = False
         self.close_code: int | None = None
+        self.close_reason: str | None = None
+        """Why the agent closed the connection (the API moved, the token changed...)."""
         self._reader = asyncio.create_task(self._read_all(), name="cti-client-reader")
 
     @classmethod
@@ -61,7 +73,12 @@ class CtiClient:
 
     async def _read_all(self) -> None:
         try:
-            async for message in self._ws:
+            while True:
+                message = await self._ws.receive()
+                if message.type is aiohttp.WSMsgType.CLOSE:
+                    self.close_reason = str(message.extra or "") or None
+                if message.type in _ENDS:
+                    break
                 if message.type is not aiohttp.WSMsgType.TEXT:
                     continue
                 data = json.loads(message.data)

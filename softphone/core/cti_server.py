@@ -27,7 +27,7 @@ import hmac
 import logging
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
@@ -171,9 +171,7 @@ class CtiServer:
                 f"the integration API cannot listen on {LOOPBACK}:{self._config.port}: "
                 f"{exc.strerror or exc}"
             ) from None
-        server = self._site._server
-        sockets: Iterable[Any] = getattr(server, "sockets", None) or ()
-        self._port = next(iter(sockets)).getsockname()[1]
+        self._port = _bound_port(self._site)
         self._unsubscribe = [
             self._api.subscribe(self._on_snapshot),
             self._api.subscribe_cti(self._on_event),
@@ -184,12 +182,48 @@ class CtiServer:
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe = []
-        for client in list(self._clients):
-            with contextlib.suppress(Exception):
-                await client.ws.close(code=WSCloseCode.GOING_AWAY, message=b"agent stopping")
+        await self._disconnect_all(WSCloseCode.GOING_AWAY, "agent stopping")
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+    async def move(self, port: int) -> None:
+        """Listen on ``port`` instead (the agent changed it in the settings).
+
+        The new port is bound first: when it is taken this raises ``OSError``
+        with a sentence and the old port keeps serving. Then the old port
+        closes, and every client connected through it is told where the API
+        went (the close frame's reason) and disconnected.
+        """
+        if self._runner is None or self._site is None:
+            raise RuntimeError("the integration API is not started")
+        site = web.TCPSite(self._runner, LOOPBACK, port)
+        try:
+            await site.start()
+        except OSError as exc:
+            raise OSError(
+                f"port {port} cannot be used ({exc.strerror or exc}); "
+                f"the integration API stays on port {self.port}"
+            ) from None
+        old, self._site = self._site, site
+        self._port = _bound_port(site)
+        await old.stop()
+        await self._disconnect_all(
+            WSCloseCode.SERVICE_RESTART, f"the integration API moved to port {self._port}"
+        )
+        log.info("integration API moved to %s", self.url)
+
+    async def set_token(self, token: str) -> None:
+        """Accept only ``token`` from now on; connected clients must sign in again with it."""
+        self._config = replace(self._config, token=token)
+        await self._disconnect_all(
+            WSCloseCode.POLICY_VIOLATION, "the API token changed: connect again with the new one"
+        )
+
+    async def _disconnect_all(self, code: int, reason: str) -> None:
+        for client in list(self._clients):
+            with contextlib.suppress(Exception):
+                await client.ws.close(code=code, message=reason.encode())
 
     # -- events out ---------------------------------------------------------
 
@@ -314,3 +348,10 @@ class CtiServer:
             reply["command"] = command
         reply.update(body)
         client.send(dumps(reply))
+
+
+def _bound_port(site: web.TCPSite) -> int:
+    """The port ``site`` listens on (the one the system chose for port 0)."""
+    sockets: Iterable[Any] = getattr(site._server, "sockets", None) or ()
+    port: int = next(iter(sockets)).getsockname()[1]
+    return port

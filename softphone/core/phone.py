@@ -28,6 +28,7 @@ from functools import partial
 from typing import Any, TypeVar, assert_never
 
 from softphone.core import phone_events as ev
+from softphone.core.audio_preferences import AudioPreferences, with_preferences
 from softphone.core.phone_call import PhoneCall, build_call
 from softphone.core.phone_config import PhoneCommandError, PhoneConfig, SipAccount
 from softphone.core.phone_events import By, DtmfMethod, PhoneEvent
@@ -41,7 +42,7 @@ from softphone.core.sip_transport import (
 from softphone.media.devices import NoAudioDevice, backend_for
 from softphone.media.errors import MediaError, SdpError
 from softphone.media.offer_answer import Problem
-from softphone.media.ring import RINGBACK, RINGTONE, RingPlayer, RingSound
+from softphone.media.ring import RINGBACK, RingPlayer, RingSound
 from softphone.media.session import MediaEvent, MediaFailed
 from softphone.net.sip_ws import TransportState, TransportStateChanged
 from softphone.sip import events as sip
@@ -74,6 +75,7 @@ class Phone:
         transport: TransportFactory | None = None,
     ) -> None:
         self.config = config
+        self._configured = config
         self._rng = rng or random.Random()
         self._transport = transport or websocket_transport(config.transport, self._rng)
         self._events: asyncio.Queue[PhoneEvent] = asyncio.Queue()
@@ -113,10 +115,7 @@ class Phone:
                 await self._finish(call)
         if self._sip is not None:
             sip_client = self._sip
-
-            def unregister() -> None:
-                sip_client.act(lambda ua, now: ua.unregister(now))
-
+            unregister = partial(sip_client.act, lambda ua, now: ua.unregister(now))
             await sip_client.aclose(before_close=unregister if self.registered else None)
             self._sip = None
         await cancel_and_wait(self._pump)
@@ -140,10 +139,7 @@ class Phone:
 
     @property
     def active_call(self) -> str | None:
-        for handle, call in self._calls.items():
-            if not call.ended:
-                return handle
-        return None
+        return next((handle for handle, call in self._calls.items() if not call.ended), None)
 
     # -- commands ------------------------------------------------------------
 
@@ -196,6 +192,15 @@ class Phone:
     async def call_quality(self, handle: str | None = None) -> ev.CallQuality:
         """Loss, jitter and round-trip time of a call so far (diagnostics)."""
         return await self._call(handle, "report call quality").media.quality()
+
+    def set_audio(self, prefs: AudioPreferences) -> None:
+        """Devices and microphone processing from the next call (a running call keeps its
+        cards); the ring's device and volume at once (``audio_preferences``)."""
+        ringing = self._ring.sound is self.config.ringtone
+        self.config = with_preferences(self.config, self._configured, prefs)
+        if ringing:
+            self._ring.set_volume(self.config.ring_volume)
+        self._spawn(self._ring.set_device(self.config.audio.ring or self.config.audio.speaker))
 
     def mute(self, muted: bool = True, handle: str | None = None) -> None:
         self._call(handle, "mute").media.mute(muted)
@@ -423,7 +428,7 @@ class Phone:
             return
         self._sip_act(lambda ua, now: ua.ring(event.call, now))
         if self.config.ring_incoming:
-            await self._start_ring(RINGTONE, call)
+            await self._start_ring(self.config.ringtone, call)
         if delay is not None:
             loop = asyncio.get_running_loop()
             call.auto_answer = loop.call_later(
@@ -457,8 +462,9 @@ class Phone:
             self._spawn(self._start_ring(RINGBACK, call))
 
     async def _start_ring(self, sound: RingSound, call: PhoneCall) -> None:
+        volume = self.config.ring_volume if sound is self.config.ringtone else 1.0
         try:
-            await self._ring.start(sound)
+            await self._ring.start(sound, volume)
         except (NoAudioDevice, ValueError) as exc:
             self._emit(ev.PhoneError(f"cannot ring: {exc}", call.handle))
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from softphone.media.config import MediaConfig
 from softphone.media.devices import AudioBackend, AudioSettings
+from softphone.media.ring import RINGTONE, RingSound
 from softphone.media.tracks import AudioTrack, FrameSink
 from softphone.net.sip_ws import TransportConfig
 from softphone.sip.ua import UAConfig
@@ -49,6 +50,9 @@ class PhoneConfig:
     audio: AudioSettings = field(default_factory=AudioSettings)
     auto_answer_ms: int | None = None
     ring_incoming: bool = True
+    ringtone: RingSound = RINGTONE
+    ring_volume: float = 1.0
+    """0..1, of the ringtone (not of the ringback our own calls hear)."""
     source_factory: Callable[[], AudioTrack] | None = field(default=None, compare=False)
     sink_factory: Callable[[], FrameSink] | None = field(default=None, compare=False)
     audio_backend: AudioBackend | None = field(default=None, compare=False)

@@ -106,6 +106,8 @@ class RingPlayer:
         self._lock = asyncio.Lock()
         self._stream: AudioStream | None = None
         self._cycle: Pcm | None = None
+        self._full: Pcm | None = None  # the cycle at full volume
+        self._volume = 1.0
         self._position = 0
         self.sound: RingSound | None = None
         """What is ringing now (None when silent)."""
@@ -127,8 +129,8 @@ class RingPlayer:
             written += take
             self._position = (self._position + take) % cycle.size
 
-    async def start(self, sound: RingSound) -> None:
-        """Ring ``sound`` from its beginning (replacing whatever rang before).
+    async def start(self, sound: RingSound, volume: float = 1.0) -> None:
+        """Ring ``sound`` from its beginning at ``volume`` (0..1), replacing whatever rang.
 
         Raises NoAudioDevice / UnknownAudioDevice when the ring device is
         missing, ValueError when a ring file cannot be read.
@@ -139,15 +141,49 @@ class RingPlayer:
             cycle = await asyncio.to_thread(render, sound, self._stream.samplerate)
             self._cycle = None
             self._position = 0
-            self._cycle = cycle
+            self._full, self._volume = cycle, volume
+            self._cycle = _scaled(cycle, volume)
             self.sound = sound
+
+    def set_volume(self, volume: float) -> None:
+        """What rings now, at ``volume`` (0..1) from the next block the card asks for."""
+        self._volume = volume
+        if self._full is not None and self._cycle is not None:
+            self._cycle = _scaled(self._full, volume)  # same length: the position stays valid
+
+    async def set_device(self, device: str | None) -> None:
+        """Ring on ``device`` from now on; what rings now moves there at once."""
+        if device == self._device:
+            return
+        self._device = device
+        async with self._lock:
+            if self._stream is None:
+                return  # silent: the next ring opens the new device
+            old, self._stream = self._stream, None
+            with contextlib.suppress(AudioDeviceError):
+                await old.aclose()
+            sound = self.sound
+            if sound is None:
+                return  # stopped meanwhile
+            stream = self._stream = await self._backend.open_output(device, self._fill)
+            full = await asyncio.to_thread(render, sound, stream.samplerate)
+            if self.sound is sound:
+                self._cycle = None  # the card thread reads it once per block
+                self._position = 0
+                self._full, self._cycle = full, _scaled(full, self._volume)
 
     async def stop(self) -> None:
         """Silence at once, then release the device."""
-        self._cycle = None
+        self._cycle = self._full = None
         self.sound = None
         async with self._lock:
             if self._stream is not None:
                 stream, self._stream = self._stream, None
                 with contextlib.suppress(AudioDeviceError):
                     await stream.aclose()
+
+
+def _scaled(cycle: Pcm, volume: float) -> Pcm:
+    if volume >= 1.0:
+        return cycle
+    return (cycle.astype(np.float32) * max(0.0, volume)).astype(np.int16)

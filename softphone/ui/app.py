@@ -16,12 +16,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
@@ -40,10 +41,15 @@ from softphone.ui.crash import ExceptHook
 from softphone.ui.deferred_session import DeferredSession, SessionUnavailable
 from softphone.ui.i18n import install_translators, resolve_language
 from softphone.ui.notifications import set_app_user_model_id
+from softphone.ui.settings.live import LiveSettings
 from softphone.ui.settings.store import UiSettings
 from softphone.ui.single_instance import SingleInstance, hand_over, request_from_args
 from softphone.ui.views.main_window import MainWindow
 from softphone.ui.views.sign_in import SignInDefaults
+
+if TYPE_CHECKING:
+    from softphone.core.cti_host import IntegrationApi
+    from softphone.core.cti_server import CtiServer
 
 log = logging.getLogger(__name__)
 
@@ -62,14 +68,16 @@ class SoftphoneApp(QObject):
         quit_timeout: float = QUIT_TIMEOUT_S,
         sign_in_defaults: SignInDefaults | None = None,
         api: ApiSettings | None = None,
+        settings: UiSettings | None = None,
     ) -> None:
+        """``settings``: the agent's preferences (default: the user's QSettings and keyring)."""
         super().__init__()
         self.qapp = qapp
         self.session = session
         self.api = api
         """The local integration API served while the app runs (None: none)."""
-        self.api_server: Any = None
-        """The running ``CtiServer`` (its ``port``), once listening."""
+        self.api_host: IntegrationApi | None = None
+        """Serves it once the session is built; the settings move and re-key it."""
         self.api_settled = asyncio.Event()
         """The session is built and the API listens, or could not (said on the banner)."""
         self.quit_timeout = quit_timeout
@@ -79,15 +87,32 @@ class SoftphoneApp(QObject):
         self.window = MainWindow()
         self.controller = MainController(self.bridge, self.window, clock, sign_in_defaults)
         self.shell = ShellController(
-            self.bridge, self.window, show_window=self.show_window, quit_app=self.request_quit
+            self.bridge,
+            self.window,
+            show_window=self.show_window,
+            quit_app=self.request_quit,
+            settings=settings,
         )
         self.tray: QSystemTrayIcon | None = self.shell.tray.tray
         """Closing the window hides it to this tray (when there is one)."""
+        self.live = LiveSettings(
+            self.shell.settings,
+            session,
+            api=lambda: self.api_host,
+            report=self.report,
+            env=os.environ,
+        )
+        self.shell.settings_saved.connect(self.live.apply)
         self.crash = ExceptHook(lambda: self.window)
         self.finished = asyncio.Event()
         self._quitting: asyncio.Task[Any] | None = None
         self.window.close_requested.connect(self.on_close)
         self.window.quit_requested.connect(self.request_quit)
+
+    @property
+    def api_server(self) -> CtiServer | None:
+        """The running ``CtiServer`` (its ``port``), once listening."""
+        return self.api_host.server if self.api_host is not None else None
 
     def start(self, minimised: bool = False) -> None:
         self.bridge.start()
@@ -208,21 +233,15 @@ class SoftphoneApp(QObject):
     async def _serve_api(
         self, stack: contextlib.AsyncExitStack, session: AgentApi, api: ApiSettings
     ) -> None:
-        """The CRM's API for as long as the app runs; failing to listen is a sentence."""
+        """The CRM's API for as long as the app runs; failing to listen is a sentence
+        (a port chosen later in the settings starts it)."""
         from softphone.core.cti_discovery import DiscoveryError
-        from softphone.core.cti_host import integration_api
+        from softphone.core.cti_host import IntegrationApi
 
+        host = self.api_host = IntegrationApi(session, api)
+        stack.push_async_callback(host.aclose)
         try:
-            self.api_server = await stack.enter_async_context(
-                integration_api(
-                    session,
-                    port=api.port,
-                    token=api.token,
-                    login=api.login,
-                    origins=api.origins,
-                    directory=api.directory,
-                )
-            )
+            server = await host.start()
         except (DiscoveryError, OSError) as exc:
             log.warning("integration API not served: %s", exc)
             self.report(
@@ -231,7 +250,7 @@ class SoftphoneApp(QObject):
                 ).format(exc)
             )
             return
-        log.info("integration API on %s", self.api_server.url)
+        log.info("integration API on %s", server.url)
 
 
 SessionFactory = Callable[[], AgentApi]

@@ -15,13 +15,17 @@ import asyncio
 import importlib
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from softphone.core.agent_api import AgentApi, SignInRequest, Unsubscribe
 from softphone.core.agent_commands import AgentError
 from softphone.core.agent_snapshot import AgentSnapshot
 from softphone.core.call_records import CallRecord, HistoryQuery
 from softphone.core.cti_events import CtiEvent
+
+if TYPE_CHECKING:
+    from softphone.core.audio_preferences import AudioPreferences
+    from softphone.core.auto_answer import AutoAnswerRules
 
 T = TypeVar("T")
 
@@ -49,6 +53,8 @@ class DeferredSession:
         self._done = asyncio.Event()
         self._subscriptions: list[_Subscription] = []
         self._auto_answer: bool | None = None
+        self._settings: list[Callable[[AgentApi], None]] = []
+        """What the agent's settings asked of the session before it was built, in order."""
         self._placeholder = AgentSnapshot()
 
     @property
@@ -73,6 +79,9 @@ class DeferredSession:
         self._subscriptions.clear()
         if self._auto_answer is not None:
             real.set_auto_answer(self._auto_answer)
+        for apply in self._settings:
+            apply(real)
+        self._settings.clear()
         self._done.set()
         return real
 
@@ -174,6 +183,18 @@ class DeferredSession:
             self._real.set_auto_answer(enabled)
         else:
             self._auto_answer = enabled
+
+    def _setting(self, apply: Callable[[AgentApi], None]) -> None:
+        if self._real is not None:
+            apply(self._real)
+        else:
+            self._settings.append(apply)
+
+    def set_auto_answer_rules(self, rules: AutoAnswerRules) -> None:
+        self._setting(lambda s: s.set_auto_answer_rules(rules))
+
+    def set_audio(self, prefs: AudioPreferences) -> None:
+        self._setting(lambda s: s.set_audio(prefs))
 
     async def history(self, query: HistoryQuery) -> list[CallRecord]:
         return await self._call(lambda s: s.history(query))

@@ -179,6 +179,18 @@ class FakeAgent:
         if self._queue is not None:
             self._queue.put_nowait(recorded)
 
+    def set_auto_answer_rules(self, rules: Any) -> None:
+        self._remember("set_auto_answer_rules", rules)
+
+    def set_audio(self, prefs: Any) -> None:
+        self._remember("set_audio", prefs)
+
+    def _remember(self, name: str, *args: Any) -> None:
+        recorded = Recorded(name, args)
+        self.calls.append(recorded)
+        if self._queue is not None:
+            self._queue.put_nowait(recorded)
+
     async def history(self, query: HistoryQuery) -> list[CallRecord]:
         await self._record("history", query)
         return list(self.records)

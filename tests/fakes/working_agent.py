@@ -380,6 +380,12 @@ class FakeAgent:
         self._log(("set_auto_answer", (enabled,)))
         self.auto_answer = enabled
 
+    def set_auto_answer_rules(self, rules: Any) -> None:
+        self._log(("set_auto_answer_rules", (rules,)))
+
+    def set_audio(self, prefs: Any) -> None:
+        self._log(("set_audio", (prefs,)))
+
     async def history(self, query: HistoryQuery) -> list[CallRecord]:
         self._log(("history", (query,)))
         found = [

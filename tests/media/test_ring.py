@@ -109,3 +109,51 @@ async def test_switching_sound_restarts_the_cycle_on_the_same_device() -> None:
     after = played.since(mark + 2)
     assert abs(tones.dominant_frequency(after, RATE) - 425) < 2
     assert device.opened == device.closed == 1  # one device throughout
+
+
+class NamedNull(ReleasableNull):
+    """Also remembers which device each stream was opened on."""
+
+    def __init__(self, tap: Played) -> None:
+        super().__init__(tap)
+        self.devices: list[str | None] = []
+
+    async def open_output(self, device: str | None, callback: Any, **kwargs: Any) -> Any:
+        self.devices.append(device)
+        return await super().open_output(device, callback, **kwargs)
+
+
+def peak(pcm: np.ndarray) -> int:
+    return int(np.abs(pcm.astype(np.int32)).max())
+
+
+async def test_the_ring_volume_changes_while_it_rings() -> None:
+    played = Played()
+    ring = RingPlayer(NullBackend(tap=played))
+    await ring.start(RINGTONE, volume=0.8)
+    await played.until(lambda: played.samples >= round(0.3 * RATE))  # inside the first burst
+    loud = peak(played.since(0)[round(0.05 * RATE) :])
+    ring.set_volume(0.2)
+    mark = played.mark()
+    await played.until(lambda: played.samples_since(mark) >= round(0.05 * RATE))
+    quiet = peak(played.since(mark + 2))  # the block asked for before the change may be loud
+    await ring.stop()
+    assert loud > 0 and abs(quiet / loud - 0.25) < 0.03, (loud, quiet)
+
+
+async def test_a_new_ring_device_takes_over_what_rings_now() -> None:
+    played = Played()
+    device = NamedNull(played)
+    ring = RingPlayer(device, "laptop speaker")
+    await ring.set_device("USB speaker")  # silent: nothing opened yet
+    assert device.devices == []
+    await ring.start(RINGTONE)
+    await played.until(lambda: played.samples >= round(0.1 * RATE))
+    await ring.set_device("Jabra")
+    mark = played.mark()
+    await played.until(lambda: played.samples_since(mark) >= round(0.3 * RATE))
+    assert ring.sound is RINGTONE and device.devices == ["USB speaker", "Jabra"]
+    assert device.closed == 1  # the old device was released
+    assert abs(tones.dominant_frequency(played.since(mark)[: round(0.3 * RATE)], RATE) - 660) < 30
+    await ring.stop()
+    assert device.opened == device.closed == 2

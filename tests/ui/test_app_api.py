@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from softphone.core import cti_discovery as discovery
@@ -23,6 +24,8 @@ from softphone.core.cti_discovery import read_discovery
 from softphone.core.cti_host import ApiSettings
 from softphone.ui.app import SoftphoneApp
 from softphone.ui.deferred_session import DeferredSession
+from softphone.ui.settings.pages import IntegrationPage
+from softphone.ui.settings.store import MemorySecrets, UiSettings
 from tests.fakes import agent_scenes as scenes
 from tests.fakes.agent import FakeAgent
 
@@ -38,12 +41,19 @@ def no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def make_app(
-    qapp: QApplication, qloop: asyncio.AbstractEventLoop
+    qapp: QApplication, qloop: asyncio.AbstractEventLoop, tmp_path: Path
 ) -> Iterator[Callable[..., SoftphoneApp]]:
     made: list[SoftphoneApp] = []
 
-    def make(session: Any, api: ApiSettings) -> SoftphoneApp:
-        app = SoftphoneApp(session, qapp, clock=lambda: scenes.NOW, quit_timeout=0.5, api=api)
+    def make(session: Any, api: ApiSettings, settings: UiSettings | None = None) -> SoftphoneApp:
+        app = SoftphoneApp(
+            session,
+            qapp,
+            clock=lambda: scenes.NOW,
+            quit_timeout=0.5,
+            api=api,
+            settings=settings or ui_settings(tmp_path),
+        )
         made.append(app)
         return app
 
@@ -52,6 +62,20 @@ def make_app(
         app.window.allow_close = True
         app.window.close()
         app.controller.timer.stop()
+
+
+def ui_settings(folder: Path) -> UiSettings:
+    """The agent's preferences in a throwaway file, the token in memory."""
+    return UiSettings(
+        QSettings(str(folder / "softphone.ini"), QSettings.Format.IniFormat), MemorySecrets()
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
 
 
 def run(loop: asyncio.AbstractEventLoop, coro: Any) -> Any:
@@ -149,3 +173,95 @@ def test_a_session_that_cannot_be_built_is_a_sentence(
 
     assert "no sound system" in run(qloop, scenario())
     assert app.api_server is None
+
+
+def test_a_new_port_saved_in_settings_moves_the_running_api(
+    make_app: Callable[..., SoftphoneApp], qloop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    app = make_app(FakeAgent(scenes.idle()), ApiSettings(port=0, token=TOKEN, directory=tmp_path))
+    new_port = free_port()
+
+    async def scenario() -> tuple[str | None, str]:
+        running = asyncio.ensure_future(app.run())
+        await app.api_settled.wait()
+        assert app.api_server is not None
+        old_port = app.api_server.port
+        crm = await CtiClient.connect(old_port, TOKEN)
+        dialog = app.shell.open_settings()
+        page = dialog.show_page(IntegrationPage)
+        assert isinstance(page, IntegrationPage)
+        page.port.setValue(new_port)
+        dialog.accept()
+        assert app.live.pending is not None
+        await app.live.pending
+        await crm.wait_closed()
+        told = crm.close_reason
+        await crm.aclose()
+        moved = await CtiClient.connect(new_port, TOKEN)  # the CRM finds it on the new port
+        state = await moved.request("getState")
+        await moved.aclose()
+        assert state["ok"]
+        found = read_discovery(tmp_path)
+        assert found is not None and found.port == new_port
+        with pytest.raises(CtiClientError, match="cannot reach"):  # the old port refuses
+            await CtiClient.connect(old_port, TOKEN, timeout=2.0)
+        taken = socket.socket()
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        with taken:
+            dialog = app.shell.open_settings()
+            page = dialog.show_page(IntegrationPage)
+            assert isinstance(page, IntegrationPage)
+            page.port.setValue(taken.getsockname()[1])
+            dialog.accept()
+            assert app.live.pending is not None
+            await app.live.pending
+        banner = app.window.message_banner.label.text()
+        still = await CtiClient.connect(new_port, TOKEN)  # the old server keeps running
+        assert (await still.request("getState"))["ok"]
+        await still.aclose()
+        app.request_quit()
+        assert await running == 0
+        return told, banner
+
+    told, banner = run(qloop, scenario())
+    assert told == f"the integration API moved to port {new_port}"
+    assert f"stays on port {new_port}" in banner and "Traceback" not in banner
+
+
+def test_a_regenerated_token_makes_the_crm_sign_in_again(
+    make_app: Callable[..., SoftphoneApp], qloop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    settings = ui_settings(tmp_path)
+    token = settings.token()  # what the app was started with, from the keyring
+    api = ApiSettings(port=0, token=token, directory=tmp_path)
+    app = make_app(FakeAgent(scenes.idle()), api, settings)
+
+    async def scenario() -> str:
+        running = asyncio.ensure_future(app.run())
+        await app.api_settled.wait()
+        assert app.api_server is not None
+        port = app.api_server.port
+        crm = await CtiClient.connect(port, token)
+        dialog = app.shell.open_settings()
+        page = dialog.show_page(IntegrationPage)
+        assert isinstance(page, IntegrationPage)
+        page.regenerate.click()  # at once, without OK: the old token stops working now
+        new = page.token.text()
+        assert new != token and settings.token() == new
+        assert app.live.pending is not None
+        await app.live.pending
+        await crm.wait_closed()
+        reason = crm.close_reason or ""
+        await crm.aclose()
+        with pytest.raises(CtiClientError, match="401"):
+            await CtiClient.connect(port, token)
+        again = await CtiClient.connect(port, new)
+        assert (await again.request("getState"))["ok"]
+        await again.aclose()
+        dialog.reject()
+        app.request_quit()
+        assert await running == 0
+        return reason
+
+    assert "token changed" in run(qloop, scenario())

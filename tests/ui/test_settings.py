@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QCheckBox
 from pytestqt.qtbot import QtBot
 
 from softphone.core.agent_snapshot import AutoAnswerView, CallType
@@ -306,3 +307,38 @@ def test_saved_choices_reach_the_core_profile_under_the_environment(
     assert (config.mic, config.speaker) == ("Jabra", "Laptop")
     assert config.auto_answer_ms == 1500 and config.auto_answer_predictive is False
     assert config.api_port == 9200
+
+
+def test_microphone_switches_save_load_and_restore_defaults(
+    qtbot: QtBot, settings: UiSettings, tmp_path: Path
+) -> None:
+    from softphone.core.config import load_config
+    from softphone.ui.settings.store import core_overrides
+
+    page = _audio_page(settings)
+    qtbot.addWidget(page)
+    page.load()
+    boxes = mic_boxes(page)
+    assert [box.isChecked() for box in boxes] == [True, True, False]  # issue 12's defaults
+    assert all(box.toolTip() for box in boxes)  # each says why
+    page.noise_suppression.setChecked(False)
+    page.echo_cancellation.setChecked(True)
+    page.save()
+    again = _audio_page(settings)
+    qtbot.addWidget(again)
+    again.load()
+    assert [box.isChecked() for box in mic_boxes(again)] == [False, True, True]
+    profile = tmp_path / "profile.toml"
+    profile.write_text('mediatel_url = "https://hes.example.com"\n')
+    config = load_config(profile, core_overrides(settings, {}), {})
+    assert (config.noise_suppression, config.auto_gain, config.echo_cancellation) == (
+        False,
+        True,
+        True,
+    )
+    again.restore_defaults()
+    assert [box.isChecked() for box in mic_boxes(again)] == [True, True, False]
+
+
+def mic_boxes(page: AudioPage) -> tuple[QCheckBox, QCheckBox, QCheckBox]:
+    return (page.noise_suppression, page.auto_gain, page.echo_cancellation)

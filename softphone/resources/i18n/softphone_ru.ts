@@ -75,8 +75,36 @@
         <translation>Сигнал, когда вызов принят автоматически</translation>
     </message>
     <message>
+        <source>Noise suppression</source>
+        <translation>Подавление шума</translation>
+    </message>
+    <message>
+        <source>Automatic gain</source>
+        <translation>Автоматическое усиление</translation>
+    </message>
+    <message>
+        <source>Echo cancellation (for speakers)</source>
+        <translation>Подавление эха (для колонок)</translation>
+    </message>
+    <message>
+        <source>The customer hears you, not the room around you.</source>
+        <translation>Клиент слышит вас, а не комнату вокруг.</translation>
+    </message>
+    <message>
+        <source>Keeps your voice at one level, quiet or loud.</source>
+        <translation>Держит ваш голос на одном уровне, тихий или громкий.</translation>
+    </message>
+    <message>
+        <source>Only without a headset: stops the customer hearing themselves.</source>
+        <translation>Только без гарнитуры: клиент не слышит сам себя.</translation>
+    </message>
+    <message>
         <source>Level</source>
         <translation>Уровень</translation>
+    </message>
+    <message>
+        <source>Your microphone (from the next call)</source>
+        <translation>Ваш микрофон (со следующего звонка)</translation>
     </message>
     <message>
         <source>No sound devices were found. Plug in a headset.</source>
@@ -888,6 +916,17 @@
     </message>
 </context>
 <context>
+    <name>LiveSettings</name>
+    <message>
+        <source>The integration API did not move: {0}.</source>
+        <translation>Интеграционный API не перенесён: {0}.</translation>
+    </message>
+    <message>
+        <source>The integration API for your CRM is off: {0}.</source>
+        <translation>Интеграционный API для вашей CRM выключен: {0}.</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Softphone</source>
@@ -1152,8 +1191,8 @@
         <translation>Разделы</translation>
     </message>
     <message>
-        <source>Sound devices, auto-answer rules and the API port take effect the next time the softphone starts.</source>
-        <translation>Звуковые устройства, правила автоответа и порт API применятся при следующем запуске софтфона.</translation>
+        <source>Changes take effect when you press OK: sound devices and the microphone from the next call, the rest at once. Only the language waits for a restart.</source>
+        <translation>Изменения действуют после нажатия OK: звуковые устройства и микрофон — со следующего звонка, остальное — сразу. Только язык меняется после перезапуска.</translation>
     </message>
 </context>
 <context>

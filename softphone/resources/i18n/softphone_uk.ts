@@ -75,8 +75,36 @@
         <translation>Сигнал, коли виклик прийнято автоматично</translation>
     </message>
     <message>
+        <source>Noise suppression</source>
+        <translation>Придушення шуму</translation>
+    </message>
+    <message>
+        <source>Automatic gain</source>
+        <translation>Автоматичне підсилення</translation>
+    </message>
+    <message>
+        <source>Echo cancellation (for speakers)</source>
+        <translation>Придушення луни (для колонок)</translation>
+    </message>
+    <message>
+        <source>The customer hears you, not the room around you.</source>
+        <translation>Клієнт чує вас, а не кімнату навколо.</translation>
+    </message>
+    <message>
+        <source>Keeps your voice at one level, quiet or loud.</source>
+        <translation>Тримає ваш голос на одному рівні, тихий чи гучний.</translation>
+    </message>
+    <message>
+        <source>Only without a headset: stops the customer hearing themselves.</source>
+        <translation>Лише без гарнітури: клієнт не чує сам себе.</translation>
+    </message>
+    <message>
         <source>Level</source>
         <translation>Рівень</translation>
+    </message>
+    <message>
+        <source>Your microphone (from the next call)</source>
+        <translation>Ваш мікрофон (з наступного виклику)</translation>
     </message>
     <message>
         <source>No sound devices were found. Plug in a headset.</source>
@@ -888,6 +916,17 @@
     </message>
 </context>
 <context>
+    <name>LiveSettings</name>
+    <message>
+        <source>The integration API did not move: {0}.</source>
+        <translation>Інтеграційний API не перенесено: {0}.</translation>
+    </message>
+    <message>
+        <source>The integration API for your CRM is off: {0}.</source>
+        <translation>Інтеграційний API для вашої CRM вимкнено: {0}.</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Softphone</source>
@@ -1152,8 +1191,8 @@
         <translation>Розділи</translation>
     </message>
     <message>
-        <source>Sound devices, auto-answer rules and the API port take effect the next time the softphone starts.</source>
-        <translation>Звукові пристрої, правила автовідповіді та порт API застосуються під час наступного запуску софтфона.</translation>
+        <source>Changes take effect when you press OK: sound devices and the microphone from the next call, the rest at once. Only the language waits for a restart.</source>
+        <translation>Зміни діють після натискання OK: звукові пристрої та мікрофон — з наступного виклику, решта — одразу. Лише мова змінюється після перезапуску.</translation>
     </message>
 </context>
 <context>

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QStandardPaths
+from PySide6.QtCore import QObject, QStandardPaths, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
@@ -40,6 +40,9 @@ logger = logging.getLogger(__name__)
 
 
 class ShellController(QObject):
+    settings_saved = Signal()
+    """The settings dialog saved (``settings.live`` puts the changes in force)."""
+
     def __init__(
         self,
         bridge: AgentBridge,
@@ -187,9 +190,7 @@ class ShellController(QObject):
 
     def _settings_saved(self) -> None:
         self.apply_shortcuts()
-        enabled = self.settings.get("auto_answer/enabled")
-        if not self.bridge.snapshot.auto_answer.from_server:
-            self.bridge.set_auto_answer(bool(enabled))
+        self.settings_saved.emit()
 
     def ask_export_diagnostics(self) -> None:
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DesktopLocation)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -59,6 +60,9 @@ class AudioPage(SettingsPage):
         "audio/ring_volume",
         "audio/ring_enabled",
         "audio/auto_answer_beep",
+        "audio/noise_suppression",
+        "audio/auto_gain",
+        "audio/echo_cancellation",
     )
 
     def __init__(
@@ -104,6 +108,20 @@ class AudioPage(SettingsPage):
         self.ring_enabled.toggled.connect(self.ringtone.setEnabled)
         self.ring_enabled.toggled.connect(self.choose_file.setEnabled)
         self.beep = QCheckBox(self.tr("Beep when a call is answered automatically"))
+        self.noise_suppression = QCheckBox(self.tr("Noise suppression"))
+        self.auto_gain = QCheckBox(self.tr("Automatic gain"))
+        self.echo_cancellation = QCheckBox(self.tr("Echo cancellation (for speakers)"))
+        processing = (
+            (
+                self.noise_suppression,
+                self.tr("The customer hears you, not the room around you."),
+            ),
+            (self.auto_gain, self.tr("Keeps your voice at one level, quiet or loud.")),
+            (
+                self.echo_cancellation,
+                self.tr("Only without a headset: stops the customer hearing themselves."),
+            ),
+        )
 
         self.test_speaker.clicked.connect(lambda: self._tone(self.speaker))
         self.test_ring.clicked.connect(self._ring)
@@ -119,12 +137,25 @@ class AudioPage(SettingsPage):
         form.addRow(self.tr("Ringtone"), self._row(self.ringtone, self.choose_file))
         form.addRow(self.tr("Ring volume"), self.ring_volume)
         form.addRow("", self.beep)
+        # A grid of its own, below the form: the switches' long names must not
+        # widen the form's label column (the page keeps its size in every language).
+        mic = QGridLayout()
+        mic.addWidget(QLabel(self.tr("Your microphone (from the next call)")), 0, 0, 1, 2)
+        for row, (box, why) in enumerate(processing, start=1):
+            box.setToolTip(why)
+            hint = QLabel(why)
+            hint.setWordWrap(True)
+            hint.setEnabled(False)  # greyed: the why, not a warning
+            mic.addWidget(box, row, 0)
+            mic.addWidget(hint, row, 1)
+        mic.setColumnStretch(1, 1)
         layout = QVBoxLayout(self)
         if not self._devices.inputs and not self._devices.outputs:
             none = QLabel(self.tr("No sound devices were found. Plug in a headset."))
             none.setStyleSheet("color: #c0392b;")
             layout.addWidget(none)
         layout.addLayout(form)
+        layout.addLayout(mic)
         layout.addWidget(self.result)
         layout.addStretch(1)
 
@@ -168,6 +199,9 @@ class AudioPage(SettingsPage):
         for widget in (self.ring_volume, self.ringtone, self.choose_file):
             widget.setEnabled(self.ring_enabled.isChecked())
         self.beep.setChecked(bool(values["audio/auto_answer_beep"]))
+        self.noise_suppression.setChecked(bool(values["audio/noise_suppression"]))
+        self.auto_gain.setChecked(bool(values["audio/auto_gain"]))
+        self.echo_cancellation.setChecked(bool(values["audio/echo_cancellation"]))
 
     def values(self) -> dict[str, object]:
         return {
@@ -178,6 +212,9 @@ class AudioPage(SettingsPage):
             "audio/ring_volume": self.ring_volume.value(),
             "audio/ring_enabled": self.ring_enabled.isChecked(),
             "audio/auto_answer_beep": self.beep.isChecked(),
+            "audio/noise_suppression": self.noise_suppression.isChecked(),
+            "audio/auto_gain": self.auto_gain.isChecked(),
+            "audio/echo_cancellation": self.echo_cancellation.isChecked(),
         }
 
     # -- checks ---------------------------------------------------------------

@@ -49,8 +49,8 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.restart_note = QLabel(
             self.tr(
-                "Sound devices, auto-answer rules and the API port take effect "
-                "the next time the softphone starts."
+                "Changes take effect when you press OK: sound devices and the microphone "
+                "from the next call, the rest at once. Only the language waits for a restart."
             )
         )
         self.restart_note.setWordWrap(True)

@@ -31,6 +31,9 @@ DEFAULTS: dict[str, Any] = {
     "audio/ring_volume": 80,
     "audio/ring_enabled": True,
     "audio/auto_answer_beep": True,
+    "audio/noise_suppression": True,
+    "audio/auto_gain": True,
+    "audio/echo_cancellation": False,
     "auto_answer/enabled": True,
     "auto_answer/delay_ms": 0,
     "auto_answer/inbound": True,
@@ -95,6 +98,8 @@ class UiSettings:
     def __init__(self, qsettings: QSettings | None = None, secrets_: SecretStore | None = None):
         self.qsettings = qsettings or QSettings()
         self.secrets: SecretStore = secrets_ or KeyringSecrets()
+        self.token_listeners: list[Callable[[str], None]] = []
+        """Told of a regenerated token (the running integration API takes it at once)."""
 
     def get(self, key: str) -> Any:
         default = DEFAULTS[key]
@@ -124,6 +129,8 @@ class UiSettings:
     def regenerate_token(self) -> str:
         token = new_token()
         self.secrets.set(TOKEN_KEY, token)
+        for listener in list(self.token_listeners):
+            listener(token)
         return token
 
     def sync(self) -> None:
@@ -134,6 +141,9 @@ CORE_KEYS = {
     "audio/microphone": "mic",
     "audio/speaker": "speaker",
     "audio/ring_device": "ring",
+    "audio/noise_suppression": "noise_suppression",
+    "audio/auto_gain": "auto_gain",
+    "audio/echo_cancellation": "echo_cancellation",
     "auto_answer/enabled": "auto_answer",
     "auto_answer/delay_ms": "auto_answer_ms",
     "auto_answer/inbound": "auto_answer_inbound",

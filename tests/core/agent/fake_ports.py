@@ -172,5 +172,8 @@ class FakePhone:
     ) -> DtmfMethod:
         return DtmfMethod.RFC4733
 
+    def set_audio(self, prefs: object) -> None:
+        self.log.append(f"phone.set_audio {prefs}")
+
     async def call_quality(self, handle: str | None = None) -> CallQuality:
         return CallQuality("PCMA/8000", 100, 100, 0, 0.0, 2.0, 0, 0.0, 20.0)

@@ -31,6 +31,28 @@ def test_file_then_env_then_flags(tmp_path: Path) -> None:
     assert load_config(path, {}, {}).auto_answer_ms == 300
 
 
+def test_microphone_switches_file_then_env_then_flags(tmp_path: Path) -> None:
+    path = profile(tmp_path, BASE + "noise_suppression = false\nauto_gain = false\n")
+    plain = tmp_path / "plain.toml"
+    plain.write_text(BASE, encoding="utf-8")
+    defaults = load_config(plain, {}, {})
+    assert (defaults.noise_suppression, defaults.auto_gain, defaults.echo_cancellation) == (
+        True,
+        True,
+        False,
+    )
+    from_file = load_config(path, {}, {})
+    assert not from_file.noise_suppression and not from_file.auto_gain
+    env = {"SOFTPHONE_AUTO_GAIN": "on", "SOFTPHONE_ECHO_CANCELLATION": "yes"}
+    config = load_config(path, {"noise_suppression": "true", "echo_cancellation": None}, env)
+    assert config.noise_suppression  # the flag beats the file
+    assert config.auto_gain  # the environment beats the file
+    assert config.echo_cancellation  # a flag not given leaves the environment's
+    with pytest.raises(ConfigError) as bad:
+        load_config(path, {"echo_cancellation": "sometimes"}, {})
+    assert bad.value.field == "echo_cancellation" and "true or false" in str(bad.value)
+
+
 def test_default_profile_location_and_missing_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
