@@ -25,11 +25,16 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from softphone.core.agent_snapshot import AgentSnapshot, CallPhase, LinkState
 from softphone.core.call_records import HistoryQuery
+from softphone.media.tracks import read_wav
 from softphone.net.mediatel import State
+from softphone.sim.sip_telephony import ExternalServer, customer_voice
 from softphone.ui.history_view import HistoryView
 from tests.core.agent.session_harness import build_agent
+from tests.peers.kamailio import Kamailio
 from tests.peers.loopback_ice import loopback_ice
+from tests.peers.mediatel_sip import start_sip_sim
 from tests.peers.sim_process import SimProcess
+from tests.sim.test_sip_telephony import voice_match
 from tests.ui.test_app_sim import CUSTOMER, Shift, sign_in
 
 pytestmark = pytest.mark.peers
@@ -159,3 +164,76 @@ def test_the_server_restarts_idle_mid_call_and_in_after_call_work(
             await sim.aclose()
 
     qloop.run_until_complete(asyncio.wait_for(shift(), 240))
+
+
+def test_the_sip_server_restarts_mid_call(
+    qapp: QApplication,
+    qloop: asyncio.AbstractEventLoop,
+    qtbot: Any,
+    tmp_path: Path,
+    ice: None,
+    kamailio: Kamailio,
+) -> None:
+    """Kamailio stops mid-call and comes back (its registrations lost): the banner says
+    SIP is reconnecting and when, the customer is still heard (media never went through
+    it), the extension registers again and the shift goes on."""
+
+    async def call() -> None:
+        external = ExternalServer(
+            kamailio.ws_url, "agent", kamailio.password("agent"), domain=kamailio.realm
+        )
+        h = await start_sip_sim(tmp_path, external=external)
+        await asyncio.wait_for(h.telephony.external_registered.wait(), WAIT)
+        agent = build_agent(h, tmp_path, sip_urls=(kamailio.ws_url,))
+        ui = Shift(agent, qtbot)
+        window = ui.window
+        log = BannerLog(ui)
+        try:
+            panel = window.sign_in
+            QTest.keyClicks(panel.login, "demo")
+            QTest.keyClicks(panel.password, "demo")
+            QTest.keyClicks(panel.extension, "1001")
+            panel.sip_box.setChecked(True)
+            QTest.keyClicks(panel.sip_user, "1001")
+            QTest.keyClicks(panel.sip_password, kamailio.password("1001"))
+            QTest.mouseClick(panel.button, Qt.MouseButton.LeftButton)
+            await ui.until(lambda s: s.state is State.IDLE and s.sip.up, "available")
+            QTest.keyClicks(window.dialer.number, CUSTOMER)
+            QTest.keyClick(window.dialer.number, Qt.Key.Key_Return)
+            await ui.until(
+                lambda s: s.call is not None and s.call.phase is CallPhase.TALKING, "talking"
+            )
+            await kamailio.astop()
+            await ui.until(
+                lambda s: s.sip.state is LinkState.RECONNECTING and s.sip.retry_at is not None,
+                "SIP reconnecting",
+            )
+            text = window.reconnect_banner.label.text()
+            assert window.reconnect_banner.isVisible() and "Reconnecting to SIP… (" in text, text
+            assert "Next attempt in" in text or "Trying now." in text, text
+            assert window.call_panel.hangup.isEnabled()  # the call is still the agent's
+            await kamailio.astart()
+            await ui.until(lambda s: s.sip.up, "registered again")
+            assert kamailio.bindings("1001"), "no binding after the restart"
+            snap = agent.session.snapshot
+            assert snap.call is not None and snap.call.phase is CallPhase.TALKING
+            voice, _ = read_wav(customer_voice())
+            assert voice_match(await agent.heard(1.0), voice) > 0.7, "the customer went silent"
+            assert not window.reconnect_banner.isVisible()
+            window.call_panel.hangup.click()
+            await ui.until(lambda s: s.clerical is not None, "after-call work")
+            await asyncio.sleep(0)
+            dialog = ui.controller.clerical.dialog
+            assert dialog is not None
+            QTest.keyClick(dialog.search, Qt.Key.Key_Return)
+            await ui.until(lambda s: s.state is State.IDLE and s.clerical is None, "available")
+            [record] = await agent.session.history(HistoryQuery())
+            assert record.ended_at is not None and record.call_code_name
+            assert not any("Traceback" in text for text in log.texts), log.texts
+        finally:
+            ui.close()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(agent.session.sign_out(), WAIT)
+            await h.aclose()
+
+    qloop.run_until_complete(asyncio.wait_for(call(), 180))
