@@ -60,6 +60,11 @@ async def test_restart_mid_call_ends_the_call_in_history_and_signs_back_in(
         )
         assert down.mediatel.reason in ("the connection dropped", "Mediatel does not answer")
         assert down.sip.state is LinkState.RECONNECTING
+        await agent.until(
+            lambda s: s.sip.reason == "the server refused the connection (not running?)",
+            WAIT,
+            what="SIP's reason in words",
+        )
         await sim.start()
         await back_and_available(agent)
         [record] = await agent.session.history(HistoryQuery())
