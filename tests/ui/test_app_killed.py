@@ -91,10 +91,11 @@ class App:
             self.proc.send_signal(signal.SIGKILL)
             await self.proc.wait()
 
-    async def state(self, predicate: Any, what: str) -> Message:
+    async def state(self, predicate: Any, what: str, after: int = 0) -> Message:
+        """The first ``onState`` from index ``after`` on (``client.mark()``) that matches."""
         assert self.client is not None
         try:
-            return await self.client.wait_event("onState", WAIT, predicate)
+            return await self.client.wait_event("onState", WAIT, predicate, after=after)
         except TimeoutError:
             raise AssertionError(f"timed out waiting for {what}") from None
 
@@ -112,6 +113,10 @@ async def rig(tmp_path: Path) -> AsyncIterator[tuple[SimProcess, TcpRelay, App]]
         await app.kill()
         await relay.aclose()
         await sim.aclose()
+
+
+def links_up(m: Message) -> bool:
+    return bool(m["mediatel"]["state"] == "up" and m["sip"]["state"] == "up")
 
 
 def talking(m: Message) -> bool:
@@ -132,7 +137,7 @@ async def test_kill_mid_call_and_in_after_call_work(
     await app.kill()
     api = await app.start()
     offered = await app.state(
-        lambda m: m["state"] == "STATE_CLERICAL" and m["clerical"] and m["call"],
+        lambda m: m["state"] == "STATE_CLERICAL" and m["clerical"] and m["call"] and links_up(m),
         "after-call work for the call that was cut",
     )
     assert offered["call"]["callTraceID"] == trace
@@ -142,12 +147,13 @@ async def test_kill_mid_call_and_in_after_call_work(
 
     # 2. killed in after-call work with the chosen code not yet sent (Mediatel unreachable)
     code = offered["clerical"]["callCodes"][-1]
+    mark = api.mark()
     await relay.cut()
-    await app.state(lambda m: m["mediatel"]["state"] != "up", "Mediatel unreachable")
+    await app.state(lambda m: m["mediatel"]["state"] != "up", "Mediatel unreachable", mark)
     reply = await api.request("setCallCode", codeId=code["id"])
     assert reply["ok"] is True, reply
     await app.state(
-        lambda m: (m["clerical"] or {}).get("chosenHeld") is True, "the code kept for later"
+        lambda m: (m["clerical"] or {}).get("chosenHeld") is True, "the code kept for later", mark
     )
     await app.kill()
     await relay.restore()
