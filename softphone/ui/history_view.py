@@ -91,6 +91,8 @@ class HistoryView(QWidget):
 
     redial_requested = Signal(str)
     COLUMNS = 7
+    QUEUE_COLUMN = 3
+    CODE_COLUMN = 5
 
     def __init__(self, source: HistorySource, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -119,9 +121,9 @@ class HistoryView(QWidget):
                 self.tr("Time"),
                 self.tr("Direction"),
                 self.tr("Number"),
+                self.tr("Queue"),
                 self.tr("Duration"),
                 self.tr("Call code"),
-                self.tr("Queue"),
                 self.tr("callTraceID"),
             ]
         )
@@ -133,6 +135,9 @@ class HistoryView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        # Shown after the call code: at the window's usual width the number, talk time and
+        # code are what an agent scans for; queue names are long. (Model columns unchanged.)
+        header.moveSection(self.QUEUE_COLUMN, self.CODE_COLUMN)
         self.table.setWordWrap(False)  # one line per call; long values scroll, never wrap
         self.table.verticalHeader().setVisible(False)
         self.table.setAccessibleName(self.tr("Call history"))
@@ -215,9 +220,9 @@ class HistoryView(QWidget):
                 _format_time(record.started_at),
                 direction,
                 record.number or "",
+                record.queue or "",
                 _format_duration(record.duration_s),
                 record.call_code_name or "",
-                record.queue or "",
                 record.call_trace_id or "",
             ]
             row = [QStandardItem(text) for text in cells]

@@ -74,7 +74,7 @@ def test_filters_become_the_query(qtbot: QtBot, qloop: asyncio.AbstractEventLoop
     assert query.since == datetime(2026, 12, 1).timestamp()
     assert query.until == datetime(2026, 12, 8).timestamp()
     assert view.model.rowCount() == 3
-    assert view.model.item(0, 3).text() == "01:00"  # talk time, next to the number
+    assert view.model.item(0, 4).text() == "01:00"  # talk time
     assert view.model.item(1, 1).text() == "Missed"
     assert view.status.text() == "3 calls"
 
