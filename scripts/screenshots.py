@@ -3,7 +3,8 @@
 
 Runs the real window against the fake session of the UI tests, one scene
 after another (signed out, idle, ringing, in a call, on hold, after-call
-work with the call-code dialog, paused, reconnecting), on an X server:
+work with the call-code dialog, paused, reconnecting, the shell's History
+tab with a missed call and a number filter), on an X server:
 its own Xvfb on a free display unless ``--display`` names one.
 
     python3 scripts/screenshots.py                 # -> docs/screenshots/*.png
@@ -13,10 +14,12 @@ its own Xvfb on a free display unless ``--display`` names one.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 CHILD_FLAG = "SOFTPHONE_SCREENSHOTS_CHILD"
@@ -85,7 +88,8 @@ def render(args: argparse.Namespace) -> int:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     suffix = ("" if args.lang == "en" else f".{args.lang}") + ("-dark" if args.dark else "")
-    wanted = set(args.only or scenes.SCENES) | ({"sign-in-error"} if not args.only else set())
+    extra = {"sign-in-error", "history"}
+    wanted = set(args.only or scenes.SCENES) | (extra if not args.only else set())
 
     async def shoot() -> list[Path]:
         fake = FakeAgent()
@@ -157,6 +161,11 @@ def render(args: argparse.Namespace) -> int:
             window.dialer.number.clear()
             fake.publish(scenes.idle())  # leave after-call work: the dialog closes
             await settle()
+        if "history" in wanted:
+            await history_scene(fake, bridge, window, settle, out / ".history-shots.ini")
+            grab("history")
+            (out / ".history-shots.ini").unlink(missing_ok=True)
+            window.tabs.setCurrentIndex(0)
         if "sign-in-error" in wanted:
             fake.publish(scenes.signed_out())
             window.sign_in.login.setText("olena")
@@ -180,6 +189,47 @@ def render(args: argparse.Namespace) -> int:
     for path in written:
         print(path)
     return 0
+
+
+async def history_scene(fake: Any, bridge: Any, window: Any, settle: Any, ini: Path) -> None:
+    """The shell's History tab, as the app adds it: a few calls (one missed) and a filter."""
+    from PySide6.QtCore import QSettings
+
+    from softphone.core.agent_snapshot import CallType, Direction
+    from softphone.core.call_records import CallRecord
+    from softphone.ui.controllers.shell import ShellController
+    from softphone.ui.settings.store import MemorySecrets, UiSettings
+    from tests.fakes import agent_scenes as scenes
+
+    now = scenes.NOW
+    fake.records = [
+        CallRecord("c4", Direction.INBOUND, CallType.INBOUND, now - 300, "0442227788",
+                   "Inbound_Main", "1185574301", end_cause="the caller hung up",
+                   ended_at=now - 290),
+        CallRecord("c3", Direction.OUTBOUND, CallType.MANUAL, now - 1900, "0441234567",
+                   "DM_Banks_ManualCalls", "1185574288", answered_at=now - 1890,
+                   ended_at=now - 1698, call_code_id=15, call_code_name="Promise to pay"),
+        CallRecord("c2", Direction.INBOUND, CallType.INBOUND, now - 5400, "0441234500",
+                   "Inbound_Main", "1185574270", answered_at=now - 5396, ended_at=now - 5330,
+                   call_code_id=4, call_code_name="Wrong number"),
+        CallRecord("c1", Direction.OUTBOUND, CallType.PREDICTIVE, now - 9000, "0672223344",
+                   "DM_MFO_1", "1185574251", answered_at=now - 8990, ended_at=now - 8600,
+                   call_code_id=7, call_code_name="Call back later"),
+    ]  # fmt: skip
+    fake.publish(dataclasses.replace(scenes.idle(), missed_calls=1))
+    settings = UiSettings(QSettings(str(ini), QSettings.Format.IniFormat), MemorySecrets())
+    shell = ShellController(
+        bridge, window, show_window=window.show, quit_app=lambda: None, settings=settings,
+        tray_available=False,
+    )  # fmt: skip
+    await settle()
+    shell.history.number.setText("044")  # the core filters; the fake answers as it would
+    fake.records = [r for r in fake.records if r.number and "044" in r.number]
+    window.tabs.setCurrentIndex(shell.history_tab)
+    await settle()
+    await shell.history.reload()
+    shell.history.table.selectRow(1)
+    await settle()
 
 
 def dark_palette() -> object:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,6 +24,7 @@ MASK = "***"
 LOG_FILE = "softphone.log"
 MAX_BYTES = 2 * 1024 * 1024
 BACKUPS = 4
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 _KEY_WORDS = (
     r"password|passwd|pwd|secret|token|api[_-]?key|authorization|cookie|set-cookie"
@@ -122,9 +124,7 @@ def setup_logging(directory: Path | None = None, level: int = logging.INFO) -> P
         path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
     )
     handler.set_name("softphone-file")
-    handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S")
-    )
+    handler.setFormatter(logging.Formatter(LOG_FORMAT, "%Y-%m-%d %H:%M:%S"))
     handler.addFilter(RedactingFilter())
     root = logging.getLogger()
     for old in [h for h in root.handlers if h.get_name() == "softphone-file"]:
@@ -133,6 +133,22 @@ def setup_logging(directory: Path | None = None, level: int = logging.INFO) -> P
     root.addHandler(handler)
     root.setLevel(min(root.level, level) if root.level else level)
     return path
+
+
+def log_to_stderr(level: str) -> None:
+    """Log to stderr at ``level`` (a name such as "info"; unknown names mean WARNING).
+
+    For the command-line tools (``softphone agent --headless``, ``softphone
+    phone``), whose stderr an integrator pipes into their own logs: masked
+    like the files, because that is where secrets would otherwise leak.
+    """
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.addFilter(RedactingFilter())
+    number = getattr(logging, str(level).upper(), logging.WARNING)
+    logging.basicConfig(
+        level=number if isinstance(number, int) else logging.WARNING, handlers=[handler]
+    )
 
 
 def log_files(directory: Path | None = None) -> list[Path]:

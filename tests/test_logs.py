@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from softphone.logs import MASK, RedactingFilter, redact, setup_logging
+from softphone.logs import MASK, RedactingFilter, log_to_stderr, redact, setup_logging
 
 
 @pytest.fixture(autouse=True)
@@ -89,3 +89,22 @@ def test_filter_keeps_the_record() -> None:
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "pwd=%s", ("abc",), None)
     assert RedactingFilter().filter(record)
     assert record.getMessage() == f"pwd={MASK}"
+
+
+def test_stderr_logging_of_the_command_line_tools_is_masked(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    root = logging.getLogger()
+    saved = list(root.handlers)
+    for handler in saved:  # basicConfig only configures a bare root logger
+        root.removeHandler(handler)
+    try:
+        log_to_stderr("info")
+        logging.getLogger("softphone.agent").info("signing in with password=hunter2")
+        logging.getLogger("softphone.agent").debug("not shown at info")
+    finally:
+        for handler in saved:
+            root.addHandler(handler)
+    err = capsys.readouterr().err
+    assert "INFO softphone.agent: signing in with password=***" in err
+    assert "hunter2" not in err and "not shown" not in err

@@ -34,6 +34,7 @@ from softphone.core.cti_discovery import DiscoveryError
 from softphone.core.cti_events import CtiEvent
 from softphone.core.cti_host import integration_api
 from softphone.core.cti_json import dumps, to_json_value
+from softphone.logs import log_to_stderr
 
 log = logging.getLogger("softphone.agent")
 SIGN_OUT_TIMEOUT_S = 20.0
@@ -121,11 +122,7 @@ async def _signed_in(
 
 
 def run(args: argparse.Namespace) -> int:
-    logging.basicConfig(
-        level=getattr(logging, str(args.log_level).upper(), logging.WARNING),
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    log_to_stderr(args.log_level)
     if not args.headless:
         print(
             "softphone agent: only --headless is here; the desktop app starts with `softphone`",

@@ -26,6 +26,7 @@ from softphone.cli.mic_flags import add_mic_arguments, mic_config
 from softphone.core import phone_events as ev
 from softphone.core.phone import Phone, PhoneCommandError, PhoneConfig, SipAccount
 from softphone.core.phone_events import DtmfMethod
+from softphone.logs import log_to_stderr
 from softphone.media.config import IceServer, MediaConfig, parse_codec_name
 from softphone.media.devices import AudioSettings
 from softphone.net.sip_ws import TransportConfig, urls_from
@@ -355,11 +356,7 @@ async def serve(config: PhoneConfig, call_target: str | None, out: JsonLines) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    logging.basicConfig(
-        level=getattr(logging, str(args.log_level).upper(), logging.WARNING),
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    log_to_stderr(args.log_level)
     out = JsonLines(sys.stdout)
     try:
         config = build_config(args)

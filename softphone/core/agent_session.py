@@ -272,6 +272,7 @@ class AgentSession(SessionCommands, SessionSettings, MediatelSide, PhoneSide):
             clerical = ClericalView(
                 a.call_codes,
                 self._chosen,
+                chosen_held=self._chosen is not None and not self._mediatel_link.up,
                 reminder_at=self.reminder.reminder_at,
                 reminder_due=self.reminder.due,
             )

@@ -21,6 +21,7 @@ from softphone.core.gateway_refresh import GatewayRefresh, refused_by_gateway
 from softphone.net.mediatel import (
     AgentState,
     CallCode,
+    CallCodeDropped,
     CallFailed,
     Connected,
     Disconnected,
@@ -103,8 +104,8 @@ class MediatelSide:
             case Connected():
                 self._link("_mediatel_link", LinkState.UP)
                 self.gateway.recovered()
-            case Reconnecting():
-                self._link("_mediatel_link", LinkState.RECONNECTING, "the connection dropped")
+            case Reconnecting(retry_in=retry_in, reason=reason):
+                self._link("_mediatel_link", LinkState.RECONNECTING, reason, retry_in)
                 if self.gateway.wanted() and (
                     self._gateway_watch is None or self._gateway_watch.done()
                 ):
@@ -115,6 +116,8 @@ class MediatelSide:
                 if forced:
                     self._forced_reason = message
                 self._notice = message
+            case CallCodeDropped(call_trace_id=trace, code_id=code_id):
+                self._notice = self._dropped_code_notice(trace, code_id)
             case LoginFailed(message=message, automatic=True):
                 self._link("_mediatel_link", LinkState.FAILED, message)
                 self._notice = message
@@ -184,6 +187,17 @@ class MediatelSide:
                     },
                 )
             )
+
+    def _dropped_code_notice(self, trace: str, code_id: int) -> str:
+        """Mediatel came back without the call in after-call work: the code chosen during
+        the outage never reached it. Say so; the call's history keeps the code."""
+        record = self._history.find_by_trace(trace) if self._history is not None else None
+        name = record.call_code_name if record is not None else None
+        code = f"“{name}”" if name else f"#{code_id}"
+        return (
+            f"The call code {code} was not sent: when Mediatel came back it no longer had "
+            f"the call {trace} in after-call work. The code is kept in your call history."
+        )
 
     async def _watch_gateway(self) -> None:
         """While Mediatel reconnects, ask its endpoint why (python-socketio does not say);

@@ -149,6 +149,8 @@ class ClericalView:
     call_codes: tuple[CallCode, ...] = ()
     chosen: CallCode | None = None
     """A code the agent chose that the platform has not confirmed yet (never lost)."""
+    chosen_held: bool = False
+    """The chosen code waits for Mediatel's connection; it is sent when the link is back."""
     ends_at: float | None = None
     """When the platform ends after-call work by itself (epoch s), if known."""
     reminder_at: float | None = None

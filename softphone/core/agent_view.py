@@ -101,6 +101,8 @@ def command_availability(f: Facts) -> Mapping[AgentCommand, str | None]:
     )
     if not f.mediatel_up:
         for command in _MEDIATEL_COMMANDS:
+            if command is C.SET_CALL_CODE and out[command] is None and a.call_trace_id:
+                continue  # kept, and sent when Mediatel is back (MediatelClient.set_result)
             out[command] = "Mediatel is not connected; reconnecting"
     return MappingProxyType(out)
 

@@ -380,6 +380,8 @@ def _describe(exc: BaseException) -> str:
         return f"TLS certificate not trusted: {exc.verify_message}"
     if isinstance(exc, TimeoutError):
         return "connection timed out"
+    if isinstance(exc, ConnectionRefusedError):
+        return "the server refused the connection (not running?)"  # asyncio's text names no cause
     if isinstance(exc, OSError):
         return f"cannot connect: {exc.strerror or exc}"
     return str(exc) or type(exc).__name__

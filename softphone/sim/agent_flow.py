@@ -39,7 +39,9 @@ class AgentFlow:
     """The sessions, the outbox and the clock reading, and the rules every input shares:
     the call flow, the timers, entering states and publishing them."""
 
-    def __init__(self, settings: SimSettings, *, host: str = "127.0.0.1") -> None:
+    def __init__(
+        self, settings: SimSettings, *, host: str = "127.0.0.1", first_trace_id: int = 1_185_574_264
+    ) -> None:
         known = {q.name for q in settings.queues}
         for agent in settings.agents:
             unknown = set(agent.queues) - known
@@ -50,7 +52,9 @@ class AgentFlow:
         self.host = host
         self._sessions = {a.login: AgentSession(a) for a in settings.agents}
         self._conns: dict[str, Connection] = {}
-        self._trace_ids = itertools.count(1_185_574_264)
+        #: Mediatel's callTraceIDs are unique for good; a restarted simulator must not reuse
+        #: one (the driver starts it from its clock), or a kept call code finds the wrong call.
+        self._trace_ids = itertools.count(first_trace_id)
         self._customers = itertools.count(39_553_609)
         self._out: list[Effect] = []
         self._now = 0.0

@@ -60,7 +60,9 @@ class MediatelSimulator:
         *,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.model = AgentModel(settings or SimSettings())
+        # tenths of a second since the epoch, 10 digits like Mediatel's: unique across restarts
+        first_trace_id = 1_000_000_000 + int(clock() * 10) % 9_000_000_000
+        self.model = AgentModel(settings or SimSettings(), first_trace_id=first_trace_id)
         self.telephony: Telephony = telephony or VirtualTelephony()
         self.sio = socketio.AsyncServer(
             async_mode="aiohttp",

@@ -67,9 +67,16 @@ class MissedCalls(QObject):
 
 
 def _format_time(epoch: float | None) -> str:
+    """Month-day and time: the year is in the filter above, the full date in the tooltip."""
     if epoch is None:
         return ""
-    return datetime.fromtimestamp(epoch).strftime("%Y-%m-%d %H:%M")
+    return datetime.fromtimestamp(epoch).strftime("%m-%d %H:%M")
+
+
+def _full_time(epoch: float | None) -> str:
+    if epoch is None:
+        return ""
+    return datetime.fromtimestamp(epoch).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _format_duration(seconds: float | None) -> str:
@@ -84,6 +91,8 @@ class HistoryView(QWidget):
 
     redial_requested = Signal(str)
     COLUMNS = 7
+    QUEUE_COLUMN = 3
+    CODE_COLUMN = 5
 
     def __init__(self, source: HistorySource, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -123,7 +132,13 @@ class HistoryView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        # Shown after the call code: at the window's usual width the number, talk time and
+        # code are what an agent scans for; queue names are long. (Model columns unchanged.)
+        header.moveSection(self.QUEUE_COLUMN, self.CODE_COLUMN)
+        self.table.setWordWrap(False)  # one line per call; long values scroll, never wrap
         self.table.verticalHeader().setVisible(False)
         self.table.setAccessibleName(self.tr("Call history"))
         self.table.doubleClicked.connect(self._redial)
@@ -135,18 +150,19 @@ class HistoryView(QWidget):
         self.copy_trace.clicked.connect(self._copy_trace)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
 
-        filters = QHBoxLayout()
-        for widget in (
-            QLabel(self.tr("From")),
-            self.since,
-            QLabel(self.tr("To")),
-            self.until,
-            self.number,
-            self.call_code,
-            self.missed_only,
-            self.search,
-        ):
-            filters.addWidget(widget)
+        # Two rows, so the window's usual width shows every filter whole.
+        dates = QHBoxLayout()
+        for widget in (QLabel(self.tr("From")), self.since, QLabel(self.tr("To")), self.until):
+            dates.addWidget(widget)
+        dates.addStretch(1)
+        dates.addWidget(self.missed_only)
+        filters = QVBoxLayout()
+        filters.addLayout(dates)
+        what = QHBoxLayout()
+        what.addWidget(self.number, 2)
+        what.addWidget(self.call_code, 2)
+        what.addWidget(self.search)
+        filters.addLayout(what)
         actions = QHBoxLayout()
         actions.addWidget(self.status, 1)
         actions.addWidget(self.redial)
@@ -210,10 +226,14 @@ class HistoryView(QWidget):
                 record.call_trace_id or "",
             ]
             row = [QStandardItem(text) for text in cells]
+            row[0].setToolTip(_full_time(record.started_at))
             if record.missed:
                 for item in row:
                     item.setForeground(Qt.GlobalColor.red)
             self.model.appendRow(row)
+        # Sized here, not by ResizeToContents: that mode sized the columns to their
+        # headers only and elided every number.
+        self.table.resizeColumnsToContents()
         self.status.setText(self.tr("{count} calls").format(count=len(self._records)))
         self._update_actions()
 

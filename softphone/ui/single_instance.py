@@ -15,6 +15,7 @@ import getpass
 import hashlib
 import json
 import logging
+import os
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
@@ -25,13 +26,24 @@ from softphone.core.dial_target import dial_number, is_dial_link
 logger = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_MS = 1000
+#: ``cti_discovery.RUNTIME_ENV`` (not imported: that module pulls the keyring in before the window)
+RUNTIME_ENV = "SOFTPHONE_RUNTIME_DIR"
 MAX_MESSAGE = 4096
 
 
 def server_name(app: str = "softphone", user: str | None = None) -> str:
-    """A socket name unique per user (hashed: user names may hold any character)."""
+    """A socket name unique per user (hashed: user names may hold any character).
+
+    A ``SOFTPHONE_RUNTIME_DIR`` override (tests, a second sandboxed agent) is
+    part of the name, as it is of the headless agent's lock: an app started
+    with its own runtime directory never takes another one's hand-over.
+    """
     user = user if user is not None else getpass.getuser()
-    digest = hashlib.sha256(f"{app}:{user}".encode()).hexdigest()[:16]
+    key = f"{app}:{user}"
+    override = os.environ.get(RUNTIME_ENV)
+    if override:
+        key += f":{override}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
     return f"{app}-{digest}"
 
 

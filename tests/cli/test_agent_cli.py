@@ -10,7 +10,7 @@ import json
 import re
 import signal
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,17 @@ class HeadlessAgent:
     lines: list[dict[str, Any]] = field(default_factory=list)
     stderr: list[str] = field(default_factory=list)
     changed: asyncio.Event = field(default_factory=asyncio.Event)
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    async def kill(self) -> None:
+        """SIGKILL if still running (it holds the per-user agent lock), then reap it."""
+        if self.proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.proc.kill()
+        await self.proc.wait()
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
 
     async def read(self) -> None:
         assert self.proc.stdout is not None
@@ -114,18 +125,34 @@ def agent_env(tmp_path: Path) -> dict[str, str]:
     )
 
 
-async def start_agent(tmp_path: Path, args: list[str]) -> HeadlessAgent:
-    env = agent_env(tmp_path)
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "softphone", *args,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env,
-    )  # fmt: skip
-    agent = HeadlessAgent(proc)
-    agent.tasks = [asyncio.create_task(agent.read()), asyncio.create_task(agent.read_err())]  # type: ignore[attr-defined]
-    return agent
+StartAgent = Callable[[list[str]], Awaitable[HeadlessAgent]]
 
 
-async def test_headless_agent_through_a_call(sim: Sim, tmp_path: Path) -> None:
+@pytest.fixture
+async def start_agent(tmp_path: Path) -> AsyncIterator[StartAgent]:
+    """Starts ``softphone ...`` children; every one still running at teardown is killed,
+    so a test that fails mid-way never leaves an agent holding the per-user lock."""
+    started: list[HeadlessAgent] = []
+
+    async def start(args: list[str]) -> HeadlessAgent:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "softphone", *args,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            env=agent_env(tmp_path),
+        )  # fmt: skip
+        agent = HeadlessAgent(proc)
+        started.append(agent)
+        agent.tasks = [asyncio.create_task(agent.read()), asyncio.create_task(agent.read_err())]
+        return agent
+
+    yield start
+    for agent in started:
+        await agent.kill()
+
+
+async def test_headless_agent_through_a_call(
+    sim: Sim, tmp_path: Path, start_agent: StartAgent
+) -> None:
     tone = tmp_path / "tone.wav"
     write_wav(tone, tones.sine(AGENT_TONE, 1.0, 48000, 0.3), 48000)
     # The profile file holds the servers; flags override it (auto-answer at once, not 5 s).
@@ -139,7 +166,7 @@ async def test_headless_agent_through_a_call(sim: Sim, tmp_path: Path) -> None:
         "--login", "demo", "--extension", "1001", "--sip-user", "1001",
         "--api-port", "0", "--auto-answer-ms", "0", "--no-audio-device", "--play", str(tone),
     ]  # fmt: skip
-    agent = await start_agent(tmp_path, args)
+    agent = await start_agent(args)
     client: CtiClient | None = None
     try:
         ready = await agent.line("apiReady")
@@ -204,7 +231,7 @@ async def test_headless_agent_through_a_call(sim: Sim, tmp_path: Path) -> None:
             agent.proc.send_signal(signal.SIGTERM)
     code = await asyncio.wait_for(agent.proc.wait(), WAIT)
     assert code == 0, agent.stderr
-    await asyncio.gather(*agent.tasks)  # type: ignore[attr-defined]
+    await asyncio.gather(*agent.tasks)
     assert agent.lines[-1]["event"] == "onAgentStateChange", agent.lines[-3:]
     assert agent.lines[-1]["state"] == "STATE_LOGOUT"
     assert not (tmp_path / "run" / "agent.json").exists()
@@ -213,7 +240,7 @@ async def test_headless_agent_through_a_call(sim: Sim, tmp_path: Path) -> None:
 
 async def finish(agent: HeadlessAgent) -> int:
     code = await asyncio.wait_for(agent.proc.wait(), WAIT)
-    await asyncio.gather(*agent.tasks)  # type: ignore[attr-defined]
+    await asyncio.gather(*agent.tasks)
     return code
 
 
@@ -239,24 +266,28 @@ async def finish(agent: HeadlessAgent) -> int:
         ),
     ],
 )
-async def test_bad_settings_are_named(tmp_path: Path, args: list[str], message: str) -> None:
-    agent = await start_agent(tmp_path, ["agent", "--headless", *args])
+async def test_bad_settings_are_named(
+    args: list[str], message: str, start_agent: StartAgent
+) -> None:
+    agent = await start_agent(["agent", "--headless", *args])
     assert await finish(agent) == 2
     assert agent.stderr == [f"softphone agent: {message}"]
 
 
-async def test_wrong_password_and_a_second_instance(sim: Sim, tmp_path: Path) -> None:
+async def test_wrong_password_and_a_second_instance(
+    sim: Sim, tmp_path: Path, start_agent: StartAgent
+) -> None:
     tone = tmp_path / "tone.wav"
     write_wav(tone, tones.sine(AGENT_TONE, 1.0, 48000, 0.3), 48000)
-    wrong = await start_agent(tmp_path, agent_args(sim, tone, "--password", "wrong"))
+    wrong = await start_agent(agent_args(sim, tone, "--password", "wrong"))
     failed = await wrong.line("signInFailed")
     assert failed["field"] == "login" and failed["error"]
     assert await finish(wrong) == 1
     assert not any("Traceback" in line for line in wrong.stderr), wrong.stderr
 
-    first = await start_agent(tmp_path, agent_args(sim, tone))
+    first = await start_agent(agent_args(sim, tone))
     await first.line("onAgentStateChange", state="STATE_IDLE")
-    second = await start_agent(tmp_path, agent_args(sim, tone))
+    second = await start_agent(agent_args(sim, tone))
     assert await finish(second) == 1
     assert "another softphone agent is already running (pid" in second.stderr[-1]
 

@@ -34,6 +34,10 @@ class SipSimHarness:
     probes: list[PhoneProbe] = field(default_factory=list)
 
     @property
+    def mediatel_url(self) -> str:
+        return self.sim.url
+
+    @property
     def ws_url(self) -> str:
         url = self.telephony.sip_url()
         assert url is not None

@@ -38,7 +38,7 @@ def test_screenshots_of_the_main_states(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     names = sorted(p.stem for p in tmp_path.glob("*.png"))
-    assert names == sorted([*SCENES, "sign-in-error"])
+    assert names == sorted([*SCENES, "sign-in-error", "history"])
     for path in tmp_path.glob("*.png"):
         image = QImage(str(path))
         assert (image.width(), image.height()) == (440, 720), path.name

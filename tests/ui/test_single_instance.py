@@ -104,6 +104,18 @@ def test_server_name_is_per_user() -> None:
     assert request_from_args(["dial", "5"]).number == "5"
 
 
+def test_server_name_is_per_runtime_dir(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests (and sandboxed agents) with their own runtime dir never meet another app."""
+    from softphone.core.cti_discovery import RUNTIME_ENV
+
+    monkeypatch.delenv(RUNTIME_ENV, raising=False)
+    default = server_name(user="ann")
+    monkeypatch.setenv(RUNTIME_ENV, "/tmp/one")
+    one = server_name(user="ann")
+    monkeypatch.setenv(RUNTIME_ENV, "/tmp/two")
+    assert len({default, one, server_name(user="ann")}) == 3
+
+
 def test_dial_reaches_the_running_app_before_any_profile_is_read(
     qtbot: QtBot, name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -24,6 +24,7 @@ from softphone.net.mediatel.errors import (
 )
 from softphone.net.mediatel.events import (
     AgentUnavailable,
+    CallCodeDropped,
     CallCodeResent,
     CallCodeSettled,
     CallFailed,
@@ -76,6 +77,7 @@ __all__ = [
     "AgentState",
     "AgentUnavailable",
     "CallCode",
+    "CallCodeDropped",
     "CallCodeResent",
     "CallCodeSettled",
     "CallFailed",

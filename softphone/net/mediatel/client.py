@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from softphone.net.mediatel.errors import (
 )
 from softphone.net.mediatel.events import (
     AgentUnavailable,
+    CallCodeDropped,
     CallCodeResent,
     CallCodeSettled,
     CallFailed,
@@ -183,10 +185,7 @@ class MediatelClient:
             extra["ssl"] = ssl.create_default_context(cafile=str(self.config.ca_bundle))
         sio = socketio.AsyncClient(
             handle_sigint=False,
-            reconnection=True,
-            reconnection_attempts=0,
-            reconnection_delay=self.config.reconnection_delay,
-            reconnection_delay_max=self.config.reconnection_delay_max,
+            reconnection=False,  # _revive reconnects: it can say when the next attempt is
             ssl_verify=self.config.verify_tls,
             websocket_extra_options=extra,
             logger=False,  # engineio's logger would print the login payload
@@ -405,19 +404,34 @@ class MediatelClient:
         await self._send(commands.exit_agent())
 
     async def set_result(self, code_id: int) -> None:
-        """Set the call code for the call in clerical; kept on disk until applied."""
-        state = self._gate(CommandType.RESOLUTION_SET)
+        """Set the call code for the call in clerical; kept on disk until applied.
+
+        While the connection is down during after-call work the code is only
+        kept: it is sent once Mediatel shows that call in clerical again, or
+        reported as :class:`CallCodeDropped` when it no longer does.
+        """
+        last = self._state
+        offline = (
+            last is not None
+            and not self._sio.connected
+            and not self._closing
+            and last.state == State.CLERICAL
+            and last.call_trace_id is not None
+        )
+        state = last if offline and last is not None else self._gate(CommandType.RESOLUTION_SET)
         if state.call_codes and state.call_code(code_id) is None:
             known = ", ".join(f"{c.id} ({c.name})" for c in state.call_codes)
             raise InvalidArgument(f"unknown call code {code_id}; known: {known}")
         if state.call_trace_id is not None:
-            self._pending = (
-                self._store.save(state.call_trace_id, code_id)
-                if self._store is not None
-                else PendingCallCode(state.call_trace_id, code_id, datetime.now(UTC))
-            )
-            self._resend_armed = False
-        await self._send(commands.resolution_set(code_id))
+            self._pending = self._remember(state.call_trace_id, code_id, sent=not offline)
+        self._resend_armed = offline
+        if not offline:
+            await self._send(commands.resolution_set(code_id))
+
+    def _remember(self, call_trace_id: str, code_id: int, *, sent: bool) -> PendingCallCode:
+        if self._store is not None:
+            return self._store.save(call_trace_id, code_id, sent=sent)
+        return PendingCallCode(call_trace_id, code_id, datetime.now(UTC), sent)
 
     # -- socket handlers -----------------------------------------------------
 
@@ -435,23 +449,32 @@ class MediatelClient:
             self._emit(Disconnected(reason, final=True))
             return
         self._emit(Disconnected(reason))
-        self._emit(Reconnecting())
-        # python-socketio only retries after a transport failure; a server
-        # that closes the session must not leave the agent silently offline.
-        if reason == socketio.AsyncClient.reason.SERVER_DISCONNECT and (
-            self._revive_task is None or self._revive_task.done()
-        ):
-            self._revive_task = asyncio.create_task(self._revive())
+        if reason == socketio.AsyncClient.reason.CLIENT_DISCONNECT:
+            return  # our own disconnect (a failed first connect): the caller decides
+        # A dropped socket or a server that closed the session: never silently offline.
+        if self._revive_task is None or self._revive_task.done():
+            why = (
+                "Mediatel closed the connection"
+                if reason == socketio.AsyncClient.reason.SERVER_DISCONNECT
+                else "the connection dropped"
+            )
+            self._revive_task = asyncio.create_task(self._revive(why))
 
-    async def _revive(self) -> None:
+    async def _revive(self, why: str) -> None:
+        """Reconnect with doubling delays (jittered, so a restarted server is not hit by
+        every agent at once), announcing each attempt with its reason and delay."""
         delay = self.config.reconnection_delay
-        while not self._closing:
-            await asyncio.sleep(delay)
+        while not self._closing and not self._sio.connected:
+            wait = delay * random.uniform(0.8, 1.0)
+            self._emit(Reconnecting(retry_in=wait, reason=why))
+            await asyncio.sleep(wait)
             if self._sio.connected:
                 return
-            with contextlib.suppress(MediatelConnectionError):
+            try:
                 await self._connect_once()
                 return
+            except MediatelConnectionError:
+                why = "Mediatel does not answer"
             delay = min(delay * 2, self.config.reconnection_delay_max)
 
     async def _on_data(self, *args: Any) -> None:
@@ -537,6 +560,10 @@ class MediatelClient:
                 if self._resend_armed:
                     self._resend_armed = False
                     await self._send(commands.resolution_set(pending.code_id))
+                    if not pending.sent:
+                        self._pending = self._remember(
+                            pending.call_trace_id, pending.code_id, sent=True
+                        )
                     self._emit(CallCodeResent(pending.call_trace_id, pending.code_id))
                 return
         elif new.state in (State.LOGOUT, State.UNKNOWN):
@@ -544,7 +571,10 @@ class MediatelClient:
         self._pending = None
         if self._store is not None:
             self._store.clear()
-        self._emit(CallCodeSettled(pending.call_trace_id, pending.code_id))
+        if pending.sent:
+            self._emit(CallCodeSettled(pending.call_trace_id, pending.code_id))
+        else:
+            self._emit(CallCodeDropped(pending.call_trace_id, pending.code_id))
 
     async def _on_agent_unavailable(self, *args: Any) -> None:
         self._emit(AgentUnavailable(args[0] if len(args) == 1 else list(args) or None))

@@ -25,7 +25,14 @@ class Disconnected:
 
 @dataclass(frozen=True)
 class Reconnecting:
-    """The connection dropped unexpectedly; python-socketio retries with backoff."""
+    """The connection is down and the client tries again by itself in ``retry_in`` seconds.
+
+    Sent once per attempt, so the agent sees why and when the next one is
+    (the client runs its own backoff: python-socketio's hides both).
+    """
+
+    retry_in: float | None = None
+    reason: str = "the connection dropped"
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,16 @@ class CallCodeSettled:
 
 
 @dataclass(frozen=True)
+class CallCodeDropped:
+    """A call code chosen while Mediatel was unreachable could not be sent: when the
+    connection came back, the server no longer had that call in after-call work
+    (it restarted, or ended the wrap-up by itself)."""
+
+    call_trace_id: str
+    code_id: int
+
+
+@dataclass(frozen=True)
 class CallCodeResent:
     """A stored call code was sent again (after a reconnect or an app restart)."""
 
@@ -109,6 +126,7 @@ MediatelEvent = (
     | LoginFailed
     | CallFailed
     | CallCodeSettled
+    | CallCodeDropped
     | CallCodeResent
     | ProtocolError
 )

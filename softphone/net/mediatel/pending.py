@@ -29,6 +29,8 @@ class PendingCallCode:
     call_trace_id: str
     code_id: int
     chosen_at: datetime
+    #: False while it waits for the connection: it was chosen with Mediatel unreachable.
+    sent: bool = True
 
 
 class PendingCallCodeStore:
@@ -45,6 +47,7 @@ class PendingCallCodeStore:
                 call_trace_id=str(raw["call_trace_id"]),
                 code_id=int(raw["code_id"]),
                 chosen_at=datetime.fromisoformat(str(raw["chosen_at"])),
+                sent=bool(raw.get("sent", True)),
             )
         except FileNotFoundError:
             return None
@@ -52,12 +55,13 @@ class PendingCallCodeStore:
             log.warning("ignoring unreadable pending call code file %s: %s", self.path, exc)
             return None
 
-    def save(self, call_trace_id: str, code_id: int) -> PendingCallCode:
-        pending = PendingCallCode(call_trace_id, code_id, datetime.now(UTC))
+    def save(self, call_trace_id: str, code_id: int, *, sent: bool = True) -> PendingCallCode:
+        pending = PendingCallCode(call_trace_id, code_id, datetime.now(UTC), sent)
         payload = {
             "call_trace_id": pending.call_trace_id,
             "code_id": pending.code_id,
             "chosen_at": pending.chosen_at.isoformat(),
+            "sent": pending.sent,
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".pending-", dir=self.path.parent)

@@ -220,6 +220,10 @@
         <translation>Закрыть; на рабочем месте останется кнопка, чтобы вернуться (Esc)</translation>
     </message>
     <message>
+        <source>Code “{code}” kept; it is sent when Mediatel is back.</source>
+        <translation>Код «{code}» сохранён; он будет отправлен, как только Mediatel вернётся.</translation>
+    </message>
+    <message>
         <source>Code “{code}” sent; waiting for the platform to confirm.</source>
         <translation>Код «{code}» отправлен; ждём подтверждения платформы.</translation>
     </message>
@@ -432,6 +436,10 @@
     <message>
         <source>Open the list of call codes</source>
         <translation>Открыть список кодов звонка</translation>
+    </message>
+    <message>
+        <source>Code “{code}” kept; it is sent when Mediatel is back.</source>
+        <translation>Код «{code}» сохранён; он будет отправлен, как только Mediatel вернётся.</translation>
     </message>
     <message>
         <source>Code “{code}” sent; waiting for the platform.</source>

@@ -220,6 +220,10 @@
         <translation>Закрити; на робочому місці залишиться кнопка, щоб повернутися (Esc)</translation>
     </message>
     <message>
+        <source>Code “{code}” kept; it is sent when Mediatel is back.</source>
+        <translation>Код «{code}» збережено; його буде надіслано, щойно Mediatel повернеться.</translation>
+    </message>
+    <message>
         <source>Code “{code}” sent; waiting for the platform to confirm.</source>
         <translation>Код «{code}» надіслано; чекаємо підтвердження платформи.</translation>
     </message>
@@ -432,6 +436,10 @@
     <message>
         <source>Open the list of call codes</source>
         <translation>Відкрити список кодів дзвінка</translation>
+    </message>
+    <message>
+        <source>Code “{code}” kept; it is sent when Mediatel is back.</source>
+        <translation>Код «{code}» збережено; його буде надіслано, щойно Mediatel повернеться.</translation>
     </message>
     <message>
         <source>Code “{code}” sent; waiting for the platform.</source>

@@ -144,7 +144,14 @@ class CallCodeDialog(QDialog):
             self._fill()
         self._can_set = snapshot.why_not(AgentCommand.SET_CALL_CODE)
         self._update_button()
-        if self.chosen_id is not None and clerical.chosen is not None:
+        if self.chosen_id is not None and clerical.chosen is not None and clerical.chosen_held:
+            self.show_state(
+                self.tr("Code “{code}” kept; it is sent when Mediatel is back.").format(
+                    code=clerical.chosen.name
+                ),
+                Tone.WAIT,
+            )
+        elif self.chosen_id is not None and clerical.chosen is not None:
             self.show_state(
                 self.tr("Code “{code}” sent; waiting for the platform to confirm.").format(
                     code=clerical.chosen.name

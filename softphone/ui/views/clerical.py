@@ -55,7 +55,13 @@ class ClericalPanel(QFrame):
         self._clerical = snapshot.clerical or ClericalView()
         self.commands.present(snapshot)
         chosen = self._clerical.chosen
-        if chosen is not None:
+        if chosen is not None and self._clerical.chosen_held:
+            self.chosen.setText(
+                self.tr("Code “{code}” kept; it is sent when Mediatel is back.").format(
+                    code=chosen.name
+                )
+            )
+        elif chosen is not None:
             self.chosen.setText(
                 self.tr("Code “{code}” sent; waiting for the platform.").format(code=chosen.name)
             )

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from softphone.core.agent_api import SignInRequest
 from softphone.core.agent_ports import SipLogin
@@ -32,6 +32,16 @@ from tests.peers.mediatel_sip import SipSimHarness
 
 AGENT_TONE = 440.0
 DEMO = SignInRequest("demo", "demo", "1001", sip_user="1001", sip_password="1001")
+
+
+class SimEndpoints(Protocol):
+    """Where the simulator listens: the in-process one (``SipSimHarness``) or its process."""
+
+    @property
+    def mediatel_url(self) -> str: ...
+
+    @property
+    def ws_url(self) -> str: ...
 
 
 @dataclass
@@ -91,7 +101,7 @@ class Agent:
 
 
 def build_agent(
-    h: SipSimHarness,
+    h: SimEndpoints,
     tmp_path: Path,
     *,
     policy: SessionPolicy | None = None,
@@ -118,7 +128,7 @@ def build_agent(
     def make_client() -> Any:
         client = MediatelClient(
             MediatelConfig(
-                url=mediatel_url or h.sim.url,
+                url=mediatel_url or h.mediatel_url,
                 reconnection_delay=0.05,
                 reconnection_delay_max=0.2,
                 connect_timeout=WAIT,
@@ -133,7 +143,7 @@ def build_agent(
         sip_urls=sip_urls or (h.ws_url,),
         policy=policy or SessionPolicy(sign_in_timeout_s=WAIT, invite_grace_s=2.0),
         history=history,
-        recording_base=recording_url_base(h.sim.url),
+        recording_base=recording_url_base(h.mediatel_url),
         opener=opened.append,
         **session,
     )

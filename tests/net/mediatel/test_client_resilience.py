@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from softphone.net.mediatel import (
     AgentUnavailable,
+    CallCodeDropped,
     CallCodeResent,
     CallCodeSettled,
     Connected,
@@ -151,6 +153,49 @@ async def test_refused_relogin_is_reported_once(mediatel_sim: SimFactory) -> Non
     assert failed.automatic
     assert client.user is None
     await reach(client, State.LOGOUT)
+
+
+async def test_a_code_chosen_while_offline_is_sent_when_back(
+    mediatel_sim: SimFactory, tmp_path: Path
+) -> None:
+    """The agent picks the code while Mediatel cannot be reached (the gateway refuses
+    every handshake): kept on disk, each attempt announced with its delay, sent once
+    the server shows the same call in clerical again."""
+    h = await mediatel_sim(reconnect=Reconnect.KEEP_LOGIN)
+    client = await h.logged_in(data_dir=tmp_path, reconnection_delay=0.2)
+    events = client.events()
+    trace = await in_clerical(h, client)
+    open_gate = h.sim.settings
+    h.sim.settings = replace(open_gate, vouch_token="nobody-has-this")
+    await h.sim.drop_connection("demo")
+    first = await next_of(events, Reconnecting)
+    assert first.reason == "the connection dropped" and 0 < (first.retry_in or 0) <= 0.2
+    again = await next_of(events, Reconnecting)
+    assert again.reason == "Mediatel does not answer"
+    await client.set_result(15)  # no exception: kept
+    pending = PendingCallCodeStore(tmp_path).load()
+    assert pending is not None and (pending.call_trace_id, pending.sent) == (trace, False)
+    h.sim.settings = open_gate
+    resent = await next_of(events, CallCodeResent)
+    assert (resent.call_trace_id, resent.code_id) == (trace, 15)
+    await next_of(events, CallCodeSettled)
+    await reach(client, State.IDLE)
+    assert codes_applied(h) == ["15"]
+
+
+async def test_a_code_chosen_while_offline_for_a_forgotten_call_is_reported(
+    mediatel_sim: SimFactory, tmp_path: Path
+) -> None:
+    PendingCallCodeStore(tmp_path).save("42", 4, sent=False)
+    h = await mediatel_sim()
+    client = h.client(data_dir=tmp_path)
+    events = client.events()
+    await client.connect()
+    await client.login("demo", "demo", "1001")
+    dropped = await next_of(events, CallCodeDropped)
+    assert (dropped.call_trace_id, dropped.code_id) == ("42", 4)
+    assert not [e for e in events.pending() if isinstance(e, CallCodeSettled)]
+    assert PendingCallCodeStore(tmp_path).load() is None
 
 
 # -- the gateway cookie ----------------------------------------------------------------
