@@ -231,7 +231,7 @@ class PhoneSide:
         self, phone: PhonePort, handle: str, release: Callable[[], None]
     ) -> None:
         try:
-            await self._guard(phone.answer(handle))
+            await self._guard(phone.answer(handle, automatic=True))
         finally:
             release()
 

@@ -40,6 +40,7 @@ class AudioPreferences:
     noise_suppression: bool | None = None
     auto_gain: bool | None = None
     echo_cancellation: bool | None = None
+    auto_answer_beep: bool | None = None
 
     def __post_init__(self) -> None:
         if self.ring_volume is not None and not 0.0 <= self.ring_volume <= 1.0:
@@ -89,6 +90,7 @@ def with_preferences(
         ringtone=ringtone,
         ring_volume=_pick(prefs.ring_volume, now.ring_volume),
         ring_incoming=ring_incoming,
+        auto_answer_beep=_pick(prefs.auto_answer_beep, now.auto_answer_beep),
     )
 
 

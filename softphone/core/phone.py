@@ -164,11 +164,12 @@ class Phone:
         self._calls[handle] = template
         return handle
 
-    async def answer(self, handle: str | None = None) -> None:
+    async def answer(self, handle: str | None = None, *, automatic: bool = False) -> None:
+        """``automatic``: no agent pressed Answer, so the agent hears a beep (if configured)."""
         call = self._call(handle, "answer")
         if call.outgoing or call.established:
             raise PhoneCommandError("there is no ringing incoming call to answer")
-        await self._answer(call)
+        await self._answer(call, automatic)
 
     async def reject(
         self, code: int = 486, handle: str | None = None, reason: str | None = None
@@ -181,7 +182,7 @@ class Phone:
 
     async def hangup(self, handle: str | None = None) -> None:
         call = self._call(handle, "hang up")
-        self._sip_act(lambda ua, now: ua.hangup(call.handle, now))
+        self._sip_act(partial(_hangup, call.handle))
 
     async def hold(self, handle: str | None = None) -> None:
         await self._set_hold(self._call(handle, "hold"), True)
@@ -242,7 +243,7 @@ class Phone:
             self.config, self._audio_backend, self._on_media_event, self._on_device_stall
         )
 
-    async def _answer(self, call: PhoneCall) -> None:
+    async def _answer(self, call: PhoneCall, automatic: bool = False) -> None:
         if call.auto_answer is not None:
             call.auto_answer.cancel()
             call.auto_answer = None
@@ -275,6 +276,8 @@ class Phone:
             log.info("answer of %s came too late: %s", call.handle, exc)
             return
         call.established = True
+        if automatic and self.config.auto_answer_beep:
+            call.cue_answered()
         self._emit(ev.Answered(call.handle, outgoing=False))
 
     async def _set_hold(self, call: PhoneCall, hold: bool) -> None:
@@ -352,7 +355,7 @@ class Phone:
                 for news in self._registration.on_event(event):
                     self._emit(news)
                 if isinstance(event, TransportStateChanged) and event.state is CONNECTED:
-                    self._sip_act(_register)
+                    self._sip_act(lambda ua, now: ua.register(now))
             case sip.IncomingCall():
                 await self._on_incoming(event)
             case sip.CallProgress():
@@ -424,7 +427,7 @@ class Phone:
             ev.IncomingCall(event.call, str(event.caller.uri), event.caller.display_name, delay)
         )
         if delay == 0:
-            self._spawn(self._answer(call))
+            self._spawn(self._answer(call, automatic=True))
             return
         self._sip_act(lambda ua, now: ua.ring(event.call, now))
         if self.config.ring_incoming:
@@ -432,7 +435,7 @@ class Phone:
         if delay is not None:
             loop = asyncio.get_running_loop()
             call.auto_answer = loop.call_later(
-                delay / 1000, lambda: self._spawn(self._answer(call))
+                delay / 1000, lambda: self._spawn(self._answer(call, automatic=True))
             )
 
     async def _prepare_answer(
@@ -584,10 +587,6 @@ class Phone:
         await call.media.close()
         await call.close_devices()
         self._calls.pop(call.handle, None)
-
-
-def _register(ua: UserAgent, now: float) -> None:
-    ua.register(now)
 
 
 def _hangup(handle: str, ua: UserAgent, now: float) -> None:

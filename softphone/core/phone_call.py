@@ -31,6 +31,7 @@ from softphone.media.session import (
     QualityReport,
     RemoteHoldChanged,
 )
+from softphone.media.tones import answer_cue
 from softphone.media.tracks import AudioTrack, FrameSink, fan_out
 
 Closer = Callable[[], object]
@@ -78,6 +79,11 @@ class PhoneCall:
                 return ev.CallQualityChanged(self.handle, event.quality)
             case _:
                 assert_never(event)
+
+    def cue_answered(self) -> None:
+        """The auto-answer beep, on the agent's speaker only (none without a sound card)."""
+        if self.speaker is not None:
+            self.speaker.cue(answer_cue)
 
     async def close_devices(self) -> None:
         """Stop the source, sinks and sound devices, last opened first; never raises."""

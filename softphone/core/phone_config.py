@@ -53,6 +53,8 @@ class PhoneConfig:
     ringtone: RingSound = RINGTONE
     ring_volume: float = 1.0
     """0..1, of the ringtone (not of the ringback our own calls hear)."""
+    auto_answer_beep: bool = True
+    """Two soft beeps on the speaker when a call is answered without the agent."""
     source_factory: Callable[[], AudioTrack] | None = field(default=None, compare=False)
     sink_factory: Callable[[], FrameSink] | None = field(default=None, compare=False)
     audio_backend: AudioBackend | None = field(default=None, compare=False)

@@ -251,6 +251,7 @@ class SpeakerSink:
         """The card stopped taking audio: the agent hears nothing."""
         self._last_pull = time.monotonic()
         self._pulled = False  # only a card that was playing can stall (see the microphone)
+        self._cue: tuple[Pcm, int] | None = None  # (sound, samples played), mixed on top
 
     @property
     def device_name(self) -> str | None:
@@ -261,6 +262,18 @@ class SpeakerSink:
         self._last_pull = time.monotonic()
         self._pulled = True
         self.buffer.pull_into(block)
+        cue = self._cue
+        if cue is not None:
+            sound, done = cue
+            part = sound[done : done + len(block)]
+            mixed = block[: len(part)].astype(np.int32) + part
+            block[: len(part)] = np.clip(mixed, -32768, 32767)
+            self._cue = (sound, done + len(part)) if done + len(part) < len(sound) else None
+
+    def cue(self, make: Callable[[int], Pcm]) -> None:
+        """Mix a short local sound over what plays next (``make(rate)`` builds it at the card's
+        rate); the far end never hears it. The card's thread picks it up with its next block."""
+        self._cue = (make(self.buffer.config.sample_rate), 0)
 
     async def start(self) -> None:
         """Open the output device; raises NoAudioDevice / UnknownAudioDevice."""

@@ -72,6 +72,18 @@ def sine(
     return multitone((frequency,), duration_s, sample_rate, amplitude)
 
 
+def answer_cue(sample_rate: int = 48000) -> Pcm:
+    """Two short soft beeps: "the call was answered for you, the customer hears you now".
+
+    An auto-answered call gives the agent no ring and no click; without a
+    cue the first thing they notice is the customer's "hello?". 1.4 kHz sits
+    above most voices, −20 dBFS under them, 70 ms each so it is over before
+    anyone speaks.
+    """
+    beep = multitone((1400.0,), 0.07, sample_rate, 0.1)
+    return np.concatenate([beep, silence(0.05, sample_rate), beep])
+
+
 def multitone(
     frequencies: Sequence[float],
     duration_s: float,

@@ -72,10 +72,17 @@ async def test_a_running_call_keeps_its_chain_and_the_next_call_takes_the_new_on
     handle = await connect(a, b)
     first, config = mic_chain(a, handle)
     assert config == MicProcessingConfig()  # noise suppression and gain on, AEC off
+    assert a.phone.config.auto_answer_beep
     a.phone.set_audio(
-        AudioPreferences(microphone="Jabra", noise_suppression=False, echo_cancellation=True)
+        AudioPreferences(
+            microphone="Jabra",
+            noise_suppression=False,
+            echo_cancellation=True,
+            auto_answer_beep=False,
+        )
     )
     assert mic_chain(a, handle)[1] == MicProcessingConfig()
+    assert not a.phone.config.auto_answer_beep
     mark_a, mark_b = a.mark(), b.mark()
     await a.phone.hangup(handle)
     await a.wait_for(ev.CallEnded, after=mark_a)

@@ -19,11 +19,14 @@ import pytest
 from softphone.core import phone_events as ev
 from softphone.core.phone import PhoneCommandError
 from softphone.core.phone_events import By, DtmfMethod
+from softphone.media import tones
 from softphone.media.config import MediaConfig
+from softphone.media.devices import AudioSettings, NullBackend
 from softphone.sip import events as sip
 from tests import audio_checks
 from tests.core.memory_sip import DOMAIN, URL, SipEnd, Wire
 from tests.core.phone_probe import PhoneProbe, connect, start_probe
+from tests.media.played import Played
 from tests.sip.pair import Registrar
 from tests.waiting import until
 
@@ -179,6 +182,46 @@ async def test_a_connected_call_reports_its_quality_while_it_lasts(wire: Wire) -
         wire.advance(1)
         await asyncio.sleep(3 * fast.quality_period_s)  # the report period is what is checked
         assert len(a.log.of(ev.CallQualityChanged)) == count, "reports after the call ended"
+    finally:
+        await a.aclose()
+        await b.aclose()
+
+
+@pytest.mark.parametrize(
+    ("automatic", "beep", "heard"),
+    [(True, True, True), (True, False, False), (False, True, False)],
+    ids=["auto-answered", "beep-off", "answered-by-hand"],
+)
+async def test_the_agent_hears_a_beep_only_when_a_call_was_answered_for_them(
+    wire: Wire, automatic: bool, beep: bool, heard: bool
+) -> None:
+    """B's speaker (a null card with a tap) after the answer: two 1.4 kHz beeps, or none."""
+    played = Played()
+    card = {"audio": AudioSettings(null=False), "audio_backend": NullBackend(tap=played)}
+    a = await probe(wire, "1001", TONE_A)
+    b = await start_probe(
+        URL,
+        "1002",
+        "1002",
+        tone_hz=TONE_B,
+        domain=DOMAIN,
+        auto_answer_ms=0 if automatic else None,
+        transport=wire.factory(Registrar(password="1002", realm=DOMAIN)),
+        auto_answer_beep=beep,
+        ring_incoming=False,
+        **card,
+    )
+    try:
+        await b.wait_for(ev.Registered)
+        await a.phone.call("1002")
+        await b.wait_for(ev.IncomingCall)
+        if not automatic:
+            await b.phone.answer()
+        await b.wait_for(ev.Answered)  # the card has played since the call was set up
+        mark = played.mark()
+        await played.until(lambda: played.samples_since(mark) >= 48000 * 0.4)
+        start = played.since(0)
+        assert (tones.tone_ratio(start, 1400, 48000) > 0.01) is heard
     finally:
         await a.aclose()
         await b.aclose()

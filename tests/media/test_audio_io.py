@@ -81,6 +81,28 @@ async def test_speaker_plays_remote_audio_at_the_cards_rate(
     assert stats.dropped == 0
 
 
+@pytest.mark.parametrize("card_rate", [48000, 44100])
+async def test_a_cue_is_heard_over_the_call_once_and_only_then(card_rate: int) -> None:
+    """The auto-answer beep: mixed over the customer (who stays audible), then gone."""
+    tap = Played()
+    speaker = SpeakerSink(NullBackend(samplerate=card_rate, tap=tap))
+    await speaker.start()
+    speaker.add_track(tone_source(440.0, RATE))
+    await tap.until(lambda: tap.samples >= round(0.3 * card_rate))
+    mark = tap.mark()
+    speaker.cue(tones.answer_cue)
+    await tap.until(lambda: tap.samples_since(mark) >= round(0.6 * card_rate))
+    await speaker.stop()
+    played = tap.since(mark)
+    cue = played[: round(0.25 * card_rate)]  # two 70 ms beeps and the gap, from the next block
+    after = played[round(0.3 * card_rate) :]
+    # the beep is soft (−20 dBFS, under the customer's −10): a share of the energy, not most
+    assert tones.tone_ratio(cue, 1400, card_rate) > 0.03, "no beep"
+    assert tones.tone_ratio(cue, 440, card_rate) > 0.6, "the beep covered the customer"
+    assert tones.tone_ratio(after, 1400, card_rate) < 0.001, "the beep did not stop"
+    assert tones.contains_tone(after, 440, card_rate)
+
+
 async def test_speaker_accepts_opus_style_stereo_frames_as_a_session_sink() -> None:
     tap = Played()
     speaker = SpeakerSink(NullBackend(tap=tap))

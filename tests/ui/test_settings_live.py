@@ -39,10 +39,13 @@ def sent(fake: FakeAgent, name: str) -> list[object]:
 def test_the_saved_ring_is_in_force_from_the_start(settings: UiSettings) -> None:
     settings.set("audio/ring_volume", 40)
     settings.set("audio/ring_enabled", False)
+    settings.set("audio/auto_answer_beep", False)
     fake = FakeAgent(scenes.idle())
     live(settings, fake)
     assert sent(fake, "set_audio") == [
-        AudioPreferences(ring_volume=0.4, ring_enabled=False, ringtone=Path(""))
+        AudioPreferences(
+            ring_volume=0.4, ring_enabled=False, ringtone=Path(""), auto_answer_beep=False
+        )
     ]
 
 
@@ -53,10 +56,13 @@ def test_changed_sound_settings_go_once_and_only_what_changed(settings: UiSettin
     settings.set("audio/microphone", "Jabra")
     settings.set("audio/ring_volume", 35)
     settings.set("audio/noise_suppression", False)
+    settings.set("audio/auto_answer_beep", False)
     settings.set("audio/ringtone", "classic")  # the default: not a change
     controller.apply()
     assert sent(fake, "set_audio") == [
-        AudioPreferences(microphone="Jabra", ring_volume=0.35, noise_suppression=False)
+        AudioPreferences(
+            microphone="Jabra", ring_volume=0.35, noise_suppression=False, auto_answer_beep=False
+        )
     ]
     controller.apply()  # saved again, nothing changed
     assert len(sent(fake, "set_audio")) == 1

@@ -46,9 +46,10 @@ AUDIO = {
     "audio/noise_suppression": "noise_suppression",
     "audio/auto_gain": "auto_gain",
     "audio/echo_cancellation": "echo_cancellation",
+    "audio/auto_answer_beep": "auto_answer_beep",
 }
 """Store key → ``AudioPreferences`` field."""
-RING_ONLY = {"audio/ring_volume", "audio/ring_enabled", "audio/ringtone"}
+RING_ONLY = {"audio/ring_volume", "audio/ring_enabled", "audio/ringtone", "audio/auto_answer_beep"}
 """Sound choices the profile does not know (``core_overrides`` cannot carry them at start)."""
 AUTO_ANSWER_TYPES = {
     "auto_answer/inbound": CallType.INBOUND,
@@ -80,7 +81,8 @@ class LiveSettings:
         self._report = report
         self._env = env
         self._applied = self._read()
-        session.set_audio(audio_preferences(self._applied, RING_ONLY))  # the saved ring, at start
+        # the saved ring and beep, at start:
+        session.set_audio(audio_preferences(self._applied, RING_ONLY))
         self.pending: asyncio.Task[Any] | None = None
         """The last change of the API in progress (a test awaits it)."""
         settings.token_listeners.append(self.token_changed)

@@ -127,6 +127,7 @@ class FakePhone:
         self.registers = registers
         self.registered = False
         self.active_call: str | None = None
+        self.answered_automatically: bool | None = None
         self.queue: asyncio.Queue[PhoneEvent] = asyncio.Queue()
 
     def emit(self, event: PhoneEvent) -> None:
@@ -148,8 +149,9 @@ class FakePhone:
         while True:
             yield await self.queue.get()
 
-    async def answer(self, handle: str | None = None) -> None:
+    async def answer(self, handle: str | None = None, *, automatic: bool = False) -> None:
         self.log.append(f"phone.answer {handle}")
+        self.answered_automatically = automatic
         self.active_call = handle
         self.emit(ev.Answered(handle or "", False))
 

@@ -84,6 +84,7 @@ async def test_an_invite_waiting_for_its_snapshot_is_answered_before_anything_is
     await rig.settle()
     after = rig.since(mark)
     assert after[0] == "phone.answer h1", after
+    assert rig.phones[0].answered_automatically, "the agent would hear no auto-answer beep"
     # what was held comes right after, in order: the history, the CRM, one snapshot
     assert "history.update" in after and "cti onUuidCall" in after and "snapshot" in after
     assert after.index("cti onUuidCall") < after.index("cti onAgentStateChange")
@@ -115,7 +116,7 @@ async def test_a_failing_answer_still_tells_everything() -> None:
     await rig.settle()
     phone = rig.phones[0]
 
-    async def refuse(handle: str | None = None) -> None:
+    async def refuse(handle: str | None = None, *, automatic: bool = False) -> None:
         from softphone.core.phone import PhoneCommandError
 
         rig.log.append(f"phone.answer {handle}")
