@@ -1,0 +1,159 @@
+"""The phone's incoming-call path: an INVITE, its ringing, its answer or refusal.
+
+A mixin of ``Phone`` (phone.py holds the phone's life, outgoing calls and the
+SIP event dispatch). Speed matters most here: Mediatel rings the agent's
+extension and expects an answer within a second, so the SDP answer and the
+sound card are prepared the moment an INVITE arrives, while the auto-answer
+delay (or the agent) is still deciding.
+
+One call at a time: a contact-center agent takes one call, so a second
+INVITE while busy is refused with 486 Busy Here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from softphone.core import phone_events as ev
+from softphone.core.phone_call import PhoneCall
+from softphone.core.phone_config import PhoneCommandError, PhoneConfig
+from softphone.media.errors import MediaError, SdpError
+from softphone.sip import events as sip
+from softphone.sip.errors import LocalProtocolError
+
+if TYPE_CHECKING:
+    from softphone.core.phone_events import PhoneEvent
+    from softphone.media.ring import RingPlayer, RingSound
+    from softphone.sip.ua import UserAgent
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class IncomingSide:
+    """Mixin of ``Phone``: answering, refusing and preparing incoming calls."""
+
+    if TYPE_CHECKING:
+        config: PhoneConfig
+        _calls: dict[str, PhoneCall]
+        _ring: RingPlayer
+
+        @property
+        def active_call(self) -> str | None: ...
+        def _sip_act(self, fn: Callable[[UserAgent, float], T]) -> T: ...
+        def _call(self, handle: str | None, what: str) -> PhoneCall: ...
+        def _build_call(self) -> tuple[PhoneCall, Callable[[], Awaitable[None]]]: ...
+        def _emit(self, event: PhoneEvent) -> None: ...
+        def _spawn(self, coro: Awaitable[Any]) -> None: ...
+        async def _start_ring(self, sound: RingSound, call: PhoneCall) -> None: ...
+
+    async def answer(self, handle: str | None = None, *, automatic: bool = False) -> None:
+        """``automatic``: no agent pressed Answer, so the agent hears a beep (if configured)."""
+        call = self._call(handle, "answer")
+        if call.outgoing or call.established:
+            raise PhoneCommandError("there is no ringing incoming call to answer")
+        await self._answer(call, automatic)
+
+    async def reject(
+        self, code: int = 486, handle: str | None = None, reason: str | None = None
+    ) -> None:
+        """Refuse a ringing call; ``reason`` replaces the standard reason phrase."""
+        call = self._call(handle, "reject")
+        if call.outgoing or call.established:
+            raise PhoneCommandError("only a ringing incoming call can be rejected")
+        self._sip_act(lambda ua, now: ua.reject(call.handle, code, now, reason=reason))
+
+    async def _answer(self, call: PhoneCall, automatic: bool = False) -> None:
+        if call.auto_answer is not None:
+            call.auto_answer.cancel()
+            call.auto_answer = None
+        assert call.answer_sdp is not None
+        try:
+            sdp = await call.answer_sdp
+        except PhoneCommandError:
+            return  # no sound card: _prepare_answer refused the call and said why
+        except asyncio.CancelledError:
+            me = asyncio.current_task()
+            if call.ended and (me is None or not me.cancelling()):
+                return  # the caller gave up while we were getting ready
+            raise  # we ourselves are being cancelled (the phone is closing)
+        except SdpError as exc:
+            self._emit(ev.PhoneError(f"cannot answer: {exc}", call.handle))
+            with contextlib.suppress(LocalProtocolError):
+                self._sip_act(lambda ua, now: ua.reject(call.handle, 488, now))
+            return
+        except MediaError as exc:
+            self._emit(ev.PhoneError(f"cannot answer: {exc}", call.handle))
+            with contextlib.suppress(LocalProtocolError):
+                self._sip_act(lambda ua, now: ua.reject(call.handle, 500, now))
+            return
+        if call.ended:
+            return
+        await self._ring.stop()
+        try:
+            self._sip_act(lambda ua, now: ua.answer(call.handle, sdp, now))
+        except LocalProtocolError as exc:  # e.g. cancelled meanwhile
+            log.info("answer of %s came too late: %s", call.handle, exc)
+            return
+        call.established = True
+        if automatic and self.config.auto_answer_beep:
+            call.cue_answered()
+        self._emit(ev.Answered(call.handle, outgoing=False))
+
+    async def _on_incoming(self, event: sip.IncomingCall) -> None:
+        if self.active_call is not None:
+            reason = "Busy Here: already in a call"
+            self._sip_act(lambda ua, now: ua.reject(event.call, 486, now, reason=reason))
+            caller = event.caller
+            self._emit(
+                ev.CallRefused(event.call, str(caller.uri), caller.display_name, 486, reason)
+            )
+            return
+        call, open_devices = self._build_call()
+        call.handle = event.call
+        self._calls[call.handle] = call
+        # A delayed offer (an INVITE without SDP, as third-party call control
+        # sends): our 200 carries the offer and the ACK the answer.
+        sdp = call.oa.answer(event.sdp)
+        # Devices and the SDP are prepared at once and together, in the
+        # background: the SIP event pump must never wait on a sound card.
+        call.answer_sdp = asyncio.ensure_future(self._prepare_answer(call, open_devices(), sdp))
+        delay = self.config.auto_answer_ms
+        if delay is None and event.auto_answer_after is not None:
+            delay = int(event.auto_answer_after * 1000)
+        self._emit(
+            ev.IncomingCall(event.call, str(event.caller.uri), event.caller.display_name, delay)
+        )
+        if delay == 0:
+            self._spawn(self._answer(call, automatic=True))
+            return
+        self._sip_act(lambda ua, now: ua.ring(event.call, now))
+        if self.config.ring_incoming:
+            await self._start_ring(self.config.ringtone, call)
+        if delay is not None:
+            loop = asyncio.get_running_loop()
+            call.auto_answer = loop.call_later(
+                delay / 1000, lambda: self._spawn(self._answer(call, automatic=True))
+            )
+
+    async def _prepare_answer(
+        self, call: PhoneCall, devices: Awaitable[None], answer: Awaitable[str]
+    ) -> str:
+        """Our SDP answer once the sound card is open too.
+
+        No sound card refuses the call at once (480) rather than letting it
+        ring for an answer that cannot carry audio.
+        """
+        try:
+            _, sdp = await asyncio.gather(devices, answer)
+        except PhoneCommandError as exc:
+            if not call.ended:
+                with contextlib.suppress(LocalProtocolError):
+                    self._sip_act(lambda ua, now: ua.reject(call.handle, 480, now))
+                self._emit(ev.PhoneError(str(exc), call.handle))
+            raise
+        return sdp
