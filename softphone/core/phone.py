@@ -84,6 +84,7 @@ class Phone(IncomingSide, ReinviteSide):
         self._sip: SipTransport | None = None
         self._pump: asyncio.Task[None] | None = None
         self._registration = RegistrationStatus()
+        self._armed_until: float | None = None  # arm_auto_answer: the announced INVITE's deadline
 
     # -- lifecycle -------------------------------------------------------
 

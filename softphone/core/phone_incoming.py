@@ -40,6 +40,7 @@ class IncomingSide:
     if TYPE_CHECKING:
         config: PhoneConfig
         _calls: dict[str, PhoneCall]
+        _armed_until: float | None
         _ring: RingPlayer
 
         @property
@@ -52,11 +53,41 @@ class IncomingSide:
         async def _start_ring(self, sound: RingSound, call: PhoneCall) -> None: ...
 
     async def answer(self, handle: str | None = None, *, automatic: bool = False) -> None:
-        """``automatic``: no agent pressed Answer, so the agent hears a beep (if configured)."""
+        """``automatic``: no agent pressed Answer, so the agent hears a beep (if configured).
+
+        A call the phone answers by itself (armed, or its own auto-answer) is answered
+        once: asking again waits for that answer instead of sending a second 200 OK.
+        """
         call = self._call(handle, "answer")
-        if call.outgoing or call.established:
+        if call.outgoing:
+            raise PhoneCommandError("there is no ringing incoming call to answer")
+        if call.answering is not None:
+            await asyncio.shield(call.answering)
+            return
+        if call.established:
             raise PhoneCommandError("there is no ringing incoming call to answer")
         await self._answer(call, automatic)
+
+    def arm_auto_answer(self, within_s: float) -> None:
+        """The platform announced a call that is to be answered at once: answer the
+        next INVITE here, straight from its SIP event, as automatic (the beep).
+
+        Whoever decided (the agent session) would otherwise hear of the INVITE one
+        event hop later and answer one task later, after a 180 Ringing: milliseconds
+        the caller waits. One INVITE uses the arming up; it lapses after ``within_s``
+        or on ``disarm_auto_answer``, and an INVITE then rings and waits as any other,
+        so nothing the platform did not announce is ever answered by itself.
+        """
+        self._armed_until = asyncio.get_running_loop().time() + max(0.0, within_s)
+
+    def disarm_auto_answer(self) -> None:
+        """The announcement is gone (the call went elsewhere, the policy changed)."""
+        self._armed_until = None
+
+    def _take_arming(self) -> bool:
+        """Whether this INVITE is the announced one; the arming is used up either way."""
+        until, self._armed_until = self._armed_until, None
+        return until is not None and asyncio.get_running_loop().time() < until
 
     async def reject(
         self, code: int = 486, handle: str | None = None, reason: str | None = None
@@ -93,7 +124,6 @@ class IncomingSide:
             return
         if call.ended:
             return
-        await self._ring.stop()
         try:
             self._sip_act(lambda ua, now: ua.answer(call.handle, sdp, now))
         except LocalProtocolError as exc:  # e.g. cancelled meanwhile
@@ -103,6 +133,15 @@ class IncomingSide:
         if automatic and self.config.auto_answer_beep:
             call.cue_answered()
         self._emit(ev.Answered(call.handle, outgoing=False))
+        # After the 200 OK, not before: closing the ring's stream can take a while,
+        # and the caller waits for the answer, not for our ringtone to stop.
+        await self._ring.stop()
+
+    def _answer_at_once(self, call: PhoneCall) -> None:
+        """The phone's own answer (armed, or its auto-answer), which ``answer()`` joins."""
+        if call.answering is None and not call.ended:
+            call.answering = asyncio.ensure_future(self._answer(call, automatic=True))
+            self._spawn(call.answering)
 
     async def _on_incoming(self, event: sip.IncomingCall) -> None:
         if self.active_call is not None:
@@ -113,6 +152,7 @@ class IncomingSide:
                 ev.CallRefused(event.call, str(caller.uri), caller.display_name, 486, reason)
             )
             return
+        armed = self._take_arming()
         call, open_devices = self._build_call()
         call.handle = event.call
         self._calls[call.handle] = call
@@ -122,23 +162,22 @@ class IncomingSide:
         # Devices and the SDP are prepared at once and together, in the
         # background: the SIP event pump must never wait on a sound card.
         call.answer_sdp = asyncio.ensure_future(self._prepare_answer(call, open_devices(), sdp))
-        delay = self.config.auto_answer_ms
+        delay = 0 if armed else self.config.auto_answer_ms
         if delay is None and event.auto_answer_after is not None:
             delay = int(event.auto_answer_after * 1000)
+        if delay == 0:  # no 180 Ringing and no ringtone: the 200 OK is due at once
+            self._answer_at_once(call)
         self._emit(
             ev.IncomingCall(event.call, str(event.caller.uri), event.caller.display_name, delay)
         )
         if delay == 0:
-            self._spawn(self._answer(call, automatic=True))
             return
         self._sip_act(lambda ua, now: ua.ring(event.call, now))
         if self.config.ring_incoming:
             await self._start_ring(self.config.ringtone, call)
         if delay is not None:
             loop = asyncio.get_running_loop()
-            call.auto_answer = loop.call_later(
-                delay / 1000, lambda: self._spawn(self._answer(call, automatic=True))
-            )
+            call.auto_answer = loop.call_later(delay / 1000, self._answer_at_once, call)
 
     async def _prepare_answer(
         self, call: PhoneCall, devices: Awaitable[None], answer: Awaitable[str]
