@@ -122,7 +122,14 @@ class IncomingSide:
             with contextlib.suppress(LocalProtocolError):
                 self._sip_act(lambda ua, now: ua.reject(call.handle, 500, now))
             return
-        if call.ended:
+        self._send_answer(call, sdp, automatic)
+        # After the 200 OK, not before: closing the ring's stream can take a while,
+        # and the caller waits for the answer, not for our ringtone to stop.
+        await self._ring.stop()
+
+    def _send_answer(self, call: PhoneCall, sdp: str, automatic: bool) -> None:
+        """The 200 OK, once (a call answered at once has it sent by its preparation)."""
+        if call.ended or call.established:
             return
         try:
             self._sip_act(lambda ua, now: ua.answer(call.handle, sdp, now))
@@ -133,9 +140,6 @@ class IncomingSide:
         if automatic and self.config.auto_answer_beep:
             call.cue_answered()
         self._emit(ev.Answered(call.handle, outgoing=False))
-        # After the 200 OK, not before: closing the ring's stream can take a while,
-        # and the caller waits for the answer, not for our ringtone to stop.
-        await self._ring.stop()
 
     def _answer_at_once(self, call: PhoneCall) -> None:
         """The phone's own answer (armed, or its auto-answer), which ``answer()`` joins."""
@@ -159,12 +163,14 @@ class IncomingSide:
         # A delayed offer (an INVITE without SDP, as third-party call control
         # sends): our 200 carries the offer and the ACK the answer.
         sdp = call.oa.answer(event.sdp)
+        delay = 0 if armed else self.config.auto_answer_ms
+        if delay is None and event.auto_answer_after is not None and self.config.answer_hints:
+            delay = int(event.auto_answer_after * 1000)
         # Devices and the SDP are prepared at once and together, in the
         # background: the SIP event pump must never wait on a sound card.
-        call.answer_sdp = asyncio.ensure_future(self._prepare_answer(call, open_devices(), sdp))
-        delay = 0 if armed else self.config.auto_answer_ms
-        if delay is None and event.auto_answer_after is not None:
-            delay = int(event.auto_answer_after * 1000)
+        call.answer_sdp = asyncio.ensure_future(
+            self._prepare_answer(call, open_devices(), sdp, at_once=delay == 0)
+        )
         if delay == 0:  # no 180 Ringing and no ringtone: the 200 OK is due at once
             self._answer_at_once(call)
         self._emit(
@@ -180,19 +186,41 @@ class IncomingSide:
             call.auto_answer = loop.call_later(delay / 1000, self._answer_at_once, call)
 
     async def _prepare_answer(
-        self, call: PhoneCall, devices: Awaitable[None], answer: Awaitable[str]
+        self,
+        call: PhoneCall,
+        devices: Awaitable[None],
+        answer: Awaitable[str],
+        *,
+        at_once: bool,
     ) -> str:
-        """Our SDP answer once the sound card is open too.
+        """Our SDP answer once the sound card is open too; ``at_once`` sends it as well.
 
-        No sound card refuses the call at once (480) rather than letting it
-        ring for an answer that cannot carry audio.
+        The SDP work runs in this very task (the card opens alongside in its own),
+        and a call answered at once has its 200 OK sent from here: no task hand-over
+        between "the SDP is ready" and "the answer is out", each of which waits for a
+        turn of a loop that may be busy. No sound card refuses the call at once (480)
+        rather than letting it ring for an answer that cannot carry audio.
         """
+        opening = asyncio.ensure_future(devices)
+        opening.add_done_callback(_retrieve)
         try:
-            _, sdp = await asyncio.gather(devices, answer)
+            sdp = await answer
+            await opening
+        except asyncio.CancelledError:
+            opening.cancel()  # the call is over before it was answered
+            raise
         except PhoneCommandError as exc:
             if not call.ended:
                 with contextlib.suppress(LocalProtocolError):
                     self._sip_act(lambda ua, now: ua.reject(call.handle, 480, now))
                 self._emit(ev.PhoneError(str(exc), call.handle))
             raise
+        if at_once:
+            self._send_answer(call, sdp, automatic=True)
         return sdp
+
+
+def _retrieve(task: asyncio.Future[None]) -> None:
+    """The sound card's outcome is read even when the SDP failed first (no stray warning)."""
+    if not task.cancelled():
+        task.exception()

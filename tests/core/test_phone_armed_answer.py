@@ -16,7 +16,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from softphone.core import phone_events as ev
-from tests.core.memory_sip import DOMAIN, URL, Wire
+from softphone.sip import events as sip
+from tests.core.memory_sip import DOMAIN, URL, SipEnd, Wire
 from tests.core.phone_probe import PhoneProbe, start_probe
 from tests.sip.pair import Registrar
 from tests.waiting import until
@@ -121,3 +122,41 @@ async def test_a_lapsed_arming_answers_nothing(pair: tuple[PhoneProbe, PhoneProb
     a, b = pair
     b.phone.arm_auto_answer(0)  # lapsed before any INVITE can arrive
     await rang_and_waits(a, b)
+
+
+@pytest.mark.parametrize("obeys", [True, False])
+async def test_an_invites_own_auto_answer_header_is_obeyed_only_where_configured(
+    obeys: bool,
+) -> None:
+    """A desk phone obeys ``Answer-Mode: Auto``; the agent's phone (``answer_hints=False``)
+    must not: anyone who reaches the extension can write that header."""
+    wire = Wire(now=asyncio.get_running_loop().time())
+    phone = await start_probe(
+        URL,
+        "1001",
+        "1001",
+        tone_hz=TONE_B,
+        domain=DOMAIN,
+        auto_answer_ms=None,
+        answer_hints=obeys,
+        ring_incoming=False,
+        transport=wire.factory(Registrar(password="1001", realm=DOMAIN)),
+    )
+    far = await SipEnd(wire, "1002", TONE_A).start()
+    try:
+        await phone.wait_for(ev.Registered)
+        offer = await far.media.create_offer()
+        far.act(
+            lambda ua, now: ua.invite("1001", offer, now, extra_headers=[("Answer-Mode", "Auto")])
+        )
+        incoming = await phone.wait_for(ev.IncomingCall)
+        if obeys:
+            assert incoming.auto_answer_in_ms == 0
+            await far.wait_for(sip.CallAnswered)
+        else:
+            assert incoming.auto_answer_in_ms is None
+            assert (await far.wait_for(sip.CallProgress)).code == 180  # rings, waits
+            assert not phone.log.of(ev.Answered) and not far.log.of(sip.CallAnswered)
+    finally:
+        await far.aclose()
+        await phone.aclose()
