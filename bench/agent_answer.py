@@ -5,7 +5,8 @@ agent) delivers inbound calls, alternating between:
 
   (a) the agent — ``softphone agent --headless --auto-answer-ms 0``: the call is
       answered by the session's auto-answer policy once Mediatel announced it
-      (STATE_CALL_DELIVERED) and the INVITE is there, whichever came first;
+      (STATE_CALL_DELIVERED) and the INVITE is there, whichever came first (an
+      announcement first arms the phone, which then answers the INVITE itself);
   (b) the bare phone — ``softphone phone --auto-answer 0`` (answers any INVITE
       at once, no Mediatel), on the same simulator with a second agent login.
 

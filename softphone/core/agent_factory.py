@@ -157,6 +157,7 @@ def build_session(
                 ice_servers=ice_servers(c, live.secrets.turn_password), mic=mic_processing(c)
             ),
             auto_answer_ms=None,  # the session's policy answers, never the phone by itself
+            answer_hints=False,  # ... nor because an INVITE's header asks it to
         )
         return Phone(replace(phone_config, **dict(phone_options or {})))
 

@@ -207,6 +207,7 @@ class AgentSession(SessionCommands, SessionSettings, MediatelSide, PhoneSide):
             answer=self._auto_answer,
             scheduled=lambda _h, _t, at: self._update(self.tracker.auto_answer_at, at),
             unannounced=self._unannounced,
+            armed=self._arm_phone,
             grace_s=p.invite_grace_s,
         )
         self.watchdog = RegistrationWatchdog(

@@ -217,6 +217,16 @@ class PhoneSide:
             self._spawn(self._answer_first(self._phone, handle, self.answer_first.hold()))
         self._invite_arrived()
 
+    def _arm_phone(self, armed: bool) -> None:
+        """The announced call's INVITE is answered by the phone itself, the moment it
+        arrives (auto_answer.py says when; ``Phone.arm_auto_answer`` why)."""
+        if self._phone is None:
+            return
+        if armed:
+            self._phone.arm_auto_answer(self.policy.invite_grace_s)
+        else:
+            self._phone.disarm_auto_answer()
+
     def _hold_for_invite(self) -> None:
         """An announced call will be answered at once: keep the loop free for its INVITE."""
         self._invite_arrived()

@@ -13,6 +13,11 @@ INVITE:
 
 An unannounced INVITE is never answered by itself: answering whatever rings
 would let anyone who can reach the extension listen in on the agent.
+
+While an announcement that is answered at once waits for its INVITE, the
+policy says so (``armed``), so the phone can answer that INVITE straight from
+its SIP event instead of waiting for this policy to hear of it; the arming
+ends the moment the announcement is used up, withdrawn or the rules change.
 """
 
 from __future__ import annotations
@@ -75,7 +80,9 @@ class AutoAnswer:
     Callbacks (all synchronous; the session does the async work):
     ``answer(handle, call_type)`` when an announced call is due,
     ``scheduled(handle, call_type, at)`` when it will be answered at ``at`` (or None: the
-    agent answers), ``unannounced(handle)`` when the grace ran out with no announcement.
+    agent answers), ``unannounced(handle)`` when the grace ran out with no announcement,
+    ``armed(True)`` when an announcement answered at once waits for its INVITE and
+    ``armed(False)`` when it no longer does.
     """
 
     def __init__(
@@ -86,10 +93,13 @@ class AutoAnswer:
         answer: Callable[[str, CallType], None],
         scheduled: Callable[[str, CallType, float | None], None],
         unannounced: Callable[[str], None],
+        armed: Callable[[bool], None] = lambda _armed: None,
         grace_s: float = 2.0,
     ) -> None:
         self.clock = clock
-        self.rules = rules
+        self._rules = rules
+        self._arm = armed
+        self._armed = False
         self.grace_s = grace_s
         self._answer = answer
         self._scheduled = scheduled
@@ -99,6 +109,22 @@ class AutoAnswer:
         self._waiting: _Waiting | None = None
         self._timers: dict[str, Timer] = {}
 
+    @property
+    def rules(self) -> AutoAnswerRules:
+        return self._rules
+
+    @rules.setter
+    def rules(self, rules: AutoAnswerRules) -> None:
+        self._rules = rules
+        self._sync_arming()  # switched off (or delayed) while an announcement waits
+
+    def _sync_arming(self) -> None:
+        announced = self._announcement
+        armed = announced is not None and self._rules.delay_for(announced) == 0
+        if armed != self._armed:
+            self._armed = armed
+            self._arm(armed)
+
     def answers_at_once(self, state: State, call_type: CallType, *, asked: bool) -> bool:
         """Whether this snapshot newly announces a call that is answered at once (delay 0)."""
         if self._announcing:
@@ -107,7 +133,7 @@ class AutoAnswer:
             call_type = CallType.MANUAL
         elif state is not State.CALL_DELIVERED:
             return False
-        return self.rules.delay_for(call_type) == 0
+        return self._rules.delay_for(call_type) == 0
 
     def on_state(self, state: State, call_type: CallType, *, asked: bool) -> None:
         """Every Mediatel snapshot: ``asked`` is True when the agent requested a call."""
@@ -119,6 +145,7 @@ class AutoAnswer:
         if state not in CALL_STATES:
             self._announcing = False
             self._announcement = None
+            self._sync_arming()
 
     def _announce(self, call_type: CallType) -> None:
         waiting = self._waiting
@@ -128,10 +155,12 @@ class AutoAnswer:
             self._decide(waiting.handle, call_type)
         else:
             self._announcement = call_type
+            self._sync_arming()
 
     def on_invite(self, handle: str) -> None:
         if self._announcement is not None:
             call_type, self._announcement = self._announcement, None
+            self._sync_arming()
             self._decide(handle, call_type)
             return
         if self._waiting is not None:  # a second unannounced INVITE: the first stays waiting
@@ -146,7 +175,7 @@ class AutoAnswer:
             self._unannounced(handle)
 
     def _decide(self, handle: str, call_type: CallType) -> None:
-        delay = self.rules.delay_for(call_type)
+        delay = self._rules.delay_for(call_type)
         if delay is None:
             self._scheduled(handle, call_type, None)
         elif delay == 0:  # answer first: the caller waits, the snapshot can
@@ -172,6 +201,8 @@ class AutoAnswer:
             self._waiting = None
 
     def close(self) -> None:
+        self._announcement = None
+        self._sync_arming()
         for timer in self._timers.values():
             timer.cancel()
         self._timers.clear()

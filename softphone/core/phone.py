@@ -5,13 +5,9 @@ user agent (``softphone.sip``), its WebSocket driver (``softphone.net``) and
 a ``MediaSession`` per call (``softphone.media``). SDP crosses between them
 as plain strings. Callers see only ``softphone.core.phone_events``.
 
-Speed matters here: Mediatel rings the agent's extension first and expects
-an answer within a second, and an auto-answering phone should answer in a
-few milliseconds. So the SDP answer is computed as soon as an INVITE
-arrives, while the auto-answer delay (or the agent) is still deciding.
-
-One call at a time: a contact-center agent takes one call, so a second
-INVITE while busy is refused with 486 Busy Here.
+The incoming-call path (INVITE, ringing, answer; speed matters there) is
+``core.phone_incoming``; hold/unhold and re-INVITEs are ``core.phone_reinvite``;
+both are mixins of ``Phone`` and share its state.
 
 The SIP connection is a port (``core.sip_transport``: WebSocket, or in memory
 for tests); each call's SDP offer/answer is ``media.offer_answer.OfferAnswer``.
@@ -32,7 +28,9 @@ from softphone.core.audio_preferences import AudioPreferences, with_preferences
 from softphone.core.phone_call import PhoneCall, build_call
 from softphone.core.phone_config import PhoneCommandError, PhoneConfig, SipAccount
 from softphone.core.phone_events import By, DtmfMethod, PhoneEvent
+from softphone.core.phone_incoming import IncomingSide
 from softphone.core.phone_registration import RegistrationStatus
+from softphone.core.phone_reinvite import ReinviteSide
 from softphone.core.sip_transport import (
     SipLineEvent,
     SipTransport,
@@ -40,8 +38,7 @@ from softphone.core.sip_transport import (
     websocket_transport,
 )
 from softphone.media.devices import NoAudioDevice, backend_for
-from softphone.media.errors import MediaError, SdpError
-from softphone.media.offer_answer import Problem
+from softphone.media.errors import MediaError
 from softphone.media.ring import RINGBACK, RingPlayer, RingSound
 from softphone.media.session import MediaEvent, MediaFailed
 from softphone.net.sip_ws import TransportState, TransportStateChanged
@@ -60,7 +57,7 @@ CONNECTED = TransportState.CONNECTED
 DTMF_DIGITS = frozenset(DTMF_ALPHABET)
 
 
-class Phone:
+class Phone(IncomingSide, ReinviteSide):
     """A registered SIP phone. Use ``async with Phone(config) as phone``.
 
     ``transport`` builds the SIP connection for the phone's user agent;
@@ -87,6 +84,7 @@ class Phone:
         self._sip: SipTransport | None = None
         self._pump: asyncio.Task[None] | None = None
         self._registration = RegistrationStatus()
+        self._armed_until: float | None = None  # arm_auto_answer: the announced INVITE's deadline
 
     # -- lifecycle -------------------------------------------------------
 
@@ -164,31 +162,9 @@ class Phone:
         self._calls[handle] = template
         return handle
 
-    async def answer(self, handle: str | None = None, *, automatic: bool = False) -> None:
-        """``automatic``: no agent pressed Answer, so the agent hears a beep (if configured)."""
-        call = self._call(handle, "answer")
-        if call.outgoing or call.established:
-            raise PhoneCommandError("there is no ringing incoming call to answer")
-        await self._answer(call, automatic)
-
-    async def reject(
-        self, code: int = 486, handle: str | None = None, reason: str | None = None
-    ) -> None:
-        """Refuse a ringing call; ``reason`` replaces the standard reason phrase."""
-        call = self._call(handle, "reject")
-        if call.outgoing or call.established:
-            raise PhoneCommandError("only a ringing incoming call can be rejected")
-        self._sip_act(lambda ua, now: ua.reject(call.handle, code, now, reason=reason))
-
     async def hangup(self, handle: str | None = None) -> None:
         call = self._call(handle, "hang up")
         self._sip_act(partial(_hangup, call.handle))
-
-    async def hold(self, handle: str | None = None) -> None:
-        await self._set_hold(self._call(handle, "hold"), True)
-
-    async def unhold(self, handle: str | None = None) -> None:
-        await self._set_hold(self._call(handle, "unhold"), False)
 
     async def call_quality(self, handle: str | None = None) -> ev.CallQuality:
         """Loss, jitter and round-trip time of a call so far (diagnostics)."""
@@ -242,69 +218,6 @@ class Phone:
         return build_call(
             self.config, self._audio_backend, self._on_media_event, self._on_device_stall
         )
-
-    async def _answer(self, call: PhoneCall, automatic: bool = False) -> None:
-        if call.auto_answer is not None:
-            call.auto_answer.cancel()
-            call.auto_answer = None
-        assert call.answer_sdp is not None
-        try:
-            sdp = await call.answer_sdp
-        except PhoneCommandError:
-            return  # no sound card: _prepare_answer refused the call and said why
-        except asyncio.CancelledError:
-            me = asyncio.current_task()
-            if call.ended and (me is None or not me.cancelling()):
-                return  # the caller gave up while we were getting ready
-            raise  # we ourselves are being cancelled (the phone is closing)
-        except SdpError as exc:
-            self._emit(ev.PhoneError(f"cannot answer: {exc}", call.handle))
-            with contextlib.suppress(LocalProtocolError):
-                self._sip_act(lambda ua, now: ua.reject(call.handle, 488, now))
-            return
-        except MediaError as exc:
-            self._emit(ev.PhoneError(f"cannot answer: {exc}", call.handle))
-            with contextlib.suppress(LocalProtocolError):
-                self._sip_act(lambda ua, now: ua.reject(call.handle, 500, now))
-            return
-        if call.ended:
-            return
-        await self._ring.stop()
-        try:
-            self._sip_act(lambda ua, now: ua.answer(call.handle, sdp, now))
-        except LocalProtocolError as exc:  # e.g. cancelled meanwhile
-            log.info("answer of %s came too late: %s", call.handle, exc)
-            return
-        call.established = True
-        if automatic and self.config.auto_answer_beep:
-            call.cue_answered()
-        self._emit(ev.Answered(call.handle, outgoing=False))
-
-    async def _set_hold(self, call: PhoneCall, hold: bool) -> None:
-        if not call.established:
-            raise PhoneCommandError("hold needs a connected call")
-        if call.pending_hold is not None:
-            raise PhoneCommandError("a hold/unhold is already in progress")
-        if call.hold_local == hold:
-            state = "already on hold" if hold else "not on hold"
-            raise PhoneCommandError(f"the call is {state}")
-        what = "hold" if hold else "unhold"
-        # Ask first: an offer made but never sent would wedge the media (aiortc
-        # cannot roll an offer back), e.g. while the far end's re-INVITE is open.
-        blocker = self._sip_act(lambda ua, now: ua.reinvite_blocker(call.handle))
-        if blocker is not None:
-            raise PhoneCommandError(f"cannot {what} now: {blocker}")
-        try:
-            offer = await call.oa.offer(call.media.hold if hold else call.media.unhold)
-        except MediaError as exc:
-            raise PhoneCommandError(f"cannot {what} now: {exc}") from exc
-        call.pending_hold = hold
-        try:
-            self._sip_act(lambda ua, now: ua.reinvite(call.handle, offer, now))
-        except LocalProtocolError as exc:
-            call.pending_hold = None
-            await call.oa.on_refused(str(exc))  # never sent: the media goes back too
-            raise PhoneCommandError(f"cannot {what} now: {exc}") from exc
 
     async def _send_info_digits(self, call: PhoneCall, digits: str) -> None:
         """One INFO per digit, spaced like a keypad (JsSIP's inter-tone gap)."""
@@ -402,60 +315,6 @@ class Phone:
         )
         await self._finish(call)
 
-    async def _on_incoming(self, event: sip.IncomingCall) -> None:
-        if self.active_call is not None:
-            reason = "Busy Here: already in a call"
-            self._sip_act(lambda ua, now: ua.reject(event.call, 486, now, reason=reason))
-            caller = event.caller
-            self._emit(
-                ev.CallRefused(event.call, str(caller.uri), caller.display_name, 486, reason)
-            )
-            return
-        call, open_devices = self._build_call()
-        call.handle = event.call
-        self._calls[call.handle] = call
-        # A delayed offer (an INVITE without SDP, as third-party call control
-        # sends): our 200 carries the offer and the ACK the answer.
-        sdp = call.oa.answer(event.sdp)
-        # Devices and the SDP are prepared at once and together, in the
-        # background: the SIP event pump must never wait on a sound card.
-        call.answer_sdp = asyncio.ensure_future(self._prepare_answer(call, open_devices(), sdp))
-        delay = self.config.auto_answer_ms
-        if delay is None and event.auto_answer_after is not None:
-            delay = int(event.auto_answer_after * 1000)
-        self._emit(
-            ev.IncomingCall(event.call, str(event.caller.uri), event.caller.display_name, delay)
-        )
-        if delay == 0:
-            self._spawn(self._answer(call, automatic=True))
-            return
-        self._sip_act(lambda ua, now: ua.ring(event.call, now))
-        if self.config.ring_incoming:
-            await self._start_ring(self.config.ringtone, call)
-        if delay is not None:
-            loop = asyncio.get_running_loop()
-            call.auto_answer = loop.call_later(
-                delay / 1000, lambda: self._spawn(self._answer(call, automatic=True))
-            )
-
-    async def _prepare_answer(
-        self, call: PhoneCall, devices: Awaitable[None], answer: Awaitable[str]
-    ) -> str:
-        """Our SDP answer once the sound card is open too.
-
-        No sound card refuses the call at once (480) rather than letting it
-        ring for an answer that cannot carry audio.
-        """
-        try:
-            _, sdp = await asyncio.gather(devices, answer)
-        except PhoneCommandError as exc:
-            if not call.ended:
-                with contextlib.suppress(LocalProtocolError):
-                    self._sip_act(lambda ua, now: ua.reject(call.handle, 480, now))
-                self._emit(ev.PhoneError(str(exc), call.handle))
-            raise
-        return sdp
-
     def _on_progress(self, handle: str, code: int, sdp: str | None) -> None:
         call = self._calls.get(handle)
         if call is None:
@@ -483,69 +342,6 @@ class Phone:
             return
         call.established = True
         self._emit(ev.Answered(handle, outgoing=True))
-
-    async def _on_reinvite(self, handle: str, sdp: str | None) -> None:
-        call = self._calls.get(handle)
-        if call is None:
-            return
-        # No SDP in the re-INVITE (a session refresh, or a transfer by third-party
-        # call control): ours is the offer, and the answer comes in the ACK.
-        try:
-            answer = await call.oa.answer(sdp)
-        except MediaError as exc:
-            self._emit(ev.PhoneError(f"refused the far end's new offer: {exc}", handle))
-            self._sip_act(lambda ua, now: ua.reject_reinvite(handle, 488, now))
-            return
-        self._sip_act(lambda ua, now: ua.answer_reinvite(handle, answer, now))
-
-    async def _undo_offer(self, call: PhoneCall, why: str) -> None:
-        """Our hold/unhold did not go through: the call stays as it was (RFC 3261 §14.1)."""
-        problem = await call.oa.on_refused(why)
-        self._report_undone(call, problem)
-
-    def _report_undone(self, call: PhoneCall, problem: Problem | None) -> None:
-        what = {True: "hold", False: "unhold", None: "re-INVITE"}[call.pending_hold]
-        call.pending_hold = None
-        if problem is None:
-            return
-        if not problem.restored:
-            log.warning("could not restore the session after a refused offer")
-            message = f"{what} failed ({problem.text}); audio may be affected"
-        else:
-            message = f"{what} failed ({problem.text})"
-        self._emit(ev.PhoneError(message, call.handle))
-
-    async def _on_ack(self, handle: str, sdp: str | None) -> None:
-        """The ACK of our 2xx: where a delayed offer gets its answer."""
-        call = self._calls.get(handle)
-        if call is None:
-            return
-        problem = await call.oa.on_ack(sdp)
-        if problem is None:
-            return
-        if problem.fatal:
-            # A call that never agreed on media cannot carry a voice: end it.
-            self._emit(ev.PhoneError(problem.text, handle))
-            with contextlib.suppress(LocalProtocolError):
-                self._sip_act(lambda ua, now: ua.hangup(handle, now))
-        else:
-            # The call keeps the media it had; hanging up on a customer is worse.
-            text = f"{problem.text}; the call keeps its previous audio"
-            self._emit(ev.PhoneError(text, handle))
-
-    async def _on_reinvite_answered(self, handle: str, sdp: str | None) -> None:
-        call = self._calls.get(handle)
-        if call is None:
-            return
-        hold = call.pending_hold
-        problem = await call.oa.on_answer(sdp)
-        if problem is not None:
-            self._report_undone(call, problem)
-            return
-        call.pending_hold = None
-        if hold is not None and hold != call.hold_local:
-            call.hold_local = hold
-            self._emit(ev.Held(handle, By.LOCAL) if hold else ev.Unheld(handle, By.LOCAL))
 
     def _on_media_event(self, call: PhoneCall, event: MediaEvent) -> None:
         if isinstance(event, MediaFailed):

@@ -51,6 +51,7 @@ class PhoneCall:
     oa: OfferAnswer
     answer_sdp: asyncio.Task[str] | None = None  # incoming: our SDP answer, computed at once
     auto_answer: asyncio.TimerHandle | None = None
+    answering: asyncio.Task[None] | None = None  # the phone's own answer (armed/auto), joinable
     established: bool = False
     ended: bool = False
     hold_local: bool = False

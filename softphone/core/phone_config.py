@@ -49,6 +49,10 @@ class PhoneConfig:
     media: MediaConfig = field(default_factory=MediaConfig)
     audio: AudioSettings = field(default_factory=AudioSettings)
     auto_answer_ms: int | None = None
+    answer_hints: bool = True
+    """Obey an INVITE's own auto-answer hint (Call-Info answer-after, Alert-Info,
+    Answer-Mode: Auto), as a desk phone on a PBX does. Off for the agent: anyone who
+    reaches the extension can write those headers; only Mediatel's announcement counts."""
     ring_incoming: bool = True
     ringtone: RingSound = RINGTONE
     ring_volume: float = 1.0

@@ -12,6 +12,10 @@ One :class:`MediatelClient` per agent connection. It
   it holds in memory) and never loses a chosen call code (kept on disk until
   the server shows it applied).
 
+The reconnect loop and the session restore are ``reconnect.Reconnect`` (a
+mixin of the client); an event subscription is ``stream.EventStream``; the
+configuration is ``config.MediatelConfig``.
+
 Events come out of :meth:`MediatelClient.events`: each call returns a new
 subscription that sees every event from then on, so subscribe before
 :meth:`connect` to see the first snapshot.
@@ -22,19 +26,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
 import ssl
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, Self
 
 import socketio
 
 from softphone.net.mediatel import commands
 from softphone.net.mediatel.commands import GATES, CommandType
+from softphone.net.mediatel.config import Credentials, MediatelConfig
 from softphone.net.mediatel.errors import (
     CommandNotAvailable,
     InvalidArgument,
@@ -43,115 +45,27 @@ from softphone.net.mediatel.errors import (
 )
 from softphone.net.mediatel.events import (
     AgentUnavailable,
-    CallCodeDropped,
-    CallCodeResent,
-    CallCodeSettled,
     CallFailed,
-    Connected,
-    Disconnected,
     LoginFailed,
     MediatelEvent,
     ProtocolError,
-    Reconnecting,
     RemoteConnect,
     StateChanged,
 )
 from softphone.net.mediatel.pending import PendingCallCode, PendingCallCodeStore
-from softphone.net.mediatel.state import AgentState, Command, State, parse_state
-from softphone.net.vouch import VouchConfig
+from softphone.net.mediatel.reconnect import Reconnect
+from softphone.net.mediatel.state import AgentState, State, parse_state
+from softphone.net.mediatel.stream import EventStream
 from softphone.tasks import cancel_and_wait
+
+__all__ = ["SOCKETIO_PATH", "Credentials", "EventStream", "MediatelClient", "MediatelConfig"]
 
 log = logging.getLogger(__name__)
 
 SOCKETIO_PATH = "mediatel/socket.io"
-E = TypeVar("E")
 
 
-@dataclass(frozen=True)
-class MediatelConfig:
-    """How to reach Mediatel. ``url`` may be a bare host (then https is assumed)."""
-
-    url: str
-    vouch: VouchConfig | None = None
-    verify_tls: bool = True
-    ca_bundle: Path | None = None
-    #: Where a chosen-but-unconfirmed call code is kept; None keeps it in memory only.
-    data_dir: Path | None = None
-    reconnection_delay: float = 1.0
-    reconnection_delay_max: float = 30.0
-    connect_timeout: float = 10.0
-
-    @property
-    def server_url(self) -> str:
-        url = self.url.strip().rstrip("/")
-        return url if "://" in url else f"https://{url}"
-
-
-@dataclass(frozen=True)
-class Credentials:
-    """The agent's Mediatel login, held in memory only (repr hides the password)."""
-
-    user: str
-    password: str = field(repr=False)
-    extension: str
-
-
-class EventStream:
-    """One subscription to the client's events: ``async for event in stream``."""
-
-    _END = object()
-
-    def __init__(self, on_close: Callable[[EventStream], None]) -> None:
-        self._queue: asyncio.Queue[object] = asyncio.Queue()
-        self._on_close = on_close
-        self._closed = False
-
-    def _put(self, event: object) -> None:
-        if not self._closed:
-            self._queue.put_nowait(event)
-
-    def close(self) -> None:
-        if not self._closed:
-            self._queue.put_nowait(self._END)
-            self._closed = True
-            self._on_close(self)
-
-    def __aiter__(self) -> EventStream:
-        return self
-
-    async def __anext__(self) -> MediatelEvent:
-        item = await self._queue.get()
-        if item is self._END:
-            raise StopAsyncIteration
-        return item  # type: ignore[return-value]
-
-    async def get(self) -> MediatelEvent:
-        """The next event; raises EOFError once the client is closed."""
-        try:
-            return await self.__anext__()
-        except StopAsyncIteration:
-            raise EOFError("event stream closed") from None
-
-    async def next_of(self, kind: type[E]) -> E:
-        """Skip events until one of ``kind`` arrives (handy for tests and scripts)."""
-        while True:
-            event = await self.get()
-            if isinstance(event, kind):
-                return event
-
-    def pending(self) -> list[MediatelEvent]:
-        """Events already queued, without waiting."""
-        out: list[MediatelEvent] = []
-        while not self._queue.empty():
-            item = self._queue.get_nowait()
-            if item is self._END:
-                self._queue.put_nowait(item)
-                break
-            out.append(item)  # type: ignore[arg-type]
-        return out
-
-
-class MediatelClient:
+class MediatelClient(Reconnect):
     """An agent's connection to Mediatel (see the module docstring)."""
 
     def __init__(
@@ -435,48 +349,6 @@ class MediatelClient:
 
     # -- socket handlers -----------------------------------------------------
 
-    async def _on_connect(self) -> None:
-        reconnected = self._ever_connected
-        self._ever_connected = True
-        self._resync = reconnected
-        if self._pending is not None:
-            self._resend_armed = True
-        self._emit(Connected(reconnected=reconnected))
-
-    async def _on_disconnect(self, reason: str = "") -> None:
-        reason = str(reason or "unknown")
-        if self._closing:
-            self._emit(Disconnected(reason, final=True))
-            return
-        self._emit(Disconnected(reason))
-        if reason == socketio.AsyncClient.reason.CLIENT_DISCONNECT:
-            return  # our own disconnect (a failed first connect): the caller decides
-        # A dropped socket or a server that closed the session: never silently offline.
-        if self._revive_task is None or self._revive_task.done():
-            why = (
-                "Mediatel closed the connection"
-                if reason == socketio.AsyncClient.reason.SERVER_DISCONNECT
-                else "the connection dropped"
-            )
-            self._revive_task = asyncio.create_task(self._revive(why))
-
-    async def _revive(self, why: str) -> None:
-        """Reconnect with doubling delays (jittered, so a restarted server is not hit by
-        every agent at once), announcing each attempt with its reason and delay."""
-        delay = self.config.reconnection_delay
-        while not self._closing and not self._sio.connected:
-            wait = delay * random.uniform(0.8, 1.0)
-            self._emit(Reconnecting(retry_in=wait, reason=why))
-            await asyncio.sleep(wait)
-            if self._sio.connected:
-                return
-            try:
-                await self._connect_once()
-                return
-            except MediatelConnectionError:
-                why = "Mediatel does not answer"
-            delay = min(delay * 2, self.config.reconnection_delay_max)
-
     async def _on_data(self, *args: Any) -> None:
         # Everything up to the first await runs in arrival order (engineio
         # starts one task per message), so snapshots are applied in order.
@@ -537,44 +409,6 @@ class MediatelClient:
             self._call_pending = False
         elif new.state in (State.CALL_ACTIVE, State.CALL_DELIVERED):
             self._call_pending = False
-
-    async def _restore(self, new: AgentState) -> None:
-        if self._resync:
-            self._resync = False
-            if (
-                new.state == State.LOGOUT
-                and self._credentials is not None
-                and not self._login_pending
-                and Command.LOGIN in new.available_commands
-            ):
-                log.info("Mediatel started the new socket logged out; logging in again")
-                await self._send_login(automatic=True)
-                return
-        pending = self._pending
-        if pending is None:
-            return
-        if new.state == State.CLERICAL:
-            if new.call_trace_id is None:
-                return  # cannot tell which call: keep the code, do not guess
-            if new.call_trace_id == pending.call_trace_id:
-                if self._resend_armed:
-                    self._resend_armed = False
-                    await self._send(commands.resolution_set(pending.code_id))
-                    if not pending.sent:
-                        self._pending = self._remember(
-                            pending.call_trace_id, pending.code_id, sent=True
-                        )
-                    self._emit(CallCodeResent(pending.call_trace_id, pending.code_id))
-                return
-        elif new.state in (State.LOGOUT, State.UNKNOWN):
-            return  # not logged in (yet): the call may still be waiting for its code
-        self._pending = None
-        if self._store is not None:
-            self._store.clear()
-        if pending.sent:
-            self._emit(CallCodeSettled(pending.call_trace_id, pending.code_id))
-        else:
-            self._emit(CallCodeDropped(pending.call_trace_id, pending.code_id))
 
     async def _on_agent_unavailable(self, *args: Any) -> None:
         self._emit(AgentUnavailable(args[0] if len(args) == 1 else list(args) or None))

@@ -128,10 +128,29 @@ class FakePhone:
         self.registered = False
         self.active_call: str | None = None
         self.answered_automatically: bool | None = None
+        self.armed_for: float | None = None  # arm_auto_answer's window, until used or disarmed
+        self.answered_itself: set[str] = set()
         self.queue: asyncio.Queue[PhoneEvent] = asyncio.Queue()
 
     def emit(self, event: PhoneEvent) -> None:
         self.queue.put_nowait(event)
+
+    def invite(self, handle: str, number: str = "0501") -> None:
+        """An INVITE arrives, handled as ``Phone`` does: an armed phone answers it itself."""
+        armed, self.armed_for = self.armed_for is not None, None
+        self.emit(ev.IncomingCall(handle, f"sip:{number}@pbx", number, 0 if armed else None))
+        if armed:
+            self.log.append(f"phone.answered-itself {handle}")
+            self.answered_itself.add(handle)
+            self.answered_automatically = True
+            self.active_call = handle
+            self.emit(ev.Answered(handle, False))
+
+    def arm_auto_answer(self, within_s: float) -> None:
+        self.armed_for = within_s
+
+    def disarm_auto_answer(self) -> None:
+        self.armed_for = None
 
     async def start(self) -> None:
         self.log.append("phone.start")
@@ -151,6 +170,8 @@ class FakePhone:
 
     async def answer(self, handle: str | None = None, *, automatic: bool = False) -> None:
         self.log.append(f"phone.answer {handle}")
+        if handle in self.answered_itself:
+            return  # joins the phone's own answer, as Phone.answer does
         self.answered_automatically = automatic
         self.active_call = handle
         self.emit(ev.Answered(handle or "", False))

@@ -163,3 +163,64 @@ async def test_an_announced_call_whose_invite_is_late_is_told_after_the_bound() 
     assert rig.since(mark)[:2] == ["history.start", "cti onNewCall"]
     assert rig.session.snapshot.call is not None
     await rig.session.sign_out()
+
+
+async def test_an_announcement_arms_the_phone_which_answers_before_the_session_hears() -> None:
+    """The phone answers the announced INVITE itself; the session then records, tells the
+    CRM and publishes in the same order as when it answered the call itself."""
+    rig = Rig()
+    await rig.session.sign_in(REQUEST)
+    await rig.settle()
+    phone = rig.phones[0]
+    assert phone.armed_for is None
+    mark = len(rig.log)
+    rig.mediatel.push(agent_state(State.CALL_DELIVERED, callType="2", ani="0501"))
+    await rig.settle()
+    assert rig.since(mark) == [] and phone.armed_for == SessionPolicy().invite_grace_s
+    phone.invite("h1")
+    await rig.settle()
+    after = rig.since(mark)
+    assert after[:2] == ["phone.answered-itself h1", "phone.answer h1"], after
+    assert after[2:5] == ["history.start", "cti onNewCall", "cti onAgentStateChange"], after
+    assert "snapshot" in after
+    assert phone.armed_for is None, "the arming outlived its INVITE"
+    call = rig.session.snapshot.call
+    assert call is not None and call.answered_at is not None
+    await rig.session.sign_out()
+
+
+async def test_the_phone_is_disarmed_when_the_announced_call_goes_elsewhere() -> None:
+    rig = Rig()
+    await rig.session.sign_in(REQUEST)
+    await rig.settle()
+    phone = rig.phones[0]
+    rig.mediatel.push(agent_state(State.CALL_DELIVERED, callType="2", ani="0501"))
+    await rig.settle()
+    assert phone.armed_for is not None
+    rig.mediatel.push(agent_state(State.IDLE))  # the customer hung up before it rang
+    await rig.settle()
+    assert phone.armed_for is None
+    mark = len(rig.log)
+    phone.invite("h2")  # not announced: rings, and nobody answers it by itself
+    await rig.settle()
+    rig.clock.advance(3)
+    await rig.settle()
+    assert not [e for e in rig.since(mark) if e.startswith("phone.answer")], rig.since(mark)
+    await rig.session.sign_out()
+
+
+async def test_switching_auto_answer_off_disarms_the_phone() -> None:
+    rig = Rig()
+    await rig.session.sign_in(REQUEST)
+    await rig.settle()
+    phone = rig.phones[0]
+    rig.mediatel.push(agent_state(State.CALL_DELIVERED, callType="2", ani="0501"))
+    await rig.settle()
+    assert phone.armed_for is not None
+    rig.session.set_auto_answer(False)
+    assert phone.armed_for is None
+    mark = len(rig.log)
+    phone.invite("h1")
+    await rig.settle()
+    assert not [e for e in rig.since(mark) if e.startswith("phone.answer")], rig.since(mark)
+    await rig.session.sign_out()

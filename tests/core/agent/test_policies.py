@@ -23,12 +23,14 @@ class AA:
     def __init__(self, rules: AutoAnswerRules | None = None, grace: float = 2.0) -> None:
         self.clock = FakeClock()
         self.log: list[tuple[Any, ...]] = []
+        self.arming: list[bool] = []  # what the phone was told: answer the next INVITE itself
         self.policy = AutoAnswer(
             self.clock,
             rules or AutoAnswerRules(),
             answer=lambda h, t: self.log.append(("answer", h, t, self.clock.now)),
             scheduled=lambda h, t, at: self.log.append(("scheduled", h, t, at)),
             unannounced=lambda h: self.log.append(("unannounced", h, self.clock.now)),
+            armed=self.arming.append,
             grace_s=grace,
         )
 
@@ -93,6 +95,54 @@ def test_an_announcement_expires_when_the_call_state_ends() -> None:
     aa.policy.on_invite("late")
     aa.clock.advance(3)
     assert aa.kinds() == ["unannounced"]
+
+
+def test_an_announcement_answered_at_once_arms_the_phone_until_its_invite() -> None:
+    aa = AA()
+    aa.policy.on_state(State.CALL_DELIVERED, CallType.INBOUND, asked=False)
+    assert aa.arming == [True]
+    aa.policy.on_state(State.CALL_DELIVERED, CallType.INBOUND, asked=False)  # same call
+    assert aa.arming == [True]
+    aa.policy.on_invite("h1")
+    assert aa.arming == [True, False]
+    aa.policy.on_invite("h2")  # no announcement left: nothing armed for it
+    assert aa.arming == [True, False]
+
+
+def test_the_arming_ends_with_the_announcement_the_rules_or_the_session() -> None:
+    aa = AA()
+    aa.policy.on_state(State.CALL_DELIVERED, CallType.INBOUND, asked=False)
+    aa.policy.on_state(State.PAUSE, CallType.OTHER, asked=False)  # Force Pause: never rang
+    assert aa.arming == [True, False]
+    aa = AA()
+    aa.policy.on_state(State.CALL_DELIVERED, CallType.INBOUND, asked=False)
+    aa.policy.rules = AutoAnswerRules(enabled=False)  # the agent switched auto-answer off
+    assert aa.arming == [True, False]
+    aa = AA()
+    aa.policy.on_state(State.CALL_DELIVERED, CallType.INBOUND, asked=False)
+    aa.policy.rules = AutoAnswerRules(delay_ms=800)
+    assert aa.arming == [True, False]
+    aa = AA()
+    aa.policy.on_state(State.CALL_DELIVERED, CallType.INBOUND, asked=False)
+    aa.policy.close()  # sign-out
+    assert aa.arming == [True, False]
+
+
+def test_only_an_announced_call_answered_at_once_arms_the_phone() -> None:
+    aa = AA(AutoAnswerRules(delay_ms=500))
+    aa.policy.on_state(State.CALL_DELIVERED, CallType.INBOUND, asked=False)
+    assert aa.arming == []  # a delayed answer stays with the policy's timer
+    inbound_off = AutoAnswerRules(by_type={CallType.MANUAL: True, CallType.INBOUND: False})
+    aa = AA(inbound_off)
+    aa.policy.on_state(State.CALL_DELIVERED, CallType.INBOUND, asked=False)
+    assert aa.arming == []  # the agent answers this type
+    aa = AA()
+    aa.policy.on_state(State.MAKECALL_REQUEST, CallType.OTHER, asked=False)
+    assert aa.arming == []  # not asked for: no announcement
+    aa = AA()
+    aa.policy.on_invite("h1")  # the INVITE came first: it is answered now, nothing armed
+    aa.policy.on_state(State.CALL_DELIVERED, CallType.INBOUND, asked=False)
+    assert aa.kinds() == ["answer", "scheduled"] and aa.arming == []
 
 
 def test_delay_and_per_type_rules() -> None:
