@@ -224,12 +224,16 @@ class PlayoutBuffer:
 
     # -- producer side (network / asyncio thread) ---------------------------
 
-    def push(self, samples: npt.ArrayLike, timestamp: int | None = None) -> None:
+    def push(
+        self, samples: npt.ArrayLike, timestamp: int | None = None, *, concealed: bool = False
+    ) -> None:
         """Queue decoded samples (mono int16 at ``config.sample_rate``).
 
         ``timestamp`` is the media time of the first sample in samples at this
         rate (the RTP timestamp, scaled and unwrapped); None means right after
         the previous push (no loss can then be told from lateness).
+        ``concealed``: the decoder invented these samples for lost packets
+        (Opus PLC); they play as audio but count as concealed and lost.
         """
         block = np.asarray(samples, dtype=np.int16).reshape(-1)
         with self._lock:
@@ -256,6 +260,9 @@ class PlayoutBuffer:
                 offset -= overflow
             self._data[offset : offset + block.size] = block
             self._have[offset : offset + block.size] = True
+            if concealed:  # Opus only: the decoder's own PLC
+                self._concealed += block.size
+                self._lost += block.size
             self._end = max(self._end, offset + block.size)
 
     def _place_locked(self, timestamp: int | None, size: int) -> int:

@@ -32,9 +32,11 @@ import aiortc.rtcrtpsender
 import aiortc.rtp
 import numpy as np
 from aiortc.codecs.base import Decoder, Encoder
-from aiortc.codecs.opus import OpusDecoder, OpusEncoder
+from aiortc.codecs.opus import SAMPLE_RATE, TIME_BASE, OpusDecoder, OpusEncoder
+from aiortc.jitterbuffer import JitterFrame
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 from av import AudioFrame, AudioResampler
+from av.frame import Frame
 
 from softphone.media.aiortc_adapter.support import (
     AUDIO_LEVEL,
@@ -43,6 +45,8 @@ from softphone.media.aiortc_adapter.support import (
     process_support,
 )
 from softphone.media.config import OpusConfig
+from softphone.media.opus_native import native_decoder
+from softphone.media.opus_receive import OpusStreamDecoder, Piece
 
 _MAX_SAMPLE = 32767
 _MIN_LEVEL = -127
@@ -89,11 +93,37 @@ class VoiceOpusEncoder(OpusEncoder):
 
 
 class VoiceOpusDecoder(OpusDecoder):
-    """aiortc's Opus decoder with mono output (one voice)."""
+    """aiortc's Opus decoder with mono output (one voice), through libopus itself when it loads.
 
-    def __init__(self) -> None:
+    With libopus (``opus_native``), packets are decoded by it and the frames
+    the reorder stage gave up are made before the next packet's — FEC from
+    that packet's LBRR data, else libopus's PLC (``opus_receive``) — each
+    an ``AudioFrame`` at its own timestamp whose ``opaque`` is its
+    ``Source``. Without it (``native=False`` or no library), PyAV decodes
+    as before and lost frames stay holes for the playout buffer to conceal.
+    """
+
+    def __init__(self, native: bool = True) -> None:
         super().__init__()
         self.codec.layout = "mono"
+        decoder = native_decoder(SAMPLE_RATE, 1) if native else None
+        self.stream = OpusStreamDecoder(decoder) if decoder is not None else None
+
+    def decode(self, encoded_frame: JitterFrame) -> list[Frame]:
+        if self.stream is None:
+            return super().decode(encoded_frame)
+        lost = getattr(encoded_frame, "lost_before", 0)
+        pieces = self.stream.decode(encoded_frame.data, encoded_frame.timestamp, lost)
+        return [_audio_frame(piece) for piece in pieces]
+
+
+def _audio_frame(piece: Piece) -> AudioFrame:
+    frame = AudioFrame.from_ndarray(piece.pcm.reshape(1, -1), format="s16", layout="mono")
+    frame.sample_rate = SAMPLE_RATE
+    frame.pts = piece.timestamp
+    frame.time_base = TIME_BASE
+    frame.opaque = piece.source
+    return frame
 
 
 def get_decoder(codec: RTCRtpCodecParameters) -> Decoder:
