@@ -4,7 +4,7 @@
 put it in ``pts``, in the codec's clock) into the playout buffer's media
 time — unwrapped past 2^32, at the buffer's rate — so the buffer can tell a
 lost packet from a late one and put a reordered one in its place. A frame the
-Opus decoder concealed itself (PLC) is pushed as concealed, so it is counted so.
+Opus decoder concealed itself (libopus's PLC) is pushed as concealed.
 
 ``HeardRecorder`` is the headless phone's ``--record``: the audio the agent
 would hear, not the frames as they arrived. It runs its own playout buffer
@@ -45,7 +45,7 @@ class FrameFeeder:
         rate = buffer.config.sample_rate
         if self._convert is None or self._convert.sample_rate != rate:
             self._convert = MonoConverter(rate)
-        concealed = frame.opaque is Source.PLC  # libopus's concealment (``opus_receive``)
+        concealed = frame.opaque is Source.PLC  # Opus: libopus's PLC (``opus_receive``)
         buffer.push(self._convert(frame), self._timestamp(frame, rate), concealed=concealed)
 
     def _timestamp(self, frame: av.AudioFrame, rate: int) -> int | None:

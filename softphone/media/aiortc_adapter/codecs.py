@@ -118,7 +118,8 @@ class VoiceOpusDecoder(OpusDecoder):
 
 
 def _audio_frame(piece: Piece) -> AudioFrame:
-    frame = AudioFrame.from_ndarray(piece.pcm.reshape(1, -1), format="s16", layout="mono")
+    frame = AudioFrame(format="s16", layout="mono", samples=piece.pcm.size)
+    frame.planes[0].update(piece.pcm)
     frame.sample_rate = SAMPLE_RATE
     frame.pts = piece.timestamp
     frame.time_base = TIME_BASE
