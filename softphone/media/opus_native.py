@@ -189,12 +189,13 @@ class NativeOpusDecoder:
 
     def samples_in(self, packet: bytes) -> int:
         """Samples per channel the packet decodes to (0 if it is malformed)."""
-        count = self.lib.cdll.opus_packet_get_nb_samples(packet, len(packet), self.rate)
+        count: int = self.lib.cdll.opus_packet_get_nb_samples(packet, len(packet), self.rate)
         return max(0, count)
 
     def has_lbrr(self, packet: bytes) -> bool:
         """The packet carries an LBRR copy of the frame before it (the sender's FEC)."""
-        return self.lib.cdll.opus_packet_has_lbrr(packet, len(packet)) > 0
+        flag: int = self.lib.cdll.opus_packet_has_lbrr(packet, len(packet))
+        return flag > 0
 
     def close(self) -> None:
         if self._state is not None:

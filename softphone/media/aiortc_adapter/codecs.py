@@ -119,7 +119,7 @@ class VoiceOpusDecoder(OpusDecoder):
 
 def _audio_frame(piece: Piece) -> AudioFrame:
     frame = AudioFrame(format="s16", layout="mono", samples=piece.pcm.size)
-    frame.planes[0].update(piece.pcm)
+    frame.planes[0].update(piece.pcm.tobytes())
     frame.sample_rate = SAMPLE_RATE
     frame.pts = piece.timestamp
     frame.time_base = TIME_BASE
