@@ -1,6 +1,18 @@
-"""Lost Opus packets: libopus's own PLC and FEC against the generic concealment, in real calls.
+"""Lost Opus packets: libopus's own PLC and FEC against the generic concealment.
 
-Runs ``bench/call_quality.py``'s phone call (speech over SRTP/UDP on
+Two measurements of the same four receive variants (below), both on the
+seeded loss patterns of ``tests/peers/impairment.py`` (random 1/3/5 %,
+Gilbert–Elliott 5 % with bursts of 3):
+
+``--sim`` (default): the receive path without the network and the event
+loop, on a simulated clock, so a busy machine cannot move the figures: the
+phone's Opus encoder encodes the speech; packets arrive 20 ms apart (minus
+the lost ones) into the real ``ReorderBuffer``, the gap marking of the
+receive tap, the real decoder and ``FrameFeeder`` + ``PlayoutBuffer``
+pulled in 5 ms blocks; what it played is scored (PESQ WB); ``lag`` is the
+alignment delay (encoder look-ahead + reorder wait + playout delay).
+
+``--calls N``: real calls. Runs ``bench/call_quality.py``'s phone call (speech over SRTP/UDP on
 loopback through the seeded impairment relay; the callee plays through its
 ``SpeakerSink`` into a paced null card; what the card took is scored with
 PESQ WB) four times per call, interleaved, on the same loss pattern:
@@ -19,7 +31,7 @@ against libopus through ctypes, both ending in an ``AudioFrame``, plus a
 PLC and a FEC frame, on the same speech packets (process time, median and
 min–max of repeats).
 
-    python3 bench/opus_loss.py [--calls 3] [--cases "loss 1;bursty"] [--no-calls]
+    python3 bench/opus_loss.py [--sim 6] [--calls 0] [--cases "loss 1;bursty"]
 """
 
 from __future__ import annotations
@@ -31,6 +43,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,13 +51,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import call_quality as cq
+import numpy as np
 
 from softphone.media import audio_io
 from softphone.media.aiortc_adapter import codecs
+from softphone.media.aiortc_adapter.receive import LossMarkedFrame
 from softphone.media.config import MediaConfig, OpusConfig
+from softphone.media.heard import FrameFeeder
+from softphone.media.jitter import ReorderBuffer, packets_missing
 from softphone.media.opus_native import native_decoder
+from softphone.media.playout import PlayoutBuffer, PlayoutConfig
+from softphone.media.playout_sim import SimClock
 from softphone.media.tracks import pcm_frame
 from tests import speech
+from tests.peers.impairment import Impairment, _Pattern
 from tests.peers.loopback_ice import loopback_ice
 
 LOSS_CASES = ("loss 1 %", "loss 3 %", "loss 5 %", "bursty 5 %")
@@ -125,9 +145,94 @@ async def calls(count: int, keys: list[str]) -> None:
             )
 
 
-def _packets(fec: bool) -> list[tuple[bytes, int]]:
-    pcm = speech.speech("en")
-    encoder = codecs.VoiceOpusEncoder(OpusConfig(fec=fec, packet_loss_percent=5 if fec else 0))
+SIM_BLOCK = 240  # 5 ms card blocks, as the speaker sink asks for
+
+
+@dataclass(frozen=True)
+class _Packet:
+    sequence_number: int
+    timestamp: int
+    payload: bytes
+
+
+def simulated(
+    reference: np.ndarray, packets: list[tuple[bytes, int]], impairment: Impairment, path: str
+) -> tuple[float, float, str]:
+    """PESQ WB, lag ms and counters of one run through the simulated receive path."""
+    pattern = _Pattern(impairment)
+    arrivals = []
+    for k, (payload, ts) in enumerate(packets):
+        lost, delay = pattern.next(k * 0.02)
+        if not lost:
+            arrivals.append((k * 0.02 + 0.001 + delay, _Packet(k, ts, payload)))
+    arrivals.sort(key=lambda a: a[0])
+    clock = SimClock()
+    buffer = PlayoutBuffer(PlayoutConfig(), clock=clock)
+    feed = FrameFeeder()
+    reorder = ReorderBuffer()
+    decoder = codecs.VoiceOpusDecoder(native=path == "native")
+    last: int | None = None
+    out = []
+    sent = 0
+    end = packets[-1][1] / 48000 + 0.5
+    for j in range(int(end / (SIM_BLOCK / 48000))):
+        now = j * SIM_BLOCK / 48000
+        while sent < len(arrivals) and arrivals[sent][0] <= now:
+            clock.now, packet = arrivals[sent]
+            for item in reorder.push(packet, round(clock.now * 1000)):
+                lost_before = 0 if last is None else packets_missing(last, item.sequence_number)
+                last = item.sequence_number
+                frame = LossMarkedFrame(item.payload, item.timestamp, lost_before)
+                for decoded in decoder.decode(frame):
+                    feed(buffer, decoded)
+            sent += 1
+        clock.now = now
+        out.append(buffer.pull(SIM_BLOCK))
+    played = np.concatenate(out)
+    score = speech.score(reference, played, 48000, wideband=True)
+    st = buffer.stats()
+    text = f"concealed {st.concealed_ms:.0f} ms, underruns {st.underruns}"
+    if decoder.stream is not None:
+        ds = decoder.stream.stats
+        text += f"; decoder PLC {ds.plc / 48:.0f} ms, FEC {ds.fec / 48:.0f} ms"
+    return score.pesq, score.delay_ms, text
+
+
+def sim(runs: int, keys: list[str]) -> None:
+    chosen = [c for c in cq.cases(("opus/48000",)) if any(k in c.name for k in keys)]
+    material = {lang: speech.speech(lang) for lang in ("en", "ru")}
+    encoded = {
+        (lang, fec, pct): _packets(fec, material[lang], pct)
+        for lang in material
+        for fec in (False, True)
+        for pct in {max(1, round(100 * c.impairment.loss)) for c in chosen}
+    }
+    print(f"Simulated receive path, {runs} seeded runs per case and variant (en, ru alternating)")
+    print("\n| case | decoder | sender FEC | PESQ WB | lag ms | counters of the last run |")
+    print("|---|---|---|---|---|---|")
+    for case in chosen:
+        pct = max(1, round(100 * case.impairment.loss))
+        for path, fec in VARIANTS:
+            scores, lags, text = [], [], ""
+            for run in range(runs):
+                lang = "en" if run % 2 == 0 else "ru"
+                packets = encoded[(lang, fec, pct)]
+                impairment = replace(case.impairment, seed=run + 1)
+                pesq, lag, text = simulated(material[lang], packets, impairment, path)
+                scores.append(pesq)
+                lags.append(lag)
+            print(
+                f"| {case.name} | {path} | {'on' if fec else 'off'} | {_cell(scores)}"
+                f" | {_cell(lags, 0)} | {text} |",
+                flush=True,
+            )
+
+
+def _packets(fec: bool, pcm: np.ndarray | None = None, percent: int = 5) -> list[tuple[bytes, int]]:
+    pcm = speech.speech("en") if pcm is None else pcm
+    encoder = codecs.VoiceOpusEncoder(
+        OpusConfig(fec=fec, packet_loss_percent=percent if fec else 0)
+    )
     out = []
     for i in range(0, len(pcm) // 960 * 960, 960):
         payloads, ts = encoder.encode(pcm_frame(pcm[i : i + 960], 48000, i))
@@ -194,14 +299,17 @@ def cpu() -> None:
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--calls", type=int, default=3)
+    parser.add_argument("--sim", type=int, default=6, help="simulated runs per case (0: none)")
+    parser.add_argument("--calls", type=int, default=0, help="real calls per case")
     parser.add_argument("--cases", default=";".join(LOSS_CASES), help="';'-separated")
-    parser.add_argument("--no-calls", action="store_true", help="only the CPU figures")
     args = parser.parse_args()
     if native_decoder() is None:
         sys.exit("no usable libopus: nothing to compare")
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
-    if not args.no_calls:
+    if args.sim:
+        sim(args.sim, [k.strip() for k in args.cases.split(";")])
+        print()
+    if args.calls:
         print(f"{args.calls} calls per case and variant (en, ru alternating); median (min–max)\n")
         await calls(args.calls, [k.strip() for k in args.cases.split(";")])
     cpu()
