@@ -121,20 +121,23 @@ async def test_a_lossy_opus_call_gets_libopus_plc_with_no_holes(tmp_path: Path) 
     decoded, recorder, quality, dropped = await lossy_call(tmp_path)
     assert dropped >= 10
     first = decoded.frames[0][0]
-    assert decoded.holes(after=first) == []  # before: one 20 ms hole per lost packet
+    holes = decoded.holes(after=first)
+    assert holes == [], holes  # before: one 20 ms hole per lost packet
     made = decoded.made(Source.PLC)
     # every lost packet but possibly the last (the call ended before its successor)
-    assert dropped - 1 <= len(made) <= dropped
+    assert dropped - 1 <= len(made) <= dropped, (len(made), dropped)
     for pcm in made:  # the tone goes on through each lost frame
         assert tones.contains_tone(pcm, TONE_A, RATE)
         assert np.sqrt(np.mean(pcm.astype(np.float64) ** 2)) > 0.5 * TONE_RMS
     pcm, _ = read_wav(recorder.path)
     levels = rms_per_10ms(pcm[RATE:])  # after the first second
-    assert np.mean(levels < 0.2 * TONE_RMS) < 0.02  # no silent gaps where packets were lost
+    # Holes would silence 10 % of it; a stall of a very busy machine may silence a little.
+    assert np.mean(levels < 0.2 * TONE_RMS) < 0.04, np.flatnonzero(levels < 0.2 * TONE_RMS)
     stats = recorder.stats()
     plc_samples = sum(p.size for p in made)
-    assert stats.lost >= plc_samples * 0.9 and stats.concealed >= stats.lost
-    assert quality.concealed_ms >= 1000 * plc_samples / RATE * 0.8 and quality.mos < 4.3
+    assert stats.lost >= plc_samples * 0.9 and stats.concealed >= stats.lost, (stats, plc_samples)
+    assert quality.concealed_ms >= 1000 * plc_samples / RATE * 0.8, (quality, plc_samples)
+    assert quality.mos < 4.3, quality
 
 
 async def test_sender_fec_is_decoded_in_place_of_lost_frames(tmp_path: Path) -> None:
