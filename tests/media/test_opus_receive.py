@@ -9,6 +9,7 @@ the one a call uses.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import av
@@ -20,7 +21,7 @@ from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 
 from softphone.media import opus_native, tones
 from softphone.media.aiortc_adapter import codecs
-from softphone.media.config import OpusConfig
+from softphone.media.config import MediaConfig, OpusConfig
 from softphone.media.opus_native import NativeOpusDecoder, native_decoder
 from softphone.media.opus_receive import OpusStreamDecoder, Source
 from softphone.media.tracks import pcm_frame
@@ -195,3 +196,20 @@ def test_a_closed_decoder_refuses_work_instead_of_crashing() -> None:
     decoder.close()  # twice is fine
     with pytest.raises(opus_native.OpusError):
         decoder.conceal(FRAME)
+
+
+async def test_our_sdp_asks_the_far_end_for_in_band_fec() -> None:
+    """RFC 7587: a far end (Chromium) sends FEC only to a receiver whose fmtp says it uses it."""
+    from softphone.media.session import MediaSession
+
+    offerer, answerer = MediaSession(MediaConfig()), MediaSession(MediaConfig())
+    try:
+        offer = await offerer.create_offer()
+        answer = await answerer.accept_offer(offer)
+    finally:
+        await offerer.close()
+        await answerer.close()
+    for sdp in (offer, answer):
+        opus = re.search(r"a=rtpmap:(\d+) opus/48000/2", sdp)
+        assert opus is not None
+        assert re.search(rf"a=fmtp:{opus[1]} [^\r\n]*useinbandfec=1", sdp), sdp

@@ -51,7 +51,7 @@ from softphone.media.aiortc_adapter.support import (
     process_support,
 )
 from softphone.media.config import OpusConfig
-from softphone.media.opus_native import native_decoder
+from softphone.media.opus_native import libopus, native_decoder
 from softphone.media.opus_receive import OpusStreamDecoder, Piece
 
 _MAX_SAMPLE = 32767
@@ -179,6 +179,24 @@ def install_codecs() -> None:
     if support.has(VOICE_CODECS):
         aiortc.rtcrtpsender.get_encoder = get_encoder  # type: ignore[attr-defined]
         aiortc.rtcrtpreceiver.get_decoder = get_decoder  # type: ignore[attr-defined]
+        if libopus() is not None:
+            ask_for_opus_fec()
+
+
+def ask_for_opus_fec() -> bool:
+    """Put ``useinbandfec=1`` on our Opus in every SDP (RFC 7587 §6.1): we decode FEC.
+
+    A far end such as Chromium turns its encoder's in-band FEC on only for a
+    receiver that says so; without libopus (no FEC decoding) we do not ask,
+    as the far end would spend bits we throw away. False when the codec
+    table has moved (nothing changed).
+    """
+    if not process_support().has(CODEC_TABLE):
+        return False
+    for row in aiortc.codecs.CODECS["audio"]:
+        if row.mimeType.lower() == "audio/opus":
+            row.parameters["useinbandfec"] = 1
+    return True
 
 
 def add_audio_codecs(rows: Iterable[RTCRtpCodecParameters]) -> bool:
