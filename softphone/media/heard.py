@@ -23,7 +23,7 @@ from pathlib import Path
 
 import av
 
-from softphone.media.opus_receive import Source
+from softphone.media.opus_receive import Source, source_of
 from softphone.media.playout import PlayoutBuffer, PlayoutConfig, PlayoutStats
 from softphone.media.tracks import DEFAULT_RATE, MonoConverter
 from softphone.tasks import cancel_and_wait
@@ -45,7 +45,7 @@ class FrameFeeder:
         rate = buffer.config.sample_rate
         if self._convert is None or self._convert.sample_rate != rate:
             self._convert = MonoConverter(rate)
-        concealed = frame.opaque is Source.PLC  # Opus: libopus's PLC (``opus_receive``)
+        concealed = source_of(frame.opaque) is Source.PLC  # Opus: libopus's PLC
         buffer.push(self._convert(frame), self._timestamp(frame, rate), concealed=concealed)
 
     def _timestamp(self, frame: av.AudioFrame, rate: int) -> int | None:

@@ -19,9 +19,9 @@ lost, from where the audio stopped; gaps longer than ``MAX_FILL_S`` are an
 outage, not a loss: nothing is made, the playout buffer deals with it as
 before. A packet libopus refuses is concealed like a lost one.
 
-Each piece says where it came from (``Source``), so the playout buffer can
-count PLC as concealed audio (``CallQuality.concealed_ms``) and FEC as
-recovered.
+Each piece says where it came from (``Source``; on a frame, ``source_of``),
+so the playout buffer can count PLC as concealed audio
+(``CallQuality.concealed_ms``) and FEC as recovered.
 """
 
 from __future__ import annotations
@@ -60,6 +60,17 @@ class Piece:
     timestamp: int
     """RTP timestamp (the decoder's rate) of the first sample."""
     source: Source
+
+
+def source_of(opaque: object) -> Source:
+    """Where a decoded ``AudioFrame`` came from, given its ``opaque``.
+
+    The Opus decoder puts the ``Piece`` itself on the frames it made for lost
+    packets, a distinct object per frame: PyAV (18.1) keys ``opaque`` by the
+    object's ``id`` and forgets it when *any* frame holding that object is
+    freed, so one shared marker (an enum member) is lost from every other frame.
+    """
+    return opaque.source if isinstance(opaque, Piece) else Source.DECODED
 
 
 @dataclass

@@ -23,7 +23,7 @@ from softphone.media import opus_native, tones
 from softphone.media.aiortc_adapter import codecs
 from softphone.media.config import MediaConfig, OpusConfig
 from softphone.media.opus_native import NativeOpusDecoder, native_decoder
-from softphone.media.opus_receive import OpusStreamDecoder, Source
+from softphone.media.opus_receive import OpusStreamDecoder, Source, source_of
 from softphone.media.tracks import pcm_frame
 from tests import speech
 
@@ -163,7 +163,7 @@ def test_the_voice_decoder_gives_frames_at_their_timestamps_marked_by_source() -
     for payload, timestamp in packets[:10]:
         decoder.decode(JitterFrame(payload, timestamp))
     frames = decoder.decode(LossMarkedFrame(packets[11][0], packets[11][1], lost_before=1))
-    assert [f.opaque for f in frames] == [Source.PLC, Source.DECODED]
+    assert [source_of(f.opaque) for f in frames] == [Source.PLC, Source.DECODED]
     assert [f.pts for f in frames] == [packets[10][1], packets[11][1]]
     for frame in frames:
         assert isinstance(frame, av.AudioFrame)

@@ -24,7 +24,7 @@ import pytest
 from softphone.media import opus_native, tones
 from softphone.media.config import MediaConfig, OpusConfig
 from softphone.media.heard import HeardRecorder
-from softphone.media.opus_receive import Source
+from softphone.media.opus_receive import Source, source_of
 from softphone.media.session import MediaSession
 from softphone.media.tracks import PcmSourceTrack, fan_out, read_wav
 from tests import speech
@@ -46,7 +46,7 @@ class DecodedFrames:
 
     def __call__(self, frame: av.AudioFrame) -> None:
         assert frame.pts is not None
-        self.frames.append((frame.pts, frame.to_ndarray().reshape(-1), frame.opaque))
+        self.frames.append((frame.pts, frame.to_ndarray().reshape(-1), source_of(frame.opaque)))
 
     def holes(self, after: int) -> list[tuple[int, int]]:
         """(start, length) of stretches no frame covered, from timestamp ``after`` on."""

@@ -52,7 +52,7 @@ from softphone.media.aiortc_adapter.support import (
 )
 from softphone.media.config import OpusConfig
 from softphone.media.opus_native import libopus, native_decoder
-from softphone.media.opus_receive import OpusStreamDecoder, Piece
+from softphone.media.opus_receive import OpusStreamDecoder, Piece, Source
 
 _MAX_SAMPLE = 32767
 _MIN_LEVEL = -127
@@ -104,8 +104,8 @@ class VoiceOpusDecoder(OpusDecoder):
     With libopus (``opus_native``), packets are decoded by it and the frames
     the reorder stage gave up are made before the next packet's — FEC from
     that packet's LBRR data, else libopus's PLC (``opus_receive``) — each
-    an ``AudioFrame`` at its own timestamp whose ``opaque`` is its
-    ``Source``. Without it (``native=False`` or no library), PyAV decodes
+    an ``AudioFrame`` at its own timestamp, marked in ``opaque``
+    (``opus_receive.source_of``). Without it (``native=False`` or no library), PyAV decodes
     as before and lost frames stay holes for the playout buffer to conceal.
     """
 
@@ -129,7 +129,8 @@ def _audio_frame(piece: Piece) -> AudioFrame:
     frame.sample_rate = SAMPLE_RATE
     frame.pts = piece.timestamp
     frame.time_base = TIME_BASE
-    frame.opaque = piece.source
+    if piece.source is not Source.DECODED:
+        frame.opaque = piece  # one object per frame: see ``opus_receive.source_of``
     return frame
 
 
