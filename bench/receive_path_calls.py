@@ -48,7 +48,7 @@ class OldPlayout:
         self.inner = self.module.PlayoutBuffer(self.module.PlayoutConfig(sample_rate=rate))
         self.config = self.inner.config
 
-    def push(self, samples: npt.ArrayLike, timestamp: int | None = None) -> None:
+    def push(self, samples: npt.ArrayLike, timestamp: int | None = None, **made: bool) -> None:
         self.inner.push(samples)
 
     def pull_into(self, out: npt.NDArray[np.int16]) -> None:

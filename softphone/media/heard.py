@@ -3,7 +3,8 @@
 ``FrameFeeder`` turns each decoded frame's RTP timestamp (aiortc's decoders
 put it in ``pts``, in the codec's clock) into the playout buffer's media
 time — unwrapped past 2^32, at the buffer's rate — so the buffer can tell a
-lost packet from a late one and put a reordered one in its place.
+lost packet from a late one and put a reordered one in its place. A frame the
+Opus decoder concealed itself (libopus's PLC) is pushed as concealed.
 
 ``HeardRecorder`` is the headless phone's ``--record``: the audio the agent
 would hear, not the frames as they arrived. It runs its own playout buffer
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import av
 
+from softphone.media.opus_receive import Source, source_of
 from softphone.media.playout import PlayoutBuffer, PlayoutConfig, PlayoutStats
 from softphone.media.tracks import DEFAULT_RATE, MonoConverter
 from softphone.tasks import cancel_and_wait
@@ -43,7 +45,8 @@ class FrameFeeder:
         rate = buffer.config.sample_rate
         if self._convert is None or self._convert.sample_rate != rate:
             self._convert = MonoConverter(rate)
-        buffer.push(self._convert(frame), self._timestamp(frame, rate))
+        concealed = source_of(frame.opaque) is Source.PLC  # Opus: libopus's PLC
+        buffer.push(self._convert(frame), self._timestamp(frame, rate), concealed=concealed)
 
     def _timestamp(self, frame: av.AudioFrame, rate: int) -> int | None:
         pts, time_base = frame.pts, frame.time_base

@@ -34,6 +34,13 @@ def _seq_diff(a: int, b: int) -> int:
     return d - _SEQ_MOD if d >= _SEQ_MOD // 2 else d
 
 
+def packets_missing(previous: int, current: int) -> int:
+    """Sequence numbers skipped between two packets released one after the other
+    (0 when none, or when the jump is a new stream rather than a loss)."""
+    skipped = _seq_diff(current, previous) - 1
+    return skipped if 0 < skipped < _RESET_DISTANCE else 0
+
+
 @dataclass
 class ReorderStats:
     released: int = 0

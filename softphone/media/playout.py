@@ -224,12 +224,22 @@ class PlayoutBuffer:
 
     # -- producer side (network / asyncio thread) ---------------------------
 
-    def push(self, samples: npt.ArrayLike, timestamp: int | None = None) -> None:
+    def push(
+        self, samples: npt.ArrayLike, timestamp: int | None = None, *, concealed: bool = False
+    ) -> None:
         """Queue decoded samples (mono int16 at ``config.sample_rate``).
 
         ``timestamp`` is the media time of the first sample in samples at this
         rate (the RTP timestamp, scaled and unwrapped); None means right after
         the previous push (no loss can then be told from lateness).
+
+        Opus only: ``concealed`` samples were invented by the decoder for lost
+        packets (libopus's PLC). They play, count as concealed and lost, and
+        what the buffer already concealed while waiting for them stands in for
+        their start. They came with the packet after the loss, so their
+        arrival says nothing of the network's jitter and is not measured.
+        (Audio recovered from FEC is measured like any frame: it too comes a
+        packet late, and the target grows to play it in time.)
         """
         block = np.asarray(samples, dtype=np.int16).reshape(-1)
         with self._lock:
@@ -240,8 +250,12 @@ class PlayoutBuffer:
             now = self._clock()
             if self._head is None or abs(ts - self._head) > 2 * self._cap:
                 self._prime_locked(ts, now)
-            self._observe_locked(now, ts)
+            if not concealed:
+                self._observe_locked(now, ts)
             assert self._head is not None
+            if concealed:
+                skipped = self._after_waiting_locked(block.size, ts)
+                block, ts = block[skipped:], ts + skipped
             offset = ts - self._head
             if offset < 0:
                 self._late += 1
@@ -256,7 +270,29 @@ class PlayoutBuffer:
                 offset -= overflow
             self._data[offset : offset + block.size] = block
             self._have[offset : offset + block.size] = True
+            if concealed:
+                self._concealed += block.size
+                self._lost += block.size
             self._end = max(self._end, offset + block.size)
+
+    def _after_waiting_locked(self, size: int, ts: int) -> int:
+        """How much of decoder concealment (Opus PLC) for the audio due at the head to skip.
+
+        The buffer conceals while it waits for that audio (``_dry``); the
+        decoder's PLC for it comes with the packet after the loss, later. As
+        for a hole (``_play_locked``), what was concealed while waiting stands
+        in for the start of the lost audio: the rest of the PLC plays, and the
+        delay does not grow by the wait.
+        """
+        assert self._head is not None
+        if not self._dry or self._end or ts != self._head:
+            return 0
+        skip = min(self._dry, size)
+        self._underruns -= 1  # it was a loss after all, not lateness
+        self._lost += skip
+        self._head += skip
+        self._dry = 0
+        return skip
 
     def _place_locked(self, timestamp: int | None, size: int) -> int:
         if timestamp is None:

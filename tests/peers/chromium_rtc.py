@@ -75,8 +75,14 @@ class ChromiumReceiver:
         await self._proc.stdin.drain()
         return await asyncio.wait_for(self._reply(), timeout)
 
-    async def answer(self, offer: str) -> str:
-        return str((await self._command("answer", sdp=offer))["sdp"])
+    async def answer(self, offer: str, send: np.ndarray | None = None, rate: int = 16000) -> str:
+        """Chromium's answer; with ``send`` (mono int16 at ``rate``), it also sends that, looped."""
+        if send is None:
+            return str((await self._command("answer", sdp=offer))["sdp"])
+        pcm = base64.b64encode(np.asarray(send, dtype="<i2").tobytes()).decode()
+        return str(
+            (await self._command("answer", sdp=offer, send={"pcm": pcm, "rate": rate}))["sdp"]
+        )
 
     async def collect(self) -> list[tuple[float, np.ndarray]]:
         """What was heard since ``answer`` (48 kHz mono int16) in blocks, with the epoch

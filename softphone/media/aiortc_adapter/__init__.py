@@ -9,7 +9,9 @@ aiortc module.
 * ``support`` — the table of ``Piece``s (what we change, the private names
   it needs, what happens without it) and ``check``/``verify``, which look
   for each name on the installed aiortc's real objects;
-* ``codecs`` — the numpy audio level, mono voice Opus (``OpusConfig``), and the codec table;
+* ``codecs`` — the numpy audio level, mono voice Opus (``OpusConfig``; received
+  through libopus's own decoder when it loads, with its PLC and FEC for lost
+  packets: ``media/opus_native.py``, ``opus_receive.py``), and the codec table;
 * ``inline`` — encoding and decoding on the event loop, not in threads;
 * ``receive`` — the reorder buffer and telephone-event tap on the receiver;
 * ``send`` — the talkspurt marker and DTMF rewriting on the sent packets;

@@ -9,6 +9,11 @@ are replaced:
   for a decoder it does not have), audio packets go on to aiortc's handler;
 * its private jitter buffer becomes ``PassThroughJitterBuffer``, which
   returns each (already ordered) packet as a frame immediately.
+
+Each audio frame also says how many sequence numbers were given up just
+before its packet (``LossMarkedFrame.lost_before``, counted over every
+released packet, telephone events included): the Opus decoder
+(``codecs.VoiceOpusDecoder``) makes those frames with libopus's FEC or PLC.
 """
 
 from __future__ import annotations
@@ -19,12 +24,20 @@ from typing import Any
 
 from aiortc.jitterbuffer import JitterFrame
 
-from softphone.media.jitter import ReorderBuffer
+from softphone.media.jitter import ReorderBuffer, packets_missing
 
 JITTER_BUFFER = "_RTCRtpReceiver__jitter_buffer"
 
 EventPacketHandler = Callable[[int, int, bytes], None]
 """(ssrc, RTP timestamp, payload) of a telephone-event packet."""
+
+
+class LossMarkedFrame(JitterFrame):
+    """A frame of one packet, with the number of packets lost just before it."""
+
+    def __init__(self, data: bytes, timestamp: int, lost_before: int = 0) -> None:
+        super().__init__(data, timestamp)
+        self.lost_before = lost_before
 
 
 class PassThroughJitterBuffer:
@@ -39,10 +52,13 @@ class PassThroughJitterBuffer:
 
     def __init__(self) -> None:
         self.frames = 0
+        self.lost_before_next = 0
+        """Set by the tap just before it hands on a packet that follows a gap."""
 
     def add(self, packet: Any) -> tuple[bool, JitterFrame | None]:
         self.frames += 1
-        return False, JitterFrame(data=packet.payload, timestamp=packet.timestamp)
+        lost, self.lost_before_next = self.lost_before_next, 0
+        return False, LossMarkedFrame(packet.payload, packet.timestamp, lost)
 
 
 @dataclass
@@ -56,10 +72,12 @@ class ReceivePath:
     event_payload_types: set[int] = field(default_factory=set)
     on_event_packet: EventPacketHandler | None = None
     on_audio_packet: Callable[[], None] | None = None
+    _last: tuple[int, int] | None = field(default=None, init=False)  # (ssrc, seq) handed on
 
     async def handle(self, packet: Any, arrival_time_ms: int) -> None:
         ready = [packet] if self.reorder is None else self.reorder.push(packet, arrival_time_ms)
         for item in ready:
+            self._mark_gap(item)
             if item.payload_type in self.event_payload_types:
                 if self.on_event_packet is not None and self.receiver._enabled:
                     self.on_event_packet(item.ssrc, item.timestamp, item.payload)
@@ -67,6 +85,12 @@ class ReceivePath:
             if self.on_audio_packet is not None:
                 self.on_audio_packet()
             await self.original(item, arrival_time_ms=arrival_time_ms)
+
+    def _mark_gap(self, item: Any) -> None:
+        last, self._last = self._last, (item.ssrc, item.sequence_number)
+        if self.jitter_buffer is None or last is None or last[0] != item.ssrc:
+            return
+        self.jitter_buffer.lost_before_next = packets_missing(last[1], item.sequence_number)
 
     def uninstall(self) -> None:
         self.receiver.__dict__.pop("_handle_rtp_packet", None)

@@ -6,6 +6,7 @@
 //
 // stdin, one JSON object per line; stdout, one reply per line:
 //   {"cmd": "answer", "sdp": "..."}  -> {"ok": true, "sdp": "<answer>"}
+//     with "send": {"pcm": "<base64 s16le>", "rate": 16000}, it also sends that audio, looped
 //   {"cmd": "collect"}               -> {"ok": true, "rate": 48000, "pcm": "<base64 s16le>",
 //                                        "block": 1024, "times": [<epoch ms of each block's first sample>]}
 //   {"cmd": "close"}                 -> {"ok": true}   (closes the connection, keeps Chromium)
@@ -27,7 +28,7 @@ const { values: opts } = parseArgs({
 const PAGE = `
 window.rx = {
   pc: null, chunks: [], times: [],
-  async answer(sdp) {
+  async answer(sdp, send) {
     if (this.pc) this.pc.close();
     this.chunks = []; this.times = [];
     const pc = new RTCPeerConnection({ iceServers: [] });
@@ -48,6 +49,7 @@ window.rx = {
       src.connect(proc); proc.connect(ctx.destination);
     };
     await pc.setRemoteDescription({ type: 'offer', sdp });
+    if (send) pc.addTrack(this.source(send));
     await pc.setLocalDescription(await pc.createAnswer());
     await new Promise((resolve) => {
       if (pc.iceGatheringState === 'complete') return resolve();
@@ -55,6 +57,21 @@ window.rx = {
       setTimeout(resolve, 3000);
     });
     return pc.localDescription.sdp;
+  },
+  source(send) {
+    const raw = atob(send.pcm); const n = raw.length >> 1;
+    const ctx = new AudioContext({ sampleRate: 48000 });
+    this.sendCtx = ctx;
+    const buffer = ctx.createBuffer(1, n, send.rate);
+    const data = buffer.getChannelData(0);
+    for (let i = 0; i < n; i++) {
+      const v = raw.charCodeAt(2 * i) | (raw.charCodeAt(2 * i + 1) << 8);
+      data[i] = (v > 32767 ? v - 65536 : v) / 32768;
+    }
+    const node = ctx.createBufferSource(); node.buffer = buffer; node.loop = true;
+    const dest = ctx.createMediaStreamDestination();
+    node.connect(dest); node.start();
+    return dest.stream.getAudioTracks()[0];
   },
   collect() {
     let n = 0; for (const c of this.chunks) n += c.length;
@@ -64,7 +81,11 @@ window.rx = {
     for (let k = 0; k < bytes.length; k += 8192) bin += String.fromCharCode.apply(null, bytes.subarray(k, k + 8192));
     return { rate: this.ctx ? this.ctx.sampleRate : 48000, pcm: btoa(bin), times: this.times, block: 1024 };
   },
-  close() { if (this.pc) this.pc.close(); this.pc = null; if (this.ctx) this.ctx.close(); this.ctx = null; },
+  close() {
+    if (this.pc) this.pc.close(); this.pc = null;
+    if (this.ctx) this.ctx.close(); this.ctx = null;
+    if (this.sendCtx) this.sendCtx.close(); this.sendCtx = null;
+  },
 };`;
 
 function send(obj) {
@@ -85,7 +106,10 @@ rl.on('line', async (line) => {
   if (!line.trim()) return;
   try {
     const msg = JSON.parse(line);
-    if (msg.cmd === 'answer') send({ ok: true, sdp: await page.evaluate((s) => window.rx.answer(s), msg.sdp) });
+    if (msg.cmd === 'answer') {
+      const sdp = await page.evaluate(([s, out]) => window.rx.answer(s, out), [msg.sdp, msg.send || null]);
+      send({ ok: true, sdp });
+    }
     else if (msg.cmd === 'collect') send({ ok: true, ...(await page.evaluate(() => window.rx.collect())) });
     else if (msg.cmd === 'close') { await page.evaluate(() => window.rx.close()); send({ ok: true }); }
     else send({ ok: false, error: `unknown command ${msg.cmd}` });
