@@ -101,6 +101,17 @@ class ReorderBuffer:
             ready.extend(self._release())
         return ready
 
+    def passed(self, packet: Any) -> None:
+        """``packet`` went on without waiting (a memoryless codec): expect the one after it.
+
+        Only while nothing is held; keeps the sequence in step for a later
+        packet that does come through here (the codec changed mid-call).
+        """
+        seq: int = packet.sequence_number
+        if self._next is None or _seq_diff(seq, self._next) >= 0:
+            self._next = (seq + 1) % _SEQ_MOD
+        self.stats.released += 1
+
     def _release(self) -> list[Any]:
         ready = []
         assert self._next is not None
