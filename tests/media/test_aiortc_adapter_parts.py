@@ -1,6 +1,7 @@
 """The adapter's parts on their own: the numpy level equals aiortc's, the voice
 codecs carry a tone, the inline stand-ins decode and run at once, the marker
-rewrite, the receive tap letting G.711 through at once. (On a real call, with the installed aiortc: test_aiortc_adapter.py.)"""
+rewrite, the receive tap letting G.711 through at once. (On a real call, with
+the installed aiortc: test_aiortc_adapter.py.)"""
 
 from __future__ import annotations
 
