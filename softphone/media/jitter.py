@@ -16,6 +16,9 @@ packets narrows it again. Nothing waits when the network behaves.
 
 It is attached to aiortc's receiver by ``softphone.media.aiortc_adapter``
 (``receive.py``), which also swaps aiortc's jitter buffer for a pass-through.
+Only codecs whose decoder carries state from frame to frame (Opus, G.722)
+wait here; G.711 goes on as it arrives (``passed``), since its frames can
+be decoded and placed by timestamp in any order (``JitterConfig``).
 """
 
 from __future__ import annotations
