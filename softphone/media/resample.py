@@ -83,6 +83,10 @@ class FrameResampler:
             return np.zeros(0, dtype=np.int16), self._first_output(timestamp)
         before = self._tails.get(timestamp)
         after = self._heads.get(timestamp + n)
+        if before is not None and before.size < 2 * half:  # a neighbour too short to use
+            before = None
+        if after is not None and after.size < 2 * half:
+            after = None
         # Without the frame before, the first ``shift`` of output (which is that
         # frame's end) is left to whoever comes: that frame, or concealment; and
         # the next ``shift`` is filtered with a mirrored context. A frame whose

@@ -104,3 +104,14 @@ def tones_time_base() -> object:
     from fractions import Fraction
 
     return Fraction(1, 8000)
+
+
+def test_frames_of_any_size_and_a_tiny_one_do_not_break_their_neighbours() -> None:
+    signal = tone(600, 0.2)
+    resampler = FrameResampler(8000, 48000)
+    sizes = [160, 80, 8, 240, 160, 160]
+    start = 0
+    for size in sizes:
+        pcm, at = resampler.convert(signal[start : start + size], start)
+        assert pcm.size <= size * 6 + 144 and at >= start * 6
+        start += size
