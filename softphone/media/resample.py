@@ -67,6 +67,12 @@ class FrameResampler:
         self._tails: OrderedDict[int, Pcm] = OrderedDict()  # by the time just after the frame
         self._heads: OrderedDict[int, Pcm] = OrderedDict()  # by the frame's own time
         self._patterns: OrderedDict[tuple[int, int], npt.NDArray[np.float32]] = OrderedDict()
+        taps = np.arange(-self._half + 1, self._half + 1)
+        t = (np.arange(self._up) / self._up)[None, :] - taps[:, None]
+        self._phases = (self._cutoff * np.sinc(self._cutoff * t) * _kaiser(t, self._half)).astype(
+            np.float32
+        )  # (taps, phases): the filter of each output phase, for whole-number ratios
+        self._window_index = np.zeros((0, 2 * self._half), dtype=np.intp)
 
     @property
     def delay_s(self) -> float:
@@ -97,9 +103,15 @@ class FrameResampler:
             before = frame[1 : 2 * half + 1][::-1]
         ext = np.concatenate([before, frame, after if after is not None else frame[:0]])
         first, last = self._first_output(start), self._first_output(end)
-        read, matrix = self._pattern(first, last - first)
-        at = read - (timestamp - 2 * half)  # ``ext`` starts 2 * half before the frame
-        out = matrix @ ext[at : at + matrix.shape[1]].astype(np.float32)
+        values = ext.astype(np.float32)
+        if self._down == 1:  # a whole number of outputs per input sample (8 -> 48 kHz)
+            # Output up * J + p reads inputs J - shift - half + 1 .. J - shift + half.
+            j = start - timestamp + 1  # ``ext`` starts 2 * half before the frame
+            out = (values[j + self._windows(end - start)] @ self._phases).reshape(-1)
+        else:
+            read, matrix = self._pattern(first, last - first)
+            at = read - (timestamp - 2 * half)
+            out = matrix @ values[at : at + matrix.shape[1]]
         return np.clip(np.rint(out), -32768, 32767).astype(np.int16), first
 
     def _first_output(self, timestamp: int) -> int:
@@ -116,6 +128,13 @@ class FrameResampler:
             store.move_to_end(key)
             while len(store) > _ENDS_KEPT:
                 store.popitem(last=False)
+
+    def _windows(self, rows: int) -> npt.NDArray[np.intp]:
+        """Indices of ``rows`` consecutive filter windows (one per input sample)."""
+        if self._window_index.shape[0] != rows:
+            taps = np.arange(2 * self._half)
+            self._window_index = np.arange(rows)[:, None] + taps[None, :]
+        return self._window_index
 
     def _pattern(self, first: int, count: int) -> tuple[int, npt.NDArray[np.float32]]:
         """The first input sample read and the filter matrix of ``count`` outputs from ``first``.
