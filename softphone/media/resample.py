@@ -32,6 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 Pcm = npt.NDArray[np.int16]
+_Pattern = tuple[npt.NDArray[np.intp], npt.NDArray[np.float32]]
 
 HALF_TAPS = 12
 """Filter half-length in samples at the lower rate: the delay it adds (1.5 ms at 8 kHz)."""
@@ -66,7 +67,7 @@ class FrameResampler:
         self._cutoff = CUTOFF * low / in_rate  # in cycles per input sample x2 (1 = Nyquist)
         self._tails: OrderedDict[int, Pcm] = OrderedDict()  # by the time just after the frame
         self._heads: OrderedDict[int, Pcm] = OrderedDict()  # by the frame's own time
-        self._patterns: OrderedDict[tuple[int, int], npt.NDArray[np.float32]] = OrderedDict()
+        self._patterns: OrderedDict[tuple[int, int], _Pattern] = OrderedDict()
         taps = np.arange(-self._half + 1, self._half + 1)
         t = (np.arange(self._up) / self._up)[None, :] - taps[:, None]
         self._phases = (self._cutoff * np.sinc(self._cutoff * t) * _kaiser(t, self._half)).astype(
@@ -107,11 +108,14 @@ class FrameResampler:
         if self._down == 1:  # a whole number of outputs per input sample (8 -> 48 kHz)
             # Output up * J + p reads inputs J - shift - half + 1 .. J - shift + half.
             j = start - timestamp + 1  # ``ext`` starts 2 * half before the frame
+            # (a small product: BLAS runs it on this thread)
             out = (values[j + self._windows(end - start)] @ self._phases).reshape(-1)
         else:
-            read, matrix = self._pattern(first, last - first)
+            read, (columns, weights) = self._pattern(first, last - first)
             at = read - (timestamp - 2 * half)
-            out = matrix @ values[at : at + matrix.shape[1]]
+            # Per output only its taps: a dense matrix would be mostly zeros,
+            # big enough for BLAS to start threads that stall the card's.
+            out = np.einsum("ij,ij->i", values[at + columns], weights)
         return np.clip(np.rint(out), -32768, 32767).astype(np.int16), first
 
     def _first_output(self, timestamp: int) -> int:
@@ -136,17 +140,17 @@ class FrameResampler:
             self._window_index = np.arange(rows)[:, None] + taps[None, :]
         return self._window_index
 
-    def _pattern(self, first: int, count: int) -> tuple[int, npt.NDArray[np.float32]]:
-        """The first input sample read and the filter matrix of ``count`` outputs from ``first``.
+    def _pattern(self, first: int, count: int) -> tuple[int, _Pattern]:
+        """The first input sample read, and per output the inputs it reads and their weights.
 
-        The matrix depends only on where ``first`` falls between input samples
-        and on ``count``, so a stream of equal frames computes it once.
+        Both depend only on where ``first`` falls between input samples and on
+        ``count``, so a stream of equal frames computes them once.
         """
         position = first * self._down - self._shift * self._up  # (input position read) * up
         base, phase = divmod(position, self._up)
         key = (phase, count)
-        matrix = self._patterns.get(key)
-        if matrix is None:
+        pattern = self._patterns.get(key)
+        if pattern is None:
             m = np.arange(count, dtype=np.int64)
             numerator = phase + m * self._down
             offset = numerator // self._up  # input sample at or before each output's position
@@ -154,13 +158,12 @@ class FrameResampler:
             taps = np.arange(-self._half + 1, self._half + 1)
             t = frac[:, None] - taps[None, :]  # distance from each input sample, in samples
             weights = self._cutoff * np.sinc(self._cutoff * t) * _kaiser(t, self._half)
-            columns = offset[:, None] + taps[None, :] + self._half - 1
-            matrix = np.zeros((count, int(columns.max()) + 1), dtype=np.float32)
-            np.put_along_axis(matrix, columns, weights.astype(np.float32), axis=1)
-            self._patterns[key] = matrix
+            columns = (offset[:, None] + taps[None, :] + self._half - 1).astype(np.intp)
+            pattern = (columns, weights.astype(np.float32))
+            self._patterns[key] = pattern
             while len(self._patterns) > _PATTERNS_KEPT:
                 self._patterns.popitem(last=False)
-        return base - self._half + 1, matrix
+        return base - self._half + 1, pattern
 
 
 def _kaiser(t: npt.NDArray[np.float64], half: int) -> npt.NDArray[np.float64]:
