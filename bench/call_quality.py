@@ -299,7 +299,14 @@ class _Decoded:
             self._resample = FrameResampler(frame.sample_rate, RATE)
         pcm, at = self._resample.convert(frame.to_ndarray().reshape(-1), frame.pts)
         self._frames[at] = (now, pcm)
-        self.timeline.pieces = [self._frames[k] for k in sorted(self._frames)]
+        pieces, end = [], None
+        for start in sorted(self._frames):  # a frame that came late overlaps the next one
+            t, part = self._frames[start]
+            skip = 0 if end is None else max(0, end - start)
+            if skip < part.size:
+                pieces.append((t + skip / RATE, part[skip:]))
+            end = max(end or 0, start + part.size)
+        self.timeline.pieces = pieces
 
 
 async def chromium_call(
