@@ -145,6 +145,51 @@ def test_a_frame_held_up_behind_a_later_one_is_still_played_in_its_place() -> No
     assert stats.late == 0 and stats.lost == 0  # nothing was given up
 
 
+def test_a_frame_later_than_the_one_after_it_still_plays_if_it_comes_in_its_own_time() -> None:
+    """G.711 arrives in arrival order: a frame reordered behind the next one by more
+    than the delay is waited for through its own 20 ms (concealed meanwhile), not
+    given up the moment the next one is there."""
+    clock = SimClock()
+    buffer = PlayoutBuffer(PlayoutConfig(target_ms=10), clock=clock)
+    played = []
+
+    def pull_until(t: float) -> None:
+        while clock.now < t - 1e-9:
+            played.append(buffer.pull(240))
+            clock.now += 0.005
+
+    buffer.push(np.full(FRAME, 1000, dtype=np.int16), timestamp=0)
+    pull_until(0.025)
+    buffer.push(np.full(FRAME, 3000, dtype=np.int16), timestamp=2 * FRAME)  # overtook frame 1
+    pull_until(0.035)  # frame 1's time has begun: concealed
+    buffer.push(np.full(FRAME, 2000, dtype=np.int16), timestamp=FRAME)
+    pull_until(0.120)
+    out = np.concatenate(played)
+    stats = buffer.stats()
+    assert stats.late == 0 and stats.lost == 0  # nothing was given up ...
+    assert (out == 2000).sum() >= FRAME  # ... the late frame played whole,
+    starts = [int(np.argmax(out == value)) for value in (1000, 2000, 3000)]
+    assert starts[0] < starts[1] < starts[2]  # in order,
+    assert (out == 3000).sum() >= FRAME - 240  # and so did the one after it
+
+
+def test_a_lost_frame_costs_its_own_length_of_concealment_and_no_delay() -> None:
+    clock = SimClock()
+    buffer = PlayoutBuffer(PlayoutConfig(target_ms=10), clock=clock)
+    played = []
+    for k in range(12):
+        if k != 5:
+            buffer.push(np.full(FRAME, 1000 * (k + 1), dtype=np.int16), timestamp=k * FRAME)
+        for _ in range(4):
+            played.append(buffer.pull(240))
+            clock.now += 0.005
+    out = np.concatenate(played)
+    stats = buffer.stats()
+    assert stats.lost == FRAME and stats.concealed == FRAME and stats.underruns == 0
+    # the frames after it play where they would have: the delay did not grow
+    assert int(np.argmax(out == 8000)) - int(np.argmax(out == 5000)) == 3 * FRAME
+
+
 def test_clean_network_keeps_the_delay_low() -> None:
     buffer, result = run(Scenario(duration_s=20, jitter_ms=2))
     stats = buffer.stats()
