@@ -289,6 +289,8 @@ class _Decoded:
         self._convert = MonoConverter(RATE)
         self._resample: FrameResampler | None = None
         self._frames: dict[int, tuple[float, np.ndarray]] = {}
+        self._pts: int | None = None
+        self._unwrapped = 0
 
     def __call__(self, frame: Any) -> None:
         now = time.monotonic()
@@ -297,7 +299,16 @@ class _Decoded:
             return
         if self._resample is None:
             self._resample = FrameResampler(frame.sample_rate, RATE)
-        pcm, at = self._resample.convert(frame.to_ndarray().reshape(-1), frame.pts)
+        # aiortc's TimestampMapper takes a reordered packet for an RTP wrap and
+        # moves every later pts by 2**32: unwrap by the difference modulo 2**32.
+        pts = frame.pts % (1 << 32)
+        if self._pts is None:
+            self._unwrapped = pts
+        else:
+            step = (pts - self._pts) % (1 << 32)
+            self._unwrapped += step - (1 << 32) if step >= 1 << 31 else step
+        self._pts = pts
+        pcm, at = self._resample.convert(frame.to_ndarray().reshape(-1), self._unwrapped)
         self._frames[at] = (now, pcm)
         pieces, end = [], None
         for start in sorted(self._frames):  # a frame that came late overlaps the next one
