@@ -76,6 +76,8 @@ class FrameFeeder:
         if self._last is None:
             self._unwrapped = pts
         else:
+            # Modulo 2**32: aiortc's receiver takes a packet older than the last
+            # for an RTP wrap and adds 2**32 to it and every pts after it.
             step = (pts - self._last) % _RTP_WRAP
             self._unwrapped += step - _RTP_WRAP if step >= _RTP_WRAP // 2 else step
         self._last = pts

@@ -85,12 +85,18 @@ def test_the_feeder_places_reordered_g711_frames_where_they_belong() -> None:
     signal = tone(400, 0.1)
     buffer = PlayoutBuffer(PlayoutConfig(sample_rate=48000, target_ms=0.0))
     feed = FrameFeeder()
+    shift, last = 0, None
     for k in (0, 2, 1, 3, 4):
         frame = av.AudioFrame.from_ndarray(
             signal[k * FRAME : (k + 1) * FRAME].reshape(1, -1), format="s16", layout="mono"
         )
         frame.sample_rate = 8000
-        frame.pts = 4294967000 + k * FRAME  # across the RTP timestamp wrap
+        # aiortc's pts: it takes a smaller RTP timestamp for a wrap and adds 2**32
+        # from then on (frame 1 and everything after it)
+        if last is not None and k < last:
+            shift += 1 << 32
+        last = k
+        frame.pts = 4294967000 + k * FRAME + shift  # across the RTP timestamp wrap too
         frame.time_base = tones_time_base()
         feed(buffer, frame)
     out = buffer.pull(3 * 960)
