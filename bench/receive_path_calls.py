@@ -81,8 +81,8 @@ def use(variant: str) -> None:
         "reorder": JitterConfig(reorder_memoryless=True),
     }.get(variant, JitterConfig())
 
-    def config(codecs: tuple[str, ...]) -> MediaConfig:
-        return MediaConfig(codecs=codecs, jitter=jitter)
+    def config(codecs: tuple[str, ...], **_: Any) -> MediaConfig:
+        return MediaConfig(codecs=codecs, jitter=jitter)  # this variant's, whatever is asked
 
     cq.MediaConfig = config
 
@@ -96,7 +96,7 @@ def counters(variant: str) -> str:
     )
     if variant != "old":
         text += f", stretched +{s.inserted * ms:.0f}/-{s.removed * ms:.0f} ms"
-        text += f", target {s.target_ms:.0f} ms"
+        text += f", target {s.target_ms:.0f} ms, late {s.late}, lost {s.lost * ms:.0f} ms"
     return text
 
 
