@@ -15,9 +15,13 @@ Variants, in the same run and interleaved call by call:
   ``SpeakerSink`` into a paced null sound card, and what the card took is
   scored: holes, concealment and delay as the agent's speaker would play
   them. One-way is from the sender's capture to the card.
-* ``phone (decoded)`` — the same call's decoded frames, concatenated
-  (no playout clock): what the phone *sends*, as a far end with a perfect
-  buffer would hear it.
+* ``phone (decoded)`` — the same call's decoded frames, concatenated in
+  timestamp order (no playout clock): what the phone *sends*, as a far end
+  with a perfect buffer would hear it.
+* ``phone, G.711 reordered`` (``--reordered``) — ``phone (played)`` with
+  G.711 packets put in order before decoding
+  (``JitterConfig(reorder_memoryless=True)``), as before they went straight
+  to the playout buffer: the before of that change, in the same run.
 * ``stock aiortc`` — plain ``RTCPeerConnection``s with aiortc's own codecs,
   jitter buffer and threads (none of our adapter pieces); decoded frames
   concatenated; one-way to the arrival of the decoded frame.
@@ -30,7 +34,7 @@ Variants, in the same run and interleaved call by call:
   the SRTP path between the two endpoints.
 
     python3 bench/call_quality.py [--calls 3] [--codecs PCMA/8000,opus/48000]
-        [--cases "clean,loss 3"] [--no-stock] [--no-chromium]
+        [--cases "clean,loss 3"] [--no-stock] [--no-chromium] [--reordered]
 """
 
 from __future__ import annotations
@@ -54,8 +58,9 @@ from aiortc.rtcrtpsender import RTCRtpSender
 
 from softphone.media.aiortc_adapter import stock_codecs
 from softphone.media.audio_io import SpeakerSink
-from softphone.media.config import MediaConfig
+from softphone.media.config import JitterConfig, MediaConfig
 from softphone.media.devices import NullBackend
+from softphone.media.resample import FrameResampler
 from softphone.media.session import MediaSession
 from softphone.media.tracks import PcmSourceTrack, fan_out
 from tests import speech
@@ -215,8 +220,11 @@ async def _until(predicate: Callable[[], bool], timeout: float) -> None:
         await asyncio.sleep(0.05)
 
 
-async def phone_call(case: Case, reference: np.ndarray, seed: int) -> tuple[Result, Result]:
-    config = MediaConfig(codecs=(case.codec,))
+async def phone_call(
+    case: Case, reference: np.ndarray, seed: int, reordered: bool = False
+) -> tuple[Result, Result]:
+    jitter = JitterConfig(reorder_memoryless=reordered)
+    config = MediaConfig(codecs=(case.codec,), jitter=jitter)
     relay = ImpairmentRelay(replace(case.impairment, seed=seed))
     await relay.start()
     played, decoded = Timeline(), Timeline()
@@ -268,16 +276,48 @@ def _from_sample(
 
 
 class _Decoded:
-    """A session sink keeping decoded frames (48 kHz mono) with their arrival times."""
+    """A session sink keeping decoded frames (48 kHz mono) with their arrival times.
+
+    G.711 frames arrive in arrival order, not sequence order: they are
+    converted one by one and put in timestamp order.
+    """
 
     def __init__(self, timeline: Timeline) -> None:
         from softphone.media.tracks import MonoConverter
 
         self.timeline = timeline
         self._convert = MonoConverter(RATE)
+        self._resample: FrameResampler | None = None
+        self._frames: dict[int, tuple[float, np.ndarray]] = {}
+        self._pts: int | None = None
+        self._unwrapped = 0
 
     def __call__(self, frame: Any) -> None:
-        self.timeline.add(time.monotonic(), self._convert(frame))
+        now = time.monotonic()
+        if frame.layout.nb_channels != 1 or frame.pts is None or frame.format.name != "s16":
+            self.timeline.add(now, self._convert(frame))
+            return
+        if self._resample is None:
+            self._resample = FrameResampler(frame.sample_rate, RATE)
+        # aiortc's TimestampMapper takes a reordered packet for an RTP wrap and
+        # moves every later pts by 2**32: unwrap by the difference modulo 2**32.
+        pts = frame.pts % (1 << 32)
+        if self._pts is None:
+            self._unwrapped = pts
+        else:
+            step = (pts - self._pts) % (1 << 32)
+            self._unwrapped += step - (1 << 32) if step >= 1 << 31 else step
+        self._pts = pts
+        pcm, at = self._resample.convert(frame.to_ndarray().reshape(-1), self._unwrapped)
+        self._frames[at] = (now, pcm)
+        pieces, end = [], None
+        for start in sorted(self._frames):  # a frame that came late overlaps the next one
+            t, part = self._frames[start]
+            skip = 0 if end is None else max(0, end - start)
+            if skip < part.size:
+                pieces.append((t + skip / RATE, part[skip:]))
+            end = max(end or 0, start + part.size)
+        self.timeline.pieces = pieces
 
 
 async def chromium_call(
@@ -399,6 +439,9 @@ async def main() -> None:
     parser.add_argument("--cases", default="", help="comma-separated substrings of case names")
     parser.add_argument("--no-stock", action="store_true", help="skip the stock aiortc reference")
     parser.add_argument("--no-chromium", action="store_true", help="skip Chromium")
+    parser.add_argument(
+        "--reordered", action="store_true", help="add the phone with G.711 put in order first"
+    )
     args = parser.parse_args()
     chosen = cases(tuple(args.codecs.split(",")))
     if args.cases:
@@ -416,7 +459,7 @@ async def main() -> None:
         chromium = ChromiumReceiver()
         await chromium.start()
     try:
-        await _run(chosen, args.calls, not args.no_stock, chromium, material)
+        await _run(chosen, args.calls, not args.no_stock, chromium, material, args.reordered)
     finally:
         if chromium is not None:
             await chromium.stop()
@@ -428,8 +471,10 @@ async def _run(
     with_stock: bool,
     chromium: ChromiumReceiver | None,
     material: dict[str, np.ndarray],
+    with_reordered: bool = False,
 ) -> None:
     for case in chosen:
+        reordered: list[Result] = []
         played: list[Result] = []
         decoded: list[Result] = []
         stock: list[Result] = []
@@ -441,6 +486,11 @@ async def _run(
             if pair is not None:
                 played.append(pair[0])
                 decoded.append(pair[1])
+            if with_reordered:
+                call_ = phone_call(case, reference, seed, reordered=True)
+                pair = await _attempt(case, "phone, G.711 reordered", call_)
+                if pair is not None:
+                    reordered.append(pair[0])
             if with_stock:
                 _keep(stock, await _attempt(case, "stock", stock_call(case, reference, seed)))
             if chromium is not None:
@@ -450,6 +500,8 @@ async def _run(
         name = f"{case.name} ({mode})"
         print(_row(name, "phone (played)", played))
         print(_row(name, "phone (decoded)", decoded))
+        if reordered:
+            print(_row(name, "phone, G.711 reordered", reordered))
         if stock:
             print(_row(name, "stock aiortc", stock))
         if browser:

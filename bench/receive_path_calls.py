@@ -3,12 +3,15 @@
 Runs ``bench/call_quality.py``'s phone call (speech over SRTP/UDP on
 loopback through ``tests/peers/impairment.py``, the callee playing through
 its ``SpeakerSink`` into a paced null card, what the card took scored with
-PESQ) twice per call, interleaved: with the playout buffer and reorder
-settings of ``--old-rev`` (loaded from git) and with today's. Printed per
+PESQ) once per variant, interleaved call by call: ``old`` — the playout
+buffer and reorder settings of ``--old-rev`` (loaded from git); ``reorder``
+— today's buffer with G.711 packets put in order before decoding, as every
+codec's were until G.711 went straight through; ``new`` — today's. Printed per
 call: PESQ NB/WB, one-way delay (capture to card), PESQ of the decoded
 frames concatenated (no playout clock), and the speaker buffer's counters.
 
     python3 bench/receive_path_calls.py [--calls 3] [--codec PCMA/8000] [--cases "loss 3;jitter 40"]
+        [--variants old,reorder,new]
 """
 
 from __future__ import annotations
@@ -73,10 +76,13 @@ class SpiedSpeaker(audio_io.SpeakerSink):
 
 def use(variant: str) -> None:
     audio_io.PlayoutBuffer = OldPlayout if variant == "old" else PlayoutBuffer
-    jitter = OLD_JITTER if variant == "old" else JitterConfig()
+    jitter = {
+        "old": OLD_JITTER,
+        "reorder": JitterConfig(reorder_memoryless=True),
+    }.get(variant, JitterConfig())
 
-    def config(codecs: tuple[str, ...]) -> MediaConfig:
-        return MediaConfig(codecs=codecs, jitter=jitter)
+    def config(codecs: tuple[str, ...], **_: Any) -> MediaConfig:
+        return MediaConfig(codecs=codecs, jitter=jitter)  # this variant's, whatever is asked
 
     cq.MediaConfig = config
 
@@ -88,9 +94,9 @@ def counters(variant: str) -> str:
         f"underruns {s.underruns}, concealed {s.concealed * ms:.0f} ms,"
         f" discarded {s.dropped * ms:.0f} ms"
     )
-    if variant == "new":
+    if variant != "old":
         text += f", stretched +{s.inserted * ms:.0f}/-{s.removed * ms:.0f} ms"
-        text += f", target {s.target_ms:.0f} ms"
+        text += f", target {s.target_ms:.0f} ms, late {s.late}, lost {s.lost * ms:.0f} ms"
     return text
 
 
@@ -100,6 +106,7 @@ async def main() -> None:
     parser.add_argument("--codec", default="PCMA/8000")
     parser.add_argument("--cases", default="", help="';'-separated substrings of case names")
     parser.add_argument("--old-rev", default=rp.OLD_REV)
+    parser.add_argument("--variants", default="old,reorder,new")
     args = parser.parse_args()
     OldPlayout.module = rp.load_old(args.old_rev)
     cq.SpeakerSink = SpiedSpeaker
@@ -113,7 +120,7 @@ async def main() -> None:
     for case in chosen:
         for call in range(args.calls):
             reference = material["en" if call % 2 == 0 else "ru"]
-            for variant in ("old", "new"):
+            for variant in args.variants.split(","):
                 use(variant)
                 played, decoded = await cq.phone_call(case, reference, seed=call + 1)
                 print(

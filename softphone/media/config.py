@@ -36,19 +36,33 @@ class JitterConfig:
     ``enabled=False`` keeps aiortc's stock buffer (4 packets = 80 ms, for
     comparison in the benchmark).
 
-    Packets are put in order *before* decoding on purpose, although the
-    playout buffer behind the decoder places frames by timestamp too: Opus
-    (MDCT overlap) and the 8→48 kHz resampler after G.711 carry state from
-    one frame to the next, and frames fed to them out of order come out
-    damaged (measured: PESQ 1.8 instead of 3.4 at 40 ms of reordering
-    jitter). The wait this costs shows up as lateness in the playout buffer,
-    whose target covers it.
+    Opus and G.722 packets are put in order *before* decoding on purpose,
+    although the playout buffer behind the decoder places frames by
+    timestamp too: their decoders (MDCT overlap, ADPCM) carry state from one
+    frame to the next, and frames fed to them out of order come out damaged
+    (measured with FFmpeg's streaming resampler after G.711, which had the
+    same flaw: PESQ 1.8 instead of 3.4 at 40 ms of reordering jitter). The
+    wait this costs shows up as lateness in the playout buffer, whose target
+    covers it.
+
+    G.711 skips this stage: it is memoryless, and its frames are converted
+    to the card's rate one at a time (``resample.FrameResampler``), so each
+    packet goes to the playout buffer the moment it arrives, in any order.
+    After a loss the reorder stage held the next packet ~20 ms, which was
+    concealed on top of the lost packet and read as lateness that raised the
+    playout delay. Measured through real calls (``bench/call_quality.py
+    --reordered``, 5 calls, one run, PESQ NB, one-way ms): 5 % loss 2.77 [72]
+    → 3.16 [54] (Chromium 2.82 [71]), 3 % 3.15 [73] → 3.15 [55] (2.95 [81]),
+    40 ms jitter 3.99 [91] both (3.85 [132]).
+    ``reorder_memoryless=True`` puts G.711 back through the stage (for
+    comparison in the benchmarks).
     """
 
     enabled: bool = True
     window: int = 1
     max_window: int = 4
     max_wait_ms: int = 60
+    reorder_memoryless: bool = False
 
 
 class OpusApplication(StrEnum):

@@ -3,7 +3,12 @@
 ``FrameFeeder`` turns each decoded frame's RTP timestamp (aiortc's decoders
 put it in ``pts``, in the codec's clock) into the playout buffer's media
 time — unwrapped past 2^32, at the buffer's rate — so the buffer can tell a
-lost packet from a late one and put a reordered one in its place. A frame the
+lost packet from a late one and put a reordered one in its place. Mono
+16-bit frames (G.711, G.722, our mono Opus) are converted to the buffer's
+rate one frame at a time by ``resample.FrameResampler``, which carries no
+state from one frame to the next: G.711 packets reach it in arrival order,
+not sequence order (``aiortc_adapter.receive``). Anything else (stock
+aiortc's stereo Opus) goes through FFmpeg's streaming resampler. A frame the
 Opus decoder concealed itself (libopus's PLC) is pushed as concealed.
 
 ``HeardRecorder`` is the headless phone's ``--record``: the audio the agent
@@ -25,6 +30,7 @@ import av
 
 from softphone.media.opus_receive import Source, source_of
 from softphone.media.playout import PlayoutBuffer, PlayoutConfig, PlayoutStats
+from softphone.media.resample import FrameResampler
 from softphone.media.tracks import DEFAULT_RATE, MonoConverter
 from softphone.tasks import cancel_and_wait
 
@@ -38,15 +44,35 @@ class FrameFeeder:
 
     def __init__(self) -> None:
         self._convert: MonoConverter | None = None
+        self._resample: FrameResampler | None = None
         self._last: int | None = None
         self._unwrapped = 0
+        self._next = 0  # media time after the last frame (for frames without one)
 
     def __call__(self, buffer: PlayoutBuffer, frame: av.AudioFrame) -> None:
         rate = buffer.config.sample_rate
+        concealed = source_of(frame.opaque) is Source.PLC  # Opus: libopus's PLC
+        if frame.format.name == "s16" and frame.layout.nb_channels == 1:
+            self._push_mono(buffer, frame, rate, concealed)
+            return
         if self._convert is None or self._convert.sample_rate != rate:
             self._convert = MonoConverter(rate)
-        concealed = source_of(frame.opaque) is Source.PLC  # Opus: libopus's PLC
         buffer.push(self._convert(frame), self._timestamp(frame, rate), concealed=concealed)
+
+    def _push_mono(
+        self, buffer: PlayoutBuffer, frame: av.AudioFrame, rate: int, concealed: bool
+    ) -> None:
+        source = frame.sample_rate
+        resample = self._resample
+        if resample is None or (resample.in_rate, resample.out_rate) != (source, rate):
+            resample = self._resample = FrameResampler(source, rate)
+        timestamp = self._timestamp(frame, source)
+        if timestamp is None:
+            timestamp = self._next
+        samples = frame.to_ndarray().reshape(-1)
+        self._next = timestamp + samples.size
+        pcm, at = resample.convert(samples, timestamp)
+        buffer.push(pcm, at, concealed=concealed)
 
     def _timestamp(self, frame: av.AudioFrame, rate: int) -> int | None:
         pts, time_base = frame.pts, frame.time_base
@@ -55,6 +81,8 @@ class FrameFeeder:
         if self._last is None:
             self._unwrapped = pts
         else:
+            # Modulo 2**32: aiortc's receiver takes a packet older than the last
+            # for an RTP wrap and adds 2**32 to it and every pts after it.
             step = (pts - self._last) % _RTP_WRAP
             self._unwrapped += step - _RTP_WRAP if step >= _RTP_WRAP // 2 else step
         self._last = pts

@@ -16,6 +16,9 @@ packets narrows it again. Nothing waits when the network behaves.
 
 It is attached to aiortc's receiver by ``softphone.media.aiortc_adapter``
 (``receive.py``), which also swaps aiortc's jitter buffer for a pass-through.
+Only codecs whose decoder carries state from frame to frame (Opus, G.722)
+wait here; G.711 goes on as it arrives (``passed``), since its frames can
+be decoded and placed by timestamp in any order (``JitterConfig``).
 """
 
 from __future__ import annotations
@@ -107,6 +110,17 @@ class ReorderBuffer:
             self._skip_gap()
             ready.extend(self._release())
         return ready
+
+    def passed(self, packet: Any) -> None:
+        """``packet`` went on without waiting (a memoryless codec): expect the one after it.
+
+        Only while nothing is held; keeps the sequence in step for a later
+        packet that does come through here (the codec changed mid-call).
+        """
+        seq: int = packet.sequence_number
+        if self._next is None or _seq_diff(seq, self._next) >= 0:
+            self._next = (seq + 1) % _SEQ_MOD
+        self.stats.released += 1
 
     def _release(self) -> list[Any]:
         ready = []

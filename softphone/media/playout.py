@@ -12,8 +12,12 @@ NetEq does):
 
 * the audio due, if it is there;
 * a concealment (``concealment.Concealer``, pitch repetition after G.711
-  Appendix I) *in place of* the audio due, moving on, when that audio is
-  missing but later audio has arrived: it was lost;
+  Appendix I) *in place of* the audio due, when that audio is missing but
+  later audio has arrived: it was lost, or it is late behind a later frame
+  (G.711 comes in arrival order). The concealment plays the missing
+  audio's own length and only then gives it up: a lost frame costs no
+  delay, and a reordered one that turns up meanwhile still plays (the
+  delay grows by what was concealed before it);
 * a concealment *before* the audio due, not moving on, when nothing later
   has arrived either: the audio is only late, so the delay grows by what
   was concealed, instead of the audio being thrown away (the old buffer's
@@ -197,7 +201,8 @@ class PlayoutBuffer:
         self._next_push: int | None = None
         self._ts_offset = 0
         self._starved = False
-        self._dry = 0  # samples concealed in the current underrun
+        self._dry = 0  # samples concealed in the current underrun or wait for missing audio
+        self._underrun = False  # the current one began with nothing at all here
         self._since_op = 0  # audio played since the last time-scale change (or attempt)
         self._since_change = 0  # ... since the last change
         self._pull_offsets: deque[float] = deque(maxlen=_PUNCTUAL_PULLS)
@@ -331,6 +336,7 @@ class PlayoutBuffer:
         self._end = prime
         self._starved = False
         self._dry = 0
+        self._underrun = False
 
     def _observe_locked(self, now: float, ts: int) -> None:
         """Measure how late this frame is and turn the window's lateness into a target."""
@@ -384,27 +390,34 @@ class PlayoutBuffer:
             out[:n] = self._concealer.play(self._data[:n].copy())
             self._advance_locked(n)
             self._dry = 0
+            self._underrun = False
             self._since_op += n
             self._since_change += n
             return n
-        if self._end:  # audio due is missing, later audio is here: it was lost
+        if self._end:  # audio due is missing, later audio is here: lost, or late behind it
             gap = int(np.argmax(self._have[: self._end]))
-            if self._dry:
-                # What was concealed while waiting already stands in for the lost audio.
-                skip = min(self._dry, gap)
+            if self._dry < gap:
+                # Wait through the missing audio's own time: if it never comes, what
+                # was concealed stands in for it and the delay is as before; if it
+                # comes (it was reordered behind a later frame), it plays, late.
+                n = min(want, gap - self._dry)
+                self._dry += n
+                self._concealed += n
+                out[:n] = self._concealer.conceal(n)
+                return n
+            # What was concealed while waiting stands in for the lost audio.
+            skip = gap
+            if self._underrun:
                 self._underruns -= 1  # it was a loss after all, not lateness
-                self._lost += skip
-                self._advance_locked(skip)
-                self._dry = 0
-                if skip == gap:
-                    return 0
-                gap -= skip
-            n = min(gap, want)
-            self._lost += n
-            self._advance_locked(n)
+            self._lost += skip
+            self._advance_locked(skip)
+            self._dry = 0
+            self._underrun = False
+            return 0
         else:  # nothing here at all: the network is late, wait (the delay grows)
             if self._dry == 0:
                 self._underruns += 1
+                self._underrun = True
             n = want
             self._dry += n
             if self._dry > self._starve:

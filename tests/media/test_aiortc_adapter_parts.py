@@ -1,15 +1,19 @@
 """The adapter's parts on their own: the numpy level equals aiortc's, the voice
 codecs carry a tone, the inline stand-ins decode and run at once, the marker
-rewrite. (On a real call, with the installed aiortc: test_aiortc_adapter.py.)"""
+rewrite, the receive tap letting G.711 through at once. (On a real call, with
+the installed aiortc: test_aiortc_adapter.py.)"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from softphone.media.aiortc_adapter import codecs, inline
+from softphone.media.aiortc_adapter.receive import ReceivePath
 from softphone.media.aiortc_adapter.send import TalkspurtMarker
+from softphone.media.jitter import ReorderBuffer
 from softphone.media.tracks import pcm_frame
 
 
@@ -179,3 +183,60 @@ def test_stock_codecs_puts_aiortc_own_codecs_back_for_a_while() -> None:
         assert type(stock) is OpusEncoder
     ours = aiortc.rtcrtpsender.get_encoder(_opus())  # type: ignore[attr-defined]
     assert isinstance(ours, codecs.VoiceOpusEncoder)
+
+
+@dataclass
+class _Packet:
+    sequence_number: int
+    payload_type: int
+    timestamp: int = 0
+    ssrc: int = 1
+    payload: bytes = b""
+
+
+class _TappedReceiver:
+    _enabled = True
+
+
+def _receive_path(direct: frozenset[int] | None = None) -> tuple[ReceivePath, list[int]]:
+    handed: list[int] = []
+
+    async def original(packet: _Packet, arrival_time_ms: int) -> None:
+        handed.append(packet.sequence_number)
+
+    path = ReceivePath(_TappedReceiver(), ReorderBuffer(), original, event_payload_types={101})
+    if direct is not None:
+        path.direct_payload_types = direct
+    return path, handed
+
+
+async def test_a_lost_g711_packet_does_not_hold_the_next_one_back() -> None:
+    """G.711 (PT 8) goes on at once, in arrival order; Opus (PT 111) waits for the gap."""
+    for payload_type, after_4 in ((8, [1, 2, 4]), (111, [1, 2])):
+        path, handed = _receive_path()
+        for seq in (1, 2, 4):  # 3 lost
+            await path.handle(_Packet(seq, payload_type), arrival_time_ms=20 * seq)
+        assert handed == after_4, payload_type
+    path, handed = _receive_path()
+    for seq in (1, 3, 2):  # reordered: handed on as they come, the playout buffer sorts them
+        await path.handle(_Packet(seq, 0), arrival_time_ms=20 * seq)
+    assert handed == [1, 3, 2]
+    path, handed = _receive_path(direct=frozenset())  # JitterConfig(reorder_memoryless=True)
+    for seq in (1, 2, 4):
+        await path.handle(_Packet(seq, 8), arrival_time_ms=20 * seq)
+    assert handed == [1, 2]
+
+
+async def test_events_between_g711_packets_go_on_at_once_and_opus_after_g711_keeps_order() -> None:
+    path, handed = _receive_path()
+    events: list[int] = []
+    path.on_event_packet = lambda ssrc, timestamp, payload: events.append(timestamp)
+    await path.handle(_Packet(1, 8), arrival_time_ms=0)
+    await path.handle(_Packet(3, 101, timestamp=480), arrival_time_ms=40)  # 2 lost
+    assert events == [480] and handed == [1]
+    # The far end switches to Opus: the reorder stage picks up where G.711 left off.
+    await path.handle(_Packet(4, 111), arrival_time_ms=60)
+    await path.handle(_Packet(6, 111), arrival_time_ms=100)
+    assert handed == [1, 4]
+    await path.handle(_Packet(5, 111), arrival_time_ms=101)
+    assert handed == [1, 4, 5, 6]

@@ -10,6 +10,8 @@ the delay was moved. The buffer before the adaptive one fails all of them
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 import numpy.typing as npt
 
@@ -143,6 +145,51 @@ def test_a_frame_held_up_behind_a_later_one_is_still_played_in_its_place() -> No
     assert stats.late == 0 and stats.lost == 0  # nothing was given up
 
 
+def test_a_frame_later_than_the_one_after_it_still_plays_if_it_comes_in_its_own_time() -> None:
+    """G.711 arrives in arrival order: a frame reordered behind the next one by more
+    than the delay is waited for through its own 20 ms (concealed meanwhile), not
+    given up the moment the next one is there."""
+    clock = SimClock()
+    buffer = PlayoutBuffer(PlayoutConfig(target_ms=10), clock=clock)
+    played = []
+
+    def pull_until(t: float) -> None:
+        while clock.now < t - 1e-9:
+            played.append(buffer.pull(240))
+            clock.now += 0.005
+
+    buffer.push(np.full(FRAME, 1000, dtype=np.int16), timestamp=0)
+    pull_until(0.025)
+    buffer.push(np.full(FRAME, 3000, dtype=np.int16), timestamp=2 * FRAME)  # overtook frame 1
+    pull_until(0.035)  # frame 1's time has begun: concealed
+    buffer.push(np.full(FRAME, 2000, dtype=np.int16), timestamp=FRAME)
+    pull_until(0.120)
+    out = np.concatenate(played)
+    stats = buffer.stats()
+    assert stats.late == 0 and stats.lost == 0  # nothing was given up ...
+    assert (out == 2000).sum() >= FRAME  # ... the late frame played whole,
+    starts = [int(np.argmax(out == value)) for value in (1000, 2000, 3000)]
+    assert starts[0] < starts[1] < starts[2]  # in order,
+    assert (out == 3000).sum() >= FRAME - 240  # and so did the one after it
+
+
+def test_a_lost_frame_costs_its_own_length_of_concealment_and_no_delay() -> None:
+    clock = SimClock()
+    buffer = PlayoutBuffer(PlayoutConfig(target_ms=10), clock=clock)
+    played = []
+    for k in range(12):
+        if k != 5:
+            buffer.push(np.full(FRAME, 1000 * (k + 1), dtype=np.int16), timestamp=k * FRAME)
+        for _ in range(4):
+            played.append(buffer.pull(240))
+            clock.now += 0.005
+    out = np.concatenate(played)
+    stats = buffer.stats()
+    assert stats.lost == FRAME and stats.concealed == FRAME and stats.underruns == 0
+    # the frames after it play where they would have: the delay did not grow
+    assert int(np.argmax(out == 8000)) - int(np.argmax(out == 5000)) == 3 * FRAME
+
+
 def test_clean_network_keeps_the_delay_low() -> None:
     buffer, result = run(Scenario(duration_s=20, jitter_ms=2))
     stats = buffer.stats()
@@ -171,3 +218,65 @@ def test_after_a_pause_the_stream_resumes_with_the_delay_it_had_learnt() -> None
     start = round(clock.now * RATE) // FRAME * FRAME
     buffer.push(np.full(FRAME, 1000, dtype=np.int16), timestamp=start)
     assert buffer.fill >= 0.8 * learnt * RATE / 1000  # primed to the learnt delay, not 10 ms
+
+
+def _vowel(seconds: float, rate: int) -> npt.NDArray[np.float64]:
+    """A steady voiced sound: 140 Hz and its harmonics up to 2.8 kHz (G.711's band)."""
+    n = np.arange(round(seconds * rate)) / rate
+    return np.asarray(sum(1500 * np.sin(2 * np.pi * 140 * k * n + k) / k for k in range(1, 21)))
+
+
+def test_reordered_and_lost_g711_frames_play_as_the_original_with_the_loss_concealed() -> None:
+    """G.711 frames reach the buffer as they arrive: swapped pairs, one lost (20 ms at 8 kHz).
+
+    What the card plays is the original — the reordered frames undamaged —
+    and in the lost frame's slot a concealment that follows the original's
+    waveform. (FFmpeg's streaming resampler, fed out of order, garbled every
+    swapped frame.)
+    """
+    import av
+
+    from softphone.media.heard import FrameFeeder
+
+    source = np.round(_vowel(1.2, 8000)).astype(np.int16)
+    frames = source.size // 160
+    arrivals = {k: k * 0.02 + 0.001 for k in range(frames)}
+    for k in range(4, frames - 1, 6):  # frame k arrives after frame k + 1
+        arrivals[k] = arrivals[k + 1] + 0.002
+    lost = 31
+    del arrivals[lost]
+    clock = SimClock()
+    buffer = PlayoutBuffer(PlayoutConfig(sample_rate=RATE, target_ms=30), clock=clock)
+    feed = FrameFeeder()
+    order = sorted(arrivals, key=arrivals.__getitem__)
+    played = []
+    for step in range(frames * 4 + 40):
+        clock.now = step * 0.005
+        while order and arrivals[order[0]] <= clock.now:
+            k = order.pop(0)
+            frame = av.AudioFrame.from_ndarray(
+                source[k * 160 : (k + 1) * 160].reshape(1, -1), format="s16", layout="mono"
+            )
+            frame.sample_rate, frame.pts = 8000, k * 160
+            frame.time_base = Fraction(1, 8000)
+            feed(buffer, frame)
+        played.append(buffer.pull(240))
+    out = np.concatenate(played).astype(np.float64)
+    original = _vowel(1.2, RATE)  # the same sound, computed at the card's rate
+    lag = int(np.argmax(np.correlate(out[: 2 * RATE // 5], original[: RATE // 5], "valid")))
+    expected = np.zeros(out.size)
+    expected[lag : lag + original.size] = original[: out.size - lag]
+    stats = buffer.stats()
+    assert stats.late == 0 and stats.lost >= 900
+    slot = slice(lag + lost * FRAME, lag + (lost + 1) * FRAME)
+    outside = np.ones(out.size, dtype=bool)
+    outside[: lag + RATE // 10] = False  # the start
+    outside[lag + (lost - 1) * FRAME : lag + (lost + 2) * FRAME] = False
+    outside[lag + frames * FRAME - RATE // 10 :] = False  # the end
+    error = out[outside] - expected[outside]
+    assert np.sqrt(np.mean(error**2)) < 0.05 * np.sqrt(np.mean(expected[outside] ** 2))
+    concealed, missing = out[slot], expected[slot]
+    first_half = slice(0, FRAME // 2)
+    correlation = np.corrcoef(concealed[first_half], missing[first_half])[0, 1]
+    assert correlation > 0.8  # the voice goes on as it was, not a hole or a buzz
+    assert 0.5 < np.sqrt(np.mean(concealed**2)) / np.sqrt(np.mean(missing**2)) < 1.2

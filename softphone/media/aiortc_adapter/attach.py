@@ -25,6 +25,7 @@ from softphone.media.aiortc_adapter.inline import (
     inline_encoding,
 )
 from softphone.media.aiortc_adapter.receive import (
+    MEMORYLESS_PAYLOAD_TYPES,
     EventPacketHandler,
     ReceivePath,
     install_receive_tap,
@@ -131,6 +132,9 @@ def attach(
         reorder = None
         if jitter.enabled and support.has(JITTER):
             reorder = ReorderBuffer(jitter.window, jitter.max_window, jitter.max_wait_ms)
-        receive = install_receive_tap(receiver, reorder, on_event_packet, on_audio_packet)
+        direct = frozenset() if jitter.reorder_memoryless else MEMORYLESS_PAYLOAD_TYPES
+        receive = install_receive_tap(
+            receiver, reorder, on_event_packet, on_audio_packet, direct_payload_types=direct
+        )
     send = SendPath(sender.transport, sender._ssrc) if support.has(SEND_TAP) else None
     return Attachment(pc, transceiver, support, encoding, decoding, receive, send)
