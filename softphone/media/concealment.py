@@ -24,10 +24,11 @@ as before. The synthetic signal's first quarter period is instead bent
 towards the last sample played, so the start does not click either.
 
 It works on any mono int16 rate (the playout buffer runs at the sound
-card's), so it conceals Opus too: PyAV (18.x) exposes neither libopus's
-PLC (an empty packet is a flush to FFmpeg, it yields no frame) nor in-band
-FEC decoding (FFmpeg's libopus decoder has no option for it), so Opus's own
-concealment is out of reach without a second Opus binding.
+card's). Opus frames the network lost are normally made by libopus itself
+before they reach the buffer (from the next packet's in-band FEC, else its
+PLC: ``opus_receive``); this concealment still covers Opus when libopus
+cannot be loaded (PyAV's decoder exposes neither) and any frame still
+missing when the card needs it.
 """
 
 from __future__ import annotations
