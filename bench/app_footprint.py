@@ -13,7 +13,13 @@ in and available, PSS of the process signed in and idle and during a call
 (target ≤ 150 MiB; a Chromium tab with JsSIP measures 300–400 MiB here),
 CPU while idle and signed in (target ≤ 0.5 % of a core) and during a call.
 
-    python3 bench/app_footprint.py [--idle 10] [--call 10]
+    python3 bench/app_footprint.py [--idle 10] [--call 10] [--calls 3] [--breakdown 12]
+
+``--calls N`` makes N calls back to back and prints PSS during and after
+each (a leak per call matters more than the baseline for an app open all
+day); ``--breakdown N`` prints the top N mappings (``memory_map.py``:
+libraries, malloc arenas, thread stacks, the rest of the heap) with the
+threads by name when idle and after every call.
 
 Needs what the test suite needs (scripts/install-deps.sh). Loopback only.
 """
@@ -33,6 +39,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+import memory_map
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -113,6 +121,14 @@ def child() -> int:
                     self.window.call_panel.hangup.click()
                     await until(lambda s: s.call is None or s.call.phase is CallPhase.ENDED)
                     mark("ended")
+                    # after-call work: the first call code, as the agent would pick one
+                    await until(lambda s: s.clerical is not None or s.state is State.IDLE)
+                    if (clerical := self.session.snapshot.clerical) is not None:
+                        await self.session.set_call_code(clerical.call_codes[0].id)
+                    await until(lambda s: s.state is State.IDLE and s.clerical is None)
+                    mark("available")
+                elif command == "python":
+                    python_report()
             self.request_quit()
 
         self.bench_script = asyncio.ensure_future(script())
@@ -137,6 +153,29 @@ def loopback_candidates() -> None:
         return ["127.0.0.1"] if use_ipv4 else []  # as softphone.sim.local's, without the sim
 
     aioice.ice.get_host_addresses = loopback_host_addresses
+
+
+def python_report() -> None:
+    """Python's own share: live blocks, and with tracemalloc on, the top allocation sites."""
+    import gc
+    import linecache
+    import tracemalloc
+
+    gc.collect()
+    lines = [
+        f"python: {sys.getallocatedblocks()} allocated blocks, {len(sys.modules)} modules, "
+        f"{len(linecache.cache)} files in linecache",
+        "python threads: " + ", ".join(sorted(t.name for t in threading.enumerate())),
+    ]
+    if tracemalloc.is_tracing():
+        current, peak = tracemalloc.get_traced_memory()
+        lines.append(f"tracemalloc: {current / 2**20:.1f} MiB now, {peak / 2**20:.1f} MiB peak")
+        snapshot = tracemalloc.take_snapshot().filter_traces(
+            [tracemalloc.Filter(False, tracemalloc.__file__)]
+        )
+        for stat in snapshot.statistics("filename")[:12]:
+            lines.append(f"  {stat.size / 2**20:6.2f} MiB  {stat.traceback[0].filename}")
+    print(json.dumps({"mark": "python", "t": time.time(), "lines": lines}), flush=True)
 
 
 # -------------------------------------------------------------------- the parent
@@ -176,7 +215,35 @@ class Child:
             with contextlib.suppress(ValueError):
                 message = json.loads(line)
                 self.marks[message["mark"]] = message["t"]
+                for text in message.get("lines", ()):
+                    print(text)
         return self.marks[name] - self.started
+
+    def call(self, seconds: float, during: Any = None) -> tuple[float, float, float, float]:
+        """One call: dial → talking time, CPU and PSS during it, PSS once it ended."""
+        for name in ("talking", "ended", "available"):
+            self.marks.pop(name, None)
+        self.send("dial")
+        dial_sent = time.time()
+        self.wait_mark("talking")
+        talking_after = self.marks["talking"] - dial_sent
+        call_cpu = self.cpu_percent(seconds)
+        call_pss = pss_mib(self.proc.pid)
+        if during is not None:
+            during()
+        self.send("hangup")
+        self.wait_mark("available")
+        time.sleep(1.0)  # the call's last tasks and threads wind down
+        return talking_after, call_cpu, call_pss, pss_mib(self.proc.pid)
+
+    def breakdown(self, title: str, args: argparse.Namespace) -> None:
+        if not args.breakdown:
+            return
+        print(f"--- {title}")
+        print(memory_map.report(self.proc.pid, args.breakdown))
+        self.marks.pop("python", None)
+        self.send("python")
+        self.wait_mark("python")
 
     def send(self, command: str) -> None:
         assert self.proc.stdin is not None
@@ -269,14 +336,13 @@ def main(args: argparse.Namespace) -> None:
             time.sleep(1.0)  # let sign-in's last work settle before measuring idle
             idle_pss = pss_mib(app.proc.pid)
             idle_cpu = app.cpu_percent(args.idle)
-            app.send("dial")
-            dial_sent = time.time()
-            app.wait_mark("talking")
-            talking_after = app.marks["talking"] - dial_sent
-            call_cpu = app.cpu_percent(args.call)
-            call_pss = pss_mib(app.proc.pid)
-            app.send("hangup")
-            app.wait_mark("ended")
+            app.breakdown("signed in, idle", args)
+            calls = []
+            for number in range(args.calls):
+                title = f"in call {number + 1}"
+                calls.append(app.call(args.call, lambda t=title: app.breakdown(t, args)))
+                app.breakdown(f"after call {number + 1}", args)
+            talking_after, call_cpu, call_pss, _ = calls[0]
         finally:
             app.stop()
     finally:
@@ -296,6 +362,8 @@ def main(args: argparse.Namespace) -> None:
     call_label = f"CPU in a call, {args.call:.0f} s (% core)"
     print(f"{idle_label:34}{idle_cpu:>12.2f}{ref_cpu:>18.2f}")
     print(f"{call_label:34}{call_cpu:>12.2f}{'—':>18}")
+    for number, (_, _, during, after) in enumerate(calls, 1):
+        print(f"{f'PSS call {number}: during / after':34}{during:>8.1f} / {after:.1f}")
 
 
 if __name__ == "__main__":
@@ -304,8 +372,24 @@ if __name__ == "__main__":
 
         faulthandler.dump_traceback_later(float(os.environ["FOOTPRINT_DEBUG"]), exit=True)
     if "--child" in sys.argv:
+        from softphone.memory import limit_process_memory
+
+        limit_process_memory()  # as ``softphone.cli.main`` does first
+        if os.environ.get("FOOTPRINT_TRACEMALLOC"):
+            import tracemalloc
+
+            tracemalloc.start()
         raise SystemExit(child())
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--idle", type=float, default=10.0, help="seconds of idle CPU sampling")
     parser.add_argument("--call", type=float, default=10.0, help="seconds of in-call sampling")
+    parser.add_argument("--calls", type=int, default=1, help="calls back to back (PSS after each)")
+    parser.add_argument(
+        "--breakdown",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print the top N mappings (bench/memory_map.py) and Python's share when idle and "
+        "after each call; FOOTPRINT_TRACEMALLOC=1 adds tracemalloc's top files",
+    )
     main(parser.parse_args())
