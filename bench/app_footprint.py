@@ -129,6 +129,11 @@ def child() -> int:
                     mark("available")
                 elif command == "python":
                     python_report()
+                elif command == "trim":
+                    from softphone.memory import release_free_memory
+
+                    release_free_memory()
+                    mark("trimmed")
             self.request_quit()
 
         self.bench_script = asyncio.ensure_future(script())
@@ -343,6 +348,9 @@ def main(args: argparse.Namespace) -> None:
                 calls.append(app.call(args.call, lambda t=title: app.breakdown(t, args)))
                 app.breakdown(f"after call {number + 1}", args)
             talking_after, call_cpu, call_pss, _ = calls[0]
+            app.send("trim")
+            app.wait_mark("trimmed")
+            trimmed_pss = pss_mib(app.proc.pid)
         finally:
             app.stop()
     finally:
@@ -364,6 +372,7 @@ def main(args: argparse.Namespace) -> None:
     print(f"{call_label:34}{call_cpu:>12.2f}{'—':>18}")
     for number, (_, _, during, after) in enumerate(calls, 1):
         print(f"{f'PSS call {number}: during / after':34}{during:>8.1f} / {after:.1f}")
+    print(f"{'PSS after malloc_trim (MiB)':34}{trimmed_pss:>12.1f}")
 
 
 if __name__ == "__main__":
