@@ -178,9 +178,22 @@ def python_report() -> None:
         snapshot = tracemalloc.take_snapshot().filter_traces(
             [tracemalloc.Filter(False, tracemalloc.__file__)]
         )
-        for stat in snapshot.statistics("filename")[:12]:
-            lines.append(f"  {stat.size / 2**20:6.2f} MiB  {stat.traceback[0].filename}")
+        by_package: dict[str, int] = {}
+        for stat in snapshot.statistics("filename"):
+            where = _package(stat.traceback[0].filename)
+            by_package[where] = by_package.get(where, 0) + stat.size
+        for where, size in sorted(by_package.items(), key=lambda item: -item[1])[:15]:
+            lines.append(f"  {size / 2**20:6.2f} MiB  {where}")
     print(json.dumps({"mark": "python", "t": time.time(), "lines": lines}), flush=True)
+
+
+def _package(filename: str) -> str:
+    """Where a traced allocation was made: a library, a softphone layer, or a stdlib file."""
+    if "site-packages/" in filename:
+        return filename.split("site-packages/", 1)[1].split("/", 1)[0]
+    if "/softphone/" in filename:
+        return "softphone." + filename.rsplit("/softphone/", 1)[1].split("/", 1)[0]
+    return filename.rsplit("/", 1)[-1] if "/lib/python" in filename else filename
 
 
 # -------------------------------------------------------------------- the parent

@@ -43,6 +43,7 @@ from softphone.media.errors import MediaError, SdpError
 from softphone.media.offer_answer import Problem
 from softphone.media.ring import RINGBACK, RINGTONE, RingPlayer, RingSound
 from softphone.media.session import MediaEvent, MediaFailed
+from softphone.memory import release_free_memory
 from softphone.net.sip_ws import TransportState, TransportStateChanged
 from softphone.sip import events as sip
 from softphone.sip.dtmf_info import DTMF_ALPHABET, parse_dtmf_info
@@ -578,6 +579,8 @@ class Phone:
         await call.media.close()
         await call.close_devices()
         self._calls.pop(call.handle, None)
+        if not self._calls:  # the call's buffers, decoders and threads are gone: give pages back
+            release_free_memory()
 
 
 def _register(ua: UserAgent, now: float) -> None:

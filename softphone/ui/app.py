@@ -270,7 +270,7 @@ def new_loop(qapp: QApplication) -> asyncio.AbstractEventLoop:
     """
     import qasync
 
-    loop = qasync.QEventLoop(qapp)
+    loop: asyncio.AbstractEventLoop = qasync.QEventLoop(qapp)
     loop.set_default_executor(ThreadPoolExecutor(IO_THREADS, thread_name_prefix="softphone-io"))
     return loop
 
