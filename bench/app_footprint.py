@@ -202,9 +202,11 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def pss_mib(pid: int) -> float:
+def pss_mib(pid: int, field: str = "Pss") -> float:
+    """``Pss``, or ``Pss_Anon``: the process's own memory, which does not depend on what
+    other processes on the machine share its libraries with (``Pss`` does)."""
     for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-        if line.startswith("Pss:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return 0.0
 
@@ -222,6 +224,7 @@ class Child:
             text=True,
         )
         self.marks: dict[str, float] = {}
+        self.call_anon = 0.0
 
     def wait_mark(self, name: str, timeout: float = 60.0) -> float:
         deadline = time.monotonic() + timeout
@@ -247,6 +250,7 @@ class Child:
         talking_after = self.marks["talking"] - dial_sent
         call_cpu = self.cpu_percent(seconds)
         call_pss = pss_mib(self.proc.pid)
+        self.call_anon = pss_mib(self.proc.pid, "Pss_Anon")
         if during is not None:
             during()
         self.send("hangup")
@@ -331,6 +335,7 @@ def main(args: argparse.Namespace) -> None:
         ref = Child([sys.executable, "-c", REFERENCE], base_env)
         ref_start = ref.wait_mark("window")
         ref_pss = pss_mib(ref.proc.pid)
+        ref_anon = pss_mib(ref.proc.pid, "Pss_Anon")
         ref_cpu = ref.cpu_percent(args.idle)
         ref.stop()
 
@@ -353,6 +358,7 @@ def main(args: argparse.Namespace) -> None:
             app_signed_in = app.wait_mark("signed_in")
             time.sleep(1.0)  # let sign-in's last work settle before measuring idle
             idle_pss = pss_mib(app.proc.pid)
+            idle_anon = pss_mib(app.proc.pid, "Pss_Anon")
             idle_cpu = app.cpu_percent(args.idle)
             app.breakdown("signed in, idle", args)
             calls = []
@@ -361,6 +367,7 @@ def main(args: argparse.Namespace) -> None:
                 calls.append(app.call(args.call, lambda t=title: app.breakdown(t, args)))
                 app.breakdown(f"after call {number + 1}", args)
             talking_after, call_cpu, call_pss, _ = calls[0]
+            call_anon = app.call_anon  # the last call's
             app.send("trim")
             app.wait_mark("trimmed")
             trimmed_pss = pss_mib(app.proc.pid)
@@ -379,6 +386,8 @@ def main(args: argparse.Namespace) -> None:
     print(f"{'dial → talking (s)':34}{talking_after:>12.2f}{'—':>18}")
     print(f"{'PSS signed in, idle (MiB)':34}{idle_pss:>12.1f}{ref_pss:>18.1f}")
     print(f"{'PSS during a call (MiB)':34}{call_pss:>12.1f}{'—':>18}")
+    print(f"{'  anonymous, idle (MiB)':34}{idle_anon:>12.1f}{ref_anon:>18.1f}")
+    print(f"{'  anonymous, in the last call':34}{call_anon:>12.1f}{'—':>18}")
     idle_label = f"CPU idle, {args.idle:.0f} s (% of a core)"
     call_label = f"CPU in a call, {args.call:.0f} s (% core)"
     print(f"{idle_label:34}{idle_cpu:>12.2f}{ref_cpu:>18.2f}")
