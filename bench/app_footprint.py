@@ -225,6 +225,7 @@ class Child:
         )
         self.marks: dict[str, float] = {}
         self.call_anon = 0.0
+        self.after_anon: list[float] = []
 
     def wait_mark(self, name: str, timeout: float = 60.0) -> float:
         deadline = time.monotonic() + timeout
@@ -256,6 +257,7 @@ class Child:
         self.send("hangup")
         self.wait_mark("available")
         time.sleep(1.0)  # the call's last tasks and threads wind down
+        self.after_anon.append(pss_mib(self.proc.pid, "Pss_Anon"))
         return talking_after, call_cpu, call_pss, pss_mib(self.proc.pid)
 
     def breakdown(self, title: str, args: argparse.Namespace) -> None:
@@ -368,6 +370,7 @@ def main(args: argparse.Namespace) -> None:
                 app.breakdown(f"after call {number + 1}", args)
             talking_after, call_cpu, call_pss, _ = calls[0]
             call_anon = app.call_anon  # the last call's
+            after_anon = app.after_anon
             app.send("trim")
             app.wait_mark("trimmed")
             trimmed_pss = pss_mib(app.proc.pid)
@@ -392,8 +395,9 @@ def main(args: argparse.Namespace) -> None:
     call_label = f"CPU in a call, {args.call:.0f} s (% core)"
     print(f"{idle_label:34}{idle_cpu:>12.2f}{ref_cpu:>18.2f}")
     print(f"{call_label:34}{call_cpu:>12.2f}{'—':>18}")
-    for number, (_, _, during, after) in enumerate(calls, 1):
-        print(f"{f'PSS call {number}: during / after':34}{during:>8.1f} / {after:.1f}")
+    for number, ((_, _, during, after), anon) in enumerate(zip(calls, after_anon, strict=True), 1):
+        label = f"PSS call {number}: during / after"
+        print(f"{label:34}{during:>8.1f} / {after:.1f}  (anonymous after: {anon:.1f})")
     print(f"{'PSS after malloc_trim (MiB)':34}{trimmed_pss:>12.1f}")
 
 
