@@ -13,7 +13,13 @@ in and available, PSS of the process signed in and idle and during a call
 (target ≤ 150 MiB; a Chromium tab with JsSIP measures 300–400 MiB here),
 CPU while idle and signed in (target ≤ 0.5 % of a core) and during a call.
 
-    python3 bench/app_footprint.py [--idle 10] [--call 10]
+    python3 bench/app_footprint.py [--idle 10] [--call 10] [--calls 3] [--breakdown 12]
+
+``--calls N`` makes N calls back to back and prints PSS during and after
+each (a leak per call matters more than the baseline for an app open all
+day); ``--breakdown N`` prints the top N mappings (``memory_map.py``:
+libraries, malloc arenas, thread stacks, the rest of the heap) with the
+threads by name when idle and after every call.
 
 Needs what the test suite needs (scripts/install-deps.sh). Loopback only.
 """
@@ -33,6 +39,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+import memory_map
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -113,6 +121,19 @@ def child() -> int:
                     self.window.call_panel.hangup.click()
                     await until(lambda s: s.call is None or s.call.phase is CallPhase.ENDED)
                     mark("ended")
+                    # after-call work: the first call code, as the agent would pick one
+                    await until(lambda s: s.clerical is not None or s.state is State.IDLE)
+                    if (clerical := self.session.snapshot.clerical) is not None:
+                        await self.session.set_call_code(clerical.call_codes[0].id)
+                    await until(lambda s: s.state is State.IDLE and s.clerical is None)
+                    mark("available")
+                elif command == "python":
+                    python_report()
+                elif command == "trim":
+                    from softphone.memory import release_free_memory
+
+                    release_free_memory()
+                    mark("trimmed")
             self.request_quit()
 
         self.bench_script = asyncio.ensure_future(script())
@@ -139,15 +160,53 @@ def loopback_candidates() -> None:
     aioice.ice.get_host_addresses = loopback_host_addresses
 
 
+def python_report() -> None:
+    """Python's own share: live blocks, and with tracemalloc on, the top allocation sites."""
+    import gc
+    import linecache
+    import tracemalloc
+
+    gc.collect()
+    lines = [
+        f"python: {sys.getallocatedblocks()} allocated blocks, {len(sys.modules)} modules, "
+        f"{len(linecache.cache)} files in linecache",
+        "python threads: " + ", ".join(sorted(t.name for t in threading.enumerate())),
+    ]
+    if tracemalloc.is_tracing():
+        current, peak = tracemalloc.get_traced_memory()
+        lines.append(f"tracemalloc: {current / 2**20:.1f} MiB now, {peak / 2**20:.1f} MiB peak")
+        snapshot = tracemalloc.take_snapshot().filter_traces(
+            [tracemalloc.Filter(False, tracemalloc.__file__)]
+        )
+        by_package: dict[str, int] = {}
+        for stat in snapshot.statistics("filename"):
+            where = _package(stat.traceback[0].filename)
+            by_package[where] = by_package.get(where, 0) + stat.size
+        for where, size in sorted(by_package.items(), key=lambda item: -item[1])[:15]:
+            lines.append(f"  {size / 2**20:6.2f} MiB  {where}")
+    print(json.dumps({"mark": "python", "t": time.time(), "lines": lines}), flush=True)
+
+
+def _package(filename: str) -> str:
+    """Where a traced allocation was made: a library, a softphone layer, or a stdlib file."""
+    if "site-packages/" in filename:
+        return filename.split("site-packages/", 1)[1].split("/", 1)[0]
+    if "/softphone/" in filename:
+        return "softphone." + filename.rsplit("/softphone/", 1)[1].split("/", 1)[0]
+    return filename.rsplit("/", 1)[-1] if "/lib/python" in filename else filename
+
+
 # -------------------------------------------------------------------- the parent
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def pss_mib(pid: int) -> float:
+def pss_mib(pid: int, field: str = "Pss") -> float:
+    """``Pss``, or ``Pss_Anon``: the process's own memory, which does not depend on what
+    other processes on the machine share its libraries with (``Pss`` does)."""
     for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-        if line.startswith("Pss:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return 0.0
 
@@ -165,6 +224,8 @@ class Child:
             text=True,
         )
         self.marks: dict[str, float] = {}
+        self.call_anon = 0.0
+        self.after_anon: list[float] = []
 
     def wait_mark(self, name: str, timeout: float = 60.0) -> float:
         deadline = time.monotonic() + timeout
@@ -176,7 +237,37 @@ class Child:
             with contextlib.suppress(ValueError):
                 message = json.loads(line)
                 self.marks[message["mark"]] = message["t"]
+                for text in message.get("lines", ()):
+                    print(text)
         return self.marks[name] - self.started
+
+    def call(self, seconds: float, during: Any = None) -> tuple[float, float, float, float]:
+        """One call: dial → talking time, CPU and PSS during it, PSS once it ended."""
+        for name in ("talking", "ended", "available"):
+            self.marks.pop(name, None)
+        self.send("dial")
+        dial_sent = time.time()
+        self.wait_mark("talking")
+        talking_after = self.marks["talking"] - dial_sent
+        call_cpu = self.cpu_percent(seconds)
+        call_pss = pss_mib(self.proc.pid)
+        self.call_anon = pss_mib(self.proc.pid, "Pss_Anon")
+        if during is not None:
+            during()
+        self.send("hangup")
+        self.wait_mark("available")
+        time.sleep(1.0)  # the call's last tasks and threads wind down
+        self.after_anon.append(pss_mib(self.proc.pid, "Pss_Anon"))
+        return talking_after, call_cpu, call_pss, pss_mib(self.proc.pid)
+
+    def breakdown(self, title: str, args: argparse.Namespace) -> None:
+        if not args.breakdown:
+            return
+        print(f"--- {title}")
+        print(memory_map.report(self.proc.pid, args.breakdown))
+        self.marks.pop("python", None)
+        self.send("python")
+        self.wait_mark("python")
 
     def send(self, command: str) -> None:
         assert self.proc.stdin is not None
@@ -246,6 +337,7 @@ def main(args: argparse.Namespace) -> None:
         ref = Child([sys.executable, "-c", REFERENCE], base_env)
         ref_start = ref.wait_mark("window")
         ref_pss = pss_mib(ref.proc.pid)
+        ref_anon = pss_mib(ref.proc.pid, "Pss_Anon")
         ref_cpu = ref.cpu_percent(args.idle)
         ref.stop()
 
@@ -268,15 +360,20 @@ def main(args: argparse.Namespace) -> None:
             app_signed_in = app.wait_mark("signed_in")
             time.sleep(1.0)  # let sign-in's last work settle before measuring idle
             idle_pss = pss_mib(app.proc.pid)
+            idle_anon = pss_mib(app.proc.pid, "Pss_Anon")
             idle_cpu = app.cpu_percent(args.idle)
-            app.send("dial")
-            dial_sent = time.time()
-            app.wait_mark("talking")
-            talking_after = app.marks["talking"] - dial_sent
-            call_cpu = app.cpu_percent(args.call)
-            call_pss = pss_mib(app.proc.pid)
-            app.send("hangup")
-            app.wait_mark("ended")
+            app.breakdown("signed in, idle", args)
+            calls = []
+            for number in range(args.calls):
+                title = f"in call {number + 1}"
+                calls.append(app.call(args.call, lambda t=title: app.breakdown(t, args)))
+                app.breakdown(f"after call {number + 1}", args)
+            talking_after, call_cpu, call_pss, _ = calls[0]
+            call_anon = app.call_anon  # the last call's
+            after_anon = app.after_anon
+            app.send("trim")
+            app.wait_mark("trimmed")
+            trimmed_pss = pss_mib(app.proc.pid)
         finally:
             app.stop()
     finally:
@@ -292,10 +389,16 @@ def main(args: argparse.Namespace) -> None:
     print(f"{'dial → talking (s)':34}{talking_after:>12.2f}{'—':>18}")
     print(f"{'PSS signed in, idle (MiB)':34}{idle_pss:>12.1f}{ref_pss:>18.1f}")
     print(f"{'PSS during a call (MiB)':34}{call_pss:>12.1f}{'—':>18}")
+    print(f"{'  anonymous, idle (MiB)':34}{idle_anon:>12.1f}{ref_anon:>18.1f}")
+    print(f"{'  anonymous, in the last call':34}{call_anon:>12.1f}{'—':>18}")
     idle_label = f"CPU idle, {args.idle:.0f} s (% of a core)"
     call_label = f"CPU in a call, {args.call:.0f} s (% core)"
     print(f"{idle_label:34}{idle_cpu:>12.2f}{ref_cpu:>18.2f}")
     print(f"{call_label:34}{call_cpu:>12.2f}{'—':>18}")
+    for number, ((_, _, during, after), anon) in enumerate(zip(calls, after_anon, strict=True), 1):
+        label = f"PSS call {number}: during / after"
+        print(f"{label:34}{during:>8.1f} / {after:.1f}  (anonymous after: {anon:.1f})")
+    print(f"{'PSS after malloc_trim (MiB)':34}{trimmed_pss:>12.1f}")
 
 
 if __name__ == "__main__":
@@ -304,8 +407,24 @@ if __name__ == "__main__":
 
         faulthandler.dump_traceback_later(float(os.environ["FOOTPRINT_DEBUG"]), exit=True)
     if "--child" in sys.argv:
+        from softphone.memory import limit_process_memory
+
+        limit_process_memory()  # as ``softphone.cli.main`` does first
+        if os.environ.get("FOOTPRINT_TRACEMALLOC"):
+            import tracemalloc
+
+            tracemalloc.start()
         raise SystemExit(child())
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--idle", type=float, default=10.0, help="seconds of idle CPU sampling")
     parser.add_argument("--call", type=float, default=10.0, help="seconds of in-call sampling")
+    parser.add_argument("--calls", type=int, default=1, help="calls back to back (PSS after each)")
+    parser.add_argument(
+        "--breakdown",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print the top N mappings (bench/memory_map.py) and Python's share when idle and "
+        "after each call; FOOTPRINT_TRACEMALLOC=1 adds tracemalloc's top files",
+    )
     main(parser.parse_args())

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from softphone import __version__
 from softphone.core.dial_target import is_dial_link
+from softphone.memory import limit_process_memory
 
 DESCRIPTION = "The desktop phone for Mediatel contact-center agents."
 
@@ -79,6 +80,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    limit_process_memory()  # before any thread starts or numpy is imported
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and is_dial_link(argv[0]):
         # The OS hands a clicked tel:/sip: link over as the only argument.

@@ -41,6 +41,7 @@ from softphone.media.devices import NoAudioDevice, backend_for
 from softphone.media.errors import MediaError
 from softphone.media.ring import RINGBACK, RingPlayer, RingSound
 from softphone.media.session import MediaEvent, MediaFailed
+from softphone.memory import release_free_memory
 from softphone.net.sip_ws import TransportState, TransportStateChanged
 from softphone.sip import events as sip
 from softphone.sip.dtmf_info import DTMF_ALPHABET, parse_dtmf_info
@@ -383,6 +384,8 @@ class Phone(IncomingSide, ReinviteSide):
         await call.media.close()
         await call.close_devices()
         self._calls.pop(call.handle, None)
+        if not self._calls:  # the call's buffers, decoders and threads are gone: give pages back
+            release_free_memory()
 
 
 def _hangup(handle: str, ua: UserAgent, now: float) -> None:

@@ -33,6 +33,7 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from softphone.media.alsa import release_probed_plugins
 from softphone.media.errors import MediaError
 from softphone.tasks import cancel_and_wait
 
@@ -167,6 +168,7 @@ def _rescan_locked(sd: Any) -> None:
         sd._initialize()
     except Exception as exc:  # PortAudioError; the old list stays usable
         logger.warning("could not re-scan audio devices: %s", exc)
+    release_probed_plugins()  # the scan's ALSA plugins (docstring of softphone.media.alsa)
 
 
 def _list_locked(sd: Any) -> tuple[AudioDevice, ...]:

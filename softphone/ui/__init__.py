@@ -12,3 +12,7 @@ to add a signal: declare it on ``AgentBridge`` and emit it from ``_on_snapshot``
 to add a command button: ``view.commands.bind(button, AgentCommand.X, tooltip)`` and
 connect its ``clicked`` in a controller to ``bridge.command(AgentCommand.X)``.
 """
+
+from softphone.ui.pyside_sources import stop_caching_module_sources
+
+stop_caching_module_sources()  # before the rest of the app (and its media stack) is imported

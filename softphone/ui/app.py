@@ -20,6 +20,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -277,6 +278,23 @@ def forward_to_running(request: list[str]) -> bool:
     return SingleInstance().send_to_running(request_from_args(request))
 
 
+IO_THREADS = 4
+
+
+def new_loop(qapp: QApplication) -> asyncio.AbstractEventLoop:
+    """qasync's loop, with a default executor that starts threads only when work waits.
+
+    qasync's own starts ten QThreads at its first use (a name lookup, the
+    media stack's import), and each thread that allocates gets a malloc
+    arena; the app needs one or two at a time.
+    """
+    import qasync
+
+    loop: asyncio.AbstractEventLoop = qasync.QEventLoop(qapp)
+    loop.set_default_executor(ThreadPoolExecutor(IO_THREADS, thread_name_prefix="softphone-io"))
+    return loop
+
+
 def run_app(
     make_session: SessionFactory,
     argv: list[str] | None = None,
@@ -300,8 +318,6 @@ def run_app(
     modules named in ``preload`` imported in a thread before it), and the
     integration API (``api``) is served around the session's life.
     """
-    import qasync
-
     request = request or []
     setup_logging(log_dir)
     set_app_user_model_id()
@@ -323,7 +339,7 @@ def run_app(
         return await app.run(minimised)
 
     try:
-        with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(qapp)) as runner:
+        with asyncio.Runner(loop_factory=lambda: new_loop(qapp)) as runner:
             return runner.run(main())
     finally:
         instance.stop()

@@ -1,0 +1,128 @@
+"""Where a process's memory is: ``/proc/PID/smaps`` summed per mapping.
+
+PSS (proportional set size) is what the process costs the machine: its own
+pages plus its share of pages other processes map too. Files are grouped by
+library (every segment of ``libQt6Gui.so.6`` is one row); anonymous memory,
+which smaps does not name, is told apart by shape: glibc's malloc arenas of
+secondary threads live in 64 MiB-aligned heaps (the reserved part is
+``---p``), a thread's stack is a mapping just above a one-page guard, and
+the rest is the main arena's ``[heap]`` and Python's own (obmalloc arenas,
+large buffers).
+
+    python3 bench/memory_map.py PID [--top 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+_HEADER = re.compile(r"^([0-9a-f]+)-([0-9a-f]+) (\S{4}) \S+ \S+ \d+\s*(.*)$")
+_ARENA = 64 * 1024 * 1024  # glibc HEAP_MAX_SIZE on 64-bit: one arena heap's reservation
+
+
+@dataclass
+class Mapping:
+    start: int
+    end: int
+    perms: str
+    path: str
+    pss_kib: int = 0
+    rss_kib: int = 0
+
+    @property
+    def size(self) -> int:
+        return self.end - self.start
+
+
+def read_smaps(pid: int) -> list[Mapping]:
+    mappings: list[Mapping] = []
+    for line in Path(f"/proc/{pid}/smaps").read_text().splitlines():
+        if header := _HEADER.match(line):
+            start, end, perms, path = header.groups()
+            mappings.append(Mapping(int(start, 16), int(end, 16), perms, path.strip()))
+        elif line.startswith("Pss:") and mappings:
+            mappings[-1].pss_kib = int(line.split()[1])
+        elif line.startswith("Rss:") and mappings:
+            mappings[-1].rss_kib = int(line.split()[1])
+    return mappings
+
+
+def _library(path: str) -> str:
+    """``…/site-packages/av.libs/libx265-abcd.so.215`` → ``av.libs/libx265``."""
+    name = Path(path).name
+    stem = re.sub(r"(-[0-9a-f]{8})?(\.cpython-[^.]*)?\.so.*$", "", name)
+    parent = Path(path).parent.name
+    if parent in ("lib", "lib64", "x86_64-linux-gnu", "site-packages", "lib-dynload"):
+        return stem if parent != "lib-dynload" else f"python: {stem}"
+    return f"{parent}/{stem}"
+
+
+def _is_arena(mapping: Mapping, following: Mapping | None) -> bool:
+    """A secondary malloc arena: an anonymous 64 MiB-aligned heap, rw then ``---p``."""
+    if mapping.start % _ARENA or mapping.path:
+        return False
+    if following is not None and following.start == mapping.end and not following.path:
+        return mapping.size + following.size == _ARENA or mapping.size == _ARENA
+    return mapping.size == _ARENA
+
+
+def classify(mappings: list[Mapping]) -> Counter[str]:
+    """PSS in KiB per row: libraries by name, anonymous memory by kind."""
+    rows: Counter[str] = Counter()
+    for index, mapping in enumerate(mappings):
+        following = mappings[index + 1] if index + 1 < len(mappings) else None
+        previous = mappings[index - 1] if index else None
+        if mapping.path.startswith("/"):
+            rows[_library(mapping.path)] += mapping.pss_kib
+        elif mapping.path in ("[heap]", "[stack]"):
+            rows[f"anon: {mapping.path} (main arena / main thread)"] += mapping.pss_kib
+        elif mapping.path:
+            rows[mapping.path] += mapping.pss_kib
+        elif _is_arena(mapping, following):
+            rows["anon: malloc arenas of other threads"] += mapping.pss_kib
+        elif (
+            previous is not None
+            and previous.end == mapping.start
+            and previous.perms.startswith("---")
+            and previous.size == 4096
+        ):
+            rows["anon: thread stacks"] += mapping.pss_kib
+        else:
+            rows["anon: other (Python objects, mmap'd buffers)"] += mapping.pss_kib
+    return rows
+
+
+def threads(pid: int) -> Counter[str]:
+    """Threads by name (``comm``): each may hold a malloc arena and a stack."""
+    names: Counter[str] = Counter()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            names[(task / "comm").read_text().strip()] += 1
+        except OSError:
+            continue
+    return names
+
+
+def report(pid: int, top: int = 15) -> str:
+    rows = classify(read_smaps(pid))
+    total = sum(rows.values())
+    lines = [f"  {'PSS total':52}{total / 1024:8.1f} MiB"]
+    lines += [f"  {label[:52]:52}{kib / 1024:8.1f}" for label, kib in rows.most_common(top)]
+    rest = total - sum(kib for _, kib in rows.most_common(top))
+    lines.append(f"  {f'({len(rows) - top} more rows)':52}{rest / 1024:8.1f}")
+    named = threads(pid)
+    listing = ", ".join(f"{name}×{count}" if count > 1 else name for name, count in named.items())
+    lines.append(f"  threads ({sum(named.values())}): {listing}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pid", type=int)
+    parser.add_argument("--top", type=int, default=15)
+    arguments = parser.parse_args()
+    print(report(arguments.pid, arguments.top))

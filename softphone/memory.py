@@ -1,0 +1,58 @@
+"""Process-wide memory settings, applied as the ``softphone`` command starts.
+
+The desktop app is open all day next to a CRM in a browser, so what it keeps
+resident matters more than in a one-shot tool (target: ≤ 150 MiB PSS during
+a call; ``bench/app_footprint.py --breakdown`` shows where it goes). Two
+costs are set before anything creates a thread or imports numpy, which is
+why ``softphone.cli.main`` calls :func:`limit_process_memory` first:
+
+- glibc gives every thread that allocates its own malloc arena (up to eight
+  per core), each a heap of its own that is never returned: qasync's ten
+  executor threads, PortAudio's and PulseAudio's, aioice's, livekit's Rust
+  runtime. Two arenas serve an app whose Python code runs under one GIL
+  anyway; the few C threads that allocate share them.
+- OpenBLAS starts a thread pool (one thread per core, each with a buffer)
+  when numpy is imported. The app does no linear algebra (short FFTs and
+  element-wise arithmetic on 20 ms frames, which numpy runs without BLAS),
+  so one thread is enough; the variable is read only at numpy's import.
+
+:func:`release_free_memory` hands freed pages back to the system after a
+call, which ``free()`` does only from the top of the main heap.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import sys
+from collections.abc import MutableMapping
+
+MALLOC_ARENAS = 2
+_M_ARENA_MAX = -8  # glibc's mallopt() parameter number (malloc.h)
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def limit_process_memory(environ: MutableMapping[str, str] | None = None) -> None:
+    """Cap malloc arenas and BLAS threads; a value the user set is kept."""
+    environ = os.environ if environ is None else environ
+    for name in BLAS_THREAD_VARIABLES:
+        environ.setdefault(name, "1")
+    if "MALLOC_ARENA_MAX" not in environ and (libc := _glibc()) is not None:
+        libc.mallopt(_M_ARENA_MAX, MALLOC_ARENAS)
+
+
+def release_free_memory() -> None:
+    """Return the malloc heaps' free pages to the system (glibc only; a no-op elsewhere)."""
+    if (libc := _glibc()) is not None:
+        libc.malloc_trim(0)
+
+
+def _glibc() -> ctypes.CDLL | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL("libc.so.6")  # glibc's soname (musl has none such)
+        if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim"):
+            return libc
+    return None
