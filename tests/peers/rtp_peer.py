@@ -201,8 +201,9 @@ class PlainRtpPeer:
     ``source`` feeds what it sends (default: silence until `play`). With
     ``auto_answer`` an incoming call is answered at once. ``sent`` gets the
     loop time each frame left; ``received`` keeps what arrived. ``advertise``
-    may rewrite our SDP before it goes out (the benchmark points the far end
-    at an impairment relay).
+    may rewrite our SDP before it goes out and ``via`` sends our RTP to
+    another address than the far end's: the benchmark puts an impairment
+    relay in the path that way.
     """
 
     def __init__(
@@ -225,6 +226,7 @@ class PlainRtpPeer:
         self.call: str | None = None
         self.remote: RemoteMedia | None = None
         self.advertise: Callable[[str], str] = lambda sdp: sdp
+        self.via: Address | None = None
         self.rtp_port = 0
         self._new = asyncio.Event()
         self._session = random.randrange(1, 1 << 31)
@@ -357,7 +359,8 @@ class PlainRtpPeer:
                 "!BBHII", 0x80, PT_PCMA | (0x80 if marker else 0), seq, timestamp, self._ssrc
             )
             assert self.remote is not None and self._rtp.transport is not None
-            self._rtp.transport.sendto(header + alaw_encode(block), self.remote.address)
+            to = self.via or self.remote.address
+            self._rtp.transport.sendto(header + alaw_encode(block), to)
             self.sent.append(loop.time())
             marker = False
             seq = (seq + 1) & 0xFFFF
