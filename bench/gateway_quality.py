@@ -103,10 +103,11 @@ async def _send_speech(
     while peer.source is not None:
         await asyncio.sleep(0.05)
     await asyncio.sleep(TAIL_S)
-    print(
-        f"  {target}: relay lost {relay.dropped} of {relay.rtp_in} RTP packets",
-        file=sys.stderr, flush=True,
-    )  # fmt: skip
+    if not relay.impairment.clean:
+        print(
+            f"  {target}: relay lost {relay.dropped} of {relay.rtp_in} RTP packets",
+            file=sys.stderr, flush=True,
+        )  # fmt: skip
     return peer.sent[first:]
 
 
