@@ -103,12 +103,15 @@ async def _send_speech(
     while peer.source is not None:
         await asyncio.sleep(0.05)
     await asyncio.sleep(TAIL_S)
-    if not relay.impairment.clean:
-        print(
-            f"  {target}: relay lost {relay.dropped} of {relay.rtp_in} RTP packets",
-            file=sys.stderr, flush=True,
-        )  # fmt: skip
-    return peer.sent[first:]
+    sent = peer.sent[first:]
+    late = np.diff(sent) * 1000 - 20
+    lost = f"relay lost {relay.dropped} of {relay.rtp_in} RTP packets; " if relay.rtp_in else ""
+    print(
+        f"  {target}: {lost}sender pacing: p99 {np.percentile(late, 99):+.1f} ms, "
+        f"worst {late.max():+.1f} ms off 20 ms",
+        file=sys.stderr, flush=True,
+    )  # fmt: skip
+    return sent
 
 
 async def phone_call(

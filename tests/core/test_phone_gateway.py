@@ -5,7 +5,8 @@ Kamailio + rtpengine (``tests/peers/rtpengine.py``) stand between our phone
 UDP, G.711 over ``RTP/AVP``: ``tests/peers/rtp_peer.py``). The peer offers
 and accepts only PCMA, so the call is PCMA end to end. The phone plays
 440 Hz, the peer 1 kHz; each side must hear the other's tone, in calls
-placed from either side, and the hold must silence the line both ways.
+placed from either side, and a hold from either side must stop the held
+phone's or the peer's sending, and the tones come back on unhold.
 """
 
 from __future__ import annotations
@@ -71,6 +72,17 @@ async def test_phone_calls_the_rtp_peer_through_the_gateway(
     assert started.codec == "PCMA/8000"
     assert pbx.remote is not None and pbx.remote.address[0] == "127.0.0.1"
     await assert_audio_both_ways(softphone, pbx)
+
+    # The PBX holds (a=sendonly through the gateway): the phone is told and
+    # stops sending; taken off hold, the phone is heard again.
+    await pbx.hold()
+    await softphone.wait_for(ev.Held, lambda e: e.by is By.REMOTE)
+    assert pbx.remote is not None and pbx.remote.direction == "recvonly"
+    assert await audio_checks.silent(pbx.received, window=1.0)  # type: ignore[arg-type]
+    await pbx.hold(False)
+    await softphone.wait_for(ev.Unheld, lambda e: e.by is By.REMOTE)
+    await assert_audio_both_ways(softphone, pbx)
+
     await softphone.phone.hangup()
     await pbx.wait_for(sip.CallEnded)
 

@@ -293,6 +293,21 @@ class PlainRtpPeer:
             self.remote = parse_sdp(answered.sdp)
         return self.call
 
+    async def hold(self, on: bool = True, *, timeout: float = 10.0) -> None:
+        """Re-INVITE with ``a=sendonly`` (``on``) or ``a=sendrecv``; return once answered.
+
+        Like a PBX playing music on hold, the peer goes on sending while it holds.
+        """
+        call = self.call
+        if call is None:
+            raise RuntimeError("no call to hold")
+        mark = self.mark()
+        offer = self.our_sdp("sendonly" if on else "sendrecv")
+        self.act(lambda ua, now: ua.reinvite(call, offer, now))
+        answered = await self.wait_for(sip.ReinviteAnswered, after=mark, timeout=timeout)
+        if answered.sdp is not None:
+            self.remote = parse_sdp(answered.sdp)
+
     def hangup(self) -> None:
         call, self.call = self.call, None
         self.remote = None
