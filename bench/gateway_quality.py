@@ -70,6 +70,7 @@ from tests.peers.chromium_rtc import ChromiumReceiver
 from tests.peers.impairment import ImpairmentRelay
 from tests.peers.kamailio import Kamailio
 from tests.peers.loopback_ice import loopback_ice
+from tests.peers.paced_loop import PacedLoop
 from tests.peers.rtp_peer import RATE as RTP_RATE
 from tests.peers.rtp_peer import PlainRtpPeer, from_pcm
 from tests.peers.rtpengine import MediaGateway
@@ -77,6 +78,13 @@ from tests.peers.sip_peer import SipPeer
 
 WARMUP_S = 1.5  # after the receiver's media is up, before the speech: ICE/DTLS settle
 SENDER, PHONE, BROWSER = "1002", "1001", "1003"
+
+
+async def _relay(case: Case, seed: int, paced: PacedLoop) -> ImpairmentRelay:
+    """A relay for one call, on the sender's real-time loop (its delays stay on time)."""
+    relay = ImpairmentRelay(replace(case.impairment, seed=seed))
+    await paced.run(relay.start())
+    return relay
 
 
 def _via_relay(peer: PlainRtpPeer, relay: ImpairmentRelay) -> None:
@@ -115,7 +123,12 @@ async def _send_speech(
 
 
 async def phone_call(
-    case: Case, reference: np.ndarray, seed: int, kamailio: Kamailio, peer: PlainRtpPeer
+    case: Case,
+    reference: np.ndarray,
+    seed: int,
+    kamailio: Kamailio,
+    peer: PlainRtpPeer,
+    paced: PacedLoop,
 ) -> Result:
     played = Timeline()
     speaker = SpeakerSink(NullBackend(tap=lambda block: played.add(time.monotonic(), block)))
@@ -124,8 +137,7 @@ async def phone_call(
         kamailio.ws_url, PHONE, kamailio.password(PHONE), tone_hz=440.0,
         auto_answer_ms=0, sink_factory=lambda: speaker,
     )  # fmt: skip
-    relay = ImpairmentRelay(replace(case.impairment, seed=seed))
-    await relay.start()
+    relay = await _relay(case, seed, paced)
     _via_relay(peer, relay)
     try:
         await phone.wait_for(ev.Registered)
@@ -141,7 +153,7 @@ async def phone_call(
             peer.hangup()
         await phone.aclose()
         await speaker.stop()
-        relay.close()
+        paced.call(relay.close)
     return _measure(reference, _trim(played), sent, wideband=False)
 
 
@@ -166,10 +178,14 @@ class ChromiumExtension:
 
 
 async def chromium_call(
-    case: Case, reference: np.ndarray, seed: int, peer: PlainRtpPeer, browser: ChromiumExtension
+    case: Case,
+    reference: np.ndarray,
+    seed: int,
+    peer: PlainRtpPeer,
+    browser: ChromiumExtension,
+    paced: PacedLoop,
 ) -> Result:
-    relay = ImpairmentRelay(replace(case.impairment, seed=seed))
-    await relay.start()
+    relay = await _relay(case, seed, paced)
     _via_relay(peer, relay)
     assert browser.sip is not None
     mark = browser.sip.mark()
@@ -187,7 +203,7 @@ async def chromium_call(
         if peer.call is not None:
             peer.hangup()
         await browser.chromium.close_call()
-        relay.close()
+        paced.call(relay.close)
     heard = Timeline([(t - EPOCH_OFFSET, pcm) for t, pcm in blocks])  # epoch -> monotonic
     return _measure(reference, _trim(heard), sent, wideband=False)
 
@@ -219,17 +235,20 @@ async def main() -> None:
     with MediaGateway() as gateway:
         assert gateway.kamailio is not None
         kamailio = gateway.kamailio
+        paced = PacedLoop().start()
+        print(f"sender and relay thread: {paced.policy}", file=sys.stderr, flush=True)
         peer = PlainRtpPeer(
-            kamailio.udp_address, SENDER, kamailio.password(SENDER), kamailio.domain
+            kamailio.udp_address, SENDER, kamailio.password(SENDER), kamailio.domain, paced=paced
         )
         await peer.start()
         browser = None if args.no_chromium else ChromiumExtension(kamailio)
         try:
             if browser is not None:
                 await browser.start()
-            await _run(chosen, args.calls, kamailio, peer, browser)
+            await _run(chosen, args.calls, kamailio, peer, browser, paced)
         finally:
             await peer.aclose()
+            paced.stop()
             if browser is not None:
                 await browser.stop()
 
@@ -240,6 +259,7 @@ async def _run(
     kamailio: Kamailio,
     peer: PlainRtpPeer,
     browser: ChromiumExtension | None,
+    paced: PacedLoop,
 ) -> None:
     material = {lang: speech.speech(lang) for lang in ("en", "ru")}
     for case in chosen:
@@ -248,10 +268,10 @@ async def _run(
         for call in range(calls):
             reference = material["en" if call % 2 == 0 else "ru"]
             seed = call + 1
-            call_ = phone_call(case, reference, seed, kamailio, peer)
+            call_ = phone_call(case, reference, seed, kamailio, peer, paced)
             _keep(played, await _attempt(case, "phone", call_))
             if browser is not None:
-                call_ = chromium_call(case, reference, seed, peer, browser)
+                call_ = chromium_call(case, reference, seed, peer, browser, paced)
                 _keep(chromium, await _attempt(case, "Chromium", call_))
         name = f"{case.name} (NB)"
         print(_row(name, "phone (played)", played))
@@ -261,5 +281,6 @@ async def _run(
 
 
 if __name__ == "__main__":
+    sys.setswitchinterval(0.001)  # the paced thread waits at most 1 ms for the GIL
     with loopback_ice():
         asyncio.run(main())

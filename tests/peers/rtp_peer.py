@@ -29,6 +29,7 @@ import numpy as np
 
 from softphone.sip import events as sip
 from softphone.sip.ua import UAConfig, UserAgent
+from tests.peers.paced_loop import PacedLoop
 from tests.peers.ports import LOOPBACK
 
 E = TypeVar("E")
@@ -203,7 +204,8 @@ class PlainRtpPeer:
     loop time each frame left; ``received`` keeps what arrived. ``advertise``
     may rewrite our SDP before it goes out and ``via`` sends our RTP to
     another address than the far end's: the benchmark puts an impairment
-    relay in the path that way.
+    relay in the path that way. With ``paced`` the RTP side (socket and
+    sender) runs on that real-time loop instead of the caller's.
     """
 
     def __init__(
@@ -215,6 +217,7 @@ class PlainRtpPeer:
         *,
         auto_answer: bool = True,
         source: Source | None = None,
+        paced: PacedLoop | None = None,
     ) -> None:
         self.server = server
         self.user, self.password, self.domain = user, password, domain
@@ -234,15 +237,16 @@ class PlainRtpPeer:
         self._sip: _UdpDriver | None = None
         self._rtp: _RtpEndpoint | None = None
         self._sender: asyncio.Task[None] | None = None
+        self._paced = paced
         self._ssrc = random.getrandbits(32)
 
     # ------------------------------------------------------------- lifecycle
     async def start(self) -> PlainRtpPeer:
         loop = asyncio.get_running_loop()
-        self._rtp = _RtpEndpoint(self.received)
-        rtp, _ = await loop.create_datagram_endpoint(lambda: self._rtp, local_addr=(LOOPBACK, 0))  # type: ignore[arg-type,return-value]
-        self._rtp.transport = rtp
-        self.rtp_port = rtp.get_extra_info("sockname")[1]
+        if self._paced is not None:
+            await self._paced.run(self._start_rtp())
+        else:
+            await self._start_rtp()
         self._sip = _UdpDriver(self.server, self._on_event)
         sip_transport, _ = await loop.create_datagram_endpoint(
             lambda: self._sip,  # type: ignore[arg-type,return-value]
@@ -255,23 +259,37 @@ class PlainRtpPeer:
         )  # fmt: skip
         self._sip.agent = UserAgent(config, now=loop.time())
         self._sip.transport = sip_transport
-        self._sender = loop.create_task(self._send_loop())
         mark = self.mark()
         self.act(lambda ua, now: ua.register(now))
         await self.wait_for(sip.Registered, after=mark)
         return self
 
-    async def aclose(self) -> None:
+    async def _start_rtp(self) -> None:
+        """The RTP socket and the paced sender, on whichever loop runs this."""
+        loop = asyncio.get_running_loop()
+        self._rtp = _RtpEndpoint(self.received)
+        rtp, _ = await loop.create_datagram_endpoint(lambda: self._rtp, local_addr=(LOOPBACK, 0))  # type: ignore[arg-type,return-value]
+        self._rtp.transport = rtp
+        self.rtp_port = rtp.get_extra_info("sockname")[1]
+        self._sender = loop.create_task(self._send_loop())
+
+    def _stop_rtp(self) -> None:
         if self._sender is not None:
             self._sender.cancel()
+        if self._rtp is not None and self._rtp.transport is not None:
+            self._rtp.transport.close()
+
+    async def aclose(self) -> None:
         if self._sip is not None and self._sip.transport is not None:
             if self.call is not None:
                 self.hangup()
             self.act(lambda ua, now: ua.unregister(now))
             await asyncio.sleep(0)
             self._sip.transport.close()
-        if self._rtp is not None and self._rtp.transport is not None:
-            self._rtp.transport.close()
+        if self._paced is not None:
+            self._paced.call(self._stop_rtp)
+        else:
+            self._stop_rtp()
 
     def act(self, command: Callable[[UserAgent, float], E]) -> E:
         if self._sip is None:
