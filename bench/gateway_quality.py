@@ -13,7 +13,10 @@ The sender (SIP over UDP) calls the receiver and, once its media is up,
 sends espeak-ng speech (English on even calls, Russian on odd ones,
 −26 dBFS, resampled to 8 kHz) as PCMA on a paced 20 ms clock; its SDP points
 rtpengine at the relay, and its RTP goes to the relay, which loses and
-delays it with a pattern seeded per call — the same for both receivers:
+delays it with a pattern seeded per call — the same for both receivers.
+Sender and relay run on a real-time thread (``tests/peers/paced_loop.py``)
+so machine load does not add jitter of its own; stderr shows the pacing.
+Receivers:
 
 * ``phone (played)`` — our ``Phone`` (SIP over WebSocket, auto-answer),
   playing through its real ``SpeakerSink`` into a paced null sound card;
