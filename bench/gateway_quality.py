@@ -22,6 +22,8 @@ Receivers:
   playing through its real ``SpeakerSink`` into a paced null sound card;
   what the card took is scored (holes, concealment and delay as the agent's
   speaker would play them), as ``call_quality.py``'s "played" variant.
+* ``phone (decoded)`` — the same call's decoded frames concatenated (no
+  playout clock): what reached the phone, as a perfect buffer would play it.
 * ``Chromium`` — an RTCPeerConnection in headless Chromium
   (``tests/peers/chromium_rtc.py``), registered through our sans-IO user
   agent over WebSocket (the signalling JsSIP would do; the audio is
@@ -57,6 +59,7 @@ from bench.call_quality import (
     Result,
     Timeline,
     _attempt,
+    _Decoded,
     _keep,
     _measure,
     _row,
@@ -66,6 +69,7 @@ from bench.call_quality import (
 from softphone.core import phone_events as ev
 from softphone.media.audio_io import SpeakerSink
 from softphone.media.devices import NullBackend
+from softphone.media.tracks import fan_out
 from softphone.sip import events as sip
 from tests import speech
 from tests.core.phone_probe import PhoneProbe, start_probe
@@ -132,13 +136,14 @@ async def phone_call(
     kamailio: Kamailio,
     peer: PlainRtpPeer,
     paced: PacedLoop,
-) -> Result:
-    played = Timeline()
+) -> tuple[Result, Result]:
+    played, decoded = Timeline(), Timeline()
     speaker = SpeakerSink(NullBackend(tap=lambda block: played.add(time.monotonic(), block)))
+    sink = fan_out(_Decoded(decoded), speaker)
     await speaker.start()
     phone: PhoneProbe = await start_probe(
         kamailio.ws_url, PHONE, kamailio.password(PHONE), tone_hz=440.0,
-        auto_answer_ms=0, sink_factory=lambda: speaker,
+        auto_answer_ms=0, sink_factory=lambda: sink,
     )  # fmt: skip
     relay = await _relay(case, seed, paced)
     _via_relay(peer, relay)
@@ -157,7 +162,10 @@ async def phone_call(
         await phone.aclose()
         await speaker.stop()
         paced.call(relay.close)
-    return _measure(reference, _trim(played), sent, wideband=False)
+    return (
+        _measure(reference, _trim(played), sent, wideband=False),
+        _measure(reference, decoded, sent, wideband=False),
+    )
 
 
 class ChromiumExtension:
@@ -267,17 +275,22 @@ async def _run(
     material = {lang: speech.speech(lang) for lang in ("en", "ru")}
     for case in chosen:
         played: list[Result] = []
+        decoded: list[Result] = []
         chromium: list[Result] = []
         for call in range(calls):
             reference = material["en" if call % 2 == 0 else "ru"]
             seed = call + 1
             call_ = phone_call(case, reference, seed, kamailio, peer, paced)
-            _keep(played, await _attempt(case, "phone", call_))
+            pair = await _attempt(case, "phone", call_)
+            if pair is not None:
+                played.append(pair[0])
+                decoded.append(pair[1])
             if browser is not None:
                 call_ = chromium_call(case, reference, seed, peer, browser, paced)
                 _keep(chromium, await _attempt(case, "Chromium", call_))
         name = f"{case.name} (NB)"
         print(_row(name, "phone (played)", played))
+        print(_row(name, "phone (decoded)", decoded))
         if browser is not None:
             print(_row(name, "Chromium", chromium))
         sys.stdout.flush()
