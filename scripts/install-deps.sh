@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   kamailio kamailio-websocket-modules   # real SIP registrar/proxy for tests
+  rtpengine-daemon                      # WebRTC-to-RTP media gateway (rtpengine) for tests
   chromium                              # real WebRTC peer (JsSIP) for tests
   pulseaudio libasound2-plugins alsa-utils  # paced null sound card
   libportaudio2                         # sounddevice's native library

@@ -2,6 +2,7 @@
 
 - ``kamailio``          module-scoped `Kamailio` with the default accounts
 - ``kamailio_factory``  make your own (other users, ``qop=True``, no auth ...)
+- ``media_gateway``     module-scoped `MediaGateway`: rtpengine + a Kamailio using it
 - ``jssip_factory``     `JsSipFactory`: start JsSIP peers, stopped at teardown
 - ``pulseaudio``        session-scoped `PulseAudio` null sink
 - ``pulse_sounddevice`` the `sounddevice` module pointed at that sink
@@ -27,6 +28,7 @@ from tests.peers.errors import PeerUnavailable
 from tests.peers.jssip import JsSipPeer
 from tests.peers.kamailio import Kamailio
 from tests.peers.pulseaudio import PulseAudio
+from tests.peers.rtpengine import MediaGateway
 
 REQUIRE_ENV = "SOFTPHONE_REQUIRE_PEERS"
 
@@ -76,6 +78,18 @@ def kamailio_factory(tmp_path: Path) -> Iterator[Callable[..., Kamailio]]:
     yield make
     for server in servers:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def media_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MediaGateway]:
+    """rtpengine (user space) and a Kamailio sending every call's SDP through it."""
+    gateway = MediaGateway(tmp_path_factory.mktemp("gateway"))
+    try:
+        gateway.start()
+    except PeerUnavailable as exc:
+        unavailable(str(exc))
+    yield gateway
+    gateway.stop()
 
 
 # --------------------------------------------------------------------- JsSIP
@@ -182,6 +196,8 @@ def pytest_runtest_makereport(
     for value in funcargs.values():
         if isinstance(value, Kamailio):
             report.sections.append(("kamailio log (tail)", value.log_tail(60)))
+        elif isinstance(value, MediaGateway):
+            report.sections.append(("gateway logs (tail)", value.log_tails()))
         elif isinstance(value, JsSipFactory):
             for peer in value.peers:
                 report.sections.append((f"jssip {peer.name}", peer.recent_events(40)))

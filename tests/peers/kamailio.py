@@ -96,12 +96,15 @@ class Kamailio:
         min_expires: int = 1,
         debug: int = 2,
         workdir: Path | None = None,
+        rtpengine: str | None = None,
     ) -> None:
         self.users: dict[str, str] = dict(DEFAULT_USERS if users is None else users)
         self.auth = auth
         self.qop = qop
         self.min_expires = min_expires
         self.debug = debug
+        #: an rtpengine NG socket (``udp:HOST:PORT``): calls' SDP goes through it
+        self.rtpengine = rtpengine
         self._own_workdir = workdir is None
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="kamailio-"))
         self.config_path = self.workdir / "kamailio.cfg"
@@ -166,8 +169,7 @@ class Kamailio:
             "-Y", str(self.run_dir), "-P", str(self.run_dir / "kamailio.pid"),
             "-m", "64", "-M", "8",
         ]  # fmt: skip
-        if self.auth:
-            cmd += ["-A", "WITH_AUTH"]
+        cmd += self._defines()
         began = time.monotonic()
         log = self.log_path.open("ab")
         log.write(f"==== start {time.strftime('%H:%M:%S')} {' '.join(cmd)}\n".encode())
@@ -266,6 +268,7 @@ class Kamailio:
             "MIN_EXPIRES": str(self.min_expires),
             "AUTH_FLAGS": "1" if self.qop else "0",
             "USERS": users,
+            "RTPENGINE_SOCK": self.rtpengine or "",
         }
         text = TEMPLATE.read_text()
         for key, value in values.items():
@@ -274,11 +277,13 @@ class Kamailio:
             raise PeerError("kamailio.cfg.tmpl has a placeholder the renderer does not know")
         return text
 
+    def _defines(self) -> list[str]:
+        defines = ["-A", "WITH_AUTH"] if self.auth else []
+        return defines + (["-A", "WITH_RTPENGINE"] if self.rtpengine else [])
+
     def _check_config(self, binary: str) -> None:
         """`kamailio -c` first: a config error reads far better than a start timeout."""
-        cmd = [binary, "-c", "-f", str(self.config_path)]
-        if self.auth:
-            cmd += ["-A", "WITH_AUTH"]
+        cmd = [binary, "-c", "-f", str(self.config_path), *self._defines()]
         result = subprocess.run(cmd, capture_output=True, text=True, timeout=30, check=False)
         if result.returncode != 0:
             raise PeerError(f"Kamailio rejects its config {self.config_path}:\n{result.stderr}")
