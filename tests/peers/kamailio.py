@@ -23,10 +23,8 @@ from __future__ import annotations
 import asyncio
 import glob
 import hashlib
-import os
 import re
 import secrets
-import signal
 import socket
 import subprocess
 import sys
@@ -36,6 +34,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 
+from tests.peers.daemon import log_tail, spawn_logged, terminate
 from tests.peers.errors import PeerError, PeerUnavailable, require_binary
 from tests.peers.ports import LOOPBACK, free_port, port_is_free, tcp_accepts, wait_until
 
@@ -146,7 +145,7 @@ class Kamailio:
             return ""
 
     def log_tail(self, lines: int = 80) -> str:
-        return "\n".join(self.log_text().splitlines()[-lines:])
+        return log_tail(self.log_path, lines)
 
     # ------------------------------------------------------------- lifecycle
     def start(self) -> None:
@@ -171,16 +170,9 @@ class Kamailio:
         ]  # fmt: skip
         cmd += self._defines()
         began = time.monotonic()
-        log = self.log_path.open("ab")
-        log.write(f"==== start {time.strftime('%H:%M:%S')} {' '.join(cmd)}\n".encode())
-        log.flush()
-        try:
-            # Own process group: stop() can signal exactly this server's tree.
-            self._proc = subprocess.Popen(
-                cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True
-            )
-        finally:
-            log.close()
+        with self.log_path.open("ab") as log:
+            log.write(f"==== start {time.strftime('%H:%M:%S')} {' '.join(cmd)}\n".encode())
+        self._proc = spawn_logged(cmd, self.log_path)
         if not wait_until(self._answers, START_TIMEOUT_S, interval=0.05):
             tail = self.log_tail()
             self.stop()
@@ -192,13 +184,7 @@ class Kamailio:
         proc, self._proc = self._proc, None
         if proc is None:
             return
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)  # the reaper forwards it to Kamailio
-            try:
-                proc.wait(STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)  # this server's own group
-                proc.wait(STOP_TIMEOUT_S)
+        terminate(proc, STOP_TIMEOUT_S)  # the reaper forwards SIGTERM to Kamailio
         if self.udp_port is not None and self.ws_port is not None:
             udp, ws = self.udp_port, self.ws_port
             wait_until(

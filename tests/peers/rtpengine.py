@@ -23,10 +23,8 @@ Traps handled here (see /work/shared/design/test-peers.md):
 
 from __future__ import annotations
 
-import os
 import random
 import secrets
-import signal
 import socket
 import subprocess
 import tempfile
@@ -34,6 +32,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from tests.peers.daemon import log_tail, spawn_logged, terminate
 from tests.peers.errors import PeerError, require_binary
 from tests.peers.kamailio import Kamailio
 from tests.peers.ports import LOOPBACK, free_port, wait_until
@@ -70,11 +69,7 @@ class RtpEngine:
         return self._proc is not None and self._proc.poll() is None
 
     def log_tail(self, lines: int = 60) -> str:
-        try:
-            text = self.log_path.read_text(errors="replace")
-        except FileNotFoundError:
-            return ""
-        return "\n".join(text.splitlines()[-lines:])
+        return log_tail(self.log_path, lines)
 
     def start(self) -> None:
         if self.running:
@@ -93,13 +88,7 @@ class RtpEngine:
             "--dtls-passive", "--num-threads=2", "--delete-delay=0",
             f"--pidfile={self.workdir / 'rtpengine.pid'}",
         ]  # fmt: skip
-        log = self.log_path.open("ab")
-        try:
-            self._proc = subprocess.Popen(
-                cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True
-            )
-        finally:
-            log.close()
+        self._proc = spawn_logged(cmd, self.log_path)
         if not wait_until(self._answers, START_TIMEOUT_S, interval=0.05):
             tail = self.log_tail()
             self.stop()
@@ -107,14 +96,8 @@ class RtpEngine:
 
     def stop(self) -> None:
         proc, self._proc = self._proc, None
-        if proc is None or proc.poll() is not None:
-            return
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)  # its own group only
-            proc.wait(STOP_TIMEOUT_S)
+        if proc is not None:
+            terminate(proc, STOP_TIMEOUT_S)
 
     def ping(self, timeout: float = 0.3) -> bool:
         """One NG ``ping`` (bencoded, behind a cookie); True on ``pong``."""
