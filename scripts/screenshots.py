@@ -196,6 +196,7 @@ async def history_scene(fake: Any, bridge: Any, window: Any, settle: Any, ini: P
     from PySide6.QtCore import QSettings
 
     from softphone.core.agent_snapshot import CallType, Direction
+    from softphone.core.call_end import CallEnd
     from softphone.core.call_records import CallRecord
     from softphone.ui.controllers.shell import ShellController
     from softphone.ui.settings.store import MemorySecrets, UiSettings
@@ -204,17 +205,19 @@ async def history_scene(fake: Any, bridge: Any, window: Any, settle: Any, ini: P
     now = scenes.NOW
     fake.records = [
         CallRecord("c4", Direction.INBOUND, CallType.INBOUND, now - 300, "0442227788",
-                   "Inbound_Main", "1185574301", end_cause="the caller hung up",
-                   ended_at=now - 290),
+                   "Inbound_Main", "1185574301", end_cause="cancelled", ended_at=now - 290,
+                   end_reason=CallEnd.NOT_ANSWERED),
         CallRecord("c3", Direction.OUTBOUND, CallType.MANUAL, now - 1900, "0441234567",
                    "DM_Banks_ManualCalls", "1185574288", answered_at=now - 1890,
-                   ended_at=now - 1698, call_code_id=15, call_code_name="Promise to pay"),
+                   ended_at=now - 1698, call_code_id=15, call_code_name="Promise to pay",
+                   end_cause="hangup", end_reason=CallEnd.CUSTOMER_HUNG_UP),
         CallRecord("c2", Direction.INBOUND, CallType.INBOUND, now - 5400, "0441234500",
                    "Inbound_Main", "1185574270", answered_at=now - 5396, ended_at=now - 5330,
-                   call_code_id=4, call_code_name="Wrong number"),
+                   end_cause="ended by the platform", end_reason=CallEnd.MEDIATEL_LOST),
         CallRecord("c1", Direction.OUTBOUND, CallType.PREDICTIVE, now - 9000, "0672223344",
                    "DM_MFO_1", "1185574251", answered_at=now - 8990, ended_at=now - 8600,
-                   call_code_id=7, call_code_name="Call back later"),
+                   call_code_id=7, call_code_name="Call back later",
+                   end_reason=CallEnd.AGENT_HUNG_UP),
     ]  # fmt: skip
     fake.publish(dataclasses.replace(scenes.idle(), missed_calls=1))
     settings = UiSettings(QSettings(str(ini), QSettings.Format.IniFormat), MemorySecrets())

@@ -121,6 +121,11 @@ def test_the_server_restarts_idle_mid_call_and_in_after_call_work(
             assert history.model.rowCount() == 1
             [record] = await agent.session.history(HistoryQuery())
             assert record.call_trace_id == cut and record.ended_at is not None
+            # not "ended by the platform": the window and the record say what happened
+            said = "The call was cut: the connection to the Mediatel server was lost."
+            assert window.notice.text() == said
+            assert history.model.item(0, history.NUMBER).toolTip().endswith(said)
+            assert not history.model.item(0, history.RESULT).icon().isNull()
 
             # 3. after-call work: the code picked during the outage is kept, then reported
             window.dialer.number.clear()

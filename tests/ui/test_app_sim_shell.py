@@ -107,8 +107,10 @@ def test_a_real_inbound_call_pops_up_is_answered_there_and_lands_in_history(
             ]
             assert len(rows) == 1, rows
             [row] = rows
-            assert row[1] == "In" and row[2] == CALLER and row[5] == chosen, row
-            assert row[6] == trace_id, row
+            assert row[history.NUMBER] == CALLER and row[history.CODE] == chosen, row
+            details = history.model.item(0, history.NUMBER).toolTip()
+            assert details.startswith("Incoming call"), details
+            assert trace_id is not None and trace_id in details, details
         finally:
             ui.close()
             with contextlib.suppress(Exception):

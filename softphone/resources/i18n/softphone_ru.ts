@@ -780,7 +780,7 @@
     </message>
     <message>
         <source>Missed only</source>
-        <translation>Только пропущенные</translation>
+        <translation>Пропущенные</translation>
     </message>
     <message>
         <source>Search</source>
@@ -791,24 +791,21 @@
         <translation>Время</translation>
     </message>
     <message>
-        <source>Direction</source>
-        <translation>Направление</translation>
+        <source>Result</source>
+        <translation>Итог</translation>
     </message>
     <message>
-        <source>Queue</source>
-        <translation>Очередь</translation>
-    </message>
-    <message>
-        <source>Duration</source>
-        <translation>Длительность</translation>
-    </message>
-    <message>
-        <source>callTraceID</source>
-        <translation>callTraceID</translation>
+        <source>Call code</source>
+        <comment>column header: short where the language allows</comment>
+        <translation>Код</translation>
     </message>
     <message>
         <source>Call history</source>
         <translation>История звонков</translation>
+    </message>
+    <message>
+        <source>Selected call</source>
+        <translation>Выбранный звонок</translation>
     </message>
     <message>
         <source>Redial</source>
@@ -819,20 +816,40 @@
         <translation>Скопировать callTraceID</translation>
     </message>
     <message>
+        <source>Missed call</source>
+        <translation>Пропущенный звонок</translation>
+    </message>
+    <message>
+        <source>Incoming call</source>
+        <translation>Входящий звонок</translation>
+    </message>
+    <message>
+        <source>Outgoing call</source>
+        <translation>Исходящий звонок</translation>
+    </message>
+    <message>
         <source>Missed</source>
-        <translation>Пропущенный</translation>
-    </message>
-    <message>
-        <source>In</source>
-        <translation>Входящий</translation>
-    </message>
-    <message>
-        <source>Out</source>
-        <translation>Исходящий</translation>
+        <translation>Пропущен</translation>
     </message>
     <message>
         <source>{count} calls</source>
         <translation>Звонков: {count}</translation>
+    </message>
+    <message>
+        <source>No answer</source>
+        <translation>Без ответа</translation>
+    </message>
+    <message>
+        <source>queue {queue}</source>
+        <translation>очередь {queue}</translation>
+    </message>
+    <message>
+        <source>callTraceID {id}</source>
+        <translation>callTraceID {id}</translation>
+    </message>
+    <message>
+        <source>Call code: {code}</source>
+        <translation>Код звонка: {code}</translation>
     </message>
     <message>
         <source>Choose a call first.</source>
@@ -1485,6 +1502,42 @@
     <message>
         <source>Measuring…</source>
         <translation>Измерение…</translation>
+    </message>
+    <message>
+        <source>You ended the call.</source>
+        <translation>Вы завершили звонок.</translation>
+    </message>
+    <message>
+        <source>The customer hung up.</source>
+        <translation>Клиент положил трубку.</translation>
+    </message>
+    <message>
+        <source>The call was not answered.</source>
+        <translation>На звонок не ответили.</translation>
+    </message>
+    <message>
+        <source>The phone turned the call away: you were busy or not available.</source>
+        <translation>Телефон отклонил звонок: вы были заняты или недоступны.</translation>
+    </message>
+    <message>
+        <source>The call could not be put through.</source>
+        <translation>Не удалось соединить звонок.</translation>
+    </message>
+    <message>
+        <source>The platform ended the call.</source>
+        <translation>Платформа завершила звонок.</translation>
+    </message>
+    <message>
+        <source>The call was cut: the connection to the Mediatel server was lost.</source>
+        <translation>Звонок оборвался: потеряно соединение с сервером Mediatel.</translation>
+    </message>
+    <message>
+        <source>The call was cut: the connection to the SIP server was lost.</source>
+        <translation>Звонок оборвался: потеряно соединение с SIP-сервером.</translation>
+    </message>
+    <message>
+        <source>The call was cut: the application was closed during the call.</source>
+        <translation>Звонок оборвался: приложение закрыли во время звонка.</translation>
     </message>
 </context>
 <context>

@@ -791,24 +791,21 @@
         <translation>Час</translation>
     </message>
     <message>
-        <source>Direction</source>
-        <translation>Напрямок</translation>
+        <source>Result</source>
+        <translation>Підсумок</translation>
     </message>
     <message>
-        <source>Queue</source>
-        <translation>Черга</translation>
-    </message>
-    <message>
-        <source>Duration</source>
-        <translation>Тривалість</translation>
-    </message>
-    <message>
-        <source>callTraceID</source>
-        <translation>callTraceID</translation>
+        <source>Call code</source>
+        <comment>column header: short where the language allows</comment>
+        <translation>Код</translation>
     </message>
     <message>
         <source>Call history</source>
         <translation>Історія дзвінків</translation>
+    </message>
+    <message>
+        <source>Selected call</source>
+        <translation>Вибраний дзвінок</translation>
     </message>
     <message>
         <source>Redial</source>
@@ -819,20 +816,40 @@
         <translation>Скопіювати callTraceID</translation>
     </message>
     <message>
+        <source>Missed call</source>
+        <translation>Пропущений дзвінок</translation>
+    </message>
+    <message>
+        <source>Incoming call</source>
+        <translation>Вхідний дзвінок</translation>
+    </message>
+    <message>
+        <source>Outgoing call</source>
+        <translation>Вихідний дзвінок</translation>
+    </message>
+    <message>
         <source>Missed</source>
-        <translation>Пропущений</translation>
-    </message>
-    <message>
-        <source>In</source>
-        <translation>Вхідний</translation>
-    </message>
-    <message>
-        <source>Out</source>
-        <translation>Вихідний</translation>
+        <translation>Пропущено</translation>
     </message>
     <message>
         <source>{count} calls</source>
         <translation>Дзвінків: {count}</translation>
+    </message>
+    <message>
+        <source>No answer</source>
+        <translation>Без відповіді</translation>
+    </message>
+    <message>
+        <source>queue {queue}</source>
+        <translation>черга {queue}</translation>
+    </message>
+    <message>
+        <source>callTraceID {id}</source>
+        <translation>callTraceID {id}</translation>
+    </message>
+    <message>
+        <source>Call code: {code}</source>
+        <translation>Код дзвінка: {code}</translation>
     </message>
     <message>
         <source>Choose a call first.</source>
@@ -1485,6 +1502,42 @@
     <message>
         <source>Measuring…</source>
         <translation>Вимірювання…</translation>
+    </message>
+    <message>
+        <source>You ended the call.</source>
+        <translation>Ви завершили дзвінок.</translation>
+    </message>
+    <message>
+        <source>The customer hung up.</source>
+        <translation>Клієнт поклав слухавку.</translation>
+    </message>
+    <message>
+        <source>The call was not answered.</source>
+        <translation>На дзвінок не відповіли.</translation>
+    </message>
+    <message>
+        <source>The phone turned the call away: you were busy or not available.</source>
+        <translation>Телефон відхилив дзвінок: ви були зайняті або недоступні.</translation>
+    </message>
+    <message>
+        <source>The call could not be put through.</source>
+        <translation>Не вдалося з&apos;єднати дзвінок.</translation>
+    </message>
+    <message>
+        <source>The platform ended the call.</source>
+        <translation>Платформа завершила дзвінок.</translation>
+    </message>
+    <message>
+        <source>The call was cut: the connection to the Mediatel server was lost.</source>
+        <translation>Дзвінок обірвався: втрачено з&apos;єднання з сервером Mediatel.</translation>
+    </message>
+    <message>
+        <source>The call was cut: the connection to the SIP server was lost.</source>
+        <translation>Дзвінок обірвався: втрачено з&apos;єднання з SIP-сервером.</translation>
+    </message>
+    <message>
+        <source>The call was cut: the application was closed during the call.</source>
+        <translation>Дзвінок обірвався: застосунок закрили під час дзвінка.</translation>
     </message>
 </context>
 <context>

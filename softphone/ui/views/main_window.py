@@ -286,7 +286,7 @@ class MainWindow(QMainWindow):
             page = self.clerical
         self.phone.setCurrentIndex(self._phone_pages.index(page))
         self.commands.present(snapshot)
-        self.notice.setText(snapshot.notice or "")
+        self.notice.setText(text.notice_label(snapshot.notice) if snapshot.notice else "")
         title = self.tr("Softphone")
         if signed_in:
             title = self.tr("{status} — Softphone").format(status=text.status_label(snapshot))

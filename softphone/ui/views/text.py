@@ -17,6 +17,7 @@ from softphone.core.agent_snapshot import (
     SignIn,
     Status,
 )
+from softphone.core.call_end import SENTENCES, CallEnd
 from softphone.ui.palette import Tone
 
 
@@ -128,3 +129,39 @@ def quality_tone(level: QualityLevel) -> Tone:
         QualityLevel.POOR: Tone.BAD,
         QualityLevel.UNKNOWN: Tone.OFF,
     }[level]
+
+
+def call_end_label(end: CallEnd) -> str:
+    """How a call ended, as a sentence (the history's details, the window's notice)."""
+    return {
+        CallEnd.AGENT_HUNG_UP: QCoreApplication.translate("Text", "You ended the call."),
+        CallEnd.CUSTOMER_HUNG_UP: QCoreApplication.translate("Text", "The customer hung up."),
+        CallEnd.NOT_ANSWERED: QCoreApplication.translate("Text", "The call was not answered."),
+        CallEnd.REFUSED: QCoreApplication.translate(
+            "Text", "The phone turned the call away: you were busy or not available."
+        ),
+        CallEnd.FAILED: QCoreApplication.translate("Text", "The call could not be put through."),
+        CallEnd.PLATFORM: QCoreApplication.translate("Text", "The platform ended the call."),
+        CallEnd.MEDIATEL_LOST: QCoreApplication.translate(
+            "Text", "The call was cut: the connection to the Mediatel server was lost."
+        ),
+        CallEnd.SIP_LOST: QCoreApplication.translate(
+            "Text", "The call was cut: the connection to the SIP server was lost."
+        ),
+        CallEnd.APP_CLOSED: QCoreApplication.translate(
+            "Text", "The call was cut: the application was closed during the call."
+        ),
+    }[end]
+
+
+_END_OF_SENTENCE = {sentence: end for end, sentence in SENTENCES.items()}
+
+
+def notice_label(notice: str) -> str:
+    """The core's notice in the window's language where it is one the UI knows.
+
+    The core (Qt-free) writes English; the sentences of ``call_end`` are
+    recognised and translated, any other notice is shown as written.
+    """
+    end = _END_OF_SENTENCE.get(notice)
+    return call_end_label(end) if end is not None else notice
