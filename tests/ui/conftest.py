@@ -28,6 +28,7 @@ from softphone.ui.controllers.main import MainController
 from softphone.ui.views.main_window import MainWindow
 from tests.fakes.agent import FakeAgent
 from tests.fakes.agent_scenes import NOW
+from tests.peers.loopback_ice import loopback_ice
 
 T = TypeVar("T")
 TIMEOUT_S = 20.0
@@ -47,6 +48,13 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
+
+
+@pytest.fixture
+def ice() -> Iterator[None]:
+    """ICE on loopback only, for calls against the simulator (no network needed)."""
+    with loopback_ice():
+        yield
 
 
 @pytest.fixture

@@ -18,16 +18,15 @@ from softphone.ui.settings import autostart
 from softphone.ui.settings.audio_page import AudioPage, level_percent
 from softphone.ui.settings.dialog import SettingsDialog
 from softphone.ui.settings.pages import AutoAnswerPage, GeneralPage, IntegrationPage, ProfilesPage
-from softphone.ui.settings.store import DEFAULTS, TOKEN_KEY, MemorySecrets, UiSettings
+from softphone.ui.settings.store import DEFAULTS, TOKEN_KEY, UiSettings
+from tests.ui.shell_support import scratch_settings
 
 DEVICES = DeviceChoice(inputs=("Jabra Evolve",), outputs=("Jabra Evolve", "Laptop speaker"))
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> UiSettings:
-    return UiSettings(
-        QSettings(str(tmp_path / "softphone.ini"), QSettings.Format.IniFormat), MemorySecrets()
-    )
+    return scratch_settings(tmp_path / "softphone.ini")
 
 
 def _audio_page(settings: UiSettings, **kwargs: object) -> AudioPage:
