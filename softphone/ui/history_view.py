@@ -232,11 +232,11 @@ class HistoryView(QWidget):
                 item.setToolTip(details)
             row[self.TIME].setToolTip(f"{_full_time(record.started_at)}\n{details}")
             icon, what = self._direction(record)
-            missed = palette.background(Tone.BAD)  # deeper on light, brighter on dark
+            missed = palette.ink(Tone.BAD)  # deeper on light, brighter on dark
             row[self.NUMBER].setIcon(icons.icon(icon, missed if record.missed else None))
             row[self.NUMBER].setData(what, Qt.ItemDataRole.AccessibleDescriptionRole)
             if record.end_reason in CUT:
-                row[self.RESULT].setIcon(icons.icon("warning", palette.background(Tone.WAIT)))
+                row[self.RESULT].setIcon(icons.icon("warning", palette.ink(Tone.WAIT)))
             if record.missed:
                 for item in row:
                     item.setForeground(missed)

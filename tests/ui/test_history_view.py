@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import datetime
 
-import pytest
-from PySide6.QtCore import QDate, QItemSelectionModel, QLocale, Qt
+from PySide6.QtCore import QDate, QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -16,7 +14,6 @@ from softphone.core.agent_snapshot import AgentSnapshot, CallCode, CallType, Dir
 from softphone.core.call_end import SENTENCES, CallEnd
 from softphone.core.call_records import CallRecord, HistoryQuery
 from softphone.ui.history_view import HistoryView, MissedCalls
-from softphone.ui.i18n import install_translators
 from softphone.ui.views.main_window import MainWindow
 from tests.fakes import agent_scenes as scenes
 
@@ -156,19 +153,6 @@ def test_the_selected_call_shows_what_the_columns_leave_out(qtbot: QtBot) -> Non
     assert view.model.item(0, view.RESULT).icon().isNull()
     _select(view, 1)
     assert view.details.text().startswith("Missed call · queue Support")
-
-
-@pytest.fixture(params=["en", "uk", "ru"])
-def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
-    """The app's translation installed before the widgets are built (as at start)."""
-    before = QLocale()
-    translators = install_translators(qapp, request.param)
-    try:
-        yield request.param
-    finally:
-        for translator in translators:
-            qapp.removeTranslator(translator)
-        QLocale.setDefault(before)
 
 
 def _long_day() -> list[CallRecord]:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from softphone.core.agent_commands import AgentCommand
 from softphone.core.agent_snapshot import AgentSnapshot, CallCode, ClericalView
 from softphone.ui import icons
-from softphone.ui.palette import Tone, background, badge_style
+from softphone.ui.palette import Tone, badge_style, ink
 from softphone.ui.views import text
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -240,7 +240,7 @@ class CallCodeDialog(QDialog):
 
     def show_state(self, sentence: str | None, tone: Tone = Tone.BAD) -> None:
         self.state.setText(sentence or "")
-        self.state.setStyleSheet(f"color: {background(tone).name()};")
+        self.state.setStyleSheet(f"color: {ink(tone).name()};")
         self.state.setVisible(bool(sentence))
 
     def show_failure(self, sentence: str) -> None:

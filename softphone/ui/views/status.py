@@ -12,7 +12,7 @@ from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from softphone.core.agent_snapshot import AgentSnapshot, LinkHealth
-from softphone.ui.palette import Tone, background, badge_style
+from softphone.ui.palette import Tone, badge_style, ink
 from softphone.ui.views import text
 
 
@@ -25,7 +25,7 @@ class LinkIndicator(QLabel):
         self.setTextFormat(Qt.TextFormat.RichText)
 
     def present(self, health: LinkHealth) -> None:
-        colour = background(text.link_tone(health.state)).name()
+        colour = ink(text.link_tone(health.state)).name()
         words = text.link_label(health.state)
         shown = self.name if health.up else f"{self.name}: {words}"
         self.setText(f'<span style="color:{colour}">●</span> {shown}')

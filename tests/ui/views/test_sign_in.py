@@ -154,3 +154,18 @@ def test_everything_known_signs_in_at_start(qapp: object, qloop: Any, qtbot: Any
     qloop.run_until_complete(asyncio.wait_for(scenario(), 20))
     controller.timer.stop()
     window.allow_close = True
+
+
+def test_the_form_fits_the_usual_window_in_every_language(qtbot: Any, language: str) -> None:
+    """At the default 440 px the whole form shows without a sideways scroll bar."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.present(scenes.signed_out(), scenes.NOW)
+    window.resize(440, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    page = window.sign_in_page
+    assert window.pages.currentWidget() is page
+    qtbot.waitUntil(lambda: not page.verticalScrollBar().isVisible())  # laid out at 720 px
+    assert page.widget().minimumSizeHint().width() <= page.viewport().width(), language
+    assert not page.horizontalScrollBar().isVisible(), language
