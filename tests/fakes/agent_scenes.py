@@ -275,7 +275,7 @@ def reconnecting() -> AgentSnapshot:
         mediatel=LinkHealth(
             LinkState.RECONNECTING,
             since=NOW - 14,
-            reason="the server closed the connection",
+            reason="Mediatel closed the connection",
             retry_at=NOW + 6,
         ),
         commands=allowed({AgentCommand.LOGOUT}, "reconnecting to Mediatel"),

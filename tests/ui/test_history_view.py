@@ -230,7 +230,7 @@ def test_the_window_says_in_its_language_why_a_call_was_cut(qtbot: QtBot, langua
     window.present(AgentSnapshot(notice=notice), 0.0)
     expected = {
         "en": notice,
-        "uk": "Дзвінок обірвався: втрачено з'єднання з сервером Mediatel.",
+        "uk": "Дзвінок обірвався: втрачено з’єднання з сервером Mediatel.",
         "ru": "Звонок оборвался: потеряно соединение с сервером Mediatel.",
     }[language]
     assert window.notice.text() == expected

@@ -470,6 +470,37 @@
     </message>
 </context>
 <context>
+    <name>CoreText</name>
+    <message>
+        <source>the connection dropped</source>
+        <translation>соединение оборвалось</translation>
+    </message>
+    <message>
+        <source>Mediatel closed the connection</source>
+        <translation>Mediatel закрыл соединение</translation>
+    </message>
+    <message>
+        <source>Mediatel does not answer</source>
+        <translation>Mediatel не отвечает</translation>
+    </message>
+    <message>
+        <source>the SIP connection dropped</source>
+        <translation>SIP-соединение оборвалось</translation>
+    </message>
+    <message>
+        <source>the server refused the connection (not running?)</source>
+        <translation>сервер отклонил соединение (не запущен?)</translation>
+    </message>
+    <message>
+        <source>connection timed out</source>
+        <translation>время ожидания соединения истекло</translation>
+    </message>
+    <message>
+        <source>connection lost</source>
+        <translation>соединение потеряно</translation>
+    </message>
+</context>
+<context>
     <name>CrashDialog</name>
     <message>
         <source>Softphone: something went wrong</source>
@@ -1457,7 +1488,7 @@
     </message>
     <message>
         <source>reconnecting…</source>
-        <translation>повторное соединение…</translation>
+        <translation>переподключение…</translation>
     </message>
     <message>
         <source>failed</source>

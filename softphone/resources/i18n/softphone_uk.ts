@@ -470,6 +470,37 @@
     </message>
 </context>
 <context>
+    <name>CoreText</name>
+    <message>
+        <source>the connection dropped</source>
+        <translation>з’єднання обірвалося</translation>
+    </message>
+    <message>
+        <source>Mediatel closed the connection</source>
+        <translation>Mediatel закрив з’єднання</translation>
+    </message>
+    <message>
+        <source>Mediatel does not answer</source>
+        <translation>Mediatel не відповідає</translation>
+    </message>
+    <message>
+        <source>the SIP connection dropped</source>
+        <translation>SIP-з’єднання обірвалося</translation>
+    </message>
+    <message>
+        <source>the server refused the connection (not running?)</source>
+        <translation>сервер відхилив з’єднання (не запущений?)</translation>
+    </message>
+    <message>
+        <source>connection timed out</source>
+        <translation>час очікування з’єднання вичерпано</translation>
+    </message>
+    <message>
+        <source>connection lost</source>
+        <translation>з’єднання втрачено</translation>
+    </message>
+</context>
+<context>
     <name>CrashDialog</name>
     <message>
         <source>Softphone: something went wrong</source>
@@ -1457,7 +1488,7 @@
     </message>
     <message>
         <source>reconnecting…</source>
-        <translation>повторне з’єднання…</translation>
+        <translation>перепідключення…</translation>
     </message>
     <message>
         <source>failed</source>
@@ -1521,7 +1552,7 @@
     </message>
     <message>
         <source>The call could not be put through.</source>
-        <translation>Не вдалося з&apos;єднати дзвінок.</translation>
+        <translation>Не вдалося з’єднати дзвінок.</translation>
     </message>
     <message>
         <source>The platform ended the call.</source>
@@ -1529,11 +1560,11 @@
     </message>
     <message>
         <source>The call was cut: the connection to the Mediatel server was lost.</source>
-        <translation>Дзвінок обірвався: втрачено з&apos;єднання з сервером Mediatel.</translation>
+        <translation>Дзвінок обірвався: втрачено з’єднання з сервером Mediatel.</translation>
     </message>
     <message>
         <source>The call was cut: the connection to the SIP server was lost.</source>
-        <translation>Дзвінок обірвався: втрачено з&apos;єднання з SIP-сервером.</translation>
+        <translation>Дзвінок обірвався: втрачено з’єднання з SIP-сервером.</translation>
     </message>
     <message>
         <source>The call was cut: the application was closed during the call.</source>

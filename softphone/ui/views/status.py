@@ -31,21 +31,27 @@ class LinkIndicator(QLabel):
         self.setText(f'<span style="color:{colour}">●</span> {shown}')
         tip = self.tr("{name}: {state}").format(name=self.name, state=words)
         if health.reason:
-            tip += "\n" + health.reason
+            tip += "\n" + text.core_phrase(health.reason)
         self.setToolTip(tip)
         self.setAccessibleName(tip)
 
 
 class ElidedLabel(QLabel):
-    """A label that ends in "…" when its text does not fit (the full text in the tooltip)."""
+    """A label that ends in "…" when its text does not fit (the full text in the tooltip).
+
+    With ``shorten`` (a part of the text, such as the agent's name) only that part
+    is cut, so what follows it (the extension) stays readable.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._full = ""
+        self._shorten = ""
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
-    def set_full_text(self, value: str) -> None:
+    def set_full_text(self, value: str, shorten: str = "") -> None:
         self._full = value
+        self._shorten = shorten if shorten and shorten in value else ""
         self.setToolTip(value)
         self.setAccessibleName(value)
         self._elide()
@@ -59,7 +65,17 @@ class ElidedLabel(QLabel):
 
     def _elide(self) -> None:
         metrics = self.fontMetrics()
-        self.setText(metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, self.width()))
+        width = self.width()
+        if metrics.horizontalAdvance(self._full) <= width or not self._shorten:
+            self.setText(metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, width))
+            return
+        rest = metrics.horizontalAdvance(self._full) - metrics.horizontalAdvance(self._shorten)
+        room = width - rest
+        part = metrics.elidedText(self._shorten, Qt.TextElideMode.ElideRight, room)
+        if room <= 0 or not part:
+            self.setText(metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, width))
+            return
+        self.setText(self._full.replace(self._shorten, part, 1))
 
 
 class StatusArea(QWidget):
@@ -115,8 +131,10 @@ class StatusArea(QWidget):
         self.badge.setStyleSheet(badge_style(text.status_tone(snapshot)))
         name = snapshot.agent_name or snapshot.login or ""
         if snapshot.extension:
+            who = self.tr("{name} · ext. {extension}")
             self.agent.set_full_text(
-                self.tr("{name} · ext. {extension}").format(name=name, extension=snapshot.extension)
+                who.format(name=name, extension=snapshot.extension),
+                shorten=name,  # the extension stays whole: it is what a supervisor asks for
             )
         else:
             self.agent.set_full_text(name)

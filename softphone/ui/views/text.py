@@ -6,7 +6,7 @@ tray) says "On hold" the same way.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from softphone.core.agent_snapshot import (
     AgentSnapshot,
@@ -165,3 +165,25 @@ def notice_label(notice: str) -> str:
     """
     end = _END_OF_SENTENCE.get(notice)
     return call_end_label(end) if end is not None else notice
+
+
+CORE_PHRASES = (
+    QT_TRANSLATE_NOOP("CoreText", "the connection dropped"),
+    QT_TRANSLATE_NOOP("CoreText", "Mediatel closed the connection"),
+    QT_TRANSLATE_NOOP("CoreText", "Mediatel does not answer"),
+    QT_TRANSLATE_NOOP("CoreText", "the SIP connection dropped"),
+    QT_TRANSLATE_NOOP("CoreText", "the server refused the connection (not running?)"),
+    QT_TRANSLATE_NOOP("CoreText", "connection timed out"),
+    QT_TRANSLATE_NOOP("CoreText", "connection lost"),
+)
+"""The core's fixed phrases an agent reads (why a link is down), for translators.
+
+The core is Qt-free and speaks English; these are the phrases the banner
+and the link tooltips show most. A test checks each is still written by the
+core, so the list cannot go stale. Anything else the core says is shown as is.
+"""
+
+
+def core_phrase(phrase: str) -> str:
+    """``phrase`` from the core, in the window's language when it is a known one."""
+    return QCoreApplication.translate("CoreText", phrase) if phrase in CORE_PHRASES else phrase
