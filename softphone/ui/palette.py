@@ -93,3 +93,24 @@ def badge_style(tone: Tone) -> str:
         f"background-color: {background(tone).name()}; color: {foreground(tone).name()};"
         " border-radius: 6px; padding: 3px 10px; font-weight: 600;"
     )
+
+
+def hint_colour() -> QColor:
+    """Quiet text (a remark, the why of a switch) that still reads at 4.5:1.
+
+    A disabled label greys to about 2:1 and tells screen readers the text is
+    unavailable; this mixes the text and window colours instead.
+    """
+    palette = QGuiApplication.palette()
+    text = palette.color(QPalette.ColorRole.WindowText)
+    window = palette.color(QPalette.ColorRole.Window)
+    share = 0.62  # of the text colour
+    return QColor.fromRgbF(
+        text.redF() * share + window.redF() * (1 - share),
+        text.greenF() * share + window.greenF() * (1 - share),
+        text.blueF() * share + window.blueF() * (1 - share),
+    )
+
+
+def hint_style() -> str:
+    return f"color: {hint_colour().name()};"

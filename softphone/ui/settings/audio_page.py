@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from softphone.core import audio_check
 from softphone.core.audio_check import AudioBackend, DeviceChoice
 from softphone.ui.aio import spawn
+from softphone.ui.palette import hint_style
 from softphone.ui.settings.page import SettingsPage
 from softphone.ui.settings.store import UiSettings
 
@@ -145,7 +146,7 @@ class AudioPage(SettingsPage):
             box.setToolTip(why)
             hint = QLabel(why)
             hint.setWordWrap(True)
-            hint.setEnabled(False)  # greyed: the why, not a warning
+            hint.setStyleSheet(hint_style())  # quiet: the why, not a warning
             mic.addWidget(box, row, 0)
             mic.addWidget(hint, row, 1)
         mic.setColumnStretch(1, 1)

@@ -8,7 +8,16 @@ import pytest
 from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
-from softphone.ui.palette import BACKGROUNDS, Tone, background, contrast, foreground, ink, is_dark
+from softphone.ui.palette import (
+    BACKGROUNDS,
+    Tone,
+    background,
+    contrast,
+    foreground,
+    hint_colour,
+    ink,
+    is_dark,
+)
 from tests.fakes import agent_scenes as scenes
 from tests.ui.conftest import Desk
 
@@ -79,6 +88,7 @@ def test_every_tone_reads_at_aa_contrast(
     for tone in Tone:
         on_badge = contrast(background(tone), foreground(tone))
         assert on_badge >= 4.5, (scheme, tone, background(tone).name(), on_badge)
+    assert contrast(hint_colour(), window) >= 4.5, (scheme, hint_colour().name())
     for tone in (Tone.BAD, Tone.WAIT):
         for behind in (window, base):
             on_window = contrast(ink(tone), behind)
