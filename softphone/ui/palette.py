@@ -114,3 +114,25 @@ def hint_colour() -> QColor:
 
 def hint_style() -> str:
     return f"color: {hint_colour().name()};"
+
+
+def problem_style() -> str:
+    """A sentence that something is wrong (a taken key, a bad field), on the window."""
+    return f"color: {ink(Tone.BAD).name()};"
+
+
+def tone_style() -> str:
+    """Coloured buttons (Call, Answer, Hang up) in the palette's tones."""
+    rules = []
+    for name, tone in (("good", Tone.GOOD), ("bad", Tone.BAD)):
+        bg = background(tone)
+        rules.append(
+            f'QPushButton[tone="{name}"]:enabled {{ background-color: {bg.name()};'
+            f" color: {foreground(tone).name()}; border: 1px solid {bg.darker(120).name()};"
+            " border-radius: 6px; padding: 6px 14px; font-weight: 600; }"
+            f' QPushButton[tone="{name}"]:enabled:hover {{ background-color:'
+            f" {bg.lighter(112).name()}; }}"
+            f' QPushButton[tone="{name}"]:enabled:focus {{ border: 2px solid'
+            f" {foreground(tone).name()}; }}"
+        )
+    return "\n".join(rules)

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from softphone.core.agent_commands import AgentCommand
 from softphone.core.agent_snapshot import AgentSnapshot, SignIn
 from softphone.ui import icons
-from softphone.ui.palette import Tone, background, foreground
+from softphone.ui.palette import tone_style
 from softphone.ui.phone_number import DIALABLE
 from softphone.ui.shortcuts import Shortcut, key
 from softphone.ui.views import text
@@ -66,23 +66,6 @@ class _TabIcon:
         index = self.tabs.indexOf(self.page)
         if index >= 0:
             self.tabs.setTabIcon(index, icon)
-
-
-def tone_style() -> str:
-    """Coloured buttons (Call, Answer, Hang up) in the palette's tones."""
-    rules = []
-    for name, tone in (("good", Tone.GOOD), ("bad", Tone.BAD)):
-        bg = background(tone)
-        rules.append(
-            f'QPushButton[tone="{name}"]:enabled {{ background-color: {bg.name()};'
-            f" color: {foreground(tone).name()}; border: 1px solid {bg.darker(120).name()};"
-            " border-radius: 6px; padding: 6px 14px; font-weight: 600; }"
-            f' QPushButton[tone="{name}"]:enabled:hover {{ background-color:'
-            f" {bg.lighter(112).name()}; }}"
-            f' QPushButton[tone="{name}"]:enabled:focus {{ border: 2px solid'
-            f" {foreground(tone).name()}; }}"
-        )
-    return "\n".join(rules)
 
 
 class MainWindow(QMainWindow):
