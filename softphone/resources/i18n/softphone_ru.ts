@@ -288,7 +288,7 @@
     </message>
     <message>
         <source>&amp;Mute</source>
-        <translation>&amp;Выключить микрофон</translation>
+        <translation>&amp;Выкл. микрофон</translation>
     </message>
     <message>
         <source>&amp;Keypad</source>
@@ -372,7 +372,7 @@
     </message>
     <message>
         <source>Unmute</source>
-        <translation>Включить микрофон</translation>
+        <translation>Вкл. микрофон</translation>
     </message>
     <message>
         <source>Unmute the microphone</source>

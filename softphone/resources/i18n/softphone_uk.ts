@@ -288,7 +288,7 @@
     </message>
     <message>
         <source>&amp;Mute</source>
-        <translation>&amp;Вимкнути мікрофон</translation>
+        <translation>&amp;Вимк. мікрофон</translation>
     </message>
     <message>
         <source>&amp;Keypad</source>
@@ -372,7 +372,7 @@
     </message>
     <message>
         <source>Unmute</source>
-        <translation>Увімкнути мікрофон</translation>
+        <translation>Увімк. мікрофон</translation>
     </message>
     <message>
         <source>Unmute the microphone</source>

@@ -7,7 +7,7 @@ health never depends on colour alone.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -63,9 +63,12 @@ class ElidedLabel(QLabel):
         super().resizeEvent(event)
         self._elide()
 
+    def _room(self) -> int:
+        return self.width()
+
     def _elide(self) -> None:
         metrics = self.fontMetrics()
-        width = self.width()
+        width = self._room()
         if metrics.horizontalAdvance(self._full) <= width or not self._shorten:
             self.setText(metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, width))
             return
@@ -78,6 +81,37 @@ class ElidedLabel(QLabel):
         self.setText(self._full.replace(self._shorten, part, 1))
 
 
+class Badge(ElidedLabel):
+    """The status badge: whole when there is room; else the pause's name (platform data,
+    any length) is cut, never the state's time, so the buttons beside it stay whole."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def _extra(self) -> int:
+        """Padding and border around the text (the style sheet's box)."""
+        return super().sizeHint().width() - self.fontMetrics().horizontalAdvance(self.text())
+
+    def sizeHint(self) -> QSize:
+        width = self._extra() + self.fontMetrics().horizontalAdvance(self._full)
+        return QSize(width, super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:
+        shortest = self._full.replace(self._shorten, "…", 1) if self._shorten else self._full
+        width = self._extra() + self.fontMetrics().horizontalAdvance(shortest)
+        return QSize(width, super().minimumSizeHint().height())
+
+    def _room(self) -> int:
+        return self.width() - self._extra()
+
+    def _elide(self) -> None:
+        if not self._shorten:  # nothing to cut: whole, the layout makes room next turn
+            self.setText(self._full)
+            return
+        super()._elide()
+
+
 class StatusArea(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -87,18 +121,12 @@ class StatusArea(QWidget):
         layout.setSpacing(4)
 
         top = QHBoxLayout()
-        self.badge = QLabel(self)
+        self.badge = Badge(self)
         self.badge.setObjectName("status_badge")
-        self.badge.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         font = QFont(self.badge.font())
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.badge.setFont(font)
         top.addWidget(self.badge)
-        self.next_pause = QLabel(self)
-        self.next_pause.setObjectName("next_pause")
-        self.next_pause.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
-        self.next_pause.hide()
-        top.addWidget(self.next_pause)
         top.addStretch(1)
         self.tools = QHBoxLayout()
         self.tools.setSpacing(4)
@@ -114,6 +142,13 @@ class StatusArea(QWidget):
         links.addSpacing(10)
         links.addWidget(self.sip)
         links.addSpacing(10)
+        # The queued pause on this row, not beside the badge: there, with the pause and
+        # resume buttons, a long state ("На удержании · 0:12") was cut in Russian.
+        self.next_pause = QLabel(self)
+        self.next_pause.setObjectName("next_pause")
+        self.next_pause.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+        self.next_pause.hide()
+        links.addWidget(self.next_pause)
         self.agent = ElidedLabel(self)
         self.agent.setObjectName("agent_label")
         self.agent.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -159,5 +194,7 @@ class StatusArea(QWidget):
             label = self.tr("{status} · {time}").format(
                 status=label, time=text.duration(now - snapshot.state_since)
             )
-        self.badge.setText(label)
+        pause = snapshot.pause.name if snapshot.pause is not None else ""
+        self.badge.set_full_text(label, shorten=pause)
+        self.badge.updateGeometry()
         self.badge.setAccessibleName(self.tr("Status: {status}").format(status=label))
