@@ -85,5 +85,6 @@ def test_every_state_shows_its_words_whole_at_the_usual_width(
     ]
     assert cut == [], (language, scene)
     badge = desk.window.status.badge
-    assert badge.width() >= badge.minimumSizeHint().width(), (language, scene, badge.text())
+    fits = badge.width() >= badge.minimumSizeHint().width() or not badge.isVisible()
+    assert fits, (language, scene, badge.text())
     assert badge.text().endswith(" · 4:12") or scene != "paused-long", badge.text()
