@@ -69,7 +69,10 @@ class ElidedLabel(QLabel):
     def _elide(self) -> None:
         metrics = self.fontMetrics()
         width = self._room()
-        if metrics.horizontalAdvance(self._full) <= width or not self._shorten:
+        if metrics.horizontalAdvance(self._full) <= width:
+            self.setText(self._full)
+            return
+        if not self._shorten:
             self.setText(metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, width))
             return
         rest = metrics.horizontalAdvance(self._full) - metrics.horizontalAdvance(self._shorten)
@@ -94,7 +97,7 @@ class Badge(ElidedLabel):
         return super().sizeHint().width() - self.fontMetrics().horizontalAdvance(self.text())
 
     def sizeHint(self) -> QSize:
-        width = self._extra() + self.fontMetrics().horizontalAdvance(self._full)
+        width = self._extra() + self.fontMetrics().horizontalAdvance(self._full) + 2
         return QSize(width, super().sizeHint().height())
 
     def minimumSizeHint(self) -> QSize:
