@@ -72,8 +72,10 @@ def render(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication, QWidget
 
     from softphone.core.agent_commands import SignInField
+    from softphone.core.sign_in_errors import login_error
     from softphone.ui.bridge import AgentBridge
     from softphone.ui.controllers.main import MainController
+    from softphone.ui.views import text
     from softphone.ui.views.main_window import MainWindow
     from tests.fakes import agent_scenes as scenes
     from tests.fakes.agent import FakeAgent
@@ -171,9 +173,8 @@ def render(args: argparse.Namespace) -> int:
             window.sign_in.login.setText("olena")
             window.sign_in.password.setText("secret")
             window.sign_in.extension.setText("1001")
-            window.sign_in.show_error(
-                SignInField.LOGIN, "Mediatel did not accept this login and password."
-            )
+            refused = login_error("Invalid user name or password (code -101)")
+            window.sign_in.show_error(SignInField.LOGIN, text.sign_in_message(refused))
             await settle()
             grab("sign-in-error")
         window.allow_close = True

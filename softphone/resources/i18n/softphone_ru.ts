@@ -499,6 +499,54 @@
         <source>connection lost</source>
         <translation>соединение потеряно</translation>
     </message>
+    <message>
+        <source>The gateway refused the connection (403): your CRM sign-in may have expired. Sign in to the CRM again, or check the gateway token.</source>
+        <translation>Шлюз отклонил соединение (403): возможно, ваш вход в CRM истёк. Войдите в CRM снова или проверьте токен шлюза.</translation>
+    </message>
+    <message>
+        <source>The gateway asked for authentication (401): check the gateway token.</source>
+        <translation>Шлюз требует аутентификации (401): проверьте токен шлюза.</translation>
+    </message>
+    <message>
+        <source>The secure connection to {url} failed: its certificate could not be verified. Check the server address, or ask IT about the certificate.</source>
+        <translation>Не удалось установить защищённое соединение с {url}: сертификат не прошёл проверку. Проверьте адрес сервера или обратитесь в ИТ насчёт сертификата.</translation>
+    </message>
+    <message>
+        <source>The Mediatel address “{url}” is not valid.</source>
+        <translation>Адрес Mediatel «{url}» недействителен.</translation>
+    </message>
+    <message>
+        <source>Cannot reach Mediatel at {url}: check the address and your network connection.</source>
+        <translation>Не удаётся соединиться с Mediatel по адресу {url}: проверьте адрес и подключение к сети.</translation>
+    </message>
+    <message>
+        <source>Mediatel refused the login: {message}.</source>
+        <translation>Mediatel не принял вход: {message}.</translation>
+    </message>
+    <message>
+        <source>The extension did not register with {url} in time: check the SIP server address.</source>
+        <translation>Внутренний номер не зарегистрировался на {url} вовремя: проверьте адрес SIP-сервера.</translation>
+    </message>
+    <message>
+        <source>The SIP server refused the extension&apos;s password ({code}): check the SIP user and password.</source>
+        <translation>SIP-сервер не принял пароль внутреннего номера ({code}): проверьте пользователя SIP и пароль.</translation>
+    </message>
+    <message>
+        <source>The gateway refused the SIP connection (403): sign in to the CRM again, or check the gateway token.</source>
+        <translation>Шлюз отклонил SIP-соединение (403): войдите в CRM снова или проверьте токен шлюза.</translation>
+    </message>
+    <message>
+        <source>The secure connection to the SIP server {url} failed: its certificate could not be verified.</source>
+        <translation>Не удалось установить защищённое соединение с SIP-сервером {url}: сертификат не прошёл проверку.</translation>
+    </message>
+    <message>
+        <source>Cannot reach the SIP server at {url}: {reason}.</source>
+        <translation>Не удаётся соединиться с SIP-сервером {url}: {reason}.</translation>
+    </message>
+    <message>
+        <source>The SIP server refused the registration ({code} {reason}).</source>
+        <translation>SIP-сервер отклонил регистрацию ({code} {reason}).</translation>
+    </message>
 </context>
 <context>
     <name>CrashDialog</name>

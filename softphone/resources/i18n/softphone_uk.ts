@@ -499,6 +499,54 @@
         <source>connection lost</source>
         <translation>з’єднання втрачено</translation>
     </message>
+    <message>
+        <source>The gateway refused the connection (403): your CRM sign-in may have expired. Sign in to the CRM again, or check the gateway token.</source>
+        <translation>Шлюз відхилив з’єднання (403): можливо, ваш вхід у CRM закінчився. Увійдіть у CRM знову або перевірте токен шлюзу.</translation>
+    </message>
+    <message>
+        <source>The gateway asked for authentication (401): check the gateway token.</source>
+        <translation>Шлюз вимагає автентифікації (401): перевірте токен шлюзу.</translation>
+    </message>
+    <message>
+        <source>The secure connection to {url} failed: its certificate could not be verified. Check the server address, or ask IT about the certificate.</source>
+        <translation>Не вдалося встановити захищене з’єднання з {url}: сертифікат не пройшов перевірку. Перевірте адресу сервера або зверніться до ІТ щодо сертифіката.</translation>
+    </message>
+    <message>
+        <source>The Mediatel address “{url}” is not valid.</source>
+        <translation>Адреса Mediatel «{url}» недійсна.</translation>
+    </message>
+    <message>
+        <source>Cannot reach Mediatel at {url}: check the address and your network connection.</source>
+        <translation>Не вдається з’єднатися з Mediatel за адресою {url}: перевірте адресу та підключення до мережі.</translation>
+    </message>
+    <message>
+        <source>Mediatel refused the login: {message}.</source>
+        <translation>Mediatel не прийняв вхід: {message}.</translation>
+    </message>
+    <message>
+        <source>The extension did not register with {url} in time: check the SIP server address.</source>
+        <translation>Внутрішній номер не зареєструвався на {url} вчасно: перевірте адресу SIP-сервера.</translation>
+    </message>
+    <message>
+        <source>The SIP server refused the extension&apos;s password ({code}): check the SIP user and password.</source>
+        <translation>SIP-сервер не прийняв пароль внутрішнього номера ({code}): перевірте користувача SIP і пароль.</translation>
+    </message>
+    <message>
+        <source>The gateway refused the SIP connection (403): sign in to the CRM again, or check the gateway token.</source>
+        <translation>Шлюз відхилив SIP-з’єднання (403): увійдіть у CRM знову або перевірте токен шлюзу.</translation>
+    </message>
+    <message>
+        <source>The secure connection to the SIP server {url} failed: its certificate could not be verified.</source>
+        <translation>Не вдалося встановити захищене з’єднання з SIP-сервером {url}: сертифікат не пройшов перевірку.</translation>
+    </message>
+    <message>
+        <source>Cannot reach the SIP server at {url}: {reason}.</source>
+        <translation>Не вдається з’єднатися з SIP-сервером {url}: {reason}.</translation>
+    </message>
+    <message>
+        <source>The SIP server refused the registration ({code} {reason}).</source>
+        <translation>SIP-сервер відхилив реєстрацію ({code} {reason}).</translation>
+    </message>
 </context>
 <context>
     <name>CrashDialog</name>

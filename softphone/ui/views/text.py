@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from softphone.core.agent_commands import SignInError
 from softphone.core.agent_snapshot import (
     AgentSnapshot,
     CallType,
@@ -184,6 +185,64 @@ core, so the list cannot go stale. Anything else the core says is shown as is.
 """
 
 
+SIGN_IN_SENTENCES = (
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "The gateway refused the connection (403): your CRM sign-in may have expired. "
+        "Sign in to the CRM again, or check the gateway token.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText", "The gateway asked for authentication (401): check the gateway token."
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "The secure connection to {url} failed: its certificate could not be verified. "
+        "Check the server address, or ask IT about the certificate.",
+    ),
+    QT_TRANSLATE_NOOP("CoreText", "The Mediatel address “{url}” is not valid."),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "Cannot reach Mediatel at {url}: check the address and your network connection.",
+    ),
+    QT_TRANSLATE_NOOP("CoreText", "Mediatel refused the login: {message}."),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "The extension did not register with {url} in time: check the SIP server address.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "The SIP server refused the extension's password ({code}): "
+        "check the SIP user and password.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "The gateway refused the SIP connection (403): sign in to the CRM again, "
+        "or check the gateway token.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "The secure connection to the SIP server {url} failed: its certificate "
+        "could not be verified.",
+    ),
+    QT_TRANSLATE_NOOP("CoreText", "Cannot reach the SIP server at {url}: {reason}."),
+    QT_TRANSLATE_NOOP("CoreText", "The SIP server refused the registration ({code} {reason})."),
+)
+"""The core's sign-in failures (``sign_in_errors.py``) as templates, for translators."""
+
+
 def core_phrase(phrase: str) -> str:
     """``phrase`` from the core, in the window's language when it is a known one."""
     return QCoreApplication.translate("CoreText", phrase) if phrase in CORE_PHRASES else phrase
+
+
+def sign_in_message(error: SignInError) -> str:
+    """A sign-in failure in the window's language (its values, such as a URL, as they are;
+    a core phrase among them translated too)."""
+    if error.template is None or error.template not in SIGN_IN_SENTENCES:
+        return error.message
+    template = QCoreApplication.translate("CoreText", error.template)
+    values = {name: core_phrase(value) for name, value in error.params.items()}
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError):  # a translation that lost a placeholder
+        return error.message
