@@ -57,6 +57,9 @@ class CallCodeDialog(QDialog):
         font.setBold(True)
         title.setFont(font)
         layout.addWidget(title)
+        self.about = QLabel(self)  # which call: the window behind may be covered
+        self.about.setObjectName("call_code_about")
+        layout.addWidget(self.about)
 
         self.countdown = QLabel(self)
         self.countdown.setObjectName("countdown")
@@ -142,6 +145,11 @@ class CallCodeDialog(QDialog):
         if clerical.call_codes != self._codes or newly_chosen:
             self._codes = clerical.call_codes
             self._fill()
+        call = snapshot.call
+        if call is not None:
+            parts = [text.call_type_label(call.call_type), call.number or "", call.queue or ""]
+            self.about.setText(" · ".join(part for part in parts if part))
+        self.about.setVisible(call is not None)
         self._can_set = snapshot.why_not(AgentCommand.SET_CALL_CODE)
         self._update_button()
         if self.chosen_id is not None and clerical.chosen is not None and clerical.chosen_held:
