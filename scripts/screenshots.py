@@ -4,7 +4,8 @@
 Runs the real window against the fake session of the UI tests, one scene
 after another (signed out, idle, ringing, in a call, on hold, after-call
 work with the call-code dialog, paused, reconnecting, the shell's History
-tab with a missed call and a number filter), on an X server:
+tab with a missed call and a number filter, a call cut by a server restart),
+on an X server:
 its own Xvfb on a free display unless ``--display`` names one.
 
     python3 scripts/screenshots.py                 # -> docs/screenshots/*.png
@@ -72,6 +73,7 @@ def render(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication, QWidget
 
     from softphone.core.agent_commands import SignInField
+    from softphone.core.call_end import SENTENCES, CallEnd
     from softphone.core.sign_in_errors import login_error
     from softphone.ui.bridge import AgentBridge
     from softphone.ui.controllers.main import MainController
@@ -90,7 +92,7 @@ def render(args: argparse.Namespace) -> int:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     suffix = ("" if args.lang == "en" else f".{args.lang}") + ("-dark" if args.dark else "")
-    extra = {"sign-in-error", "history"}
+    extra = {"sign-in-error", "history", "call-cut"}
     wanted = set(args.only or scenes.SCENES) | (extra if not args.only else set())
 
     async def shoot() -> list[Path]:
@@ -168,6 +170,11 @@ def render(args: argparse.Namespace) -> int:
             grab("history")
             (out / ".history-shots.ini").unlink(missing_ok=True)
             window.tabs.setCurrentIndex(0)
+        if "call-cut" in wanted:  # the server went away mid-call; back, the window says so
+            cut = SENTENCES[CallEnd.MEDIATEL_LOST]
+            fake.publish(dataclasses.replace(scenes.idle(), notice=cut))
+            await settle()
+            grab("call-cut")
         if "sign-in-error" in wanted:
             fake.publish(scenes.signed_out())
             window.sign_in.login.setText("olena")

@@ -115,6 +115,7 @@ def test_the_server_restarts_idle_mid_call_and_in_after_call_work(
             # not "ended by the platform": the window and the record say what happened
             said = "The call was cut: the connection to the Mediatel server was lost."
             assert window.notice.text() == said
+            assert window.message_banner.isVisible() and window.message_banner.label.text() == said
             assert history.model.item(0, history.NUMBER).toolTip().endswith(said)
             assert not history.model.item(0, history.RESULT).icon().isNull()
 

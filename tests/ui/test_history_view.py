@@ -234,5 +234,10 @@ def test_the_window_says_in_its_language_why_a_call_was_cut(qtbot: QtBot, langua
         "ru": "Звонок оборвался: потеряно соединение с сервером Mediatel.",
     }[language]
     assert window.notice.text() == expected
+    banner = window.message_banner
+    assert not banner.isHidden() and banner.label.text() == expected  # said on top too
+    window.present(scenes.in_call(), scenes.NOW)  # the next call: old news
+    assert banner.isHidden()
     window.present(AgentSnapshot(notice="Moved to the SIP server wss://b"), 0.0)
     assert window.notice.text() == "Moved to the SIP server wss://b"  # others as written
+    assert banner.isHidden()

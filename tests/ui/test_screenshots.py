@@ -43,7 +43,7 @@ def render(script: str, out: Path) -> None:
 def test_screenshots_of_the_main_states(tmp_path: Path) -> None:
     render("screenshots.py", tmp_path)
     names = sorted(p.stem for p in tmp_path.glob("*.png"))
-    assert names == sorted([*SCENES, "sign-in-error", "history"])
+    assert names == sorted([*SCENES, "sign-in-error", "history", "call-cut"])
     for path in tmp_path.glob("*.png"):
         image = QImage(str(path))
         assert (image.width(), image.height()) == (440, 720), path.name

@@ -18,7 +18,7 @@ from softphone.core.agent_snapshot import (
     SignIn,
     Status,
 )
-from softphone.core.call_end import SENTENCES, CallEnd
+from softphone.core.call_end import CUT, SENTENCES, CallEnd
 from softphone.ui.palette import Tone
 
 
@@ -156,6 +156,11 @@ def call_end_label(end: CallEnd) -> str:
 
 
 _END_OF_SENTENCE = {sentence: end for end, sentence in SENTENCES.items()}
+
+
+def cut_call(notice: str | None) -> bool:
+    """The notice says a call was cut (a lost server, the app closed), not hung up."""
+    return _END_OF_SENTENCE.get(notice or "") in CUT
 
 
 def notice_label(notice: str) -> str:

@@ -90,3 +90,19 @@ def test_every_state_shows_its_words_whole_at_the_usual_width(
     assert badge.text().endswith(" · 4:12") or scene != "paused-long", badge.text()
     if scene == "paused":  # a short pause name is never cut
         assert badge.text() == badge.full_text(), (language, badge.text())
+
+
+def test_a_long_notice_is_read_whole(desk: Desk) -> None:
+    """The status bar's notice wraps and the bar grows: a sentence is never cut."""
+    desk.window.resize(440, 720)
+    sentence = (
+        "The call code “Promise to pay” was not sent: when Mediatel came back it no longer "
+        "had the call 1185574288 in after-call work. The code is kept in your call history."
+    )
+    desk.show(dataclasses.replace(scenes.idle(), notice=sentence))
+    for _ in range(3):
+        QApplication.processEvents()
+    notice = desk.window.notice
+    assert notice.text() == sentence and notice.toolTip() == sentence
+    assert notice.height() >= notice.heightForWidth(notice.width()), notice.geometry()
+    assert notice.mapTo(desk.window, notice.rect().bottomLeft()).y() < desk.window.height()
