@@ -81,6 +81,7 @@ def render(args: argparse.Namespace) -> int:
     from softphone.ui.views.main_window import MainWindow
     from tests.fakes import agent_scenes as scenes
     from tests.fakes.agent import FakeAgent
+    from tests.ui.shell_support import scratch_settings, shell_on
 
     QLocale.setDefault(QLocale(args.lang))
     qapp = QApplication([sys.argv[0], "-platform", "xcb"])
@@ -104,6 +105,8 @@ def render(args: argparse.Namespace) -> int:
         controller.timer.stop()
         bridge.start()
         window.sign_in.set_profiles(["Kyiv contact centre", "Demo (simulator)"])
+        # The shell too, as the app has it: the History tab beside Phone in every scene.
+        shell = shell_on(bridge, window, scratch_settings(out / ".shots.ini"), window.show)
         window.resize(*WINDOW_SIZE)
         window.move(0, 0)
         window.show()
@@ -166,9 +169,8 @@ def render(args: argparse.Namespace) -> int:
             fake.publish(scenes.idle())  # leave after-call work: the dialog closes
             await settle()
         if "history" in wanted:
-            await history_scene(fake, bridge, window, settle, out / ".history-shots.ini")
+            await history_scene(fake, shell, window, settle)
             grab("history")
-            (out / ".history-shots.ini").unlink(missing_ok=True)
             window.tabs.setCurrentIndex(0)
         if "call-cut" in wanted:  # the server went away mid-call; back, the window says so
             cut = SENTENCES[CallEnd.MEDIATEL_LOST]
@@ -184,6 +186,8 @@ def render(args: argparse.Namespace) -> int:
             window.sign_in.show_error(SignInField.LOGIN, text.sign_in_message(refused))
             await settle()
             grab("sign-in-error")
+        shell.stop()
+        (out / ".shots.ini").unlink(missing_ok=True)
         window.allow_close = True
         window.close()
         for widget in qapp.topLevelWidgets():
@@ -199,15 +203,11 @@ def render(args: argparse.Namespace) -> int:
     return 0
 
 
-async def history_scene(fake: Any, bridge: Any, window: Any, settle: Any, ini: Path) -> None:
-    """The shell's History tab, as the app adds it: a few calls (one missed) and a filter."""
-    from PySide6.QtCore import QSettings
-
+async def history_scene(fake: Any, shell: Any, window: Any, settle: Any) -> None:
+    """The shell's History tab: a few calls (one missed, one cut) and a number filter."""
     from softphone.core.agent_snapshot import CallType, Direction
     from softphone.core.call_end import CallEnd
     from softphone.core.call_records import CallRecord
-    from softphone.ui.controllers.shell import ShellController
-    from softphone.ui.settings.store import MemorySecrets, UiSettings
     from tests.fakes import agent_scenes as scenes
 
     now = scenes.NOW
@@ -228,11 +228,6 @@ async def history_scene(fake: Any, bridge: Any, window: Any, settle: Any, ini: P
                    end_reason=CallEnd.AGENT_HUNG_UP),
     ]  # fmt: skip
     fake.publish(dataclasses.replace(scenes.idle(), missed_calls=1))
-    settings = UiSettings(QSettings(str(ini), QSettings.Format.IniFormat), MemorySecrets())
-    shell = ShellController(
-        bridge, window, show_window=window.show, quit_app=lambda: None, settings=settings,
-        tray_available=False,
-    )  # fmt: skip
     await settle()
     shell.history.number.setText("044")  # the core filters; the fake answers as it would
     fake.records = [r for r in fake.records if r.number and "044" in r.number]
