@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
-from softphone.tasks import cancel_and_wait
+from softphone.tasks import ExactTimer, cancel_and_wait
 
 
 async def test_tasks_are_cancelled_and_awaited_and_their_errors_kept_quiet() -> None:
@@ -50,3 +51,26 @@ async def test_the_callers_own_cancellation_is_not_swallowed() -> None:
     with pytest.raises(asyncio.CancelledError):
         await asyncio.wait_for(outer, 2)
     assert after_wait == []
+
+
+async def test_an_exact_timer_never_runs_early_on_a_loop_whose_timers_do(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """qasync's Qt timers may fire up to 5 % early; the auto-answer delay must not."""
+    loop = asyncio.get_running_loop()
+    early = loop.call_later
+
+    def coarse(delay: float, callback: Any, *args: Any) -> asyncio.TimerHandle:
+        return early(delay * 0.9, callback, *args)  # as a coarse Qt timer may
+
+    monkeypatch.setattr(loop, "call_later", coarse)
+    fired = asyncio.Event()
+    due = loop.time() + 0.2
+    at: list[float] = []
+    ExactTimer(0.2, lambda: (at.append(loop.time()), fired.set()))
+    await asyncio.wait_for(fired.wait(), 5)
+    assert at[0] >= due - 0.001
+    cancelled = ExactTimer(0.05, lambda: at.append(-1.0))
+    cancelled.cancel()
+    await asyncio.sleep(0.1)
+    assert cancelled.cancelled() and at[-1] != -1.0

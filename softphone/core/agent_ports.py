@@ -13,7 +13,6 @@ because switching registrars (seed 002) means a new phone on new URLs.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from typing import Protocol
 from softphone.core.audio_preferences import AudioPreferences
 from softphone.core.phone_events import CallQuality, DtmfMethod, PhoneEvent
 from softphone.net.mediatel import AgentState, MediatelEvent
+from softphone.tasks import ExactTimer
 
 
 class Timer(Protocol):
@@ -45,7 +45,7 @@ class LoopClock:
         return time.time()
 
     def call_later(self, delay: float, callback: Callable[[], None]) -> Timer:
-        return asyncio.get_running_loop().call_later(max(0.0, delay), callback)
+        return ExactTimer(delay, callback)
 
 
 class MediatelEvents(Protocol):

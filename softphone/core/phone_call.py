@@ -33,6 +33,7 @@ from softphone.media.session import (
 )
 from softphone.media.tones import answer_cue
 from softphone.media.tracks import AudioTrack, FrameSink, fan_out
+from softphone.tasks import ExactTimer
 
 Closer = Callable[[], object]
 
@@ -50,7 +51,7 @@ class PhoneCall:
     media: MediaSession
     oa: OfferAnswer
     answer_sdp: asyncio.Task[str] | None = None  # incoming: our SDP answer, computed at once
-    auto_answer: asyncio.TimerHandle | None = None
+    auto_answer: ExactTimer | None = None
     answering: asyncio.Task[None] | None = None  # the phone's own answer (armed/auto), joinable
     established: bool = False
     ended: bool = False

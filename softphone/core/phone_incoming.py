@@ -24,6 +24,7 @@ from softphone.core.phone_config import PhoneCommandError, PhoneConfig
 from softphone.media.errors import MediaError, SdpError
 from softphone.sip import events as sip
 from softphone.sip.errors import LocalProtocolError
+from softphone.tasks import ExactTimer
 
 if TYPE_CHECKING:
     from softphone.core.phone_events import PhoneEvent
@@ -182,8 +183,7 @@ class IncomingSide:
         if self.config.ring_incoming:
             await self._start_ring(self.config.ringtone, call)
         if delay is not None:
-            loop = asyncio.get_running_loop()
-            call.auto_answer = loop.call_later(delay / 1000, self._answer_at_once, call)
+            call.auto_answer = ExactTimer(delay / 1000, lambda: self._answer_at_once(call))
 
     async def _prepare_answer(
         self,

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from softphone.core.agent_commands import AgentCommand
-from softphone.core.agent_snapshot import AgentSnapshot, SignIn
+from softphone.core.agent_snapshot import AgentSnapshot, CallPhase, SignIn
 from softphone.ui import icons
 from softphone.ui.palette import Tone, tone_style
 from softphone.ui.phone_number import DIALABLE
@@ -267,10 +267,11 @@ class MainWindow(QMainWindow):
         self.call_panel.present(snapshot, now)
         self.clerical.present(snapshot, now)
         page: QWidget = self.dialer
-        if snapshot.call is not None:
+        call = snapshot.call
+        if snapshot.clerical is not None and (call is None or call.phase is CallPhase.ENDED):
+            page = self.clerical  # the session keeps the ended call: the code comes first
+        elif call is not None:
             page = self.call_panel
-        elif snapshot.clerical is not None:
-            page = self.clerical
         self.phone.setCurrentIndex(self._phone_pages.index(page))
         self.commands.present(snapshot)
         self._show_notice(text.notice_label(snapshot.notice) if snapshot.notice else "")

@@ -9,7 +9,7 @@ import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from softphone.core.agent_snapshot import CallCode, CallPhase, ClericalView
+from softphone.core.agent_snapshot import CallCode, ClericalView
 from softphone.ui.views.call_code_dialog import CallCodeDialog
 from tests.fakes import agent_scenes as scenes
 from tests.ui.conftest import Desk, turns
@@ -198,12 +198,13 @@ def test_a_reminder_counts_down_when_there_is_no_timeout(clerical: Desk) -> None
 
 
 def test_the_dialog_names_the_call_it_asks_about(clerical: Desk) -> None:
-    """The session keeps the ended call in the snapshot during after-call work."""
+    """The session keeps the ended call in the snapshot during after-call work; the
+    window shows the after-call panel (not the ended call's) so the code comes first."""
     dialog = dialog_of(clerical)
-    assert not dialog.about.isVisible()  # no call known (a restart in after-call work)
     talked = scenes.in_call().call
     assert talked is not None
-    ended = dataclasses.replace(talked, phase=CallPhase.ENDED)
-    clerical.show(dataclasses.replace(scenes.clerical(), call=ended))
     assert dialog.about.isVisible()
     assert dialog.about.text() == f"Inbound call · {talked.number} · {talked.queue}"
+    assert clerical.window.phone.currentWidget().isAncestorOf(clerical.window.clerical)
+    clerical.show(dataclasses.replace(scenes.clerical(), call=None))  # restarted in it
+    assert not dialog.about.isVisible()
