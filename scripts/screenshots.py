@@ -4,7 +4,8 @@
 Runs the real window against the fake session of the UI tests, one scene
 after another (signed out, idle, ringing, in a call, on hold, after-call
 work with the call-code dialog, paused, reconnecting, the shell's History
-tab with a missed call and a number filter), on an X server:
+tab with a missed call and a number filter, a call cut by a server restart),
+on an X server:
 its own Xvfb on a free display unless ``--display`` names one.
 
     python3 scripts/screenshots.py                 # -> docs/screenshots/*.png
@@ -72,11 +73,15 @@ def render(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication, QWidget
 
     from softphone.core.agent_commands import SignInField
+    from softphone.core.call_end import SENTENCES, CallEnd
+    from softphone.core.sign_in_errors import login_error
     from softphone.ui.bridge import AgentBridge
     from softphone.ui.controllers.main import MainController
+    from softphone.ui.views import text
     from softphone.ui.views.main_window import MainWindow
     from tests.fakes import agent_scenes as scenes
     from tests.fakes.agent import FakeAgent
+    from tests.ui.shell_support import scratch_settings, shell_on
 
     QLocale.setDefault(QLocale(args.lang))
     qapp = QApplication([sys.argv[0], "-platform", "xcb"])
@@ -88,7 +93,7 @@ def render(args: argparse.Namespace) -> int:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     suffix = ("" if args.lang == "en" else f".{args.lang}") + ("-dark" if args.dark else "")
-    extra = {"sign-in-error", "history"}
+    extra = {"sign-in-error", "history", "call-cut"}
     wanted = set(args.only or scenes.SCENES) | (extra if not args.only else set())
 
     async def shoot() -> list[Path]:
@@ -100,6 +105,8 @@ def render(args: argparse.Namespace) -> int:
         controller.timer.stop()
         bridge.start()
         window.sign_in.set_profiles(["Kyiv contact centre", "Demo (simulator)"])
+        # The shell too, as the app has it: the History tab beside Phone in every scene.
+        shell = shell_on(bridge, window, scratch_settings(out / ".shots.ini"), window.show)
         window.resize(*WINDOW_SIZE)
         window.move(0, 0)
         window.show()
@@ -162,20 +169,25 @@ def render(args: argparse.Namespace) -> int:
             fake.publish(scenes.idle())  # leave after-call work: the dialog closes
             await settle()
         if "history" in wanted:
-            await history_scene(fake, bridge, window, settle, out / ".history-shots.ini")
+            await history_scene(fake, shell, window, settle)
             grab("history")
-            (out / ".history-shots.ini").unlink(missing_ok=True)
             window.tabs.setCurrentIndex(0)
+        if "call-cut" in wanted:  # the server went away mid-call; back, the window says so
+            cut = SENTENCES[CallEnd.MEDIATEL_LOST]
+            fake.publish(dataclasses.replace(scenes.idle(), notice=cut))
+            await settle()
+            grab("call-cut")
         if "sign-in-error" in wanted:
             fake.publish(scenes.signed_out())
             window.sign_in.login.setText("olena")
             window.sign_in.password.setText("secret")
             window.sign_in.extension.setText("1001")
-            window.sign_in.show_error(
-                SignInField.LOGIN, "Mediatel did not accept this login and password."
-            )
+            refused = login_error("Invalid user name or password (code -101)")
+            window.sign_in.show_error(SignInField.LOGIN, text.sign_in_message(refused))
             await settle()
             grab("sign-in-error")
+        shell.stop()
+        (out / ".shots.ini").unlink(missing_ok=True)
         window.allow_close = True
         window.close()
         for widget in qapp.topLevelWidgets():
@@ -191,37 +203,31 @@ def render(args: argparse.Namespace) -> int:
     return 0
 
 
-async def history_scene(fake: Any, bridge: Any, window: Any, settle: Any, ini: Path) -> None:
-    """The shell's History tab, as the app adds it: a few calls (one missed) and a filter."""
-    from PySide6.QtCore import QSettings
-
+async def history_scene(fake: Any, shell: Any, window: Any, settle: Any) -> None:
+    """The shell's History tab: a few calls (one missed, one cut) and a number filter."""
     from softphone.core.agent_snapshot import CallType, Direction
+    from softphone.core.call_end import CallEnd
     from softphone.core.call_records import CallRecord
-    from softphone.ui.controllers.shell import ShellController
-    from softphone.ui.settings.store import MemorySecrets, UiSettings
     from tests.fakes import agent_scenes as scenes
 
     now = scenes.NOW
     fake.records = [
         CallRecord("c4", Direction.INBOUND, CallType.INBOUND, now - 300, "0442227788",
-                   "Inbound_Main", "1185574301", end_cause="the caller hung up",
-                   ended_at=now - 290),
+                   "Inbound_Main", "1185574301", end_cause="cancelled", ended_at=now - 290,
+                   end_reason=CallEnd.NOT_ANSWERED),
         CallRecord("c3", Direction.OUTBOUND, CallType.MANUAL, now - 1900, "0441234567",
                    "DM_Banks_ManualCalls", "1185574288", answered_at=now - 1890,
-                   ended_at=now - 1698, call_code_id=15, call_code_name="Promise to pay"),
+                   ended_at=now - 1698, call_code_id=15, call_code_name="Promise to pay",
+                   end_cause="hangup", end_reason=CallEnd.CUSTOMER_HUNG_UP),
         CallRecord("c2", Direction.INBOUND, CallType.INBOUND, now - 5400, "0441234500",
                    "Inbound_Main", "1185574270", answered_at=now - 5396, ended_at=now - 5330,
-                   call_code_id=4, call_code_name="Wrong number"),
+                   end_cause="ended by the platform", end_reason=CallEnd.MEDIATEL_LOST),
         CallRecord("c1", Direction.OUTBOUND, CallType.PREDICTIVE, now - 9000, "0672223344",
                    "DM_MFO_1", "1185574251", answered_at=now - 8990, ended_at=now - 8600,
-                   call_code_id=7, call_code_name="Call back later"),
+                   call_code_id=7, call_code_name="Call back later",
+                   end_reason=CallEnd.AGENT_HUNG_UP),
     ]  # fmt: skip
     fake.publish(dataclasses.replace(scenes.idle(), missed_calls=1))
-    settings = UiSettings(QSettings(str(ini), QSettings.Format.IniFormat), MemorySecrets())
-    shell = ShellController(
-        bridge, window, show_window=window.show, quit_app=lambda: None, settings=settings,
-        tray_available=False,
-    )  # fmt: skip
     await settle()
     shell.history.number.setText("044")  # the core filters; the fake answers as it would
     fake.records = [r for r in fake.records if r.number and "044" in r.number]

@@ -8,6 +8,7 @@ the headless agent's output.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 
 
 class AgentCommand(enum.StrEnum):
@@ -62,9 +63,26 @@ class SignInField(enum.StrEnum):
 
 
 class SignInError(AgentError):
-    """Sign-in ended; nothing is left half-open. ``field`` tells the UI where."""
+    """Sign-in ended; nothing is left half-open. ``field`` tells the UI where.
 
-    def __init__(self, field: SignInField, message: str) -> None:
+    ``template`` and ``params``, when given, are the sentence before its values
+    were filled in, so the UI can show it in the agent's language.
+    """
+
+    def __init__(
+        self,
+        field: SignInField,
+        message: str,
+        *,
+        template: str | None = None,
+        params: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.field = field
         self.message = message
+        self.template = template
+        self.params: Mapping[str, str] = dict(params or {})
+
+    @classmethod
+    def sentence(cls, field: SignInField, template: str, **params: str) -> SignInError:
+        return cls(field, template.format(**params), template=template, params=params)

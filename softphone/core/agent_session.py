@@ -72,6 +72,7 @@ from softphone.core.agent_snapshot import (
 from softphone.core.agent_view import Facts, command_availability, pause_view
 from softphone.core.answer_first import AnswerFirst
 from softphone.core.auto_answer import AutoAnswer, AutoAnswerRules
+from softphone.core.call_end import CallEnd
 from softphone.core.call_records import CallRecord, HistoryQuery
 from softphone.core.call_tracker import CallTracker
 from softphone.core.clerical_reminder import ClericalReminder
@@ -102,6 +103,8 @@ from softphone.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 C = AgentCommand
+_LOST = {"_mediatel_link": CallEnd.MEDIATEL_LOST, "_sip_link": CallEnd.SIP_LOST}
+"""What a link going down mid-call means for the call, if the call does not survive it."""
 
 
 @dataclass(frozen=True)
@@ -200,6 +203,7 @@ class AgentSession(SessionCommands, SessionSettings, MediatelSide, PhoneSide):
             history=self._history,
             recording_base=self._recording_base,
             defer=self.answer_first.later,
+            tell=self._note,
         )
         self.auto_answer = AutoAnswer(
             self.clock,
@@ -325,6 +329,8 @@ class AgentSession(SessionCommands, SessionSettings, MediatelSide, PhoneSide):
         setattr(
             self, which, LinkHealth(state, since, reason, None if retry is None else now + retry)
         )
+        if state in (LinkState.RECONNECTING, LinkState.FAILED):
+            self.tracker.link_lost(_LOST[which])
 
     # -- tasks ---------------------------------------------------------------------
 

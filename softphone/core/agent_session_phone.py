@@ -20,6 +20,7 @@ from softphone.core import phone_events as ev
 from softphone.core.agent_commands import SignInError
 from softphone.core.agent_ports import PhonePort, SipLogin
 from softphone.core.agent_snapshot import CallPhase, CallType, LinkHealth, LinkState
+from softphone.core.call_end import CallEnd, from_sip
 from softphone.core.call_quality_view import quality_view
 from softphone.core.call_refusal import refusal_for
 from softphone.core.cti_events import CtiEvent, CtiEventName
@@ -173,7 +174,9 @@ class PhoneSide:
                 ):
                     self._missed += 1
                 by = "agent" if event.by is ev.By.LOCAL else "remote"
-                t.ended(event.reason or event.cause, by=by, quality=event.quality)
+                answered = t.call is not None and t.call.answered_at is not None
+                end = from_sip(event.cause, by_agent=by == "agent", answered=answered)
+                t.ended(event.reason or event.cause, by=by, quality=event.quality, end=end)
                 self._spawn(cancel_and_wait(self._quality_task))
                 self.registrars.set_busy(self._agent_state() in CALL_STATES)
             case ev.AudioDeviceStalled() | ev.PhoneError():
@@ -253,7 +256,9 @@ class PhoneSide:
                 "A call the platform did not announce is ringing: answer it only if you expect it."
             )
             return
-        self.tracker.ended(f"refused ({refusal.code}): {refusal.reason}", by="agent")
+        self.tracker.ended(
+            f"refused ({refusal.code}): {refusal.reason}", by="agent", end=CallEnd.REFUSED
+        )
         if self._phone is not None:
             self._spawn(self._guard(self._phone.reject(refusal.code, handle, refusal.reason)))
         self._publish()

@@ -51,7 +51,7 @@ class LinkHealth:
     since: float | None = None
     """When ``state`` began (epoch s): "reconnecting since 10:41"."""
     reason: str | None = None
-    """A sentence for the agent when not UP ("the server closed the connection")."""
+    """A sentence for the agent when not UP ("Mediatel closed the connection")."""
     retry_at: float | None = None
     """When the next attempt is due (epoch s), while RECONNECTING."""
 

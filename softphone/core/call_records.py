@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from softphone.core.agent_snapshot import CallType, Direction
+from softphone.core.call_end import CallEnd
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,8 +23,11 @@ class CallRecord:
     call_code_id: int | None = None
     call_code_name: str | None = None
     end_cause: str | None = None
+    """The technical detail of the end (a SIP reason phrase, the platform's error)."""
     quality: str | None = None
     """A short summary ("loss 0.4 %, jitter 3 ms, MOS 4.3")."""
+    end_reason: CallEnd | None = None
+    """How it ended, in the agent's terms (None: still going, or recorded before this field)."""
 
     @property
     def duration_s(self) -> float | None:

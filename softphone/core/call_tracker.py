@@ -25,6 +25,7 @@ from urllib.parse import quote, urlsplit
 from softphone.core.agent_ports import Clock
 from softphone.core.agent_snapshot import CallPhase, CallQualityView, CallType, CallView, Direction
 from softphone.core.auto_answer import call_type_of
+from softphone.core.call_end import CUT, SENTENCES, CallEnd
 from softphone.core.call_quality_view import quality_summary
 from softphone.core.call_records import CallRecord
 from softphone.core.cti_events import CtiEvent, CtiEventName
@@ -81,8 +82,11 @@ class CallTracker:
         recording_base: str | None = None,
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
         defer: Callable[[Callable[[], None]], None] = lambda deed: deed(),
+        tell: Callable[[str], None] = lambda _sentence: None,
     ) -> None:
-        """``defer`` runs each history write (the session holds them while it answers)."""
+        """``defer`` runs each history write (the session holds them while it answers);
+        ``tell`` gets the sentence of a call that was cut rather than hung up."""
+        self._tell = tell
         self.clock = clock
         self._defer = defer
         self._emit = emit
@@ -96,6 +100,10 @@ class CallTracker:
         """The agent asked for the current call (makeCall): it is announced."""
         self._bridged = False
         self._ended = False
+        self._lost: set[CallEnd] = set()
+        """Links that went down while this call was up (MEDIATEL_LOST, SIP_LOST)."""
+        self.end: CallEnd | None = None
+        """How the current (or last) call ended."""
 
     # -- helpers -------------------------------------------------------------------
 
@@ -120,6 +128,7 @@ class CallTracker:
 
     def _begin(self, call: CallView) -> None:
         self.call, self.handle, self._bridged, self._ended = call, None, False, False
+        self._lost, self.end = set(), None
         if self.history is not None:
             self._start_record(
                 CallRecord(
@@ -192,7 +201,12 @@ class CallTracker:
         )
         self._ended, self._bridged = True, True
         if record.ended_at is None:
-            self._write(ended_at=self.clock.time(), end_cause="the application restarted")
+            self.end = CallEnd.APP_CLOSED
+            self._write(
+                ended_at=self.clock.time(),
+                end_cause="the application restarted",
+                end_reason=CallEnd.APP_CLOSED,
+            )
 
     def call_code_set(self, code: CallCode) -> None:
         if self.call is None:
@@ -209,13 +223,14 @@ class CallTracker:
             self._on_call_state(agent)
         elif state is State.MAKECALL_REQUEST or state is State.CLERICAL:
             if state is State.CLERICAL and self.call is not None and not self._ended:
-                self.ended("ended by the platform", by="remote")
+                self.ended("ended by the platform", by="remote", end=CallEnd.PLATFORM)
             if state is State.CLERICAL and self.call is not None:
                 self._trace(agent)
         else:
             if self.call is not None and not self._ended:
                 cause = agent.call_error or "ended by the platform"
-                self.ended(cause, by="remote", error=agent.call_error)
+                end = CallEnd.FAILED if agent.call_error else CallEnd.PLATFORM
+                self.ended(cause, by="remote", error=agent.call_error, end=end)
             self.call, self.handle, self.asked = None, None, False
 
     def _on_call_state(self, agent: AgentState) -> None:
@@ -333,15 +348,56 @@ class CallTracker:
         if self.live:
             self._set(quality=view)
 
+    def link_lost(self, end: CallEnd) -> None:
+        """The Mediatel or SIP link went down (``MEDIATEL_LOST``/``SIP_LOST``).
+
+        A live call may survive it (media does not go through either server);
+        if the platform then ends the call, this is why, and the agent is told.
+        """
+        if self.live:
+            self._lost.add(end)
+
     def ended(
-        self, cause: str, *, by: str, quality: CallQuality | None = None, error: str | None = None
+        self,
+        cause: str,
+        *,
+        by: str,
+        quality: CallQuality | None = None,
+        error: str | None = None,
+        end: CallEnd | None = None,
     ) -> None:
-        if self.call is None or self._ended:
+        """The call is over. ``end`` None: a hang-up by ``by`` ("agent" or "remote")."""
+        if self.call is None:
             return
-        self._ended = True
+        if end is None:
+            answered = self.call.answered_at is not None
+            if by == "agent":
+                end = CallEnd.AGENT_HUNG_UP
+            else:
+                end = CallEnd.CUSTOMER_HUNG_UP if answered else CallEnd.NOT_ANSWERED
+        if self._ended:
+            # Mediatel's after-call work can overtake the customer's BYE: the BYE,
+            # arriving second, says better who ended the call.
+            if self.end is CallEnd.PLATFORM and end in (
+                CallEnd.CUSTOMER_HUNG_UP,
+                CallEnd.NOT_ANSWERED,
+            ):
+                self.end = end
+                self._write(end_reason=end)
+            return
+        if end is CallEnd.PLATFORM and self._lost:
+            end = CallEnd.MEDIATEL_LOST if CallEnd.MEDIATEL_LOST in self._lost else CallEnd.SIP_LOST
+        self._ended, self.end = True, end
         self._set(phase=CallPhase.ENDED, auto_answer_at=None, error=error)
-        self._write(ended_at=self.clock.time(), end_cause=cause, quality=quality_summary(quality))
+        self._write(
+            ended_at=self.clock.time(),
+            end_cause=cause,
+            end_reason=end,
+            quality=quality_summary(quality),
+        )
         self._event(N.HANGUP_CALL, cause=cause, by=by)
+        if end in CUT:
+            self._tell(SENTENCES[end])
 
     def stray(self, number: str | None, cause: str) -> None:
         """An INVITE refused outside the current call: in the history only."""
@@ -357,5 +413,6 @@ class CallTracker:
                 number,
                 ended_at=now,
                 end_cause=cause,
+                end_reason=CallEnd.REFUSED,
             )
         )

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from softphone.core.agent_snapshot import CallType, Direction
+from softphone.core.call_end import CallEnd
 from softphone.core.call_records import CallRecord, HistoryQuery
 
 MIGRATIONS: tuple[str, ...] = (
@@ -48,10 +49,16 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX calls_trace ON calls(call_trace_id);
     CREATE INDEX calls_number ON calls(number);
     """,
+    # 2 -> 3: how the call ended in the agent's terms (call_end.CallEnd)
+    """
+    ALTER TABLE calls ADD COLUMN end_reason TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 _COLUMNS = tuple(f.name for f in fields(CallRecord))
 _UPDATABLE = frozenset(_COLUMNS) - {"id"}
+_END_VALUES = frozenset(end.value for end in CallEnd)
+"""A value a newer version wrote and this one does not know reads as None."""
 
 
 class HistoryError(Exception):
@@ -163,7 +170,7 @@ def _escape_like(text: str) -> str:
 
 
 def _to_sql(value: Any) -> Any:
-    if isinstance(value, Direction | CallType):
+    if isinstance(value, Direction | CallType | CallEnd):
         return value.value
     return value
 
@@ -172,4 +179,6 @@ def _record(row: tuple[Any, ...]) -> CallRecord:
     data = dict(zip(_COLUMNS, row, strict=True))
     data["direction"] = Direction(data["direction"])
     data["call_type"] = CallType(data["call_type"])
+    reason = data["end_reason"]
+    data["end_reason"] = CallEnd(reason) if reason in _END_VALUES else None
     return CallRecord(**data)

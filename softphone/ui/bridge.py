@@ -24,6 +24,7 @@ from softphone.core.agent_api import AgentApi, SignInRequest, Unsubscribe
 from softphone.core.agent_commands import AgentCommand, SignInError, SignInField
 from softphone.core.agent_snapshot import AgentSnapshot
 from softphone.ui.aio import Report, guarded, spawn
+from softphone.ui.views import text
 
 
 class AgentBridge(QObject):
@@ -110,16 +111,16 @@ class AgentBridge(QObject):
         asked).
         """
 
-        def report(text: str) -> None:
-            self.error.emit(text)
+        def report(sentence: str) -> None:
+            self.error.emit(sentence)
             if on_error is not None:
-                on_error(text)
+                on_error(sentence)
 
         async def attempt() -> bool:
             try:
                 await make()
             except SignInError as exc:
-                self.sign_in_failed.emit(str(exc.field), exc.message)
+                self.sign_in_failed.emit(str(exc.field), text.sign_in_message(exc))
                 return False
             return True
 

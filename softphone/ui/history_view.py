@@ -30,7 +30,11 @@ from PySide6.QtWidgets import (
 )
 
 from softphone.core.agent_snapshot import CallCode, Direction
+from softphone.core.call_end import CUT
 from softphone.core.call_records import CallRecord, HistoryQuery
+from softphone.ui import icons, palette
+from softphone.ui.palette import Tone
+from softphone.ui.views import text
 
 logger = logging.getLogger(__name__)
 
@@ -87,12 +91,17 @@ def _format_duration(seconds: float | None) -> str:
 
 
 class HistoryView(QWidget):
-    """Filters on top, the calls below, actions for the selected call."""
+    """Filters on top, the calls below, the selected call's details and actions.
+
+    Four columns — time, number (its direction as an icon), result (talk time
+    or "Missed") and call code — so the window's usual 440 px shows a whole
+    row in every language; the queue, callTraceID and how the call ended are
+    in the details line under the list and in each row's tooltip.
+    """
 
     redial_requested = Signal(str)
-    COLUMNS = 7
-    QUEUE_COLUMN = 3
-    CODE_COLUMN = 5
+    TIME, NUMBER, RESULT, CODE = range(4)
+    COLUMNS = 4
 
     def __init__(self, source: HistorySource, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -119,12 +128,9 @@ class HistoryView(QWidget):
         self.model.setHorizontalHeaderLabels(
             [
                 self.tr("Time"),
-                self.tr("Direction"),
                 self.tr("Number"),
-                self.tr("Queue"),
-                self.tr("Duration"),
-                self.tr("Call code"),
-                self.tr("callTraceID"),
+                self.tr("Result"),
+                self.tr("Call code", "column header: short where the language allows"),
             ]
         )
         self.table = QTableView()
@@ -132,17 +138,21 @@ class HistoryView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)  # a long code: "Promise to…"
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        # Shown after the call code: at the window's usual width the number, talk time and
-        # code are what an agent scans for; queue names are long. (Model columns unchanged.)
-        header.moveSection(self.QUEUE_COLUMN, self.CODE_COLUMN)
-        self.table.setWordWrap(False)  # one line per call; long values scroll, never wrap
+        header.setSectionResizeMode(self.CODE, QHeaderView.ResizeMode.Stretch)
+        header.setHighlightSections(False)
+        self.table.setWordWrap(False)  # one line per call
         self.table.verticalHeader().setVisible(False)
         self.table.setAccessibleName(self.tr("Call history"))
         self.table.doubleClicked.connect(self._redial)
 
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.setAccessibleName(self.tr("Selected call"))
         self.redial = QPushButton(self.tr("Redial"))
         self.copy_trace = QPushButton(self.tr("Copy callTraceID"))
         self.status = QLabel()
@@ -170,6 +180,7 @@ class HistoryView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.details)
         layout.addLayout(actions)
         self._update_actions()
 
@@ -209,33 +220,67 @@ class HistoryView(QWidget):
         self._records = list(records)
         self.model.removeRows(0, self.model.rowCount())
         for record in self._records:
-            direction = (
-                self.tr("Missed")
-                if record.missed
-                else self.tr("In")
-                if record.direction is Direction.INBOUND
-                else self.tr("Out")
-            )
+            details = self.describe(record)
             cells = [
                 _format_time(record.started_at),
-                direction,
                 record.number or "",
-                record.queue or "",
-                _format_duration(record.duration_s),
+                self._result(record),
                 record.call_code_name or "",
-                record.call_trace_id or "",
             ]
-            row = [QStandardItem(text) for text in cells]
-            row[0].setToolTip(_full_time(record.started_at))
+            row = [QStandardItem(value) for value in cells]
+            for item in row:
+                item.setToolTip(details)
+            row[self.TIME].setToolTip(f"{_full_time(record.started_at)}\n{details}")
+            icon, what = self._direction(record)
+            missed = palette.ink(Tone.BAD)  # deeper on light, brighter on dark
+            row[self.NUMBER].setIcon(icons.icon(icon, missed if record.missed else None))
+            row[self.NUMBER].setData(what, Qt.ItemDataRole.AccessibleDescriptionRole)
+            if record.end_reason in CUT:
+                row[self.RESULT].setIcon(icons.icon("warning", palette.ink(Tone.WAIT)))
             if record.missed:
                 for item in row:
-                    item.setForeground(Qt.GlobalColor.red)
+                    item.setForeground(missed)
             self.model.appendRow(row)
-        # Sized here, not by ResizeToContents: that mode sized the columns to their
-        # headers only and elided every number.
-        self.table.resizeColumnsToContents()
+        # Time, number and result as wide as their longest value (or header), the code
+        # gets the rest and elides (its tooltip and the details line show it whole).
+        for column in (self.TIME, self.NUMBER, self.RESULT):
+            self.table.resizeColumnToContents(column)
         self.status.setText(self.tr("{count} calls").format(count=len(self._records)))
         self._update_actions()
+
+    def _direction(self, record: CallRecord) -> tuple[str, str]:
+        """The number's icon and its words (for the tooltip and screen readers)."""
+        if record.missed:
+            return "call-missed", self.tr("Missed call")
+        if record.direction is Direction.INBOUND:
+            return "call-in", self.tr("Incoming call")
+        return "call-out", self.tr("Outgoing call")
+
+    def _result(self, record: CallRecord) -> str:
+        """Talk time for a call that was answered, else what became of it."""
+        if record.duration_s is not None:
+            return _format_duration(record.duration_s)
+        if record.missed:
+            return self.tr("Missed")
+        if record.ended_at is not None and record.answered_at is None:
+            return self.tr("No answer")
+        return ""
+
+    def describe(self, record: CallRecord) -> str:
+        """The call in a few short lines: what the columns leave out."""
+        _, what = self._direction(record)
+        lines = [what]
+        if record.queue:
+            lines[0] += " · " + self.tr("queue {queue}").format(queue=record.queue)
+        if record.call_trace_id:
+            # kept on one line: a wrapped ID is easy to misread
+            trace = self.tr("callTraceID {id}").format(id=record.call_trace_id)
+            lines.append(trace.replace(" ", "\N{NO-BREAK SPACE}"))
+        if record.call_code_name:
+            lines.append(self.tr("Call code: {code}").format(code=record.call_code_name))
+        if record.end_reason is not None:
+            lines.append(text.call_end_label(record.end_reason))
+        return "\n".join(lines)
 
     def selected(self) -> CallRecord | None:
         rows = self.table.selectionModel().selectedRows()
@@ -243,6 +288,8 @@ class HistoryView(QWidget):
 
     def _update_actions(self) -> None:
         record = self.selected()
+        self.details.setText(self.describe(record) if record is not None else "")
+        self.details.setVisible(record is not None)
         self.redial.setEnabled(record is not None and bool(record.number))
         self.copy_trace.setEnabled(record is not None and bool(record.call_trace_id))
         self.redial.setToolTip("" if self.redial.isEnabled() else self.tr("Choose a call first."))

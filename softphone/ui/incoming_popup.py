@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 from softphone.core.agent_commands import AgentCommand
 from softphone.core.agent_snapshot import AgentSnapshot, CallPhase, CallView
 from softphone.ui.notifications import Notifier
+from softphone.ui.palette import tone_style
 from softphone.ui.views import text
 
 
@@ -57,7 +58,7 @@ class IncomingCallPopup(QFrame):
         self.setStyleSheet(
             "#incomingCallPopup { border: 2px solid #2f6fd9; border-radius: 8px; }"
             "#popupNumber { font-size: 20pt; font-weight: bold; }"
-            "#popupTitle { font-weight: bold; color: #2f6fd9; }"
+            "#popupTitle { font-weight: bold; color: #2f6fd9; }\n" + tone_style()
         )
         self.setAccessibleName(self.tr("Incoming call"))
 
@@ -69,10 +70,10 @@ class IncomingCallPopup(QFrame):
         self.countdown = QLabel()
         self.answer_button = QPushButton(self.tr("Answer"))
         self.answer_button.setObjectName("popupAnswer")
-        self.answer_button.setStyleSheet("background: #1e9e4a; color: white; padding: 6px 18px;")
+        self.answer_button.setProperty("tone", "good")  # the window's Answer, same colours
         self.reject_button = QPushButton(self.tr("Reject"))
         self.reject_button.setObjectName("popupReject")
-        self.reject_button.setStyleSheet("background: #d93a2f; color: white; padding: 6px 18px;")
+        self.reject_button.setProperty("tone", "bad")
         for button in (self.answer_button, self.reject_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.answer_button.setAccessibleName(self.tr("Answer the call"))

@@ -24,15 +24,24 @@ class Tone(enum.Enum):
     OFF = "off"  # signed out, unknown
 
 
-# tone -> (background on a light window, background on a dark window)
+# tone -> (background on a light window, background on a dark window). Each keeps
+# text on it at WCAG AA contrast (4.5:1) with ``foreground``: the badge and the call
+# buttons are read all day. (The dark row's green, blue and red were brighter and
+# gave white text 3.3–4.2:1.)
 BACKGROUNDS: dict[Tone, tuple[str, str]] = {
-    Tone.GOOD: ("#2e7d32", "#43a047"),
-    Tone.BUSY: ("#1565c0", "#1e88e5"),
+    Tone.GOOD: ("#2e7d32", "#2f8533"),
+    Tone.BUSY: ("#1565c0", "#1976d2"),
     Tone.HOLD: ("#6a1b9a", "#8e24aa"),
-    Tone.WAIT: ("#b26a00", "#f9a825"),
-    Tone.WORK: ("#00695c", "#00897b"),
-    Tone.BAD: ("#c62828", "#e53935"),
+    Tone.WAIT: ("#9c5c00", "#f9a825"),
+    Tone.WORK: ("#00695c", "#00796b"),
+    Tone.BAD: ("#c62828", "#d32f2f"),
     Tone.OFF: ("#616161", "#757575"),
+}
+# tone -> (text on a light window, text on a dark window): a sentence or icon in the
+# tone on the window itself (errors, missed calls), not on a badge.
+INKS: dict[Tone, tuple[str, str]] = {
+    Tone.BAD: ("#c62828", "#ff8a80"),
+    Tone.WAIT: ("#9c5c00", "#ffb74d"),
 }
 
 
@@ -52,9 +61,30 @@ def background(tone: Tone) -> QColor:
 
 
 def foreground(tone: Tone) -> QColor:
-    """Text on ``background(tone)``: black on the bright amber, white elsewhere."""
+    """Text on ``background(tone)``: white or near-black, whichever reads better."""
     colour = background(tone)
-    return QColor("#1b1b1b") if colour.lightness() > 150 else QColor("#ffffff")
+    white, black = QColor("#ffffff"), QColor("#1b1b1b")
+    return white if contrast(colour, white) >= contrast(colour, black) else black
+
+
+def ink(tone: Tone) -> QColor:
+    """``tone`` for text drawn on the window (an error sentence, a missed call)."""
+    light, dark = INKS.get(tone, BACKGROUNDS[tone])
+    return QColor(dark if is_dark() else light)
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+
+    def luminance(colour: QColor) -> float:
+        def channel(value: float) -> float:
+            return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+        red, green, blue = (channel(v) for v in (colour.redF(), colour.greenF(), colour.blueF()))
+        return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
 
 
 def badge_style(tone: Tone) -> str:
@@ -63,3 +93,46 @@ def badge_style(tone: Tone) -> str:
         f"background-color: {background(tone).name()}; color: {foreground(tone).name()};"
         " border-radius: 6px; padding: 3px 10px; font-weight: 600;"
     )
+
+
+def hint_colour() -> QColor:
+    """Quiet text (a remark, the why of a switch) that still reads at 4.5:1.
+
+    A disabled label greys to about 2:1 and tells screen readers the text is
+    unavailable; this mixes the text and window colours instead.
+    """
+    palette = QGuiApplication.palette()
+    text = palette.color(QPalette.ColorRole.WindowText)
+    window = palette.color(QPalette.ColorRole.Window)
+    share = 0.62  # of the text colour
+    return QColor.fromRgbF(
+        text.redF() * share + window.redF() * (1 - share),
+        text.greenF() * share + window.greenF() * (1 - share),
+        text.blueF() * share + window.blueF() * (1 - share),
+    )
+
+
+def hint_style() -> str:
+    return f"color: {hint_colour().name()};"
+
+
+def problem_style() -> str:
+    """A sentence that something is wrong (a taken key, a bad field), on the window."""
+    return f"color: {ink(Tone.BAD).name()};"
+
+
+def tone_style() -> str:
+    """Coloured buttons (Call, Answer, Hang up) in the palette's tones."""
+    rules = []
+    for name, tone in (("good", Tone.GOOD), ("bad", Tone.BAD)):
+        bg = background(tone)
+        rules.append(
+            f'QPushButton[tone="{name}"]:enabled {{ background-color: {bg.name()};'
+            f" color: {foreground(tone).name()}; border: 1px solid {bg.darker(120).name()};"
+            " border-radius: 6px; padding: 6px 14px; font-weight: 600; }"
+            f' QPushButton[tone="{name}"]:enabled:hover {{ background-color:'
+            f" {bg.lighter(112).name()}; }}"
+            f' QPushButton[tone="{name}"]:enabled:focus {{ border: 2px solid'
+            f" {foreground(tone).name()}; }}"
+        )
+    return "\n".join(rules)

@@ -203,6 +203,7 @@ async def test_every_command_reaches_the_session(api: Api) -> None:
     history = await client.request("getHistory", number="05011122", limit=1)
     assert [r["number"] for r in history["result"]] == ["0501112234"]
     assert history["result"][0]["endCause"] == "rejected"
+    assert history["result"][0]["endReason"] == "agent-hung-up"
 
 
 async def test_refusals_and_failures_say_why(api: Api) -> None:

@@ -223,13 +223,15 @@ def on_hold() -> AgentSnapshot:
 
 
 def clerical() -> AgentSnapshot:
+    talked = in_call().call
+    assert talked is not None
     return dataclasses.replace(
         idle(),
         state=State.CLERICAL,
         status=Status.CLERICAL,
         status_name="after-call work",
         state_since=NOW - 8,
-        call=None,
+        call=dataclasses.replace(talked, phase=CallPhase.ENDED),  # the session keeps it
         clerical=ClericalView(call_codes=CALL_CODES, ends_at=NOW + 52),
         commands=refusals(
             {AgentCommand.SET_CALL_CODE, AgentCommand.PAUSE},
@@ -275,7 +277,7 @@ def reconnecting() -> AgentSnapshot:
         mediatel=LinkHealth(
             LinkState.RECONNECTING,
             since=NOW - 14,
-            reason="the server closed the connection",
+            reason="Mediatel closed the connection",
             retry_at=NOW + 6,
         ),
         commands=allowed({AgentCommand.LOGOUT}, "reconnecting to Mediatel"),

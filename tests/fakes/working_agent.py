@@ -43,6 +43,7 @@ from softphone.core.agent_snapshot import (
     State,
     Status,
 )
+from softphone.core.call_end import CallEnd
 from softphone.core.call_records import CallRecord, HistoryQuery
 from softphone.core.cti_events import CtiEvent, CtiEventName
 
@@ -211,14 +212,14 @@ class FakeAgent:
         self._state_event()
 
     def remote_hangup(self, cause: str = "remote") -> None:
-        self._end_call(cause)
+        self._end_call(cause, CallEnd.CUSTOMER_HUNG_UP)
 
     def _require_call(self) -> CallView:
         if self._snapshot.call is None:
             raise CommandRefused(AgentCommand.HANGUP, "no call is up")
         return self._snapshot.call
 
-    def _end_call(self, cause: str) -> None:
+    def _end_call(self, cause: str, end: CallEnd = CallEnd.AGENT_HUNG_UP) -> None:
         call = self._require_call()
         now = self._clock()
         self.publish(call=replace(call, phase=CallPhase.ENDED))
@@ -236,6 +237,7 @@ class FakeAgent:
                 answered_at=call.answered_at,
                 ended_at=now,
                 end_cause=cause,
+                end_reason=end,
             )
         )
         clerical = ClericalView(call_codes=CALL_CODES, ends_at=now + 60)

@@ -20,14 +20,17 @@ from typing import Any, TypeVar
 
 import pytest
 import qasync
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication
 
 from softphone.core.agent_snapshot import AgentSnapshot
 from softphone.ui.bridge import AgentBridge
 from softphone.ui.controllers.main import MainController
+from softphone.ui.i18n import install_translators
 from softphone.ui.views.main_window import MainWindow
 from tests.fakes.agent import FakeAgent
 from tests.fakes.agent_scenes import NOW
+from tests.peers.loopback_ice import loopback_ice
 
 T = TypeVar("T")
 TIMEOUT_S = 20.0
@@ -47,6 +50,26 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
+
+
+@pytest.fixture(params=["en", "uk", "ru"])
+def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
+    """The app's translation installed before the widgets are built (as at start)."""
+    before = QLocale()
+    translators = install_translators(qapp, request.param)
+    try:
+        yield request.param
+    finally:
+        for translator in translators:
+            qapp.removeTranslator(translator)
+        QLocale.setDefault(before)
+
+
+@pytest.fixture
+def ice() -> Iterator[None]:
+    """ICE on loopback only, for calls against the simulator (no network needed)."""
+    with loopback_ice():
+        yield
 
 
 @pytest.fixture

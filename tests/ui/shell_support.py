@@ -1,13 +1,45 @@
-"""Variations of the fake session's scenes that the shell tests need."""
+"""What the shell tests share: the shell on a test window, throwaway settings, and
+variations of the fake session's scenes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
 
 from softphone.core.agent_snapshot import AgentSnapshot, AutoAnswerView, CallPhase, CallType
+from softphone.ui.bridge import AgentBridge
+from softphone.ui.controllers.shell import ShellController
+from softphone.ui.settings.store import MemorySecrets, UiSettings
+from softphone.ui.views.main_window import MainWindow
 from tests.fakes import agent_scenes as scenes
 
 PAUSES = scenes.PAUSES
+
+
+def scratch_settings(path: Path) -> UiSettings:
+    """The agent's preferences in a throwaway INI file (``path``), secrets in memory."""
+    return UiSettings(QSettings(str(path), QSettings.Format.IniFormat), MemorySecrets())
+
+
+def shell_on(
+    bridge: AgentBridge,
+    window: MainWindow,
+    settings: UiSettings,
+    show_window: Callable[[], None] = lambda: None,
+) -> ShellController:
+    """The shell (tray, popup, history, settings, global keys) on a test's window, as
+    the app builds it but without a tray icon, so nothing depends on the desktop's."""
+    return ShellController(
+        bridge,
+        window,
+        show_window=show_window,
+        quit_app=lambda: None,
+        settings=settings,
+        tray_available=False,
+    )
 
 
 def signed_in(**changes: object) -> AgentSnapshot:

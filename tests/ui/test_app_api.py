@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from softphone.core import cti_discovery as discovery
@@ -25,9 +24,10 @@ from softphone.core.cti_host import ApiSettings
 from softphone.ui.app import SoftphoneApp
 from softphone.ui.deferred_session import DeferredSession
 from softphone.ui.settings.pages import IntegrationPage
-from softphone.ui.settings.store import MemorySecrets, UiSettings
+from softphone.ui.settings.store import UiSettings
 from tests.fakes import agent_scenes as scenes
 from tests.fakes.agent import FakeAgent
+from tests.ui.shell_support import scratch_settings
 
 TOKEN = "crm-token-for-tests"
 
@@ -52,7 +52,7 @@ def make_app(
             clock=lambda: scenes.NOW,
             quit_timeout=0.5,
             api=api,
-            settings=settings or ui_settings(tmp_path),
+            settings=settings or scratch_settings(tmp_path / "softphone.ini"),
         )
         made.append(app)
         return app
@@ -62,13 +62,6 @@ def make_app(
         app.window.allow_close = True
         app.window.close()
         app.controller.timer.stop()
-
-
-def ui_settings(folder: Path) -> UiSettings:
-    """The agent's preferences in a throwaway file, the token in memory."""
-    return UiSettings(
-        QSettings(str(folder / "softphone.ini"), QSettings.Format.IniFormat), MemorySecrets()
-    )
 
 
 def free_port() -> int:
@@ -232,7 +225,7 @@ def test_a_new_port_saved_in_settings_moves_the_running_api(
 def test_a_regenerated_token_makes_the_crm_sign_in_again(
     make_app: Callable[..., SoftphoneApp], qloop: asyncio.AbstractEventLoop, tmp_path: Path
 ) -> None:
-    settings = ui_settings(tmp_path)
+    settings = scratch_settings(tmp_path / "softphone.ini")
     token = settings.token()  # what the app was started with, from the keyring
     api = ApiSettings(port=0, token=token, directory=tmp_path)
     app = make_app(FakeAgent(scenes.idle()), api, settings)

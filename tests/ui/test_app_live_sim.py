@@ -12,12 +12,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from softphone.core.agent_api import SignInRequest
@@ -26,19 +24,12 @@ from softphone.net.mediatel import State
 from softphone.ui.app import SoftphoneApp
 from softphone.ui.settings.audio_page import AudioPage
 from softphone.ui.settings.pages import AutoAnswerPage
-from softphone.ui.settings.store import MemorySecrets, UiSettings
 from tests.core.agent.session_harness import build_agent
-from tests.peers.loopback_ice import loopback_ice
 from tests.peers.mediatel import WAIT
 from tests.peers.mediatel_sip import start_sip_sim
+from tests.ui.shell_support import scratch_settings
 
 pytestmark = pytest.mark.peers
-
-
-@pytest.fixture
-def ice() -> Iterator[None]:
-    with loopback_ice():
-        yield
 
 
 def test_a_new_delay_and_microphone_hold_from_the_next_call(
@@ -47,9 +38,7 @@ def test_a_new_delay_and_microphone_hold_from_the_next_call(
     async def shift() -> None:
         h = await start_sip_sim(tmp_path)
         agent = build_agent(h, tmp_path)
-        settings = UiSettings(
-            QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat), MemorySecrets()
-        )
+        settings = scratch_settings(tmp_path / "ui.ini")
         app = SoftphoneApp(agent.session, qapp, quit_timeout=WAIT, settings=settings)
         qtbot.addWidget(app.window)
         app.start()

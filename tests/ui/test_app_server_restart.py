@@ -13,8 +13,6 @@ reaches the window.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +29,6 @@ from softphone.sim.sip_telephony import ExternalServer, customer_voice
 from softphone.ui.history_view import HistoryView
 from tests.core.agent.session_harness import build_agent
 from tests.peers.kamailio import Kamailio
-from tests.peers.loopback_ice import loopback_ice
 from tests.peers.mediatel_sip import start_sip_sim
 from tests.peers.sim_process import SimProcess
 from tests.sim.test_sip_telephony import voice_match
@@ -39,12 +36,6 @@ from tests.ui.test_app_sim import CUSTOMER, Shift, sign_in
 
 pytestmark = pytest.mark.peers
 WAIT = 30.0  # a process start under load
-
-
-@pytest.fixture
-def ice() -> Iterator[None]:
-    with loopback_ice():
-        yield
 
 
 class BannerLog:
@@ -121,6 +112,12 @@ def test_the_server_restarts_idle_mid_call_and_in_after_call_work(
             assert history.model.rowCount() == 1
             [record] = await agent.session.history(HistoryQuery())
             assert record.call_trace_id == cut and record.ended_at is not None
+            # not "ended by the platform": the window and the record say what happened
+            said = "The call was cut: the connection to the Mediatel server was lost."
+            assert window.notice.text() == said
+            assert window.message_banner.isVisible() and window.message_banner.label.text() == said
+            assert history.model.item(0, history.NUMBER).toolTip().endswith(said)
+            assert not history.model.item(0, history.RESULT).icon().isNull()
 
             # 3. after-call work: the code picked during the outage is kept, then reported
             window.dialer.number.clear()
@@ -158,10 +155,7 @@ def test_the_server_restarts_idle_mid_call_and_in_after_call_work(
             assert not any("Traceback" in text for text in log.texts), log.texts
             assert not window.message_banner.isVisible(), window.message_banner.label.text()
         finally:
-            ui.close()
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(agent.session.sign_out(), WAIT)
-            await sim.aclose()
+            await ui.end(sim)
 
     qloop.run_until_complete(asyncio.wait_for(shift(), 240))
 
@@ -231,9 +225,6 @@ def test_the_sip_server_restarts_mid_call(
             assert record.ended_at is not None and record.call_code_name
             assert not any("Traceback" in text for text in log.texts), log.texts
         finally:
-            ui.close()
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(agent.session.sign_out(), WAIT)
-            await h.aclose()
+            await ui.end(h)
 
     qloop.run_until_complete(asyncio.wait_for(call(), 180))

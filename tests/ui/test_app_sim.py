@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -31,18 +31,11 @@ from softphone.ui.bridge import AgentBridge
 from softphone.ui.controllers.main import MainController
 from softphone.ui.views.main_window import MainWindow
 from tests.core.agent.session_harness import Agent, build_agent
-from tests.peers.loopback_ice import loopback_ice
 from tests.peers.mediatel import WAIT
 from tests.peers.mediatel_sip import SipSimHarness, start_sip_sim
 
 pytestmark = pytest.mark.peers
 CUSTOMER = "0661234567"
-
-
-@pytest.fixture
-def ice() -> Iterator[None]:
-    with loopback_ice():
-        yield
 
 
 class Shift:
@@ -67,6 +60,13 @@ class Shift:
         self.bridge.stop()
         self.window.allow_close = True
 
+    async def end(self, server: Any) -> None:
+        """After the test, pass or fail: the window, a bounded sign-out, the server."""
+        self.close()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.agent.session.sign_out(), WAIT)
+        await server.aclose()
+
 
 def test_a_shift_through_the_window(
     qapp: QApplication, qloop: asyncio.AbstractEventLoop, qtbot: Any, tmp_path: Path, ice: None
@@ -86,10 +86,7 @@ def test_a_shift_through_the_window(
             await ui.until(lambda s: s.sign_in is SignIn.SIGNED_OUT, "signed out")
             assert window.pages.currentWidget() is window.sign_in_page
         finally:
-            ui.close()
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(agent.session.sign_out(), WAIT)
-            await h.aclose()
+            await ui.end(h)
 
     qloop.run_until_complete(asyncio.wait_for(shift(), 120))
 
@@ -243,9 +240,6 @@ def test_an_inbound_call_answered_from_the_keyboard(
             [record] = await agent.session.history(HistoryQuery())
             assert record.call_code_name == chosen and record.number == "0501112233"
         finally:
-            ui.close()
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(agent.session.sign_out(), WAIT)
-            await h.aclose()
+            await ui.end(h)
 
     qloop.run_until_complete(asyncio.wait_for(call(), 120))

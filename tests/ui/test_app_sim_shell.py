@@ -11,14 +11,12 @@ callTraceID, as an agent would look for it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -27,22 +25,14 @@ from softphone.core.agent_session import SessionPolicy
 from softphone.core.agent_snapshot import CallPhase, CallType
 from softphone.core.auto_answer import AutoAnswerRules
 from softphone.net.mediatel import State
-from softphone.ui.controllers.shell import ShellController
-from softphone.ui.settings.store import MemorySecrets, UiSettings
 from tests.core.agent.session_harness import build_agent
-from tests.peers.loopback_ice import loopback_ice
 from tests.peers.mediatel import WAIT
 from tests.peers.mediatel_sip import start_sip_sim
+from tests.ui.shell_support import scratch_settings, shell_on
 from tests.ui.test_app_sim import Shift, sign_in
 
 pytestmark = pytest.mark.peers
 CALLER = "0501112233"
-
-
-@pytest.fixture
-def ice() -> Iterator[None]:
-    with loopback_ice():
-        yield
 
 
 def test_a_real_inbound_call_pops_up_is_answered_there_and_lands_in_history(
@@ -58,17 +48,8 @@ def test_a_real_inbound_call_pops_up_is_answered_there_and_lands_in_history(
         agent = build_agent(h, tmp_path, policy=policy)
         ui = Shift(agent, qtbot)
         shown: list[bool] = []
-        settings = UiSettings(
-            QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat), MemorySecrets()
-        )
-        shell = ShellController(
-            ui.bridge,
-            ui.window,
-            show_window=lambda: shown.append(True),
-            quit_app=lambda: None,
-            settings=settings,
-            tray_available=False,
-        )
+        settings = scratch_settings(tmp_path / "ui.ini")
+        shell = shell_on(ui.bridge, ui.window, settings, lambda: shown.append(True))
         popup = shell.popup
         try:
             await sign_in(ui)
@@ -107,12 +88,11 @@ def test_a_real_inbound_call_pops_up_is_answered_there_and_lands_in_history(
             ]
             assert len(rows) == 1, rows
             [row] = rows
-            assert row[1] == "In" and row[2] == CALLER and row[5] == chosen, row
-            assert row[6] == trace_id, row
+            assert row[history.NUMBER] == CALLER and row[history.CODE] == chosen, row
+            details = history.model.item(0, history.NUMBER).toolTip()
+            assert details.startswith("Incoming call"), details
+            assert trace_id is not None and trace_id in details, details
         finally:
-            ui.close()
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(agent.session.sign_out(), WAIT)
-            await h.aclose()
+            await ui.end(h)
 
     qloop.run_until_complete(asyncio.wait_for(call(), 120))

@@ -7,11 +7,15 @@ from datetime import datetime
 
 from PySide6.QtCore import QDate, QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from softphone.core.agent_snapshot import CallCode, CallType, Direction
+from softphone.core.agent_snapshot import AgentSnapshot, CallCode, CallType, Direction
+from softphone.core.call_end import SENTENCES, CallEnd
 from softphone.core.call_records import CallRecord, HistoryQuery
 from softphone.ui.history_view import HistoryView, MissedCalls
+from softphone.ui.views.main_window import MainWindow
+from tests.fakes import agent_scenes as scenes
 
 T0 = datetime(2026, 12, 7, 10, 0).timestamp()
 RECORDS = [
@@ -74,8 +78,10 @@ def test_filters_become_the_query(qtbot: QtBot, qloop: asyncio.AbstractEventLoop
     assert query.since == datetime(2026, 12, 1).timestamp()
     assert query.until == datetime(2026, 12, 8).timestamp()
     assert view.model.rowCount() == 3
-    assert view.model.item(0, 4).text() == "01:00"  # talk time
-    assert view.model.item(1, 1).text() == "Missed"
+    assert view.model.item(0, view.RESULT).text() == "01:00"  # talk time
+    assert view.model.item(1, view.RESULT).text() == "Missed"
+    assert view.model.item(2, view.RESULT).text() == ""  # no end recorded (yet)
+    assert view.model.item(0, view.CODE).text() == "Sale"
     assert view.status.text() == "3 calls"
 
 
@@ -84,7 +90,8 @@ def test_missed_only(qtbot: QtBot, qloop: asyncio.AbstractEventLoop) -> None:
     qtbot.addWidget(view)
     view.missed_only.setChecked(True)
     qloop.run_until_complete(view.reload())
-    assert [view.model.item(r, 2).text() for r in range(view.model.rowCount())] == ["0509998877"]
+    rows = range(view.model.rowCount())
+    assert [view.model.item(r, view.NUMBER).text() for r in rows] == ["0509998877"]
 
 
 def test_redial_and_copy_trace_id(qtbot: QtBot) -> None:
@@ -115,3 +122,122 @@ def test_missed_calls_count_until_seen(qtbot: QtBot) -> None:
     missed.set_total(0)  # a new session counts from zero again
     missed.set_total(1)
     assert missed.unseen == 1
+
+
+def test_the_selected_call_shows_what_the_columns_leave_out(qtbot: QtBot) -> None:
+    view = HistoryView(Source())
+    qtbot.addWidget(view)
+    cut = CallRecord(
+        "d",
+        Direction.OUTBOUND,
+        CallType.MANUAL,
+        T0 + 300,
+        number="0661234567",
+        queue="DM_Banks_ManualCalls",
+        call_trace_id="1700.4",
+        answered_at=T0 + 305,
+        ended_at=T0 + 400,
+        end_reason=CallEnd.MEDIATEL_LOST,
+    )
+    view.show_records([*RECORDS, cut])
+    view.show()
+    assert not view.details.isVisible()
+    _select(view, 3)
+    assert view.details.isVisible()
+    assert view.details.text() == (
+        "Outgoing call · queue DM_Banks_ManualCalls\ncallTraceID\N{NO-BREAK SPACE}1700.4\n"
+        "The call was cut: the connection to the Mediatel server was lost."
+    )
+    assert view.model.item(3, view.NUMBER).toolTip() == view.details.text()
+    assert not view.model.item(3, view.RESULT).icon().isNull()  # a cut call stands out
+    assert view.model.item(0, view.RESULT).icon().isNull()
+    _select(view, 1)
+    assert view.details.text().startswith("Missed call · queue Support")
+
+
+def _long_day() -> list[CallRecord]:
+    """Every kind of row, with the longest values an agent sees, and enough of them for
+    the list to need its vertical scroll bar (which takes width from the columns)."""
+    kinds = [
+        CallRecord("m", Direction.INBOUND, CallType.INBOUND, T0, "+380441234567", "Inbound_Main"),
+        CallRecord("n", Direction.OUTBOUND, CallType.MANUAL, T0, "0441234567", ended_at=T0 + 30),
+        CallRecord(
+            "t",
+            Direction.OUTBOUND,
+            CallType.PREDICTIVE,
+            T0,
+            "0672223344",
+            "DM_MFO_1",
+            "1185574251",
+            answered_at=T0 + 1,
+            ended_at=T0 + 3599,
+            call_code_name="Promise to pay by the end of the week",
+            end_reason=CallEnd.MEDIATEL_LOST,
+        ),
+    ]
+    return [kinds[i % len(kinds)] for i in range(40)]
+
+
+def test_a_whole_row_fits_the_usual_window_in_every_language(qtbot: QtBot, language: str) -> None:
+    """At the window's default 440 px the agent sees time, number, result and call code
+    of every call without scrolling sideways; none of the first three is cut short."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    view = HistoryView(Source())
+    window.tabs.setCurrentIndex(window.add_tab(view, window.tr("History"), "clock"))
+    window.present(scenes.idle(), scenes.NOW)  # signed in: the tabs show
+    window.resize(440, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    view.show_records(_long_day())
+    QApplication.processEvents()
+    table, header = view.table, view.table.horizontalHeader()
+    assert view.model.headerData(view.RESULT, Qt.Orientation.Horizontal) != "Result" or (
+        language == "en"
+    )
+    qtbot.waitUntil(table.verticalScrollBar().isVisible)
+    assert not table.horizontalScrollBar().isVisible()
+    viewport = table.viewport().rect()
+    for column in range(view.COLUMNS):
+        left = header.sectionViewportPosition(column)
+        width = header.sectionSize(column)
+        name = view.model.headerData(column, Qt.Orientation.Horizontal)
+        assert left >= 0 and left + width <= viewport.width(), (language, name, left, width)
+        assert header.sectionSizeFromContents(column).width() <= width, (language, name)
+        for row in range(3):
+            cell = table.visualRect(view.model.index(row, column))
+            assert viewport.contains(cell.topLeft()) and cell.right() <= viewport.right(), (
+                language,
+                name,
+                cell,
+            )
+    for column in (view.TIME, view.NUMBER, view.RESULT):
+        wanted = table.sizeHintForColumn(column)
+        assert header.sectionSize(column) >= wanted, (language, column)  # nothing elided
+    assert header.sectionSize(view.CODE) >= 80, language  # room for a code's first words
+    for control in (view.since, view.until, view.missed_only, view.search, view.redial):
+        shown = control.mapTo(view, control.rect().topRight()).x()
+        assert control.width() >= control.sizeHint().width(), (language, control.text())
+        assert shown < view.width(), (language, control)  # a filter cut at the edge
+    code = view.model.item(2, view.CODE)
+    assert code.toolTip().count("Promise to pay by the end of the week") == 1
+
+
+def test_the_window_says_in_its_language_why_a_call_was_cut(qtbot: QtBot, language: str) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    notice = SENTENCES[CallEnd.MEDIATEL_LOST]
+    window.present(AgentSnapshot(notice=notice), 0.0)
+    expected = {
+        "en": notice,
+        "uk": "Дзвінок обірвався: втрачено з’єднання з сервером Mediatel.",
+        "ru": "Звонок оборвался: потеряно соединение с сервером Mediatel.",
+    }[language]
+    assert window.notice.text() == expected
+    banner = window.message_banner
+    assert not banner.isHidden() and banner.label.text() == expected  # said on top too
+    window.present(scenes.in_call(), scenes.NOW)  # the next call: old news
+    assert banner.isHidden()
+    window.present(AgentSnapshot(notice="Moved to the SIP server wss://b"), 0.0)
+    assert window.notice.text() == "Moved to the SIP server wss://b"  # others as written
+    assert banner.isHidden()

@@ -24,12 +24,12 @@ def distinct_colours(image: QImage) -> int:
     return len(colours)
 
 
-@pytest.mark.peers
-def test_screenshots_of_the_main_states(tmp_path: Path) -> None:
+def render(script: str, out: Path) -> None:
+    """Run ``scripts/<script>`` (it starts its own Xvfb) to write its PNGs into ``out``."""
     if shutil.which("Xvfb") is None:
         unavailable("Xvfb is not installed (apt-get install xvfb)")
     done = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "screenshots.py"), "--out", str(tmp_path)],
+        [sys.executable, str(ROOT / "scripts" / script), "--out", str(out)],
         capture_output=True,
         text=True,
         timeout=180,
@@ -37,8 +37,13 @@ def test_screenshots_of_the_main_states(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.peers
+def test_screenshots_of_the_main_states(tmp_path: Path) -> None:
+    render("screenshots.py", tmp_path)
     names = sorted(p.stem for p in tmp_path.glob("*.png"))
-    assert names == sorted([*SCENES, "sign-in-error", "history"])
+    assert names == sorted([*SCENES, "sign-in-error", "history", "call-cut"])
     for path in tmp_path.glob("*.png"):
         image = QImage(str(path))
         assert (image.width(), image.height()) == (440, 720), path.name

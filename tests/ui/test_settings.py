@@ -18,16 +18,16 @@ from softphone.ui.settings import autostart
 from softphone.ui.settings.audio_page import AudioPage, level_percent
 from softphone.ui.settings.dialog import SettingsDialog
 from softphone.ui.settings.pages import AutoAnswerPage, GeneralPage, IntegrationPage, ProfilesPage
-from softphone.ui.settings.store import DEFAULTS, TOKEN_KEY, MemorySecrets, UiSettings
+from softphone.ui.settings.store import DEFAULTS, TOKEN_KEY, UiSettings
+from tests.ui.conftest import Desk
+from tests.ui.shell_support import scratch_settings, shell_on
 
 DEVICES = DeviceChoice(inputs=("Jabra Evolve",), outputs=("Jabra Evolve", "Laptop speaker"))
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> UiSettings:
-    return UiSettings(
-        QSettings(str(tmp_path / "softphone.ini"), QSettings.Format.IniFormat), MemorySecrets()
-    )
+    return scratch_settings(tmp_path / "softphone.ini")
 
 
 def _audio_page(settings: UiSettings, **kwargs: object) -> AudioPage:
@@ -342,3 +342,22 @@ def test_microphone_switches_save_load_and_restore_defaults(
 
 def mic_boxes(page: AudioPage) -> tuple[QCheckBox, QCheckBox, QCheckBox]:
     return (page.noise_suppression, page.auto_gain, page.echo_cancellation)
+
+
+def test_every_topic_shows_whole_in_every_language(
+    desk: Desk, settings: UiSettings, language: str
+) -> None:
+    shell = shell_on(desk.bridge, desk.window, settings)
+    dialog = shell.open_settings()
+    topics = dialog.topics
+    assert topics.count() >= 5
+    assert not topics.horizontalScrollBar().isVisible(), language
+    for row in range(topics.count()):
+        shown = topics.visualItemRect(topics.item(row))
+        wanted = topics.fontMetrics().horizontalAdvance(topics.item(row).text())
+        assert shown.width() >= wanted and shown.right() <= topics.viewport().width(), (
+            language,
+            topics.item(row).text(),
+        )
+    dialog.reject()
+    shell.stop()

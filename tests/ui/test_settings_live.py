@@ -11,21 +11,19 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from softphone.core.agent_snapshot import CallType
 from softphone.core.audio_preferences import AudioPreferences
 from softphone.ui.settings.live import LiveSettings
-from softphone.ui.settings.store import MemorySecrets, UiSettings
+from softphone.ui.settings.store import UiSettings
 from tests.fakes import agent_scenes as scenes
 from tests.fakes.agent import FakeAgent
+from tests.ui.shell_support import scratch_settings
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> UiSettings:
-    return UiSettings(
-        QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat), MemorySecrets()
-    )
+    return scratch_settings(tmp_path / "ui.ini")
 
 
 def live(settings: UiSettings, fake: FakeAgent, env: dict[str, str] | None = None) -> LiveSettings:

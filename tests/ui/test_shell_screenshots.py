@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QImage
 
-from tests.peers.fixtures import unavailable
-from tests.ui.test_screenshots import distinct_colours
+from tests.ui.test_screenshots import distinct_colours, render
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = {
@@ -26,16 +22,7 @@ SHOTS = {
 
 @pytest.mark.peers
 def test_shell_screenshots_render(tmp_path: Path) -> None:
-    if shutil.which("Xvfb") is None:
-        unavailable("Xvfb is not installed (apt-get install xvfb)")
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "shell_screenshots.py"), "--out", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        cwd=ROOT,
-    )
-    assert done.returncode == 0, done.stderr
+    render("shell_screenshots.py", tmp_path)
     assert {p.stem for p in tmp_path.glob("*.png")} == SHOTS
     for name in SHOTS:
         image = QImage(str(tmp_path / f"{name}.png"))

@@ -7,7 +7,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from softphone.core.agent_snapshot import CallType, Direction
 from softphone.core.call_records import CallRecord
@@ -15,27 +14,18 @@ from softphone.ui import shortcuts
 from softphone.ui.controllers.shell import ShellController
 from softphone.ui.settings.audio_page import AudioPage
 from softphone.ui.settings.pages import AutoAnswerPage, GeneralPage
-from softphone.ui.settings.store import MemorySecrets, UiSettings
 from softphone.ui.single_instance import Request
 from tests.fakes import agent_scenes as scenes
 from tests.ui.conftest import Desk
+from tests.ui.shell_support import scratch_settings, shell_on
 
 
 @pytest.fixture
 def shell(desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ShellController:
     monkeypatch.setattr(shortcuts, "KEYS", dict(shortcuts.KEYS))  # the test may change keys
     shown: list[bool] = []
-    settings = UiSettings(
-        QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat), MemorySecrets()
-    )
-    controller = ShellController(
-        desk.bridge,
-        desk.window,
-        show_window=lambda: shown.append(True),
-        quit_app=lambda: None,
-        settings=settings,
-        tray_available=False,
-    )
+    settings = scratch_settings(tmp_path / "ui.ini")
+    controller = shell_on(desk.bridge, desk.window, settings, lambda: shown.append(True))
     controller.shown = shown  # type: ignore[attr-defined]
     return controller
 

@@ -288,7 +288,7 @@
     </message>
     <message>
         <source>&amp;Mute</source>
-        <translation>&amp;Выключить микрофон</translation>
+        <translation>&amp;Выкл. микрофон</translation>
     </message>
     <message>
         <source>&amp;Keypad</source>
@@ -372,7 +372,7 @@
     </message>
     <message>
         <source>Unmute</source>
-        <translation>Включить микрофон</translation>
+        <translation>Вкл. микрофон</translation>
     </message>
     <message>
         <source>Unmute the microphone</source>
@@ -467,6 +467,85 @@
     <message>
         <source>Not available: {reason}</source>
         <translation>Недоступно: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>CoreText</name>
+    <message>
+        <source>the connection dropped</source>
+        <translation>соединение оборвалось</translation>
+    </message>
+    <message>
+        <source>Mediatel closed the connection</source>
+        <translation>Mediatel закрыл соединение</translation>
+    </message>
+    <message>
+        <source>Mediatel does not answer</source>
+        <translation>Mediatel не отвечает</translation>
+    </message>
+    <message>
+        <source>the SIP connection dropped</source>
+        <translation>SIP-соединение оборвалось</translation>
+    </message>
+    <message>
+        <source>the server refused the connection (not running?)</source>
+        <translation>сервер отклонил соединение (не запущен?)</translation>
+    </message>
+    <message>
+        <source>connection timed out</source>
+        <translation>время ожидания соединения истекло</translation>
+    </message>
+    <message>
+        <source>connection lost</source>
+        <translation>соединение потеряно</translation>
+    </message>
+    <message>
+        <source>The gateway refused the connection (403): your CRM sign-in may have expired. Sign in to the CRM again, or check the gateway token.</source>
+        <translation>Шлюз отклонил соединение (403): возможно, ваш вход в CRM истёк. Войдите в CRM снова или проверьте токен шлюза.</translation>
+    </message>
+    <message>
+        <source>The gateway asked for authentication (401): check the gateway token.</source>
+        <translation>Шлюз требует аутентификации (401): проверьте токен шлюза.</translation>
+    </message>
+    <message>
+        <source>The secure connection to {url} failed: its certificate could not be verified. Check the server address, or ask IT about the certificate.</source>
+        <translation>Не удалось установить защищённое соединение с {url}: сертификат не прошёл проверку. Проверьте адрес сервера или обратитесь в ИТ насчёт сертификата.</translation>
+    </message>
+    <message>
+        <source>The Mediatel address “{url}” is not valid.</source>
+        <translation>Адрес Mediatel «{url}» недействителен.</translation>
+    </message>
+    <message>
+        <source>Cannot reach Mediatel at {url}: check the address and your network connection.</source>
+        <translation>Не удаётся соединиться с Mediatel по адресу {url}: проверьте адрес и подключение к сети.</translation>
+    </message>
+    <message>
+        <source>Mediatel refused the login: {message}.</source>
+        <translation>Mediatel не принял вход: {message}.</translation>
+    </message>
+    <message>
+        <source>The extension did not register with {url} in time: check the SIP server address.</source>
+        <translation>Внутренний номер не зарегистрировался на {url} вовремя: проверьте адрес SIP-сервера.</translation>
+    </message>
+    <message>
+        <source>The SIP server refused the extension&apos;s password ({code}): check the SIP user and password.</source>
+        <translation>SIP-сервер не принял пароль внутреннего номера ({code}): проверьте пользователя SIP и пароль.</translation>
+    </message>
+    <message>
+        <source>The gateway refused the SIP connection (403): sign in to the CRM again, or check the gateway token.</source>
+        <translation>Шлюз отклонил SIP-соединение (403): войдите в CRM снова или проверьте токен шлюза.</translation>
+    </message>
+    <message>
+        <source>The secure connection to the SIP server {url} failed: its certificate could not be verified.</source>
+        <translation>Не удалось установить защищённое соединение с SIP-сервером {url}: сертификат не прошёл проверку.</translation>
+    </message>
+    <message>
+        <source>Cannot reach the SIP server at {url}: {reason}.</source>
+        <translation>Не удаётся соединиться с SIP-сервером {url}: {reason}.</translation>
+    </message>
+    <message>
+        <source>The SIP server refused the registration ({code} {reason}).</source>
+        <translation>SIP-сервер отклонил регистрацию ({code} {reason}).</translation>
     </message>
 </context>
 <context>
@@ -780,7 +859,7 @@
     </message>
     <message>
         <source>Missed only</source>
-        <translation>Только пропущенные</translation>
+        <translation>Пропущенные</translation>
     </message>
     <message>
         <source>Search</source>
@@ -791,24 +870,21 @@
         <translation>Время</translation>
     </message>
     <message>
-        <source>Direction</source>
-        <translation>Направление</translation>
+        <source>Result</source>
+        <translation>Итог</translation>
     </message>
     <message>
-        <source>Queue</source>
-        <translation>Очередь</translation>
-    </message>
-    <message>
-        <source>Duration</source>
-        <translation>Длительность</translation>
-    </message>
-    <message>
-        <source>callTraceID</source>
-        <translation>callTraceID</translation>
+        <source>Call code</source>
+        <comment>column header: short where the language allows</comment>
+        <translation>Код</translation>
     </message>
     <message>
         <source>Call history</source>
         <translation>История звонков</translation>
+    </message>
+    <message>
+        <source>Selected call</source>
+        <translation>Выбранный звонок</translation>
     </message>
     <message>
         <source>Redial</source>
@@ -819,20 +895,40 @@
         <translation>Скопировать callTraceID</translation>
     </message>
     <message>
+        <source>Missed call</source>
+        <translation>Пропущенный звонок</translation>
+    </message>
+    <message>
+        <source>Incoming call</source>
+        <translation>Входящий звонок</translation>
+    </message>
+    <message>
+        <source>Outgoing call</source>
+        <translation>Исходящий звонок</translation>
+    </message>
+    <message>
         <source>Missed</source>
-        <translation>Пропущенный</translation>
-    </message>
-    <message>
-        <source>In</source>
-        <translation>Входящий</translation>
-    </message>
-    <message>
-        <source>Out</source>
-        <translation>Исходящий</translation>
+        <translation>Пропущен</translation>
     </message>
     <message>
         <source>{count} calls</source>
         <translation>Звонков: {count}</translation>
+    </message>
+    <message>
+        <source>No answer</source>
+        <translation>Без ответа</translation>
+    </message>
+    <message>
+        <source>queue {queue}</source>
+        <translation>очередь {queue}</translation>
+    </message>
+    <message>
+        <source>callTraceID {id}</source>
+        <translation>callTraceID {id}</translation>
+    </message>
+    <message>
+        <source>Call code: {code}</source>
+        <translation>Код звонка: {code}</translation>
     </message>
     <message>
         <source>Choose a call first.</source>
@@ -1440,7 +1536,7 @@
     </message>
     <message>
         <source>reconnecting…</source>
-        <translation>повторное соединение…</translation>
+        <translation>переподключение…</translation>
     </message>
     <message>
         <source>failed</source>
@@ -1485,6 +1581,42 @@
     <message>
         <source>Measuring…</source>
         <translation>Измерение…</translation>
+    </message>
+    <message>
+        <source>You ended the call.</source>
+        <translation>Вы завершили звонок.</translation>
+    </message>
+    <message>
+        <source>The customer hung up.</source>
+        <translation>Клиент положил трубку.</translation>
+    </message>
+    <message>
+        <source>The call was not answered.</source>
+        <translation>На звонок не ответили.</translation>
+    </message>
+    <message>
+        <source>The phone turned the call away: you were busy or not available.</source>
+        <translation>Телефон отклонил звонок: вы были заняты или недоступны.</translation>
+    </message>
+    <message>
+        <source>The call could not be put through.</source>
+        <translation>Не удалось соединить звонок.</translation>
+    </message>
+    <message>
+        <source>The platform ended the call.</source>
+        <translation>Платформа завершила звонок.</translation>
+    </message>
+    <message>
+        <source>The call was cut: the connection to the Mediatel server was lost.</source>
+        <translation>Звонок оборвался: потеряно соединение с сервером Mediatel.</translation>
+    </message>
+    <message>
+        <source>The call was cut: the connection to the SIP server was lost.</source>
+        <translation>Звонок оборвался: потеряно соединение с SIP-сервером.</translation>
+    </message>
+    <message>
+        <source>The call was cut: the application was closed during the call.</source>
+        <translation>Звонок оборвался: приложение закрыли во время звонка.</translation>
     </message>
 </context>
 <context>

@@ -288,7 +288,7 @@
     </message>
     <message>
         <source>&amp;Mute</source>
-        <translation>&amp;Вимкнути мікрофон</translation>
+        <translation>&amp;Вимк. мікрофон</translation>
     </message>
     <message>
         <source>&amp;Keypad</source>
@@ -372,7 +372,7 @@
     </message>
     <message>
         <source>Unmute</source>
-        <translation>Увімкнути мікрофон</translation>
+        <translation>Увімк. мікрофон</translation>
     </message>
     <message>
         <source>Unmute the microphone</source>
@@ -467,6 +467,85 @@
     <message>
         <source>Not available: {reason}</source>
         <translation>Недоступно: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>CoreText</name>
+    <message>
+        <source>the connection dropped</source>
+        <translation>з’єднання обірвалося</translation>
+    </message>
+    <message>
+        <source>Mediatel closed the connection</source>
+        <translation>Mediatel закрив з’єднання</translation>
+    </message>
+    <message>
+        <source>Mediatel does not answer</source>
+        <translation>Mediatel не відповідає</translation>
+    </message>
+    <message>
+        <source>the SIP connection dropped</source>
+        <translation>SIP-з’єднання обірвалося</translation>
+    </message>
+    <message>
+        <source>the server refused the connection (not running?)</source>
+        <translation>сервер відхилив з’єднання (не запущений?)</translation>
+    </message>
+    <message>
+        <source>connection timed out</source>
+        <translation>час очікування з’єднання вичерпано</translation>
+    </message>
+    <message>
+        <source>connection lost</source>
+        <translation>з’єднання втрачено</translation>
+    </message>
+    <message>
+        <source>The gateway refused the connection (403): your CRM sign-in may have expired. Sign in to the CRM again, or check the gateway token.</source>
+        <translation>Шлюз відхилив з’єднання (403): можливо, ваш вхід у CRM закінчився. Увійдіть у CRM знову або перевірте токен шлюзу.</translation>
+    </message>
+    <message>
+        <source>The gateway asked for authentication (401): check the gateway token.</source>
+        <translation>Шлюз вимагає автентифікації (401): перевірте токен шлюзу.</translation>
+    </message>
+    <message>
+        <source>The secure connection to {url} failed: its certificate could not be verified. Check the server address, or ask IT about the certificate.</source>
+        <translation>Не вдалося встановити захищене з’єднання з {url}: сертифікат не пройшов перевірку. Перевірте адресу сервера або зверніться до ІТ щодо сертифіката.</translation>
+    </message>
+    <message>
+        <source>The Mediatel address “{url}” is not valid.</source>
+        <translation>Адреса Mediatel «{url}» недійсна.</translation>
+    </message>
+    <message>
+        <source>Cannot reach Mediatel at {url}: check the address and your network connection.</source>
+        <translation>Не вдається з’єднатися з Mediatel за адресою {url}: перевірте адресу та підключення до мережі.</translation>
+    </message>
+    <message>
+        <source>Mediatel refused the login: {message}.</source>
+        <translation>Mediatel не прийняв вхід: {message}.</translation>
+    </message>
+    <message>
+        <source>The extension did not register with {url} in time: check the SIP server address.</source>
+        <translation>Внутрішній номер не зареєструвався на {url} вчасно: перевірте адресу SIP-сервера.</translation>
+    </message>
+    <message>
+        <source>The SIP server refused the extension&apos;s password ({code}): check the SIP user and password.</source>
+        <translation>SIP-сервер не прийняв пароль внутрішнього номера ({code}): перевірте користувача SIP і пароль.</translation>
+    </message>
+    <message>
+        <source>The gateway refused the SIP connection (403): sign in to the CRM again, or check the gateway token.</source>
+        <translation>Шлюз відхилив SIP-з’єднання (403): увійдіть у CRM знову або перевірте токен шлюзу.</translation>
+    </message>
+    <message>
+        <source>The secure connection to the SIP server {url} failed: its certificate could not be verified.</source>
+        <translation>Не вдалося встановити захищене з’єднання з SIP-сервером {url}: сертифікат не пройшов перевірку.</translation>
+    </message>
+    <message>
+        <source>Cannot reach the SIP server at {url}: {reason}.</source>
+        <translation>Не вдається з’єднатися з SIP-сервером {url}: {reason}.</translation>
+    </message>
+    <message>
+        <source>The SIP server refused the registration ({code} {reason}).</source>
+        <translation>SIP-сервер відхилив реєстрацію ({code} {reason}).</translation>
     </message>
 </context>
 <context>
@@ -791,24 +870,21 @@
         <translation>Час</translation>
     </message>
     <message>
-        <source>Direction</source>
-        <translation>Напрямок</translation>
+        <source>Result</source>
+        <translation>Підсумок</translation>
     </message>
     <message>
-        <source>Queue</source>
-        <translation>Черга</translation>
-    </message>
-    <message>
-        <source>Duration</source>
-        <translation>Тривалість</translation>
-    </message>
-    <message>
-        <source>callTraceID</source>
-        <translation>callTraceID</translation>
+        <source>Call code</source>
+        <comment>column header: short where the language allows</comment>
+        <translation>Код</translation>
     </message>
     <message>
         <source>Call history</source>
         <translation>Історія дзвінків</translation>
+    </message>
+    <message>
+        <source>Selected call</source>
+        <translation>Вибраний дзвінок</translation>
     </message>
     <message>
         <source>Redial</source>
@@ -819,20 +895,40 @@
         <translation>Скопіювати callTraceID</translation>
     </message>
     <message>
+        <source>Missed call</source>
+        <translation>Пропущений дзвінок</translation>
+    </message>
+    <message>
+        <source>Incoming call</source>
+        <translation>Вхідний дзвінок</translation>
+    </message>
+    <message>
+        <source>Outgoing call</source>
+        <translation>Вихідний дзвінок</translation>
+    </message>
+    <message>
         <source>Missed</source>
-        <translation>Пропущений</translation>
-    </message>
-    <message>
-        <source>In</source>
-        <translation>Вхідний</translation>
-    </message>
-    <message>
-        <source>Out</source>
-        <translation>Вихідний</translation>
+        <translation>Пропущено</translation>
     </message>
     <message>
         <source>{count} calls</source>
         <translation>Дзвінків: {count}</translation>
+    </message>
+    <message>
+        <source>No answer</source>
+        <translation>Без відповіді</translation>
+    </message>
+    <message>
+        <source>queue {queue}</source>
+        <translation>черга {queue}</translation>
+    </message>
+    <message>
+        <source>callTraceID {id}</source>
+        <translation>callTraceID {id}</translation>
+    </message>
+    <message>
+        <source>Call code: {code}</source>
+        <translation>Код дзвінка: {code}</translation>
     </message>
     <message>
         <source>Choose a call first.</source>
@@ -1440,7 +1536,7 @@
     </message>
     <message>
         <source>reconnecting…</source>
-        <translation>повторне з’єднання…</translation>
+        <translation>перепідключення…</translation>
     </message>
     <message>
         <source>failed</source>
@@ -1485,6 +1581,42 @@
     <message>
         <source>Measuring…</source>
         <translation>Вимірювання…</translation>
+    </message>
+    <message>
+        <source>You ended the call.</source>
+        <translation>Ви завершили дзвінок.</translation>
+    </message>
+    <message>
+        <source>The customer hung up.</source>
+        <translation>Клієнт поклав слухавку.</translation>
+    </message>
+    <message>
+        <source>The call was not answered.</source>
+        <translation>На дзвінок не відповіли.</translation>
+    </message>
+    <message>
+        <source>The phone turned the call away: you were busy or not available.</source>
+        <translation>Телефон відхилив дзвінок: ви були зайняті або недоступні.</translation>
+    </message>
+    <message>
+        <source>The call could not be put through.</source>
+        <translation>Не вдалося з’єднати дзвінок.</translation>
+    </message>
+    <message>
+        <source>The platform ended the call.</source>
+        <translation>Платформа завершила дзвінок.</translation>
+    </message>
+    <message>
+        <source>The call was cut: the connection to the Mediatel server was lost.</source>
+        <translation>Дзвінок обірвався: втрачено з’єднання з сервером Mediatel.</translation>
+    </message>
+    <message>
+        <source>The call was cut: the connection to the SIP server was lost.</source>
+        <translation>Дзвінок обірвався: втрачено з’єднання з SIP-сервером.</translation>
+    </message>
+    <message>
+        <source>The call was cut: the application was closed during the call.</source>
+        <translation>Дзвінок обірвався: застосунок закрили під час дзвінка.</translation>
     </message>
 </context>
 <context>

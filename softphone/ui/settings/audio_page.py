@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from softphone.core import audio_check
 from softphone.core.audio_check import AudioBackend, DeviceChoice
 from softphone.ui.aio import spawn
+from softphone.ui.palette import hint_style, problem_style
 from softphone.ui.settings.page import SettingsPage
 from softphone.ui.settings.store import UiSettings
 
@@ -145,14 +146,14 @@ class AudioPage(SettingsPage):
             box.setToolTip(why)
             hint = QLabel(why)
             hint.setWordWrap(True)
-            hint.setEnabled(False)  # greyed: the why, not a warning
+            hint.setStyleSheet(hint_style())  # quiet: the why, not a warning
             mic.addWidget(box, row, 0)
             mic.addWidget(hint, row, 1)
         mic.setColumnStretch(1, 1)
         layout = QVBoxLayout(self)
         if not self._devices.inputs and not self._devices.outputs:
             none = QLabel(self.tr("No sound devices were found. Plug in a headset."))
-            none.setStyleSheet("color: #c0392b;")
+            none.setStyleSheet(problem_style())
             layout.addWidget(none)
         layout.addLayout(form)
         layout.addLayout(mic)

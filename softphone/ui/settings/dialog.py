@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from softphone.ui.palette import hint_style
 from softphone.ui.settings.page import SettingsPage
 
 
@@ -30,12 +31,15 @@ class SettingsDialog(QDialog):
         self.pages = pages
         self.topics = QListWidget()
         self.topics.setAccessibleName(self.tr("Topics"))
-        self.topics.setMaximumWidth(180)
         self.stack = QStackedWidget()
         for page in pages:
             self.topics.addItem(page.title())
             self.stack.addWidget(page)
             page.load()
+        # As wide as the longest topic in this language, no wider: no sideways scroll.
+        self.topics.setFixedWidth(
+            max(120, self.topics.sizeHintForColumn(0) + 2 * self.topics.frameWidth() + 12)
+        )
         self.topics.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.topics.setCurrentRow(0)
         buttons = QDialogButtonBox(
@@ -54,7 +58,7 @@ class SettingsDialog(QDialog):
             )
         )
         self.restart_note.setWordWrap(True)
-        self.restart_note.setEnabled(False)  # greyed: a remark, not a warning
+        self.restart_note.setStyleSheet(hint_style())  # quiet: a remark, not a warning
         body = QHBoxLayout()
         body.addWidget(self.topics)
         body.addWidget(self.stack, 1)

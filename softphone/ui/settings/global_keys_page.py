@@ -11,16 +11,15 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from PySide6.QtCore import SignalInstance
+from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QKeySequenceEdit, QLabel, QWidget
 
 from softphone.ui.global_keys.base import Outcome, Registration
+from softphone.ui.palette import problem_style
 from softphone.ui.settings.page import SettingsPage
 from softphone.ui.settings.store import UiSettings
 from softphone.ui.shortcuts import GLOBAL_KEYS, Shortcut
-
-PROBLEM_STYLE = "color: #c0392b;"
 
 
 class KeyChecker(Protocol):
@@ -59,7 +58,7 @@ class GlobalKeysPage(SettingsPage):
         self.note.setWordWrap(True)
         self.unavailable = QLabel()
         self.unavailable.setWordWrap(True)
-        self.unavailable.setStyleSheet(PROBLEM_STYLE)
+        self.unavailable.setStyleSheet(problem_style())
         labels = {
             Shortcut.ANSWER: self.tr("Answer"),
             Shortcut.HANGUP: self.tr("Hang up"),
@@ -78,14 +77,16 @@ class GlobalKeysPage(SettingsPage):
             edit.setMaximumSequenceLength(1)
             status = QLabel()
             status.setWordWrap(True)
-            status.setStyleSheet(PROBLEM_STYLE)
+            status.setStyleSheet(problem_style())
             status.setAccessibleName(
                 self.tr("{action}: key status").format(action=labels[shortcut])
             )
             edit.editingFinished.connect(lambda s=shortcut: self._check(s))
             row = QHBoxLayout()
-            row.addWidget(edit)
-            row.addWidget(status, 1)
+            # Top-aligned: a sentence of several lines next to the key must not push
+            # the key below its action's name.
+            row.addWidget(edit, 0, Qt.AlignmentFlag.AlignTop)
+            row.addWidget(status, 1, Qt.AlignmentFlag.AlignTop)
             form.addRow(labels[shortcut], row)
             self.editors[shortcut], self.status[shortcut] = edit, status
         self.enabled.toggled.connect(self._enable_editors)
@@ -143,4 +144,4 @@ class GlobalKeysPage(SettingsPage):
             label.setText(registration.sentence)  # the key the desktop assigned (portal)
         else:
             label.setText("" if registration.ok else registration.sentence)
-        label.setStyleSheet("" if registration is None or registration.ok else PROBLEM_STYLE)
+        label.setStyleSheet("" if registration is None or registration.ok else problem_style())

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from softphone.core.agent_snapshot import AutoAnswerView, CallType
+from softphone.ui.palette import problem_style
 from softphone.ui.settings import autostart
 from softphone.ui.settings.page import SettingsPage
 from softphone.ui.settings.store import UiSettings
@@ -51,7 +52,7 @@ class ProfilesPage(SettingsPage):
         self.add = QPushButton(self.tr("Add"))
         self.remove = QPushButton(self.tr("Remove"))
         self.error = QLabel()
-        self.error.setStyleSheet("color: #c0392b;")
+        self.error.setStyleSheet(problem_style())
         self.add.clicked.connect(self._add)
         self.remove.clicked.connect(self._remove)
         self.list.currentRowChanged.connect(self._show_profile)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 from softphone.core.agent_snapshot import AgentSnapshot, LinkHealth, LinkState
 from softphone.ui import icons
 from softphone.ui.palette import Tone, background, foreground
+from softphone.ui.views import text
 
 
 class Banner(QFrame):
@@ -95,7 +96,8 @@ class ReconnectBanner(Banner):
         if health.state is LinkState.RECONNECTING:
             line = self.tr("Reconnecting to {link}…").format(link=name)
             if health.reason:
-                line += " " + self.tr("({reason})").format(reason=health.reason)
+                reason = text.core_phrase(health.reason)
+                line += " " + self.tr("({reason})").format(reason=reason)
             if health.retry_at is not None:
                 wait = max(0, math.ceil(health.retry_at - now))
                 if wait > 0:
@@ -106,7 +108,7 @@ class ReconnectBanner(Banner):
         if health.state is LinkState.FAILED:
             line = self.tr("No connection to {link}.").format(link=name)
             if health.reason:
-                line += " " + health.reason
+                line += " " + text.core_phrase(health.reason)
             return line
         return None
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from softphone.core.agent_commands import AgentCommand
 from softphone.core.agent_snapshot import AgentSnapshot, CallCode, ClericalView
 from softphone.ui import icons
-from softphone.ui.palette import Tone, background, badge_style
+from softphone.ui.palette import Tone, badge_style, ink
 from softphone.ui.views import text
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -57,6 +57,9 @@ class CallCodeDialog(QDialog):
         font.setBold(True)
         title.setFont(font)
         layout.addWidget(title)
+        self.about = QLabel(self)  # which call: the window behind may be covered
+        self.about.setObjectName("call_code_about")
+        layout.addWidget(self.about)
 
         self.countdown = QLabel(self)
         self.countdown.setObjectName("countdown")
@@ -142,6 +145,11 @@ class CallCodeDialog(QDialog):
         if clerical.call_codes != self._codes or newly_chosen:
             self._codes = clerical.call_codes
             self._fill()
+        call = snapshot.call
+        if call is not None:
+            parts = [text.call_type_label(call.call_type), call.number or "", call.queue or ""]
+            self.about.setText(" · ".join(part for part in parts if part))
+        self.about.setVisible(call is not None)
         self._can_set = snapshot.why_not(AgentCommand.SET_CALL_CODE)
         self._update_button()
         if self.chosen_id is not None and clerical.chosen is not None and clerical.chosen_held:
@@ -240,7 +248,7 @@ class CallCodeDialog(QDialog):
 
     def show_state(self, sentence: str | None, tone: Tone = Tone.BAD) -> None:
         self.state.setText(sentence or "")
-        self.state.setStyleSheet(f"color: {background(tone).name()};")
+        self.state.setStyleSheet(f"color: {ink(tone).name()};")
         self.state.setVisible(bool(sentence))
 
     def show_failure(self, sentence: str) -> None:

@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from softphone.core.agent_commands import AgentCommand
-from softphone.core.agent_snapshot import AgentSnapshot, SignIn
+from softphone.core.agent_snapshot import AgentSnapshot, CallPhase, SignIn
 from softphone.ui import icons
-from softphone.ui.palette import Tone, background, foreground
+from softphone.ui.palette import Tone, tone_style
 from softphone.ui.phone_number import DIALABLE
 from softphone.ui.shortcuts import Shortcut, key
 from softphone.ui.views import text
@@ -68,23 +68,6 @@ class _TabIcon:
             self.tabs.setTabIcon(index, icon)
 
 
-def tone_style() -> str:
-    """Coloured buttons (Call, Answer, Hang up) in the palette's tones."""
-    rules = []
-    for name, tone in (("good", Tone.GOOD), ("bad", Tone.BAD)):
-        bg = background(tone)
-        rules.append(
-            f'QPushButton[tone="{name}"]:enabled {{ background-color: {bg.name()};'
-            f" color: {foreground(tone).name()}; border: 1px solid {bg.darker(120).name()};"
-            " border-radius: 6px; padding: 6px 14px; font-weight: 600; }"
-            f' QPushButton[tone="{name}"]:enabled:hover {{ background-color:'
-            f" {bg.lighter(112).name()}; }}"
-            f' QPushButton[tone="{name}"]:enabled:focus {{ border: 2px solid'
-            f" {foreground(tone).name()}; }}"
-        )
-    return "\n".join(rules)
-
-
 class MainWindow(QMainWindow):
     close_requested = Signal()
     """The agent closed the window (the app hides it to the tray or minimises)."""
@@ -108,6 +91,8 @@ class MainWindow(QMainWindow):
         self._views: list[Renderable] = []
         self._snapshot = AgentSnapshot()
         self._now = 0.0
+        self._cut_told: str | None = None
+        """The cut-call sentence the banner showed (shown once, not at every snapshot)."""
 
         self.pages = QStackedWidget(self)
         self.setCentralWidget(self.pages)
@@ -162,6 +147,8 @@ class MainWindow(QMainWindow):
 
         self.notice = QLabel(self)
         self.notice.setObjectName("notice")
+        self.notice.setWordWrap(True)  # a notice is a sentence or two: read whole, not cut
+        self.notice.setContentsMargins(8, 0, 8, 2)
         self.statusBar().addWidget(self.notice, 1)
         self._build_menus()
         self.setStyleSheet(tone_style())
@@ -280,19 +267,41 @@ class MainWindow(QMainWindow):
         self.call_panel.present(snapshot, now)
         self.clerical.present(snapshot, now)
         page: QWidget = self.dialer
-        if snapshot.call is not None:
+        call = snapshot.call
+        if snapshot.clerical is not None and (call is None or call.phase is CallPhase.ENDED):
+            page = self.clerical  # the session keeps the ended call: the code comes first
+        elif call is not None:
             page = self.call_panel
-        elif snapshot.clerical is not None:
-            page = self.clerical
         self.phone.setCurrentIndex(self._phone_pages.index(page))
         self.commands.present(snapshot)
-        self.notice.setText(snapshot.notice or "")
+        self._show_notice(text.notice_label(snapshot.notice) if snapshot.notice else "")
+        self._tell_cut_call(snapshot)
         title = self.tr("Softphone")
         if signed_in:
             title = self.tr("{status} — Softphone").format(status=text.status_label(snapshot))
         self.setWindowTitle(title)
         for view in self._views:
             view.present(snapshot, now)
+
+    def _tell_cut_call(self, snapshot: AgentSnapshot) -> None:
+        """A call cut by a lost server is said on top, in the banner, until the agent
+        dismisses it or the next call begins: the agent did not end it and must know."""
+        banner = self.message_banner
+        if text.cut_call(snapshot.notice) and snapshot.notice != self._cut_told:
+            banner.apply_tone(Tone.WAIT)
+            banner.show_text(text.notice_label(snapshot.notice or ""))
+        elif snapshot.call is not None and banner.tone is Tone.WAIT and not banner.isHidden():
+            banner.hide()
+        self._cut_told = snapshot.notice if text.cut_call(snapshot.notice) else None
+
+    def _show_notice(self, sentence: str) -> None:
+        """The status bar grows to the lines the sentence needs (it sizes to one)."""
+        if sentence == self.notice.text():
+            return
+        self.notice.setText(sentence)
+        self.notice.setToolTip(sentence)
+        width = self.notice.width() if self.notice.width() > 100 else self.width() - 30
+        self.notice.setMinimumHeight(self.notice.heightForWidth(width) if sentence else 0)
 
     def tick(self, now: float) -> None:
         """Every second: the clocks (time in state, call timer, countdowns)."""
@@ -307,6 +316,7 @@ class MainWindow(QMainWindow):
                 tick(now)
 
     def show_error(self, sentence: str) -> None:
+        self.message_banner.apply_tone(Tone.BAD)
         self.message_banner.show_text(sentence)
 
     def focus_number(self) -> None:

@@ -107,6 +107,14 @@ class PauseButton(QToolButton):
         self._pauses = pauses
 
     def present(self, snapshot: AgentSnapshot) -> None:
+        # In a pause the Resume button stands beside this one: the icon alone here, so
+        # the badge keeps the pause's name whole (the tooltip and Alt+P still work).
+        paused = snapshot.pause is not None
+        self.setToolButtonStyle(
+            Qt.ToolButtonStyle.ToolButtonIconOnly
+            if paused
+            else Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+        )
         if snapshot.pauses != self._pauses:
             self._rebuild(snapshot.pauses)
         current = snapshot.pause.id if snapshot.pause else None

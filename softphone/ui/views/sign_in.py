@@ -27,7 +27,7 @@ from softphone.core.agent_api import SignInRequest
 from softphone.core.agent_commands import SignInField
 from softphone.core.agent_snapshot import AgentSnapshot, SignIn
 from softphone.ui import icons
-from softphone.ui.palette import Tone, background
+from softphone.ui.palette import Tone, ink
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class FieldError(QLabel):
 
     def show_error(self, text: str | None) -> None:
         self.setText(text or "")
-        self.setStyleSheet(f"color: {background(Tone.BAD).name()};")
+        self.setStyleSheet(f"color: {ink(Tone.BAD).name()};")
         self.setVisible(bool(text))
 
 
@@ -70,7 +70,9 @@ class SignInPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("sign_in_panel")
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(32, 24, 32, 24)
+        # 20 px sides: the SIP box's title is long in Ukrainian and Russian, and the
+        # form must fit the window's default 440 px without a sideways scroll.
+        outer.setContentsMargins(20, 24, 20, 24)
         outer.addStretch(1)
 
         logo = QLabel(self)

@@ -7,12 +7,12 @@ health never depends on colour alone.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from softphone.core.agent_snapshot import AgentSnapshot, LinkHealth
-from softphone.ui.palette import Tone, background, badge_style
+from softphone.ui.palette import Tone, badge_style, ink
 from softphone.ui.views import text
 
 
@@ -25,27 +25,33 @@ class LinkIndicator(QLabel):
         self.setTextFormat(Qt.TextFormat.RichText)
 
     def present(self, health: LinkHealth) -> None:
-        colour = background(text.link_tone(health.state)).name()
+        colour = ink(text.link_tone(health.state)).name()
         words = text.link_label(health.state)
         shown = self.name if health.up else f"{self.name}: {words}"
         self.setText(f'<span style="color:{colour}">●</span> {shown}')
         tip = self.tr("{name}: {state}").format(name=self.name, state=words)
         if health.reason:
-            tip += "\n" + health.reason
+            tip += "\n" + text.core_phrase(health.reason)
         self.setToolTip(tip)
         self.setAccessibleName(tip)
 
 
 class ElidedLabel(QLabel):
-    """A label that ends in "…" when its text does not fit (the full text in the tooltip)."""
+    """A label that ends in "…" when its text does not fit (the full text in the tooltip).
+
+    With ``shorten`` (a part of the text, such as the agent's name) only that part
+    is cut, so what follows it (the extension) stays readable.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._full = ""
+        self._shorten = ""
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
-    def set_full_text(self, value: str) -> None:
+    def set_full_text(self, value: str, shorten: str = "") -> None:
         self._full = value
+        self._shorten = shorten if shorten and shorten in value else ""
         self.setToolTip(value)
         self.setAccessibleName(value)
         self._elide()
@@ -57,9 +63,56 @@ class ElidedLabel(QLabel):
         super().resizeEvent(event)
         self._elide()
 
+    def _room(self) -> int:
+        return self.width()
+
     def _elide(self) -> None:
         metrics = self.fontMetrics()
-        self.setText(metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, self.width()))
+        width = self._room()
+        if metrics.horizontalAdvance(self._full) <= width:
+            self.setText(self._full)
+            return
+        if not self._shorten:
+            self.setText(metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, width))
+            return
+        rest = metrics.horizontalAdvance(self._full) - metrics.horizontalAdvance(self._shorten)
+        room = width - rest
+        part = metrics.elidedText(self._shorten, Qt.TextElideMode.ElideRight, room)
+        if room <= 0 or not part:
+            self.setText(metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, width))
+            return
+        self.setText(self._full.replace(self._shorten, part, 1))
+
+
+class Badge(ElidedLabel):
+    """The status badge: whole when there is room; else the pause's name (platform data,
+    any length) is cut, never the state's time, so the buttons beside it stay whole."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def _extra(self) -> int:
+        """Padding and border around the text (the style sheet's box)."""
+        return super().sizeHint().width() - self.fontMetrics().horizontalAdvance(self.text())
+
+    def sizeHint(self) -> QSize:
+        width = self._extra() + self.fontMetrics().horizontalAdvance(self._full) + 2
+        return QSize(width, super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:
+        shortest = self._full.replace(self._shorten, "…", 1) if self._shorten else self._full
+        width = self._extra() + self.fontMetrics().horizontalAdvance(shortest)
+        return QSize(width, super().minimumSizeHint().height())
+
+    def _room(self) -> int:
+        return self.width() - self._extra()
+
+    def _elide(self) -> None:
+        if not self._shorten:  # nothing to cut: whole, the layout makes room next turn
+            self.setText(self._full)
+            return
+        super()._elide()
 
 
 class StatusArea(QWidget):
@@ -71,18 +124,12 @@ class StatusArea(QWidget):
         layout.setSpacing(4)
 
         top = QHBoxLayout()
-        self.badge = QLabel(self)
+        self.badge = Badge(self)
         self.badge.setObjectName("status_badge")
-        self.badge.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         font = QFont(self.badge.font())
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.badge.setFont(font)
         top.addWidget(self.badge)
-        self.next_pause = QLabel(self)
-        self.next_pause.setObjectName("next_pause")
-        self.next_pause.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
-        self.next_pause.hide()
-        top.addWidget(self.next_pause)
         top.addStretch(1)
         self.tools = QHBoxLayout()
         self.tools.setSpacing(4)
@@ -98,6 +145,13 @@ class StatusArea(QWidget):
         links.addSpacing(10)
         links.addWidget(self.sip)
         links.addSpacing(10)
+        # The queued pause on this row, not beside the badge: there, with the pause and
+        # resume buttons, a long state ("На удержании · 0:12") was cut in Russian.
+        self.next_pause = QLabel(self)
+        self.next_pause.setObjectName("next_pause")
+        self.next_pause.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+        self.next_pause.hide()
+        links.addWidget(self.next_pause)
         self.agent = ElidedLabel(self)
         self.agent.setObjectName("agent_label")
         self.agent.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -115,8 +169,10 @@ class StatusArea(QWidget):
         self.badge.setStyleSheet(badge_style(text.status_tone(snapshot)))
         name = snapshot.agent_name or snapshot.login or ""
         if snapshot.extension:
+            who = self.tr("{name} · ext. {extension}")
             self.agent.set_full_text(
-                self.tr("{name} · ext. {extension}").format(name=name, extension=snapshot.extension)
+                who.format(name=name, extension=snapshot.extension),
+                shorten=name,  # the extension stays whole: it is what a supervisor asks for
             )
         else:
             self.agent.set_full_text(name)
@@ -141,5 +197,7 @@ class StatusArea(QWidget):
             label = self.tr("{status} · {time}").format(
                 status=label, time=text.duration(now - snapshot.state_since)
             )
-        self.badge.setText(label)
+        pause = snapshot.pause.name if snapshot.pause is not None else ""
+        self.badge.set_full_text(label, shorten=pause)
+        self.badge.updateGeometry()
         self.badge.setAccessibleName(self.tr("Status: {status}").format(status=label))

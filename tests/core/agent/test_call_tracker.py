@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from softphone.core.agent_snapshot import CallPhase, CallType, Direction
+from softphone.core.call_end import SENTENCES, CallEnd, from_sip
 from softphone.core.call_tracker import CallTracker, recording_url_base
 from softphone.core.cti_events import CtiEvent
 from softphone.core.history import CallHistory
@@ -13,7 +14,9 @@ from tests.core.agent.fake_clock import FakeClock
 from tests.core.agent.states import agent_state
 
 
-def tracker(history: CallHistory | None = None) -> tuple[CallTracker, list[CtiEvent]]:
+def tracker(
+    history: CallHistory | None = None, told: list[str] | None = None
+) -> tuple[CallTracker, list[CtiEvent]]:
     events: list[CtiEvent] = []
     ids = iter(f"call-{i}" for i in range(100))
     t = CallTracker(
@@ -22,8 +25,86 @@ def tracker(history: CallHistory | None = None) -> tuple[CallTracker, list[CtiEv
         history=history,
         recording_base=recording_url_base("hes.example"),
         new_id=lambda: next(ids),
+        tell=(told if told is not None else []).append,
     )
     return t, events
+
+
+def talking(t: CallTracker) -> None:
+    t.dialled("0501", "Q")
+    assert t.on_invite("h1", None)
+    t.answered()
+    t.on_agent(agent_state(State.CALL_ACTIVE, callType="1", callTraceID="77"))
+
+
+def test_a_call_cut_by_a_server_restart_says_so_in_history_and_to_the_agent(
+    tmp_path: Path,
+) -> None:
+    """Mediatel goes away mid-call and comes back without the call: not "the platform
+    ended it" but a sentence that the connection was lost, in the record and the window."""
+    history = CallHistory(tmp_path / "h.sqlite")
+    told: list[str] = []
+    t, _ = tracker(history, told)
+    talking(t)
+    t.link_lost(CallEnd.MEDIATEL_LOST)
+    t.link_lost(CallEnd.SIP_LOST)  # the same server carried both
+    t.on_agent(agent_state(State.IDLE))  # back, signed in again, no call
+    record = history.get("call-0")
+    assert record is not None and record.end_reason is CallEnd.MEDIATEL_LOST
+    assert told == ["The call was cut: the connection to the Mediatel server was lost."]
+    assert told == [SENTENCES[CallEnd.MEDIATEL_LOST]]
+
+
+def test_a_call_the_sip_server_dropped_is_cut_by_sip(tmp_path: Path) -> None:
+    history = CallHistory(tmp_path / "h.sqlite")
+    told: list[str] = []
+    t, _ = tracker(history, told)
+    talking(t)
+    t.link_lost(CallEnd.SIP_LOST)
+    t.on_agent(agent_state(State.IDLE))
+    record = history.get("call-0")
+    assert record is not None and record.end_reason is CallEnd.SIP_LOST
+    assert told == ["The call was cut: the connection to the SIP server was lost."]
+
+
+def test_a_call_that_survives_a_lost_link_ends_as_it_was_ended(tmp_path: Path) -> None:
+    """Media do not pass the servers: after a restart the call goes on, and the customer
+    hanging up later is recorded as just that, with nothing to tell the agent."""
+    history = CallHistory(tmp_path / "h.sqlite")
+    told: list[str] = []
+    t, _ = tracker(history, told)
+    talking(t)
+    t.link_lost(CallEnd.SIP_LOST)
+    end = from_sip("hangup", by_agent=False, answered=True)
+    t.ended("hangup", by="remote", end=end)
+    t.on_agent(agent_state(State.CLERICAL, callTraceID="77"))
+    record = history.get("call-0")
+    assert record is not None and record.end_reason is CallEnd.CUSTOMER_HUNG_UP
+    assert told == []
+
+
+def test_after_call_work_first_then_the_customers_bye_names_who_hung_up(
+    tmp_path: Path,
+) -> None:
+    history = CallHistory(tmp_path / "h.sqlite")
+    t, events = tracker(history)
+    talking(t)
+    t.on_agent(agent_state(State.CLERICAL, callTraceID="77"))
+    record = history.get("call-0")
+    assert record is not None and record.end_reason is CallEnd.PLATFORM
+    t.ended("hangup", by="remote", end=from_sip("hangup", by_agent=False, answered=True))
+    record = history.get("call-0")
+    assert record is not None and record.end_reason is CallEnd.CUSTOMER_HUNG_UP
+    assert [str(e.name) for e in events].count("onHangupCall") == 1
+
+
+def test_sip_end_causes_in_the_agents_terms() -> None:
+    assert from_sip("hangup", by_agent=True, answered=True) is CallEnd.AGENT_HUNG_UP
+    assert from_sip("rejected", by_agent=True, answered=False) is CallEnd.AGENT_HUNG_UP
+    assert from_sip("cancelled", by_agent=False, answered=False) is CallEnd.NOT_ANSWERED
+    assert from_sip("rejected", by_agent=False, answered=False) is CallEnd.NOT_ANSWERED
+    assert from_sip("connection-lost", by_agent=False, answered=True) is CallEnd.SIP_LOST
+    assert from_sip("timeout", by_agent=True, answered=False) is CallEnd.FAILED
 
 
 def test_invite_first_then_the_platform_names_the_call(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from softphone.core.agent_snapshot import CallType, Direction
+from softphone.core.call_end import CallEnd
 from softphone.core.call_records import CallRecord, HistoryQuery
 from softphone.core.history import MIGRATIONS, SCHEMA_VERSION, CallHistory, HistoryError
 
@@ -68,7 +69,9 @@ def test_an_old_schema_is_migrated_and_a_newer_one_refused(tmp_path: Path) -> No
     history = CallHistory(path)
     assert history.schema_version == SCHEMA_VERSION
     old = history.get("old")
-    assert old is not None and old.missed
+    assert old is not None and old.missed and old.end_reason is None
+    history.update("old", end_reason=CallEnd.MEDIATEL_LOST)
+    assert (got := history.get("old")) is not None and got.end_reason is CallEnd.MEDIATEL_LOST
     history.close()
     db = sqlite3.connect(path)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")

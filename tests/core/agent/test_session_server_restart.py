@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from softphone.core.agent_snapshot import CallPhase, LinkState
+from softphone.core.call_end import SENTENCES, CallEnd
 from softphone.core.call_records import HistoryQuery
 from softphone.net.mediatel import State
 from tests.core.agent.session_harness import DEMO, Agent, build_agent
@@ -70,6 +71,8 @@ async def test_restart_mid_call_ends_the_call_in_history_and_signs_back_in(
         [record] = await agent.session.history(HistoryQuery())
         assert (record.id, record.call_trace_id) == (call_id, trace)
         assert record.answered_at is not None and record.ended_at is not None
+        assert record.end_reason is CallEnd.MEDIATEL_LOST, record
+        assert agent.session.snapshot.notice == SENTENCES[CallEnd.MEDIATEL_LOST]
         assert [a["state"] for a in await sim.agents()] == ["STATE_IDLE"]
         await agent.session.dial("0661234567")  # the next call works
         await agent.until(lambda s: s.call is not None and s.call.phase is CallPhase.TALKING, WAIT)

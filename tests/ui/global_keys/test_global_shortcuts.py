@@ -9,19 +9,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, QSettings
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QKeySequence
 from pytestqt.qtbot import QtBot
 
 from softphone.ui.controllers.global_keys import GlobalShortcuts
-from softphone.ui.controllers.shell import ShellController
 from softphone.ui.global_keys.base import HotkeysBase, Outcome, Registration
 from softphone.ui.global_keys.chord import Chord
 from softphone.ui.settings.global_keys_page import GlobalKeysPage
-from softphone.ui.settings.store import MemorySecrets, UiSettings
+from softphone.ui.settings.store import UiSettings
 from softphone.ui.shortcuts import Shortcut
 from tests.fakes import agent_scenes as scenes
 from tests.ui.conftest import Desk, turns
+from tests.ui.shell_support import scratch_settings, shell_on
 
 
 class FakeDesktop(HotkeysBase):
@@ -48,9 +48,7 @@ class FakeDesktop(HotkeysBase):
 
 @pytest.fixture
 def settings(tmp_path: Path) -> UiSettings:
-    return UiSettings(
-        QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat), MemorySecrets()
-    )
+    return scratch_settings(tmp_path / "ui.ini")
 
 
 @pytest.fixture
@@ -66,6 +64,19 @@ def keys(desk: Desk, settings: UiSettings, desktop: FakeDesktop) -> GlobalShortc
         factory=lambda _parent: desktop,
         parent=desk.window,
     )
+
+
+def open_page(
+    qtbot: QtBot, keys: GlobalShortcuts, settings: UiSettings, *, enabled: bool = False
+) -> GlobalKeysPage:
+    """The settings page as the agent opens it (after the keys were applied, if on)."""
+    if enabled:
+        settings.set("global_shortcuts/enabled", True)
+        keys.apply()
+    page = GlobalKeysPage(settings, keys)
+    qtbot.addWidget(page)
+    page.load()
+    return page
 
 
 def test_off_by_default_nothing_is_grabbed(keys: GlobalShortcuts, desktop: FakeDesktop) -> None:
@@ -115,11 +126,7 @@ def test_a_press_goes_through_the_window_action_only_when_the_snapshot_allows(
 def test_page_shows_the_conflict_next_to_the_key_and_checks_edits(
     qtbot: QtBot, keys: GlobalShortcuts, settings: UiSettings, desktop: FakeDesktop
 ) -> None:
-    settings.set("global_shortcuts/enabled", True)
-    keys.apply()
-    page = GlobalKeysPage(settings, keys)
-    qtbot.addWidget(page)
-    page.load()
+    page = open_page(qtbot, keys, settings, enabled=True)
     assert page.enabled.isChecked()
     assert page.status[Shortcut.MUTE].text() == "Ctrl+Alt+M is taken"
     assert page.status[Shortcut.ANSWER].text() == ""
@@ -138,11 +145,7 @@ def test_page_follows_the_desktop_answering_later(
     qtbot: QtBot, keys: GlobalShortcuts, settings: UiSettings, desktop: FakeDesktop
 ) -> None:
     """A portal answers after the page is open: the sentence appears next to the key."""
-    settings.set("global_shortcuts/enabled", True)
-    keys.apply()
-    page = GlobalKeysPage(settings, keys)
-    qtbot.addWidget(page)
-    page.load()
+    page = open_page(qtbot, keys, settings, enabled=True)
     assert page.status[Shortcut.ANSWER].text() == ""
     desktop._registrations["answer"] = Registration(
         "answer", "Ctrl+Alt+A", Outcome.UNAVAILABLE, "The desktop did not assign this key."
@@ -154,9 +157,7 @@ def test_page_follows_the_desktop_answering_later(
 def test_page_off_by_default_with_the_editors_disabled(
     qtbot: QtBot, keys: GlobalShortcuts, settings: UiSettings
 ) -> None:
-    page = GlobalKeysPage(settings, keys)
-    qtbot.addWidget(page)
-    page.load()
+    page = open_page(qtbot, keys, settings)
     assert not page.enabled.isChecked()
     assert not page.editors[Shortcut.ANSWER].isEnabled()
     page.enabled.setChecked(True)
@@ -166,14 +167,7 @@ def test_page_off_by_default_with_the_editors_disabled(
 def test_saving_settings_applies_the_keys_at_once_and_reports_a_taken_key(
     desk: Desk, settings: UiSettings, desktop: FakeDesktop
 ) -> None:
-    shell = ShellController(
-        desk.bridge,
-        desk.window,
-        show_window=lambda: None,
-        quit_app=lambda: None,
-        settings=settings,
-        tray_available=False,
-    )
+    shell = shell_on(desk.bridge, desk.window, settings)
     shell.global_keys._factory = lambda _parent: desktop
     dialog = shell.open_settings()
     page = dialog.show_page(GlobalKeysPage)

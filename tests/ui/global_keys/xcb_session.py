@@ -15,18 +15,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
-from softphone.ui.controllers.shell import ShellController
 from softphone.ui.global_keys.base import Outcome
 from softphone.ui.global_keys.x11 import XcbHotkeys
 from softphone.ui.settings.global_keys_page import GlobalKeysPage
-from softphone.ui.settings.store import MemorySecrets, UiSettings
 from softphone.ui.shortcuts import Shortcut
 from tests.fakes import agent_scenes as scenes
 from tests.ui.conftest import Desk, turns
+from tests.ui.shell_support import scratch_settings, shell_on
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("SOFTPHONE_TEST_QT_PLATFORM") != "xcb", reason="run by test_x11_grabs.py"
@@ -69,18 +67,9 @@ def test_keys_reach_the_app_while_another_program_has_the_focus(
     desk: Desk, qtbot: QtBot, tmp_path: Path, crm: str, other_program: XcbHotkeys
 ) -> None:
     assert QGuiApplication.platformName() == "xcb"
-    settings = UiSettings(
-        QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat), MemorySecrets()
-    )
+    settings = scratch_settings(tmp_path / "ui.ini")
     settings.set("global_shortcuts/enabled", True)
-    shell = ShellController(
-        desk.bridge,
-        desk.window,
-        show_window=lambda: None,
-        quit_app=lambda: None,
-        settings=settings,
-        tray_available=False,
-    )
+    shell = shell_on(desk.bridge, desk.window, settings)
     held = shell.global_keys.registrations()
     assert held[Shortcut.ANSWER].outcome is Outcome.REGISTERED
     assert held[Shortcut.MUTE].outcome is Outcome.TAKEN  # the other program has it

@@ -195,3 +195,16 @@ def test_a_reminder_counts_down_when_there_is_no_timeout(clerical: Desk) -> None
     clerical.tick(25)
     assert dialog.countdown.text() == "Please choose a code within 0:05."
     assert "background-color" in dialog.countdown.styleSheet()
+
+
+def test_the_dialog_names_the_call_it_asks_about(clerical: Desk) -> None:
+    """The session keeps the ended call in the snapshot during after-call work; the
+    window shows the after-call panel (not the ended call's) so the code comes first."""
+    dialog = dialog_of(clerical)
+    talked = scenes.in_call().call
+    assert talked is not None
+    assert dialog.about.isVisible()
+    assert dialog.about.text() == f"Inbound call · {talked.number} · {talked.queue}"
+    assert clerical.window.phone.currentWidget().isAncestorOf(clerical.window.clerical)
+    clerical.show(dataclasses.replace(scenes.clerical(), call=None))  # restarted in it
+    assert not dialog.about.isVisible()

@@ -8,7 +8,16 @@ import pytest
 from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
-from softphone.ui.palette import BACKGROUNDS, Tone, is_dark
+from softphone.ui.palette import (
+    BACKGROUNDS,
+    Tone,
+    background,
+    contrast,
+    foreground,
+    hint_colour,
+    ink,
+    is_dark,
+)
 from tests.fakes import agent_scenes as scenes
 from tests.ui.conftest import Desk
 
@@ -63,3 +72,24 @@ def test_switching_to_dark_redraws_icons_and_badges(
     assert icon_colour(hold.icon()).lightness() > 180  # light icon on a dark window
     assert icon_colour(desk.window.dialer.backspace.icon()).lightness() > 180
     assert BACKGROUNDS[Tone.BUSY][1] in desk.window.status.badge.styleSheet()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_tone_reads_at_aa_contrast(
+    qapp: QApplication, restore_palette: None, scheme: str
+) -> None:
+    """Badge text on its tone, and a tone's text on the window, at WCAG AA (4.5:1):
+    the status badge, the call buttons and error sentences are read all day."""
+    if scheme == "dark":
+        qapp.setPalette(dark())
+    assert is_dark() is (scheme == "dark")
+    window = qapp.palette().color(QPalette.ColorRole.Window)
+    base = qapp.palette().color(QPalette.ColorRole.Base)
+    for tone in Tone:
+        on_badge = contrast(background(tone), foreground(tone))
+        assert on_badge >= 4.5, (scheme, tone, background(tone).name(), on_badge)
+    assert contrast(hint_colour(), window) >= 4.5, (scheme, hint_colour().name())
+    for tone in (Tone.BAD, Tone.WAIT):
+        for behind in (window, base):
+            on_window = contrast(ink(tone), behind)
+            assert on_window >= 4.5, (scheme, tone, ink(tone).name(), behind.name(), on_window)

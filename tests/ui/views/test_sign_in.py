@@ -12,8 +12,11 @@ from PySide6.QtTest import QTest
 
 from softphone.core.agent_commands import SignInError, SignInField
 from softphone.core.agent_snapshot import SignIn
+from softphone.core.phone_events import RegistrationFailed
+from softphone.core.sign_in_errors import login_error, mediatel_connect_error, registration_error
 from softphone.ui.bridge import AgentBridge
 from softphone.ui.controllers.main import MainController
+from softphone.ui.views import text
 from softphone.ui.views.main_window import MainWindow
 from softphone.ui.views.sign_in import SignInDefaults
 from tests.fakes import agent_scenes as scenes
@@ -154,3 +157,72 @@ def test_everything_known_signs_in_at_start(qapp: object, qloop: Any, qtbot: Any
     qloop.run_until_complete(asyncio.wait_for(scenario(), 20))
     controller.timer.stop()
     window.allow_close = True
+
+
+def test_the_form_fits_the_usual_window_in_every_language(qtbot: Any, language: str) -> None:
+    """At the default 440 px the whole form shows without a sideways scroll bar."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.present(scenes.signed_out(), scenes.NOW)
+    window.resize(440, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    page = window.sign_in_page
+    assert window.pages.currentWidget() is page
+    qtbot.waitUntil(lambda: not page.verticalScrollBar().isVisible())  # laid out at 720 px
+    assert page.widget().minimumSizeHint().width() <= page.viewport().width(), language
+    assert not page.horizontalScrollBar().isVisible(), language
+
+
+def _every_sign_in_failure() -> list[SignInError]:
+    url, sip = "https://mediatel.example.com", "wss://pbx.example.com/ws"
+    failures = [
+        mediatel_connect_error(url, detail)
+        for detail in ("HTTP 403", "HTTP 401", "tls: bad certificate", "Bad Mediatel URL", "x")
+    ]
+    failures.append(login_error("Invalid user name or password (code -101)"))
+    failures.append(registration_error(sip, None))
+    failures += [
+        registration_error(sip, RegistrationFailed(reason, code))
+        for reason, code in (
+            ("Unauthorized", 401),
+            ("HTTP 403", None),
+            ("ssl handshake failure", None),
+            ("the server refused the connection (not running?)", None),
+            ("Server Internal Error", 500),
+        )
+    ]
+    return failures
+
+
+def test_every_sign_in_failure_is_offered_to_translators() -> None:
+    """The UI's template list is exactly what the core says (none stale, none missing)."""
+    assert sorted({f.template or "" for f in _every_sign_in_failure()}) == sorted(
+        text.SIGN_IN_SENTENCES
+    )
+
+
+def test_a_sign_in_failure_reads_in_the_windows_language(language: str) -> None:
+    failures = {f.template: f for f in _every_sign_in_failure()}
+    login = failures["Mediatel refused the login: {message}."]
+    sip = failures["Cannot reach the SIP server at {url}: {reason}."]
+    expected = {
+        "en": (
+            "Mediatel refused the login: Invalid user name or password (code -101).",
+            "Cannot reach the SIP server at wss://pbx.example.com/ws: "
+            "the server refused the connection (not running?).",
+        ),
+        "uk": (
+            "Mediatel не прийняв вхід: Invalid user name or password (code -101).",
+            "Не вдається з’єднатися з SIP-сервером wss://pbx.example.com/ws: "
+            "сервер відхилив з’єднання (не запущений?).",
+        ),
+        "ru": (
+            "Mediatel не принял вход: Invalid user name or password (code -101).",
+            "Не удаётся соединиться с SIP-сервером wss://pbx.example.com/ws: "
+            "сервер отклонил соединение (не запущен?).",
+        ),
+    }[language]
+    assert (text.sign_in_message(login), text.sign_in_message(sip)) == expected
+    other = SignInError(SignInField.PROFILE, "Cannot fetch the profile: 404")
+    assert text.sign_in_message(other) == "Cannot fetch the profile: 404"  # as written

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 from softphone.core.agent_snapshot import LinkHealth, LinkState, PauseView
 from softphone.ui.palette import Tone, background
+from softphone.ui.views import text
 from tests.fakes import agent_scenes as scenes
 from tests.ui.conftest import Desk
 
@@ -34,7 +36,7 @@ def test_link_health_is_in_words_with_the_reason(desk: Desk) -> None:
     assert "Mediatel: connected" in status.mediatel.toolTip()
     desk.show(scenes.reconnecting())
     assert "Mediatel: reconnecting…" in status.mediatel.text()
-    assert "the server closed the connection" in status.mediatel.toolTip()
+    assert "Mediatel closed the connection" in status.mediatel.toolTip()
 
 
 def test_reconnecting_banner_gives_the_reason_and_counts_down(desk: Desk) -> None:
@@ -44,7 +46,7 @@ def test_reconnecting_banner_gives_the_reason_and_counts_down(desk: Desk) -> Non
     desk.show(scenes.reconnecting())  # next attempt at NOW + 6
     assert banner.isVisible()
     assert banner.label.text() == (
-        "Reconnecting to Mediatel… (the server closed the connection) Next attempt in 6 s."
+        "Reconnecting to Mediatel… (Mediatel closed the connection) Next attempt in 6 s."
     )
     desk.tick(4)
     assert banner.label.text().endswith("Next attempt in 2 s.")
@@ -110,3 +112,38 @@ def test_message_banner_can_be_dismissed(desk: Desk) -> None:
 def test_notice_is_shown_in_the_status_bar(desk: Desk) -> None:
     desk.show(dataclasses.replace(scenes.idle(), notice="Auto-answer is set by the server."))
     assert desk.window.notice.text() == "Auto-answer is set by the server."
+
+
+def test_a_long_name_is_cut_but_the_extension_stays(desk: Desk) -> None:
+    long_name = dataclasses.replace(scenes.idle(), agent_name="Oleksandra Kovalenko-Shevchenko")
+    desk.show(long_name)
+    agent = desk.window.status.agent
+    agent.resize(150, agent.height())
+    assert agent.text().endswith(" · ext. 1001"), agent.text()
+    assert agent.text().startswith("Oleksandra") and "…" in agent.text(), agent.text()
+    assert agent.toolTip() == "Oleksandra Kovalenko-Shevchenko · ext. 1001"
+
+
+def test_the_core_phrases_are_still_the_cores(language: str) -> None:
+    """Each phrase listed for translators is one the core still writes (not stale)."""
+    root = Path(__file__).resolve().parents[3] / "softphone"
+    source = "".join(
+        path.read_text("utf-8")
+        for layer in ("core", "net", "sip")
+        for path in (root / layer).rglob("*.py")
+    )
+    for phrase in text.CORE_PHRASES:
+        assert f'"{phrase}"' in source, phrase
+        assert (text.core_phrase(phrase) == phrase) is (language == "en"), (language, phrase)
+    assert text.core_phrase("something new") == "something new"
+
+
+def test_the_banner_gives_the_reason_in_the_windows_language(desk: Desk, language: str) -> None:
+    desk.show(scenes.reconnecting())
+    shown = desk.window.reconnect_banner.label.text()
+    expected = {
+        "en": "(Mediatel closed the connection)",
+        "uk": "(Mediatel закрив з’єднання)",
+        "ru": "(Mediatel закрыл соединение)",
+    }[language]
+    assert expected in shown, shown
