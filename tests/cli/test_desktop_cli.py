@@ -38,9 +38,10 @@ def _no_running_app(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def write_profile(tmp_path: Path, text: str = PROFILE) -> dict[str, str]:
+    """The profile, with history kept in ``tmp_path``: never the developer's own."""
     path = tmp_path / "profile.toml"
     path.write_text(text, encoding="utf-8")
-    return {"SOFTPHONE_PROFILE": str(path)}
+    return {"SOFTPHONE_PROFILE": str(path), "SOFTPHONE_DATA_DIR": str(tmp_path / "data")}
 
 
 def test_the_profile_fills_the_form_and_builds_the_real_session(tmp_path: Path) -> None:
