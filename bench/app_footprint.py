@@ -184,6 +184,9 @@ def python_report() -> None:
             by_package[where] = by_package.get(where, 0) + stat.size
         for where, size in sorted(by_package.items(), key=lambda item: -item[1])[:15]:
             lines.append(f"  {size / 2**20:6.2f} MiB  {where}")
+    if folder := os.environ.get("FOOTPRINT_MODULES"):  # to diff what each stage imported
+        report = Path(folder) / f"modules-{len(list(Path(folder).glob('modules-*')))}.txt"
+        report.write_text("\n".join(sorted(sys.modules)) + "\n", encoding="utf-8")
     print(json.dumps({"mark": "python", "t": time.time(), "lines": lines}), flush=True)
 
 
