@@ -345,6 +345,8 @@ def main(args: argparse.Namespace) -> None:
     # what the app loads fills the run's own bytecode folder first.
     base_env.pop("PYTHONDONTWRITEBYTECODE", None)
     base_env["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")
+    if args.optimize:  # both processes: the bundle runs the reference's Qt that way too
+        base_env["PYTHONOPTIMIZE"] = str(args.optimize)
     subprocess.run([sys.executable, "-c", WARM_UP], env=base_env, cwd=ROOT, check=True)
     try:
         ref = Child([sys.executable, "-c", REFERENCE], base_env)
@@ -448,5 +450,13 @@ if __name__ == "__main__":
         metavar="N",
         help="print the top N mappings (bench/memory_map.py) and Python's share when idle and "
         "after each call; FOOTPRINT_TRACEMALLOC=1 adds tracemalloc's top files",
+    )
+    parser.add_argument(
+        "--optimize",
+        type=int,
+        default=0,
+        choices=(0, 1, 2),
+        help="Python's optimization level for the measured processes (PYTHONOPTIMIZE), "
+        "as a bundle built with PyInstaller's optimize= runs",
     )
     main(parser.parse_args())
