@@ -103,7 +103,7 @@ def test_the_desktop_entry_opens_tel_and_sip_links(installed: Path) -> None:
 
 def test_the_bundle_runs_python_without_docstrings(installed: Path) -> None:
     """Optimize level 2 (packaging/softphone.spec): the bytecode has no docstrings and the
-    bootloader starts Python with -OO, so none are compiled at run time either (~6 MiB)."""
+    bootloader starts Python with -OO, so none are compiled at run time either (~5 MiB)."""
     from PyInstaller.archive.readers import CArchiveReader
 
     import softphone.logs
