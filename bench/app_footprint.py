@@ -14,6 +14,14 @@ in and available, PSS of the process signed in and idle and during a call
 CPU while idle and signed in (target ≤ 0.5 % of a core) and during a call.
 
     python3 bench/app_footprint.py [--idle 10] [--call 10] [--calls 3] [--breakdown 12]
+                                   [--optimize 2]
+
+The app runs at Python's optimize level 2 as the bundle does (no
+docstrings); ``--optimize 0`` measures it as a source checkout runs. Beside
+PSS it prints RSS: PSS shares a library's pages among every process mapping
+it, so it falls while other programs load the same Qt and rises on a quiet
+machine; RSS (= PSS with nothing else sharing) is the same under any load,
+which makes it the figure to compare before and after a change.
 
 ``--calls N`` makes N calls back to back and prints PSS during and after
 each (a leak per call matters more than the baseline for an app open all
@@ -184,6 +192,9 @@ def python_report() -> None:
             by_package[where] = by_package.get(where, 0) + stat.size
         for where, size in sorted(by_package.items(), key=lambda item: -item[1])[:15]:
             lines.append(f"  {size / 2**20:6.2f} MiB  {where}")
+    if folder := os.environ.get("FOOTPRINT_MODULES"):  # to diff what each stage imported
+        report = Path(folder) / f"modules-{len(list(Path(folder).glob('modules-*')))}.txt"
+        report.write_text("\n".join(sorted(sys.modules)) + "\n", encoding="utf-8")
     print(json.dumps({"mark": "python", "t": time.time(), "lines": lines}), flush=True)
 
 
@@ -203,8 +214,14 @@ def cpu_seconds(pid: int) -> float:
 
 
 def pss_mib(pid: int, field: str = "Pss") -> float:
-    """``Pss``, or ``Pss_Anon``: the process's own memory, which does not depend on what
-    other processes on the machine share its libraries with (``Pss`` does)."""
+    """``Pss``, or another line of ``smaps_rollup``.
+
+    ``Pss`` splits each shared page among the processes that map it, so it
+    falls when other programs (other engineers' test runs here) load the same
+    Qt libraries and rises on a quiet machine. ``Rss`` counts every page the
+    process maps in full: what its PSS would be with nothing else sharing
+    them, the same under any load, so before/after comparisons use it.
+    ``Pss_Anon`` is the process's own memory (heap, objects, stacks)."""
     for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
         if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
@@ -226,6 +243,8 @@ class Child:
         self.marks: dict[str, float] = {}
         self.call_anon = 0.0
         self.after_anon: list[float] = []
+        self.call_rss: list[float] = []
+        self.after_rss: list[float] = []
 
     def wait_mark(self, name: str, timeout: float = 60.0) -> float:
         deadline = time.monotonic() + timeout
@@ -251,6 +270,7 @@ class Child:
         talking_after = self.marks["talking"] - dial_sent
         call_cpu = self.cpu_percent(seconds)
         call_pss = pss_mib(self.proc.pid)
+        self.call_rss.append(pss_mib(self.proc.pid, "Rss"))
         self.call_anon = pss_mib(self.proc.pid, "Pss_Anon")
         if during is not None:
             during()
@@ -258,6 +278,7 @@ class Child:
         self.wait_mark("available")
         time.sleep(1.0)  # the call's last tasks and threads wind down
         self.after_anon.append(pss_mib(self.proc.pid, "Pss_Anon"))
+        self.after_rss.append(pss_mib(self.proc.pid, "Rss"))
         return talking_after, call_cpu, call_pss, pss_mib(self.proc.pid)
 
     def breakdown(self, title: str, args: argparse.Namespace) -> None:
@@ -332,12 +353,15 @@ def main(args: argparse.Namespace) -> None:
     # what the app loads fills the run's own bytecode folder first.
     base_env.pop("PYTHONDONTWRITEBYTECODE", None)
     base_env["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")
+    if args.optimize:  # both processes: the bundle runs the reference's Qt that way too
+        base_env["PYTHONOPTIMIZE"] = str(args.optimize)
     subprocess.run([sys.executable, "-c", WARM_UP], env=base_env, cwd=ROOT, check=True)
     try:
         ref = Child([sys.executable, "-c", REFERENCE], base_env)
         ref_start = ref.wait_mark("window")
         ref_pss = pss_mib(ref.proc.pid)
         ref_anon = pss_mib(ref.proc.pid, "Pss_Anon")
+        ref_rss = pss_mib(ref.proc.pid, "Rss")
         ref_cpu = ref.cpu_percent(args.idle)
         ref.stop()
 
@@ -361,6 +385,7 @@ def main(args: argparse.Namespace) -> None:
             time.sleep(1.0)  # let sign-in's last work settle before measuring idle
             idle_pss = pss_mib(app.proc.pid)
             idle_anon = pss_mib(app.proc.pid, "Pss_Anon")
+            idle_rss = pss_mib(app.proc.pid, "Rss")
             idle_cpu = app.cpu_percent(args.idle)
             app.breakdown("signed in, idle", args)
             calls = []
@@ -374,6 +399,7 @@ def main(args: argparse.Namespace) -> None:
             app.send("trim")
             app.wait_mark("trimmed")
             trimmed_pss = pss_mib(app.proc.pid)
+            trimmed_rss = pss_mib(app.proc.pid, "Rss")
         finally:
             app.stop()
     finally:
@@ -389,16 +415,22 @@ def main(args: argparse.Namespace) -> None:
     print(f"{'dial → talking (s)':34}{talking_after:>12.2f}{'—':>18}")
     print(f"{'PSS signed in, idle (MiB)':34}{idle_pss:>12.1f}{ref_pss:>18.1f}")
     print(f"{'PSS during a call (MiB)':34}{call_pss:>12.1f}{'—':>18}")
+    print(f"{'RSS (= PSS if alone), idle (MiB)':34}{idle_rss:>12.1f}{ref_rss:>18.1f}")
+    print(f"{'RSS during a call (MiB)':34}{app.call_rss[0]:>12.1f}{'—':>18}")
     print(f"{'  anonymous, idle (MiB)':34}{idle_anon:>12.1f}{ref_anon:>18.1f}")
     print(f"{'  anonymous, in the last call':34}{call_anon:>12.1f}{'—':>18}")
     idle_label = f"CPU idle, {args.idle:.0f} s (% of a core)"
     call_label = f"CPU in a call, {args.call:.0f} s (% core)"
     print(f"{idle_label:34}{idle_cpu:>12.2f}{ref_cpu:>18.2f}")
     print(f"{call_label:34}{call_cpu:>12.2f}{'—':>18}")
-    for number, ((_, _, during, after), anon) in enumerate(zip(calls, after_anon, strict=True), 1):
-        label = f"PSS call {number}: during / after"
-        print(f"{label:34}{during:>8.1f} / {after:.1f}  (anonymous after: {anon:.1f})")
-    print(f"{'PSS after malloc_trim (MiB)':34}{trimmed_pss:>12.1f}")
+    per_call = zip(calls, after_anon, app.call_rss, app.after_rss, strict=True)
+    for number, ((_, _, during, after), anon, rss_during, rss_after) in enumerate(per_call, 1):
+        label = f"call {number}: PSS / RSS during"
+        print(
+            f"{label:34}{during:>8.1f} / {rss_during:.1f}, after {after:.1f} / {rss_after:.1f}"
+            f"  (anonymous after: {anon:.1f})"
+        )
+    print(f"{'after malloc_trim: PSS / RSS':34}{trimmed_pss:>8.1f} / {trimmed_rss:.1f}")
 
 
 if __name__ == "__main__":
@@ -426,5 +458,13 @@ if __name__ == "__main__":
         metavar="N",
         help="print the top N mappings (bench/memory_map.py) and Python's share when idle and "
         "after each call; FOOTPRINT_TRACEMALLOC=1 adds tracemalloc's top files",
+    )
+    parser.add_argument(
+        "--optimize",
+        type=int,
+        default=2,
+        choices=(0, 1, 2),
+        help="Python's optimization level for the measured processes (PYTHONOPTIMIZE): "
+        "2 as the bundle runs (OPTIMIZE in packaging/softphone.spec), 0 as a source checkout",
     )
     main(parser.parse_args())

@@ -70,29 +70,29 @@ def _is_arena(mapping: Mapping, following: Mapping | None) -> bool:
     return mapping.size == _ARENA
 
 
-def classify(mappings: list[Mapping]) -> Counter[str]:
-    """PSS in KiB per row: libraries by name, anonymous memory by kind."""
+def classify(mappings: list[Mapping], field: str = "pss_kib") -> Counter[str]:
+    """PSS (or ``rss_kib``) in KiB per row: libraries by name, anonymous memory by kind."""
     rows: Counter[str] = Counter()
     for index, mapping in enumerate(mappings):
         following = mappings[index + 1] if index + 1 < len(mappings) else None
         previous = mappings[index - 1] if index else None
         if mapping.path.startswith("/"):
-            rows[_library(mapping.path)] += mapping.pss_kib
+            rows[_library(mapping.path)] += getattr(mapping, field)
         elif mapping.path in ("[heap]", "[stack]"):
-            rows[f"anon: {mapping.path} (main arena / main thread)"] += mapping.pss_kib
+            rows[f"anon: {mapping.path} (main arena / main thread)"] += getattr(mapping, field)
         elif mapping.path:
-            rows[mapping.path] += mapping.pss_kib
+            rows[mapping.path] += getattr(mapping, field)
         elif _is_arena(mapping, following):
-            rows["anon: malloc arenas of other threads"] += mapping.pss_kib
+            rows["anon: malloc arenas of other threads"] += getattr(mapping, field)
         elif (
             previous is not None
             and previous.end == mapping.start
             and previous.perms.startswith("---")
             and previous.size == 4096
         ):
-            rows["anon: thread stacks"] += mapping.pss_kib
+            rows["anon: thread stacks"] += getattr(mapping, field)
         else:
-            rows["anon: other (Python objects, mmap'd buffers)"] += mapping.pss_kib
+            rows["anon: other (Python objects, mmap'd buffers)"] += getattr(mapping, field)
     return rows
 
 
@@ -108,10 +108,15 @@ def threads(pid: int) -> Counter[str]:
 
 
 def report(pid: int, top: int = 15) -> str:
-    rows = classify(read_smaps(pid))
+    mappings = read_smaps(pid)
+    rows, rss = classify(mappings), classify(mappings, "rss_kib")
     total = sum(rows.values())
-    lines = [f"  {'PSS total':52}{total / 1024:8.1f} MiB"]
-    lines += [f"  {label[:52]:52}{kib / 1024:8.1f}" for label, kib in rows.most_common(top)]
+    lines = [f"  {'MiB':52}{'PSS':>8}{'RSS':>8}"]
+    lines.append(f"  {'total':52}{total / 1024:8.1f}{sum(rss.values()) / 1024:8.1f}")
+    lines += [
+        f"  {label[:52]:52}{kib / 1024:8.1f}{rss[label] / 1024:8.1f}"
+        for label, kib in rows.most_common(top)
+    ]
     rest = total - sum(kib for _, kib in rows.most_common(top))
     lines.append(f"  {f'({len(rows) - top} more rows)':52}{rest / 1024:8.1f}")
     named = threads(pid)

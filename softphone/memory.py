@@ -18,6 +18,13 @@ why ``softphone.cli.main`` calls :func:`limit_process_memory` first:
 
 :func:`release_free_memory` hands freed pages back to the system after a
 call, which ``free()`` does only from the top of the main heap.
+
+Elsewhere for the same budget: the bundle runs Python at optimize level 2,
+without docstrings (``packaging/softphone.spec``); python-socketio is
+imported without the synchronous client's HTTP stack
+(``softphone/net/mediatel/sio.py``); PySide6 keeps no module sources
+(``softphone/ui/pyside_sources.py``); ALSA plugins are unloaded after a
+device scan (``softphone/media/alsa.py``).
 """
 
 from __future__ import annotations

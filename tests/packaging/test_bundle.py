@@ -101,6 +101,20 @@ def test_the_desktop_entry_opens_tel_and_sip_links(installed: Path) -> None:
         assert check.returncode == 0, check.stdout + check.stderr
 
 
+def test_the_bundle_runs_python_without_docstrings(installed: Path) -> None:
+    """Optimize level 2 (packaging/softphone.spec): the bytecode has no docstrings and the
+    bootloader starts Python with -OO, so none are compiled at run time either (~5 MiB)."""
+    from PyInstaller.archive.readers import CArchiveReader
+
+    import softphone.logs
+
+    executable = CArchiveReader(str(installed / "opt/softphone/softphone"))
+    assert executable.options.count("O") == 2, executable.options
+    code = executable.open_embedded_archive("PYZ.pyz").extract("softphone.logs")
+    assert softphone.logs.__doc__ is not None  # the tests run at level 0
+    assert softphone.logs.__doc__ not in code.co_consts
+
+
 def test_bundled_sound_library_loads(installed: Path) -> None:
     """PortAudio is not in the Linux sounddevice wheel: the bundle carries it."""
     assert (installed / "opt/softphone/_internal/libportaudio.so.2").exists()

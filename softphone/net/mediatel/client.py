@@ -32,8 +32,6 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self
 
-import socketio
-
 from softphone.net.mediatel import commands
 from softphone.net.mediatel.commands import GATES, CommandType
 from softphone.net.mediatel.config import Credentials, MediatelConfig
@@ -54,6 +52,7 @@ from softphone.net.mediatel.events import (
 )
 from softphone.net.mediatel.pending import PendingCallCode, PendingCallCodeStore
 from softphone.net.mediatel.reconnect import Reconnect
+from softphone.net.mediatel.sio import socketio
 from softphone.net.mediatel.state import AgentState, State, parse_state
 from softphone.net.mediatel.stream import EventStream
 from softphone.tasks import cancel_and_wait

@@ -15,8 +15,6 @@ import logging
 import random
 from typing import TYPE_CHECKING, Any
 
-import socketio
-
 from softphone.net.mediatel import commands
 from softphone.net.mediatel.errors import MediatelConnectionError
 from softphone.net.mediatel.events import (
@@ -28,6 +26,7 @@ from softphone.net.mediatel.events import (
     MediatelEvent,
     Reconnecting,
 )
+from softphone.net.mediatel.sio import socketio
 from softphone.net.mediatel.state import AgentState, Command, State
 
 if TYPE_CHECKING:
