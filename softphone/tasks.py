@@ -6,6 +6,13 @@ CancelledError is suppressed too, and the caller runs on as if nothing had
 happened. That wedged ``Phone.aclose()``: its SIP event pump, cancelled
 while it was closing a call's media, went back to waiting for events
 forever, and the application could not quit.
+
+The other trap is ``asyncio.wait_for`` on Python 3.11: when the awaited
+thing finishes in the same loop turn as the caller is cancelled, it returns
+the result and the cancellation is lost. Code that a close cancels and then
+waits for — a loop reading a track for aiortc's sender, a keepalive — waits
+with ``async with asyncio.timeout(...)`` instead, which runs in the caller's
+own task and cannot lose it (see ``MicrophoneTrack.recv``).
 """
 
 from __future__ import annotations

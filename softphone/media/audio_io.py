@@ -162,8 +162,14 @@ class MicrophoneTrack(MediaStreamTrack):
             await self._wait_frame()
         elif self._frames.empty():
             wait = STALL_S if not self.stalled else self._next_silence - time.monotonic()
+            # asyncio.timeout, not wait_for: Python 3.11's wait_for returns the
+            # result when its inner task finishes in the same loop turn as the
+            # caller is cancelled, and the cancellation is lost. aiortc's sender
+            # would then read on and RTCPeerConnection.close() waited forever
+            # for it (the hang of a call that closed just as a frame arrived).
             try:
-                await asyncio.wait_for(self._wait_frame(), max(0.0, wait))
+                async with asyncio.timeout(max(0.0, wait)):
+                    await self._wait_frame()
             except TimeoutError:
                 return self._silence()
         frame = self._frames.get_nowait()

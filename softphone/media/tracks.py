@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import fractions
 import functools
+import logging
 import time
 import wave
 from collections.abc import Callable
@@ -24,6 +25,8 @@ from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
 from softphone.media import tones
 from softphone.media.tones import Pcm
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_RATE = 48000
 DEFAULT_PTIME_MS = 20
@@ -162,6 +165,14 @@ class MuteableTrack(MediaStreamTrack):
 
     The wrapped source is still read while muted: a microphone must keep
     being drained, and unmuting must not replay what was said meanwhile.
+
+    It is also where a lost cancellation stops: aiortc's ``RTCRtpSender.stop()``
+    (and so ``RTCPeerConnection.close()``) cancels the task that reads this
+    track and waits, without a time limit, for it to end. A source whose
+    ``recv`` swallows that cancellation (Python 3.11's ``asyncio.wait_for``
+    does when its result arrives in the same loop turn) would keep the
+    sender reading, and the call's close would never return. The task
+    still counts the request (``Task.cancelling()``), so it is honoured here.
     """
 
     kind = "audio"
@@ -175,6 +186,10 @@ class MuteableTrack(MediaStreamTrack):
         if self.readyState != "live":
             raise MediaStreamError
         frame = await self.source.recv()
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            logger.warning("audio source %s lost a cancellation; stopping the sender", self.source)
+            raise asyncio.CancelledError
         if not isinstance(frame, av.AudioFrame):
             raise MediaStreamError("the audio source produced something other than audio")
         if not self.muted:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import fractions
+from collections.abc import Callable
 
 import av
 import numpy as np
@@ -46,6 +47,59 @@ async def test_stopped_microphone_ends_the_track_and_releases_the_device() -> No
     assert mic.readyState == "ended" and mic.device_name is None
     with pytest.raises(MediaStreamError):
         await mic.recv()
+
+
+class HandFedCard:
+    """An input card that records one block whenever the test says so."""
+
+    samplerate = RATE
+    device_name = "hand-fed"
+
+    def __init__(self) -> None:
+        self.record: Callable[[np.ndarray], None] = lambda _block: None
+
+    async def open_input(
+        self, device: str | None, callback: Callable[[np.ndarray], None], **_kw: float
+    ) -> HandFedCard:
+        self.record = callback
+        return self
+
+    async def aclose(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("turns", range(6))
+async def test_a_cancelled_read_ends_even_when_a_frame_arrives_at_that_moment(turns: int) -> None:
+    """aiortc stops a call's sender by cancelling its read of the microphone and
+    waiting, without a limit, for it to end: a read that returned the frame
+    instead would keep the sender going and the call would never close. The
+    cancel lands ``turns`` loop turns after the card delivers (the window was one turn)."""
+    card = HandFedCard()
+    mic = MicrophoneTrack(card)  # type: ignore[arg-type]
+    block = np.zeros(960, np.int16)
+    await mic.start()
+    card.record(block)
+    await mic.recv()  # the card delivers: from now on a read waits with a stall limit
+    reading = asyncio.ensure_future(mic.recv())
+    for _ in range(3):
+        await asyncio.sleep(0)  # the read is waiting for the card
+    loop = asyncio.get_running_loop()
+    accepted: list[bool] = []
+
+    def cancel_after(turns: int) -> None:
+        if turns:
+            loop.call_soon(cancel_after, turns - 1)
+        else:
+            accepted.append(reading.cancel())
+
+    card.record(block)
+    cancel_after(turns)
+    await asyncio.wait([reading])
+    await mic.aclose()
+    if accepted == [True]:
+        assert reading.cancelled(), "the read was cancelled but went on and returned a frame"
+    else:
+        assert isinstance(reading.result(), av.AudioFrame)  # it had finished: nothing to cancel
 
 
 async def test_unread_microphone_keeps_at_most_100ms_waiting() -> None:

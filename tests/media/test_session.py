@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from aiortc.mediastreams import MediaStreamTrack
+from av.frame import Frame
 
 from softphone.media import tones
 from softphone.media.config import HoldDirection, MediaConfig
@@ -306,6 +308,42 @@ async def test_close_releases_tasks_and_decoder_threads() -> None:
     await until(lambda: not [t for t in threading.enumerate() if "decoder" in t.name])
     with pytest.raises(MediaStateError):
         await a.session.create_offer()
+
+
+class CancelIgnoringSource(MediaStreamTrack):
+    """A tone whose reads ignore cancellation, as Python 3.11's ``asyncio.wait_for``
+    does when its result arrives in the same loop turn as the cancel."""
+
+    kind = "audio"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tone = tone_source(TONE_A, RATE)
+        self.ignored = 0
+
+    async def recv(self) -> Frame:
+        while True:
+            try:
+                return await self.tone.recv()
+            except asyncio.CancelledError:
+                self.ignored += 1
+
+
+async def test_a_call_closes_even_when_its_audio_source_ignores_cancellation() -> None:
+    """aiortc's close cancels the task reading our source and waits for it
+    without a limit: a source that reads on must not keep the call open."""
+    source = CancelIgnoringSource()
+    a = Side(MediaSession(source=source), PcmCollector(RATE))
+    b = make_side(TONE_B)
+    try:
+        await connect(a, b)
+        assert await hears(b, TONE_A)
+        async with asyncio.timeout(10):
+            await a.session.close()
+        assert source.ignored >= 1  # the cancel did land in the source
+    finally:
+        await a.session.close()
+        await b.session.close()
 
 
 @pytest.mark.parametrize(
