@@ -122,7 +122,8 @@ async def _play(
     try:
         sound = await asyncio.to_thread(make, stream.samplerate)
         state["tone"] = sound[: int(seconds * stream.samplerate)]
-        await asyncio.wait_for(done.wait(), seconds + 5.0)
+        async with asyncio.timeout(seconds + 5.0):
+            await done.wait()
     finally:
         await stream.aclose()
 
@@ -171,7 +172,8 @@ async def record_and_play_back(
     wanted[0] = int(seconds * stream.samplerate)
     rate = stream.samplerate
     try:
-        await asyncio.wait_for(enough.wait(), seconds + 5.0)
+        async with asyncio.timeout(seconds + 5.0):
+            await enough.wait()
     finally:
         await stream.aclose()
     take = np.concatenate(blocks)[: wanted[0]] if blocks else tones.silence(0.0, rate)
@@ -188,7 +190,8 @@ async def record_and_play_back(
 
     output = await backend.open_output(speaker, fill)
     try:
-        await asyncio.wait_for(done.wait(), seconds + 5.0)
+        async with asyncio.timeout(seconds + 5.0):
+            await done.wait()
     finally:
         await output.aclose()
     return take

@@ -318,9 +318,8 @@ class CtiServer:
             return
         name = request.command
         try:
-            result = await asyncio.wait_for(
-                run_request(self._api, request), self._config.command_timeout_s
-            )
+            async with asyncio.timeout(self._config.command_timeout_s):
+                result = await run_request(self._api, request)
         except BadRequest as exc:
             self._reply(client, request.id, name, "bad_request", str(exc))
         except CommandRefused as exc:

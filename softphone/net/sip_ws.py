@@ -150,7 +150,8 @@ class SipWsClient(Generic[A, E]):
         self._task = asyncio.get_running_loop().create_task(self._run(), name="sip-ws")
 
     async def wait_connected(self, timeout: float | None = None) -> None:
-        await asyncio.wait_for(self._connected.wait(), timeout)
+        async with asyncio.timeout(timeout):
+            await self._connected.wait()
 
     def act(self, fn: Callable[[A, float], T]) -> T:
         """Run ``fn(agent, now)`` then send its output and re-arm the timer."""
@@ -178,7 +179,8 @@ class SipWsClient(Generic[A, E]):
         self._driver.stop()
         if self._ws is not None:
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(self._outbox.join(), 1.0)
+                async with asyncio.timeout(1.0):
+                    await self._outbox.join()
                 await self._ws.close()
         await cancel_and_wait(self._task)
         self._task = None
@@ -193,7 +195,8 @@ class SipWsClient(Generic[A, E]):
             sent_before = self._frames_sent
             self._rx_signal.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._rx_signal.wait(), deadline - loop.time())
+                async with asyncio.timeout_at(deadline):
+                    await self._rx_signal.wait()
             await asyncio.sleep(0)  # let a reply's own output (auth retry) be queued
 
     # -- internals --------------------------------------------------------
@@ -354,7 +357,8 @@ class SipWsClient(Generic[A, E]):
                 if self._last_rx >= sent_at:
                     continue
                 pong = await ws.ping()
-                await asyncio.wait_for(pong, timeout)
+                async with asyncio.timeout(timeout):
+                    await pong
             except (TimeoutError, websockets.ConnectionClosed):
                 # A dead peer will not complete a closing handshake: drop the
                 # TCP connection at once so the reader loop ends and we reconnect.
