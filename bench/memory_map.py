@@ -9,6 +9,15 @@ secondary threads live in 64 MiB-aligned heaps (the reserved part is
 the rest is the main arena's ``[heap]`` and Python's own (obmalloc arenas,
 large buffers).
 
+PSS flatters the app on this machine: the bench's own process (the
+simulator) and other engineers' test runs map the same aiortc, cryptography,
+numpy and libpython pages, so the app is billed a fraction of them. On an
+agent's PC nothing else maps the libraries the bundle ships, while the
+system's (libc, libstdc++, glib, GL, fontconfig, fonts) are shared with the
+desktop. :func:`agent_pss_kib` counts that way: anonymous memory, plus the
+full RSS of every file from the app's own Python environment, plus the PSS
+of every other file.
+
     python3 bench/memory_map.py PID [--top 15]
 """
 
@@ -16,6 +25,9 @@ from __future__ import annotations
 
 import argparse
 import re
+import site
+import sys
+import sysconfig
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +61,28 @@ def read_smaps(pid: int) -> list[Mapping]:
         elif line.startswith("Rss:") and mappings:
             mappings[-1].rss_kib = int(line.split()[1])
     return mappings
+
+
+def own_roots() -> tuple[str, ...]:
+    """Folders of what the bundle ships: the Python environment (its stdlib,
+    site-packages, libpython), not a system prefix such as ``/usr``, whose
+    other files are the desktop's."""
+    system = ("/usr", "/usr/local", "/")
+    roots = {sys.prefix, sys.base_prefix} - set(system)
+    roots |= {sysconfig.get_path(name) for name in ("stdlib", "platstdlib", "purelib", "platlib")}
+    roots |= set(site.getsitepackages()) | {site.getusersitepackages()}
+    return tuple(root.rstrip("/") + "/" for root in roots)
+
+
+def agent_pss_kib(mappings: list[Mapping], roots: tuple[str, ...] | None = None) -> int:
+    """What the process would cost on an agent's PC (see the module docstring)."""
+    roots = own_roots() if roots is None else roots
+    total = 0
+    for mapping in mappings:
+        own = not mapping.path.startswith("/") or mapping.path.startswith(roots)
+        own = own or Path(mapping.path).name.startswith("libpython")
+        total += mapping.rss_kib if own else mapping.pss_kib
+    return total
 
 
 def _library(path: str) -> str:
@@ -113,6 +147,8 @@ def report(pid: int, top: int = 15) -> str:
     total = sum(rows.values())
     lines = [f"  {'MiB':52}{'PSS':>8}{'RSS':>8}"]
     lines.append(f"  {'total':52}{total / 1024:8.1f}{sum(rss.values()) / 1024:8.1f}")
+    agent = "PSS on an agent's PC (own files at RSS)"
+    lines.append(f"  {agent:52}{agent_pss_kib(mappings) / 1024:8.1f}")
     lines += [
         f"  {label[:52]:52}{kib / 1024:8.1f}{rss[label] / 1024:8.1f}"
         for label, kib in rows.most_common(top)
