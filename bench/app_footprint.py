@@ -392,7 +392,8 @@ def main(args: argparse.Namespace) -> None:
             "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
         }
         (workdir / "run").mkdir(mode=0o700, exist_ok=True)
-        app = Child([sys.executable, str(Path(__file__).resolve()), "--child"], env)
+        wrap = os.environ["FOOTPRINT_WRAP"].split() if os.environ.get("FOOTPRINT_WRAP") else []
+        app = Child([*wrap, sys.executable, str(Path(__file__).resolve()), "--child"], env)
         try:
             app_window = app.wait_mark("window")
             app_signed_in = app.wait_mark("signed_in")

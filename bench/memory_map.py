@@ -44,6 +44,7 @@ class Mapping:
     path: str
     pss_kib: int = 0
     rss_kib: int = 0
+    agent_kib: int = 0  # as on an agent's PC: RSS if the app's own, else PSS
 
     @property
     def size(self) -> int:
@@ -51,6 +52,7 @@ class Mapping:
 
 
 def read_smaps(pid: int) -> list[Mapping]:
+    roots = own_roots()
     mappings: list[Mapping] = []
     for line in Path(f"/proc/{pid}/smaps").read_text().splitlines():
         if header := _HEADER.match(line):
@@ -60,6 +62,10 @@ def read_smaps(pid: int) -> list[Mapping]:
             mappings[-1].pss_kib = int(line.split()[1])
         elif line.startswith("Rss:") and mappings:
             mappings[-1].rss_kib = int(line.split()[1])
+    for mapping in mappings:
+        own = not mapping.path.startswith("/") or mapping.path.startswith(roots)
+        own = own or Path(mapping.path).name.startswith("libpython")
+        mapping.agent_kib = mapping.rss_kib if own else mapping.pss_kib
     return mappings
 
 
@@ -74,15 +80,9 @@ def own_roots() -> tuple[str, ...]:
     return tuple(root.rstrip("/") + "/" for root in roots)
 
 
-def agent_pss_kib(mappings: list[Mapping], roots: tuple[str, ...] | None = None) -> int:
+def agent_pss_kib(mappings: list[Mapping]) -> int:
     """What the process would cost on an agent's PC (see the module docstring)."""
-    roots = own_roots() if roots is None else roots
-    total = 0
-    for mapping in mappings:
-        own = not mapping.path.startswith("/") or mapping.path.startswith(roots)
-        own = own or Path(mapping.path).name.startswith("libpython")
-        total += mapping.rss_kib if own else mapping.pss_kib
-    return total
+    return sum(mapping.agent_kib for mapping in mappings)
 
 
 def _library(path: str) -> str:
@@ -144,17 +144,19 @@ def threads(pid: int) -> Counter[str]:
 def report(pid: int, top: int = 15) -> str:
     mappings = read_smaps(pid)
     rows, rss = classify(mappings), classify(mappings, "rss_kib")
+    agent = classify(mappings, "agent_kib")
     total = sum(rows.values())
-    lines = [f"  {'MiB':52}{'PSS':>8}{'RSS':>8}"]
-    lines.append(f"  {'total':52}{total / 1024:8.1f}{sum(rss.values()) / 1024:8.1f}")
-    agent = "PSS on an agent's PC (own files at RSS)"
-    lines.append(f"  {agent:52}{agent_pss_kib(mappings) / 1024:8.1f}")
-    lines += [
-        f"  {label[:52]:52}{kib / 1024:8.1f}{rss[label] / 1024:8.1f}"
-        for label, kib in rows.most_common(top)
+    lines = [f"  {'MiB':52}{'PSS':>8}{'RSS':>8}{'agent PC':>10}"]
+    lines.append(
+        f"  {'total':52}{total / 1024:8.1f}{sum(rss.values()) / 1024:8.1f}"
+        f"{sum(agent.values()) / 1024:10.1f}"
+    )
+    lines += [  # by cost on an agent's PC, the figure decisions are made by
+        f"  {label[:52]:52}{rows[label] / 1024:8.1f}{rss[label] / 1024:8.1f}{kib / 1024:10.1f}"
+        for label, kib in agent.most_common(top)
     ]
-    rest = total - sum(kib for _, kib in rows.most_common(top))
-    lines.append(f"  {f'({len(rows) - top} more rows)':52}{rest / 1024:8.1f}")
+    rest = sum(agent.values()) - sum(kib for _, kib in agent.most_common(top))
+    lines.append(f"  {f'({len(rows) - top} more rows)':52}{'':16}{rest / 1024:10.1f}")
     named = threads(pid)
     listing = ", ".join(f"{name}×{count}" if count > 1 else name for name, count in named.items())
     lines.append(f"  threads ({sum(named.values())}): {listing}")
