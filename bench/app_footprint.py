@@ -181,7 +181,9 @@ def python_report() -> None:
     gc.collect()
     lines = [
         f"python: {sys.getallocatedblocks()} allocated blocks, {len(sys.modules)} modules, "
-        f"{len(linecache.cache)} files in linecache",
+        f"{len(linecache.cache)} files in linecache "
+        f"({sum(len(line) for entry in linecache.cache.values() for line in entry[2]) / 2**20:.1f}"
+        " MiB of text)",
         "python threads: " + ", ".join(sorted(t.name for t in threading.enumerate())),
     ]
     if tracemalloc.is_tracing():
