@@ -25,7 +25,9 @@ which makes it the figure to compare before and after a change. Neither is
 what an agent's PC pays, where the bundle's own libraries are mapped by the
 app alone and the system's are shared with the desktop: "PSS on an agent's
 PC" counts exactly that (``memory_map.agent_pss_kib``) and is the figure to
-decide by.
+decide by; its "unshared part" (anonymous memory and the bundle's files,
+``memory_map.own_kib``) does not move with this machine's load, so it is the
+one to compare before and after a change.
 
 ``--calls N`` makes N calls back to back and prints PSS during and after
 each (a leak per call matters more than the baseline for an app open all
@@ -239,6 +241,11 @@ def agent_mib(pid: int) -> float:
     return memory_map.agent_pss_kib(memory_map.read_smaps(pid)) / 1024
 
 
+def own_mib(pid: int) -> float:
+    """Of ``agent_mib``, the part no other process shares (``memory_map.own_kib``)."""
+    return memory_map.own_kib(memory_map.read_smaps(pid)) / 1024
+
+
 class Child:
     def __init__(self, argv: list[str], env: dict[str, str]) -> None:
         self.started = time.time()
@@ -258,6 +265,7 @@ class Child:
         self.after_rss: list[float] = []
         self.call_agent: list[float] = []
         self.after_agent: list[float] = []
+        self.call_own: list[float] = []
 
     def wait_mark(self, name: str, timeout: float = 60.0) -> float:
         deadline = time.monotonic() + timeout
@@ -285,6 +293,7 @@ class Child:
         call_pss = pss_mib(self.proc.pid)
         self.call_rss.append(pss_mib(self.proc.pid, "Rss"))
         self.call_agent.append(agent_mib(self.proc.pid))
+        self.call_own.append(own_mib(self.proc.pid))
         self.call_anon = pss_mib(self.proc.pid, "Pss_Anon")
         if during is not None:
             during()
@@ -378,6 +387,7 @@ def main(args: argparse.Namespace) -> None:
         ref_anon = pss_mib(ref.proc.pid, "Pss_Anon")
         ref_rss = pss_mib(ref.proc.pid, "Rss")
         ref_agent = agent_mib(ref.proc.pid)
+        ref_own = own_mib(ref.proc.pid)
         ref_cpu = ref.cpu_percent(args.idle)
         ref.stop()
 
@@ -404,6 +414,7 @@ def main(args: argparse.Namespace) -> None:
             idle_anon = pss_mib(app.proc.pid, "Pss_Anon")
             idle_rss = pss_mib(app.proc.pid, "Rss")
             idle_agent = agent_mib(app.proc.pid)
+            idle_own = own_mib(app.proc.pid)
             idle_cpu = app.cpu_percent(args.idle)
             app.breakdown("signed in, idle", args)
             calls = []
@@ -439,6 +450,8 @@ def main(args: argparse.Namespace) -> None:
     agent_idle, agent_call = "PSS on an agent's PC, idle (MiB)", "PSS on an agent's PC, in a call"
     print(f"{agent_idle:34}{idle_agent:>12.1f}{ref_agent:>18.1f}")
     print(f"{agent_call:34}{app.call_agent[0]:>12.1f}{'—':>18}")
+    print(f"{'  unshared part, idle (MiB)':34}{idle_own:>12.1f}{ref_own:>18.1f}")
+    print(f"{'  unshared part, in a call':34}{app.call_own[0]:>12.1f}{'—':>18}")
     print(f"{'  anonymous, idle (MiB)':34}{idle_anon:>12.1f}{ref_anon:>18.1f}")
     print(f"{'  anonymous, in the last call':34}{call_anon:>12.1f}{'—':>18}")
     idle_label = f"CPU idle, {args.idle:.0f} s (% of a core)"

@@ -45,6 +45,7 @@ class Mapping:
     pss_kib: int = 0
     rss_kib: int = 0
     agent_kib: int = 0  # as on an agent's PC: RSS if the app's own, else PSS
+    own: bool = False  # anonymous, or a file of the app's own Python environment
 
     @property
     def size(self) -> int:
@@ -64,8 +65,8 @@ def read_smaps(pid: int) -> list[Mapping]:
             mappings[-1].rss_kib = int(line.split()[1])
     for mapping in mappings:
         own = not mapping.path.startswith("/") or mapping.path.startswith(roots)
-        own = own or Path(mapping.path).name.startswith("libpython")
-        mapping.agent_kib = mapping.rss_kib if own else mapping.pss_kib
+        mapping.own = own or Path(mapping.path).name.startswith("libpython")
+        mapping.agent_kib = mapping.rss_kib if mapping.own else mapping.pss_kib
     return mappings
 
 
@@ -83,6 +84,14 @@ def own_roots() -> tuple[str, ...]:
 def agent_pss_kib(mappings: list[Mapping]) -> int:
     """What the process would cost on an agent's PC (see the module docstring)."""
     return sum(mapping.agent_kib for mapping in mappings)
+
+
+def own_kib(mappings: list[Mapping]) -> int:
+    """The part of :func:`agent_pss_kib` no other program shares: the same under any load.
+
+    The rest, the system libraries' PSS, moves with what else runs (here:
+    other engineers' test runs), so before/after comparisons use this part."""
+    return sum(mapping.rss_kib for mapping in mappings if mapping.own)
 
 
 def _library(path: str) -> str:
