@@ -21,7 +21,13 @@ docstrings); ``--optimize 0`` measures it as a source checkout runs. Beside
 PSS it prints RSS: PSS shares a library's pages among every process mapping
 it, so it falls while other programs load the same Qt and rises on a quiet
 machine; RSS (= PSS with nothing else sharing) is the same under any load,
-which makes it the figure to compare before and after a change.
+which makes it the figure to compare before and after a change. Neither is
+what an agent's PC pays, where the bundle's own libraries are mapped by the
+app alone and the system's are shared with the desktop: "PSS on an agent's
+PC" counts exactly that (``memory_map.agent_pss_kib``) and is the figure to
+decide by; its "unshared part" (anonymous memory and the bundle's files,
+``memory_map.own_kib``) does not move with this machine's load, so it is the
+one to compare before and after a change.
 
 ``--calls N`` makes N calls back to back and prints PSS during and after
 each (a leak per call matters more than the baseline for an app open all
@@ -177,7 +183,9 @@ def python_report() -> None:
     gc.collect()
     lines = [
         f"python: {sys.getallocatedblocks()} allocated blocks, {len(sys.modules)} modules, "
-        f"{len(linecache.cache)} files in linecache",
+        f"{len(linecache.cache)} files in linecache "
+        f"({sum(len(line) for entry in linecache.cache.values() for line in entry[2]) / 2**20:.1f}"
+        " MiB of text)",
         "python threads: " + ", ".join(sorted(t.name for t in threading.enumerate())),
     ]
     if tracemalloc.is_tracing():
@@ -228,6 +236,16 @@ def pss_mib(pid: int, field: str = "Pss") -> float:
     return 0.0
 
 
+def agent_mib(pid: int) -> float:
+    """PSS as on an agent's PC: the app's own files at RSS, the system's at PSS."""
+    return memory_map.agent_pss_kib(memory_map.read_smaps(pid)) / 1024
+
+
+def own_mib(pid: int) -> float:
+    """Of ``agent_mib``, the part no other process shares (``memory_map.own_kib``)."""
+    return memory_map.own_kib(memory_map.read_smaps(pid)) / 1024
+
+
 class Child:
     def __init__(self, argv: list[str], env: dict[str, str]) -> None:
         self.started = time.time()
@@ -245,6 +263,9 @@ class Child:
         self.after_anon: list[float] = []
         self.call_rss: list[float] = []
         self.after_rss: list[float] = []
+        self.call_agent: list[float] = []
+        self.after_agent: list[float] = []
+        self.call_own: list[float] = []
 
     def wait_mark(self, name: str, timeout: float = 60.0) -> float:
         deadline = time.monotonic() + timeout
@@ -271,6 +292,8 @@ class Child:
         call_cpu = self.cpu_percent(seconds)
         call_pss = pss_mib(self.proc.pid)
         self.call_rss.append(pss_mib(self.proc.pid, "Rss"))
+        self.call_agent.append(agent_mib(self.proc.pid))
+        self.call_own.append(own_mib(self.proc.pid))
         self.call_anon = pss_mib(self.proc.pid, "Pss_Anon")
         if during is not None:
             during()
@@ -279,6 +302,7 @@ class Child:
         time.sleep(1.0)  # the call's last tasks and threads wind down
         self.after_anon.append(pss_mib(self.proc.pid, "Pss_Anon"))
         self.after_rss.append(pss_mib(self.proc.pid, "Rss"))
+        self.after_agent.append(agent_mib(self.proc.pid))
         return talking_after, call_cpu, call_pss, pss_mib(self.proc.pid)
 
     def breakdown(self, title: str, args: argparse.Namespace) -> None:
@@ -362,6 +386,8 @@ def main(args: argparse.Namespace) -> None:
         ref_pss = pss_mib(ref.proc.pid)
         ref_anon = pss_mib(ref.proc.pid, "Pss_Anon")
         ref_rss = pss_mib(ref.proc.pid, "Rss")
+        ref_agent = agent_mib(ref.proc.pid)
+        ref_own = own_mib(ref.proc.pid)
         ref_cpu = ref.cpu_percent(args.idle)
         ref.stop()
 
@@ -378,7 +404,8 @@ def main(args: argparse.Namespace) -> None:
             "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
         }
         (workdir / "run").mkdir(mode=0o700, exist_ok=True)
-        app = Child([sys.executable, str(Path(__file__).resolve()), "--child"], env)
+        wrap = os.environ["FOOTPRINT_WRAP"].split() if os.environ.get("FOOTPRINT_WRAP") else []
+        app = Child([*wrap, sys.executable, str(Path(__file__).resolve()), "--child"], env)
         try:
             app_window = app.wait_mark("window")
             app_signed_in = app.wait_mark("signed_in")
@@ -386,6 +413,8 @@ def main(args: argparse.Namespace) -> None:
             idle_pss = pss_mib(app.proc.pid)
             idle_anon = pss_mib(app.proc.pid, "Pss_Anon")
             idle_rss = pss_mib(app.proc.pid, "Rss")
+            idle_agent = agent_mib(app.proc.pid)
+            idle_own = own_mib(app.proc.pid)
             idle_cpu = app.cpu_percent(args.idle)
             app.breakdown("signed in, idle", args)
             calls = []
@@ -400,6 +429,7 @@ def main(args: argparse.Namespace) -> None:
             app.wait_mark("trimmed")
             trimmed_pss = pss_mib(app.proc.pid)
             trimmed_rss = pss_mib(app.proc.pid, "Rss")
+            trimmed_agent = agent_mib(app.proc.pid)
         finally:
             app.stop()
     finally:
@@ -417,20 +447,32 @@ def main(args: argparse.Namespace) -> None:
     print(f"{'PSS during a call (MiB)':34}{call_pss:>12.1f}{'—':>18}")
     print(f"{'RSS (= PSS if alone), idle (MiB)':34}{idle_rss:>12.1f}{ref_rss:>18.1f}")
     print(f"{'RSS during a call (MiB)':34}{app.call_rss[0]:>12.1f}{'—':>18}")
+    agent_idle, agent_call = "PSS on an agent's PC, idle (MiB)", "PSS on an agent's PC, in a call"
+    print(f"{agent_idle:34}{idle_agent:>12.1f}{ref_agent:>18.1f}")
+    print(f"{agent_call:34}{app.call_agent[0]:>12.1f}{'—':>18}")
+    print(f"{'  unshared part, idle (MiB)':34}{idle_own:>12.1f}{ref_own:>18.1f}")
+    print(f"{'  unshared part, in a call':34}{app.call_own[0]:>12.1f}{'—':>18}")
     print(f"{'  anonymous, idle (MiB)':34}{idle_anon:>12.1f}{ref_anon:>18.1f}")
     print(f"{'  anonymous, in the last call':34}{call_anon:>12.1f}{'—':>18}")
     idle_label = f"CPU idle, {args.idle:.0f} s (% of a core)"
     call_label = f"CPU in a call, {args.call:.0f} s (% core)"
     print(f"{idle_label:34}{idle_cpu:>12.2f}{ref_cpu:>18.2f}")
     print(f"{call_label:34}{call_cpu:>12.2f}{'—':>18}")
-    per_call = zip(calls, after_anon, app.call_rss, app.after_rss, strict=True)
-    for number, ((_, _, during, after), anon, rss_during, rss_after) in enumerate(per_call, 1):
-        label = f"call {number}: PSS / RSS during"
+    per_call = zip(
+        calls, after_anon, app.call_rss, app.after_rss, app.call_agent, app.after_agent, strict=True
+    )
+    for number, ((_, _, during, after), anon, rss_in, rss_out, agent_in, agent_out) in enumerate(
+        per_call, 1
+    ):
+        label = f"call {number}: PSS / RSS / agent's PC"
         print(
-            f"{label:34}{during:>8.1f} / {rss_during:.1f}, after {after:.1f} / {rss_after:.1f}"
-            f"  (anonymous after: {anon:.1f})"
+            f"{label:34}during {during:.1f} / {rss_in:.1f} / {agent_in:.1f}, "
+            f"after {after:.1f} / {rss_out:.1f} / {agent_out:.1f}  (anonymous after: {anon:.1f})"
         )
-    print(f"{'after malloc_trim: PSS / RSS':34}{trimmed_pss:>8.1f} / {trimmed_rss:.1f}")
+    print(
+        f"{'after malloc_trim: PSS/RSS/agent':34}"
+        f"{trimmed_pss:>8.1f} / {trimmed_rss:.1f} / {trimmed_agent:.1f}"
+    )
 
 
 if __name__ == "__main__":

@@ -24,7 +24,10 @@ without docstrings (``packaging/softphone.spec``); python-socketio is
 imported without the synchronous client's HTTP stack
 (``softphone/net/mediatel/sio.py``); PySide6 keeps no module sources
 (``softphone/ui/pyside_sources.py``); ALSA plugins are unloaded after a
-device scan (``softphone/media/alsa.py``).
+device scan (``softphone/media/alsa.py``); PyJWT, the settings dialog and
+importlib.metadata load when first used (``net/vouch.py``,
+``ui/controllers/shell.py``, ``ui/diagnostics.py``); one TLS context per
+trust choice serves every connection (``softphone/net/tls.py``).
 """
 
 from __future__ import annotations

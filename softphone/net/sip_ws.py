@@ -31,6 +31,7 @@ from typing import Any, Generic, TypeVar
 import websockets
 from websockets.asyncio.client import ClientConnection, connect
 
+from softphone.net import tls
 from softphone.net.agent_driver import A, AgentDriver, E
 from softphone.tasks import cancel_and_wait
 
@@ -101,13 +102,12 @@ def backoff_delays(initial: float, maximum: float, rng: random.Random) -> Iterat
 
 
 def make_ssl_context(config: TransportConfig) -> ssl.SSLContext:
-    context = ssl.create_default_context(cafile=config.ca_file)
+    """The app's shared context (``net.tls``): reconnecting does not parse the CA store again."""
     if not config.verify_tls:
         # Only by explicit configuration, for lab set-ups; logged loudly.
         log.warning("TLS certificate verification is DISABLED for the SIP transport")
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-    return context
+        return tls.unverified_context()
+    return tls.client_context(config.ca_file)
 
 
 class SipWsClient(Generic[A, E]):

@@ -17,7 +17,6 @@ import sys
 import zipfile
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, qVersion
@@ -65,6 +64,10 @@ def qsettings_dict(settings: QSettings) -> dict[str, object]:
 
 
 def versions() -> dict[str, str]:
+    # Imported here: importlib.metadata brings email, csv and friends, which an app
+    # that never crashes nor exports diagnostics need not keep all day.
+    from importlib import metadata
+
     found = {
         "softphone": __version__,
         "python": sys.version.split()[0],

@@ -26,12 +26,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import ssl
 from collections.abc import Callable
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self
 
+from softphone.net import tls
 from softphone.net.mediatel import commands
 from softphone.net.mediatel.commands import GATES, CommandType
 from softphone.net.mediatel.config import Credentials, MediatelConfig
@@ -95,7 +95,7 @@ class MediatelClient(Reconnect):
     def _make_socket(self) -> socketio.AsyncClient:
         extra: dict[str, Any] = {}
         if self.config.ca_bundle is not None:
-            extra["ssl"] = ssl.create_default_context(cafile=str(self.config.ca_bundle))
+            extra["ssl"] = tls.client_context(self.config.ca_bundle)
         sio = socketio.AsyncClient(
             handle_sigint=False,
             reconnection=False,  # _revive reconnects: it can say when the next attempt is

@@ -12,6 +12,7 @@ import ssl
 
 import aiohttp
 
+from softphone.net import tls
 from softphone.net.mediatel.client import SOCKETIO_PATH, MediatelConfig
 
 
@@ -20,7 +21,7 @@ async def diagnose_connect(config: MediatelConfig, timeout: float = 5.0) -> str:
     url = f"{config.server_url}/{SOCKETIO_PATH}/?EIO=4&transport=polling"
     context: ssl.SSLContext | bool = True
     if config.ca_bundle is not None:
-        context = ssl.create_default_context(cafile=str(config.ca_bundle))
+        context = tls.client_context(config.ca_bundle)
     elif not config.verify_tls:
         context = False
     headers = config.vouch.headers() if config.vouch is not None else {}

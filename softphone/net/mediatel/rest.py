@@ -22,6 +22,7 @@ from typing import Any
 
 import aiohttp
 
+from softphone.net import tls
 from softphone.net.mediatel.errors import MediatelError
 
 AGENT_SETTINGS_PATH = "/v1/agents/self"
@@ -44,7 +45,7 @@ class AgentSettingsError(MediatelError, ValueError):
 
 def ssl_for(*, verify: bool = True, ca_file: Path | None = None) -> ssl.SSLContext | bool:
     if ca_file is not None:
-        return ssl.create_default_context(cafile=str(ca_file))
+        return tls.client_context(ca_file)
     return verify
 
 

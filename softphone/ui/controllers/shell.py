@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QStandardPaths, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -23,18 +23,17 @@ from softphone.ui import shortcuts
 from softphone.ui.aio import spawn
 from softphone.ui.bridge import AgentBridge
 from softphone.ui.controllers.global_keys import GlobalShortcuts
-from softphone.ui.diagnostics import default_export_name, export_diagnostics, qsettings_dict
 from softphone.ui.history_view import HistoryView, MissedCalls
 from softphone.ui.incoming_popup import IncomingCallAlerts, IncomingCallPopup
 from softphone.ui.notifications import make_notifier
-from softphone.ui.settings.dialog import SettingsDialog
-from softphone.ui.settings.global_keys_page import GlobalKeysPage
-from softphone.ui.settings.page import SettingsPage
-from softphone.ui.settings.pages import AutoAnswerPage, GeneralPage, IntegrationPage, ProfilesPage
 from softphone.ui.settings.store import KeyringSecrets, UiSettings
 from softphone.ui.single_instance import Request
 from softphone.ui.tray import Tray
 from softphone.ui.views.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from softphone.ui.settings.dialog import SettingsDialog
+    from softphone.ui.settings.page import SettingsPage
 
 logger = logging.getLogger(__name__)
 
@@ -147,8 +146,17 @@ class ShellController(QObject):
     # -- settings and diagnostics --------------------------------------------------
     def settings_pages(self) -> list[SettingsPage]:
         # Imported here: the sound checks pull numpy, av and the SIP stack, which
-        # the first window must not wait for (cold start ≤ 1 s).
+        # the first window must not wait for (cold start ≤ 1 s); the other pages,
+        # the dialog and the diagnostics export (importlib.metadata, email) are
+        # loaded when first opened, not kept all day by an app that never opens them.
         from softphone.ui.settings.audio_page import AudioPage
+        from softphone.ui.settings.global_keys_page import GlobalKeysPage
+        from softphone.ui.settings.pages import (
+            AutoAnswerPage,
+            GeneralPage,
+            IntegrationPage,
+            ProfilesPage,
+        )
 
         auto = AutoAnswerPage(self.settings)
         pages: list[SettingsPage] = [
@@ -164,6 +172,8 @@ class ShellController(QObject):
         return pages
 
     def open_settings(self) -> SettingsDialog:
+        from softphone.ui.settings.dialog import SettingsDialog
+
         if self.settings_dialog is None or not self.settings_dialog.isVisible():
             self.settings_dialog = SettingsDialog(self.settings_pages(), self.window)
             self.settings_dialog.saved.connect(self._settings_saved)
@@ -193,6 +203,8 @@ class ShellController(QObject):
         self.settings_saved.emit()
 
     def ask_export_diagnostics(self) -> None:
+        from softphone.ui.diagnostics import default_export_name
+
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DesktopLocation)
         dialog = QFileDialog(self.window, self.tr("Export diagnostics"))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
@@ -203,6 +215,7 @@ class ShellController(QObject):
 
     def export_diagnostics(self, path: Path) -> Path | None:
         from softphone.core.audio_check import device_choice
+        from softphone.ui.diagnostics import export_diagnostics, qsettings_dict
 
         devices: list[Any] = []
         choice = device_choice()
