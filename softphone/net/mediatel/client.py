@@ -78,6 +78,11 @@ class MediatelClient(Reconnect):
         # A code found on disk is re-sent once the server shows clerical for its call.
         self._resend_armed = self._pending is not None
         self._state: AgentState | None = None
+        # Both follow the Socket.IO namespace, not ``AsyncClient.connected``: python-socketio
+        # calls our connect handler (and delivers the first snapshots) a loop turn or more
+        # before its ``connect()`` returns and sets that flag (see reconnect.py).
+        self._link_up = False  # from Connected to Disconnected: commands can be sent
+        self._state_current = False  # self._state arrived on the connection that is up
         self._credentials: Credentials | None = None
         self._login_pending = False
         self._auto_login = False
@@ -174,12 +179,16 @@ class MediatelClient(Reconnect):
 
     @property
     def state(self) -> AgentState | None:
-        """The last good snapshot (None before the first one)."""
+        """The last good snapshot (None before the first one); kept while the link is
+        down, so the agent still sees where it was -- but :meth:`wait_for` waits for one
+        from the link that is up."""
         return self._state
 
     @property
     def connected(self) -> bool:
-        return bool(self._sio.connected)
+        """True from the :class:`Connected` event to the :class:`Disconnected` one: commands
+        are accepted exactly while this says so."""
+        return self._link_up
 
     @property
     def user(self) -> str | None:
@@ -198,11 +207,18 @@ class MediatelClient(Reconnect):
     async def wait_for(
         self, predicate: Callable[[AgentState], bool], timeout: float | None = None
     ) -> AgentState:
-        """The first state (current or future) that satisfies ``predicate``."""
+        """The first snapshot received on the current connection -- the last one, or
+        one still to come -- that satisfies ``predicate``.
+
+        A snapshot from before a drop never answers: after a reconnect the server may
+        have logged the agent out, so ``wait_for(idle)`` must not return the stale IDLE
+        at once. The wait runs in the caller's task (``asyncio.timeout``, not
+        ``wait_for``: see softphone/tasks.py), so a caller's cancellation is never lost.
+        """
 
         async def waiting() -> AgentState:
             while True:
-                if self._state is not None and predicate(self._state):
+                if self._state is not None and self._state_current and predicate(self._state):
                     return self._state
                 waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
                 self._waiters.append(waiter)
@@ -212,7 +228,8 @@ class MediatelClient(Reconnect):
                     with contextlib.suppress(ValueError):
                         self._waiters.remove(waiter)
 
-        return await asyncio.wait_for(waiting(), timeout)
+        async with asyncio.timeout(timeout):
+            return await waiting()
 
     def _emit(self, event: MediatelEvent) -> None:
         for stream in list(self._streams):
@@ -221,7 +238,7 @@ class MediatelClient(Reconnect):
     # -- commands ----------------------------------------------------------
 
     def _require_state(self, name: str) -> AgentState:
-        if self._state is None or not self._sio.connected:
+        if self._state is None or not self._link_up:
             raise CommandNotAvailable(name, "not connected to Mediatel")
         return self._state
 
@@ -326,7 +343,7 @@ class MediatelClient(Reconnect):
         last = self._state
         offline = (
             last is not None
-            and not self._sio.connected
+            and not self._link_up
             and not self._closing
             and last.state == State.CLERICAL
             and last.call_trace_id is not None
@@ -365,6 +382,7 @@ class MediatelClient(Reconnect):
             return
         old = self._state
         self._state = new
+        self._state_current = True
         self._emit(StateChanged(old, new))
         self._report_errors(old, new)
         for waiter in self._waiters:

@@ -48,6 +48,8 @@ class Reconnect:
         _credentials: Credentials | None
         _login_pending: bool
         _ever_connected: bool
+        _link_up: bool
+        _state_current: bool
         _resync: bool
         _closing: bool
         _revive_task: asyncio.Task[None] | None
@@ -59,6 +61,12 @@ class Reconnect:
         def _remember(self, call_trace_id: str, code_id: int, *, sent: bool) -> PendingCallCode: ...
 
     async def _on_connect(self) -> None:
+        # python-socketio calls this once the namespace is up (``emit`` works from here
+        # on) but sets ``AsyncClient.connected`` only when its ``connect()`` returns, a
+        # loop turn or more later. Whoever reacts to Connected may send at once, so the
+        # link counts as up here; the snapshot from before the drop stops counting.
+        self._link_up = True
+        self._state_current = False
         reconnected = self._ever_connected
         self._ever_connected = True
         self._resync = reconnected
@@ -68,6 +76,8 @@ class Reconnect:
 
     async def _on_disconnect(self, reason: str = "") -> None:
         reason = str(reason or "unknown")
+        self._link_up = False
+        self._state_current = False  # client.state stays: the last good snapshot
         if self._closing:
             self._emit(Disconnected(reason, final=True))
             return
@@ -87,11 +97,11 @@ class Reconnect:
         """Reconnect with doubling delays (jittered, so a restarted server is not hit by
         every agent at once), announcing each attempt with its reason and delay."""
         delay = self.config.reconnection_delay
-        while not self._closing and not self._sio.connected:
+        while not self._closing and not self._link_up:
             wait = delay * random.uniform(0.8, 1.0)
             self._emit(Reconnecting(retry_in=wait, reason=why))
             await asyncio.sleep(wait)
-            if self._sio.connected:
+            if self._link_up:
                 return
             try:
                 await self._connect_once()

@@ -65,6 +65,57 @@ async def test_reconnect_restores_the_login(mediatel_sim: SimFactory, reconnect:
     await reach(client, State.CALL_ACTIVE)
 
 
+async def test_a_command_sent_as_soon_as_connected_is_accepted(
+    mediatel_sim: SimFactory,
+) -> None:
+    """Whoever reacts to Connected (the agent's button, the session) may send at once:
+    python-socketio is ready before its own ``connected`` flag turns true."""
+    h = await mediatel_sim(reconnect=Reconnect.KEEP_LOGIN)
+    client = await h.logged_in()
+    events = client.events()
+    await h.sim.drop_connection("demo")
+    async with asyncio.timeout(WAIT):  # in this task: no loop turn between event and command
+        assert (await events.next_of(Connected)).reconnected
+    assert client.connected
+    await client.make_call("0661234567")
+    await reach(client, State.CALL_ACTIVE)
+
+
+async def test_wait_for_after_a_reconnect_answers_from_the_new_connection(
+    mediatel_sim: SimFactory,
+) -> None:
+    """The socket comes back logged out: the IDLE from before the drop must not answer."""
+    h = await mediatel_sim(reconnect=Reconnect.LOGOUT)
+    client = await h.logged_in()
+    events = client.events()
+    before = client.state
+    await h.sim.drop_connection("demo")
+    async with asyncio.timeout(WAIT):  # in this task: no loop turn after the event
+        await events.next_of(Connected)
+    await reach(client, State.IDLE)  # the automatic re-login, not the stale snapshot
+    assert client.state is not before
+    assert h.sim.state_of("demo") is State.IDLE
+    received = [e.new for e in events.pending() if isinstance(e, StateChanged)]
+    assert [s.state for s in received][:1] == [State.LOGOUT]  # what the new socket said first
+
+
+async def test_a_stale_snapshot_does_not_answer_while_offline(mediatel_sim: SimFactory) -> None:
+    h = await mediatel_sim(reconnect=Reconnect.KEEP_LOGIN)
+    client = await h.logged_in(reconnection_delay=0.2)
+    events = client.events()
+    open_gate = h.sim.settings
+    h.sim.settings = replace(open_gate, vouch_token="nobody-has-this")
+    await h.sim.drop_connection("demo")
+    await next_of(events, Reconnecting)
+    assert not client.connected
+    assert client.state is not None and client.state.state is State.IDLE  # still shown
+    with pytest.raises(TimeoutError):
+        await client.wait_for(lambda s: s.state is State.IDLE, 0.3)
+    h.sim.settings = open_gate
+    await reach(client, State.IDLE)
+    assert client.connected
+
+
 @BOTH
 async def test_call_code_lost_with_the_connection_is_resent(
     mediatel_sim: SimFactory, reconnect: Reconnect, tmp_path: Path
