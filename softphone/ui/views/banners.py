@@ -132,7 +132,9 @@ class PauseBanner(Banner):
         else:
             head = self.tr("Pause: {pause}.").format(pause=pause.name)
         if pause.reason:
-            head += " " + self.tr("Reason: {reason}.").format(reason=pause.reason.rstrip("."))
+            head += " " + self.tr("Reason: {reason}.").format(
+                reason=text.core_sentence(pause.reason).rstrip(".")
+            )
         self.show_text(head)
 
 
