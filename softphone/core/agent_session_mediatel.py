@@ -113,7 +113,11 @@ class MediatelSide:
                 ):
                     self._gateway_watch = asyncio.ensure_future(self._watch_gateway())
             case Disconnected(reason=reason, final=False):
-                self._link("_mediatel_link", LinkState.RECONNECTING, f"disconnected: {reason}")
+                self._link(
+                    "_mediatel_link",
+                    LinkState.RECONNECTING,
+                    Sentence(S.DISCONNECTED, reason=reason),
+                )
             case CallFailed(message=message, force_pause=forced):
                 if forced:
                     self._forced_reason = message

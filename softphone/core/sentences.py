@@ -69,6 +69,8 @@ NO_LOGOUT = "Mediatel offered neither logout nor exit"
 LOGOUT_REFUSED = "Mediatel refused to log out ({error})"
 LOGOUT_UNCONFIRMED = "Mediatel did not confirm the logout in time"
 
+DISCONNECTED = "disconnected: {reason}"
+
 # -- why a command is not available (tooltips, "Not now: …") ------------------------------
 NOT_SIGNED_IN = "not signed in"
 NOT_REGISTERED = "the extension is not registered"

@@ -632,6 +632,10 @@
         <translation>Mediatel вовремя не подтвердил выход</translation>
     </message>
     <message>
+        <source>disconnected: {reason}</source>
+        <translation>соединение разорвано: {reason}</translation>
+    </message>
+    <message>
         <source>not signed in</source>
         <translation>вход не выполнен</translation>
     </message>

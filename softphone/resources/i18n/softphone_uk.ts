@@ -632,6 +632,10 @@
         <translation>Mediatel вчасно не підтвердив вихід</translation>
     </message>
     <message>
+        <source>disconnected: {reason}</source>
+        <translation>з’єднання розірвано: {reason}</translation>
+    </message>
+    <message>
         <source>not signed in</source>
         <translation>вхід не виконано</translation>
     </message>

@@ -345,6 +345,10 @@ CORE_SENTENCES = (
     ),
     QT_TRANSLATE_NOOP(
         "CoreText",
+        "disconnected: {reason}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
         "not signed in",
     ),
     QT_TRANSLATE_NOOP(

@@ -213,3 +213,17 @@ def test_sign_in_page_general_error(qtbot: object, uk: None) -> None:
     page.present(scenes.signed_out(said(error)))
     shown = page.general_error.text()
     assert shown == "SIP-сервер відхилив реєстрацію (486 Busy).", shown
+
+
+def test_link_reason_in_the_banner_and_the_tooltip(desk: Desk, uk: None) -> None:
+    snapshot = scenes.reconnecting()
+    reason = Sentence(S.DISCONNECTED, reason="io server disconnect")
+    desk.show(
+        dataclasses.replace(
+            snapshot, mediatel=dataclasses.replace(snapshot.mediatel, reason=reason)
+        )
+    )
+    shown = desk.window.reconnect_banner.label.text()
+    assert "з’єднання розірвано: io server disconnect" in shown, shown
+    tip = desk.window.status.mediatel.toolTip()
+    assert tip.endswith("\nз’єднання розірвано: io server disconnect"), tip
