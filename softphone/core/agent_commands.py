@@ -10,6 +10,8 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 
+from softphone.core.sentences import Sentence
+
 
 class AgentCommand(enum.StrEnum):
     DIAL = "dial"
@@ -85,4 +87,4 @@ class SignInError(AgentError):
 
     @classmethod
     def sentence(cls, field: SignInField, template: str, **params: str) -> SignInError:
-        return cls(field, template.format(**params), template=template, params=params)
+        return cls(field, Sentence(template, **params), template=template, params=params)

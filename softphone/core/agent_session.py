@@ -40,6 +40,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from softphone.core import sentences as S
 from softphone.core.agent_api import AgentApi, SignInRequest, Unsubscribe
 from softphone.core.agent_commands import (
     AgentCommand,
@@ -83,6 +84,7 @@ from softphone.core.next_pause import NextPause
 from softphone.core.phone import PhoneCommandError
 from softphone.core.registrar_switch import RegistrarSwitch, poll_registrars
 from softphone.core.screen_pop import ScreenPop
+from softphone.core.sentences import Sentence, said
 from softphone.core.session_bus import SnapshotBus
 from softphone.core.sign_in_errors import login_error, mediatel_connect_error
 from softphone.core.sign_out import Leaving, leave_mediatel
@@ -349,11 +351,11 @@ class AgentSession(SessionCommands, SessionSettings, MediatelSide, PhoneSide):
         try:
             await coro
         except (MediatelError, PhoneCommandError, CommandRefused, CommandFailed) as exc:
-            self._note(str(exc))
+            self._note(said(exc))
 
     def _port(self) -> MediatelPort:
         if self._mediatel is None:
-            raise CommandRefused(C.LOGOUT, "not signed in")
+            raise CommandRefused(C.LOGOUT, Sentence(S.NOT_SIGNED_IN))
         return self._mediatel
 
     # -- sign-in / sign-out ----------------------------------------------------------
@@ -391,7 +393,7 @@ class AgentSession(SessionCommands, SessionSettings, MediatelSide, PhoneSide):
         except BaseException as exc:
             await self._close_all()
             self._sign_in = SignIn.SIGNED_OUT
-            error = str(exc) if isinstance(exc, SignInError) else None
+            error = said(exc) if isinstance(exc, SignInError) else None
             self._bus.publish(replace(AgentSnapshot(), sign_in_error=error))
             raise
 

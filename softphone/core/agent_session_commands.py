@@ -14,10 +14,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from softphone.core import sentences as S
 from softphone.core.agent_commands import AgentCommand, CommandFailed, CommandRefused
 from softphone.core.agent_snapshot import AgentSnapshot
 from softphone.core.call_records import CallRecord, HistoryQuery
 from softphone.core.phone import PhoneCommandError
+from softphone.core.sentences import Sentence, said
 from softphone.net.mediatel import (
     CallCode,
     CommandNotAvailable,
@@ -69,22 +71,22 @@ class SessionCommands:
         try:
             return await action()
         except (CommandNotAvailable, InvalidArgument) as exc:
-            raise CommandRefused(command, str(exc)) from None
+            raise CommandRefused(command, said(exc)) from None
         except PhoneCommandError as exc:
-            raise CommandRefused(command, str(exc)) from None
+            raise CommandRefused(command, said(exc)) from None
         except MediatelError as exc:
-            raise CommandFailed(command, f"Mediatel did not take it: {exc}") from None
+            raise CommandFailed(command, Sentence(S.MEDIATEL_DID_NOT_TAKE, error=exc)) from None
         except (ConnectionError, OSError) as exc:
-            raise CommandFailed(command, f"the connection failed: {exc}") from None
+            raise CommandFailed(command, Sentence(S.CONNECTION_FAILED, error=exc)) from None
 
     def _client(self, command: AgentCommand) -> MediatelPort:
         if self._mediatel is None:
-            raise CommandRefused(command, "not signed in")
+            raise CommandRefused(command, Sentence(S.NOT_SIGNED_IN))
         return self._mediatel
 
     def _handset(self, command: AgentCommand) -> PhonePort:
         if self._phone is None:
-            raise CommandRefused(command, "not signed in")
+            raise CommandRefused(command, Sentence(S.NOT_SIGNED_IN))
         return self._phone
 
     # -- calls ---------------------------------------------------------------------
@@ -93,12 +95,13 @@ class SessionCommands:
         self._allowed(C.DIAL)
         number = number.strip()
         if not number:
-            raise CommandRefused(C.DIAL, "the number is empty")
+            raise CommandRefused(C.DIAL, Sentence(S.NUMBER_EMPTY))
         client = self._client(C.DIAL)
         agent = self._agent
         if queue is not None and agent is not None and agent.queues and queue not in agent.queues:
+            queues = ", ".join(agent.queues)
             raise CommandRefused(
-                C.DIAL, f"unknown queue {queue!r}; yours: {', '.join(agent.queues)}"
+                C.DIAL, Sentence(S.UNKNOWN_QUEUE, queue=repr(queue), queues=queues)
             )
         self.tracker.asked = True
         try:
@@ -171,10 +174,10 @@ class SessionCommands:
         chosen = next((p for p in agent.pause_list if p.id == pause_id), None)
         if chosen is None:
             known = ", ".join(f"{p.id} ({p.name})" for p in agent.pause_list) or "none"
-            raise CommandRefused(C.PAUSE, f"unknown pause {pause_id}; known: {known}")
+            raise CommandRefused(C.PAUSE, Sentence(S.UNKNOWN_PAUSE, id=pause_id, known=known))
         if self.next_pause.must_queue(agent):
             self.next_pause.choose(chosen)
-            self._note(f"{chosen.name} starts after this call and its call code")
+            self._note(Sentence(S.NEXT_PAUSE_QUEUED, name=chosen.name))
             return
         client = self._client(C.PAUSE)
         await self._do(C.PAUSE, lambda: client.pause(pause_id))
@@ -195,7 +198,9 @@ class SessionCommands:
         code = agent.call_code(code_id)
         if code is None and agent.call_codes:
             known = ", ".join(f"{c.id} ({c.name})" for c in agent.call_codes)
-            raise CommandRefused(C.SET_CALL_CODE, f"unknown call code {code_id}; known: {known}")
+            raise CommandRefused(
+                C.SET_CALL_CODE, Sentence(S.UNKNOWN_CALL_CODE, id=code_id, known=known)
+            )
         client = self._client(C.SET_CALL_CODE)
         await self._do(C.SET_CALL_CODE, lambda: client.set_result(code_id))
         self._chosen = code or CallCode(code_id, "")

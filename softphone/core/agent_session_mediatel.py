@@ -14,10 +14,12 @@ import logging
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any
 
+from softphone.core import sentences as S
 from softphone.core.agent_snapshot import LinkState
 from softphone.core.auto_answer import call_type_of
 from softphone.core.cti_events import CtiEvent, CtiEventName
 from softphone.core.gateway_refresh import GatewayRefresh, refused_by_gateway
+from softphone.core.sentences import Sentence
 from softphone.net.mediatel import (
     AgentState,
     CallCode,
@@ -111,7 +113,11 @@ class MediatelSide:
                 ):
                     self._gateway_watch = asyncio.ensure_future(self._watch_gateway())
             case Disconnected(reason=reason, final=False):
-                self._link("_mediatel_link", LinkState.RECONNECTING, f"disconnected: {reason}")
+                self._link(
+                    "_mediatel_link",
+                    LinkState.RECONNECTING,
+                    Sentence(S.DISCONNECTED, reason=reason),
+                )
             case CallFailed(message=message, force_pause=forced):
                 if forced:
                     self._forced_reason = message
@@ -194,10 +200,7 @@ class MediatelSide:
         record = self._history.find_by_trace(trace) if self._history is not None else None
         name = record.call_code_name if record is not None else None
         code = f"“{name}”" if name else f"#{code_id}"
-        return (
-            f"The call code {code} was not sent: when Mediatel came back it no longer had "
-            f"the call {trace} in after-call work. The code is kept in your call history."
-        )
+        return Sentence(S.CALL_CODE_DROPPED, code=code, trace=trace)
 
     async def _watch_gateway(self) -> None:
         """While Mediatel reconnects, ask its endpoint why (python-socketio does not say);
@@ -215,6 +218,6 @@ class MediatelSide:
                 return
 
     async def _watchdog_pause(self, pause_id: int) -> None:
-        self._notice = f"Paused automatically: {self.watchdog.cause}"
+        self._notice = Sentence(S.PAUSED_AUTOMATICALLY, cause=self.watchdog.cause)
         await self._guard(self._port().pause(pause_id))
         self._publish()

@@ -17,6 +17,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from softphone.core import phone_events as ev
+from softphone.core import sentences as S
 from softphone.core.agent_commands import SignInError
 from softphone.core.agent_ports import PhonePort, SipLogin
 from softphone.core.agent_snapshot import CallPhase, CallType, LinkHealth, LinkState
@@ -25,6 +26,7 @@ from softphone.core.call_quality_view import quality_view
 from softphone.core.call_refusal import refusal_for
 from softphone.core.cti_events import CtiEvent, CtiEventName
 from softphone.core.gateway_refresh import refused_by_gateway
+from softphone.core.sentences import Sentence
 from softphone.core.sign_in_errors import registration_error
 from softphone.net.mediatel import State
 from softphone.net.mediatel.state import CALL_STATES
@@ -252,9 +254,7 @@ class PhoneSide:
         self._invite_arrived()
         refusal = refusal_for(self._agent_state(), other_call_up=False)
         if refusal is None:
-            self._note(
-                "A call the platform did not announce is ringing: answer it only if you expect it."
-            )
+            self._note(Sentence(S.UNANNOUNCED_CALL))
             return
         self.tracker.ended(
             f"refused ({refusal.code}): {refusal.reason}", by="agent", end=CallEnd.REFUSED
@@ -272,11 +272,11 @@ class PhoneSide:
         try:
             phone = await self._start_phone(login, self.policy.sign_in_timeout_s)
         except SignInError as exc:
-            self._note(f"Could not move to the new SIP servers; staying: {exc}")
+            self._note(Sentence(S.SIP_MOVE_FAILED, error=exc))
             return
         old, self._phone, self._sip_login = self._phone, phone, login
         await old.aclose()
-        self._note(f"Moved to the SIP server {urls[0]}")
+        self._note(Sentence(S.SIP_MOVED, url=urls[0]))
 
 
 def _number_of(uri: str) -> str | None:

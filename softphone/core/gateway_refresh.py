@@ -17,7 +17,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
+from softphone.core import sentences as S
 from softphone.core.agent_commands import AgentError
+from softphone.core.sentences import Sentence
 
 log = logging.getLogger(__name__)
 
@@ -53,19 +55,16 @@ class GatewayRefresh:
         try:
             changed = await self._fetch()
         except AgentError as exc:
-            self._note(f"The gateway refused the {link} connection; a fresh sign-in failed: {exc}")
+            self._note(Sentence(S.GATEWAY_REFRESH_FAILED, link=link, error=exc))
             return
         except Exception as exc:  # a network error must not end the session's task
             log.warning("re-provisioning failed: %s", exc)
-            self._note(f"The gateway refused the {link} connection; a fresh sign-in failed: {exc}")
+            self._note(Sentence(S.GATEWAY_REFRESH_FAILED, link=link, error=exc))
             return
         if changed:
-            self._note(f"The gateway refused the {link} connection: reconnecting with a new token.")
+            self._note(Sentence(S.GATEWAY_NEW_TOKEN, link=link))
         else:
-            self._note(
-                f"The gateway refused the {link} connection and the CRM handed out the same "
-                "token: sign in to the CRM again."
-            )
+            self._note(Sentence(S.GATEWAY_SAME_TOKEN, link=link))
 
     def recovered(self) -> None:
         """A link is up again: a later refusal may fetch once more."""

@@ -24,6 +24,7 @@ from functools import partial
 from typing import Any, TypeVar, assert_never
 
 from softphone.core import phone_events as ev
+from softphone.core import sentences as S
 from softphone.core.audio_preferences import AudioPreferences, with_preferences
 from softphone.core.phone_call import PhoneCall, build_call
 from softphone.core.phone_config import PhoneCommandError, PhoneConfig, SipAccount
@@ -31,6 +32,7 @@ from softphone.core.phone_events import By, DtmfMethod, PhoneEvent
 from softphone.core.phone_incoming import IncomingSide
 from softphone.core.phone_registration import RegistrationStatus
 from softphone.core.phone_reinvite import ReinviteSide
+from softphone.core.sentences import Sentence
 from softphone.core.sip_transport import (
     SipLineEvent,
     SipTransport,
@@ -145,9 +147,9 @@ class Phone(IncomingSide, ReinviteSide):
     async def call(self, target: str) -> str:
         """Call ``target`` (a number/user at our domain, or a sip: URI)."""
         if self.active_call is not None:
-            raise PhoneCommandError("already in a call")
+            raise PhoneCommandError(Sentence(S.CALL_ALREADY_UP))
         if not target.strip():
-            raise PhoneCommandError("nothing to call: the target is empty")
+            raise PhoneCommandError(Sentence(S.NUMBER_EMPTY))
         template, open_devices = self._build_call()
         media = template.media
         try:
@@ -158,7 +160,7 @@ class Phone(IncomingSide, ReinviteSide):
             await template.close_devices()
             if isinstance(exc, PhoneCommandError):
                 raise
-            raise PhoneCommandError(f"cannot start the call: {exc}") from exc
+            raise PhoneCommandError(Sentence(S.CANNOT_START_CALL, error=exc)) from exc
         template.handle, template.outgoing = handle, True
         self._calls[handle] = template
         return handle
@@ -189,15 +191,15 @@ class Phone(IncomingSide, ReinviteSide):
         """Send digits; returns the method used."""
         call = self._call(handle, "send DTMF")
         if not call.established:
-            raise PhoneCommandError("DTMF needs a connected call")
+            raise PhoneCommandError(Sentence(S.NO_CONNECTED_CALL))
         digits = digits.upper()
         bad = sorted(set(digits) - DTMF_DIGITS)
         if not digits or bad:
-            raise PhoneCommandError(f"not DTMF digits: {''.join(bad) or 'nothing given'}")
+            raise PhoneCommandError(Sentence(S.NOT_DTMF_DIGITS, digits="".join(bad) or "—"))
         if method is not DtmfMethod.INFO and call.media.send_dtmf(digits):
             return DtmfMethod.RFC4733
         if method is DtmfMethod.RFC4733:
-            raise PhoneCommandError("the far end did not accept RFC 4733 telephone-event")
+            raise PhoneCommandError(Sentence(S.NO_TELEPHONE_EVENT))
         self._spawn(self._send_info_digits(call, digits))
         return DtmfMethod.INFO
 
@@ -205,14 +207,15 @@ class Phone(IncomingSide, ReinviteSide):
 
     def _sip_act(self, fn: Callable[[UserAgent, float], T]) -> T:
         if self._sip is None:
-            raise PhoneCommandError("the phone is not started")
+            raise PhoneCommandError(Sentence(S.PHONE_NOT_STARTED))
         return self._sip.act(fn)
 
     def _call(self, handle: str | None, what: str) -> PhoneCall:
         handle = handle or self.active_call
         call = self._calls.get(handle) if handle else None
         if call is None or call.ended:
-            raise PhoneCommandError(f"cannot {what}: there is no call")
+            log.info("cannot %s: there is no call", what)
+            raise PhoneCommandError(Sentence(S.NO_CALL))
         return call
 
     def _build_call(self) -> tuple[PhoneCall, Callable[[], Awaitable[None]]]:
@@ -228,7 +231,7 @@ class Phone(IncomingSide, ReinviteSide):
             try:
                 self._sip_act(partial(_send_dtmf_info, call.handle, digit))
             except LocalProtocolError as exc:
-                self._emit(ev.PhoneError(f"DTMF not sent: {exc}", call.handle))
+                self._emit(ev.PhoneError(Sentence(S.DTMF_NOT_SENT, error=exc), call.handle))
                 return
             await asyncio.sleep(0.1 + 0.07)
 
@@ -246,7 +249,9 @@ class Phone(IncomingSide, ReinviteSide):
         self._tasks.discard(task)
         if not task.cancelled() and (exc := task.exception()) is not None:
             log.error("phone task failed", exc_info=exc)
-            self._emit(ev.PhoneError(f"internal error: {type(exc).__name__}: {exc}"))
+            self._emit(
+                ev.PhoneError(Sentence(S.INTERNAL_ERROR, kind=type(exc).__name__, error=exc))
+            )
 
     async def _pump_events(self) -> None:
         assert self._sip is not None
@@ -255,7 +260,9 @@ class Phone(IncomingSide, ReinviteSide):
                 await self._on_sip_event(event)
             except Exception as exc:  # one bad event must not stop the phone
                 log.exception("while handling %r", event)
-                self._emit(ev.PhoneError(f"internal error: {type(exc).__name__}: {exc}"))
+                self._emit(
+                    ev.PhoneError(Sentence(S.INTERNAL_ERROR, kind=type(exc).__name__, error=exc))
+                )
 
     async def _on_sip_event(self, event: SipLineEvent) -> None:
         """Every event the SIP connection reports; a new kind is a type error here."""
@@ -297,11 +304,13 @@ class Phone(IncomingSide, ReinviteSide):
                 if digit is not None:
                     self._emit(ev.DtmfReceived(handle, digit, DtmfMethod.INFO))
             case sip.InfoFailed(call=handle, code=code, reason=reason):
-                self._emit(ev.PhoneError(f"DTMF INFO refused: {code} {reason}", handle))
+                self._emit(
+                    ev.PhoneError(Sentence(S.DTMF_INFO_REFUSED, code=code, reason=reason), handle)
+                )
             case sip.ProtocolErrorEvent(description=text, internal=internal):
                 log.warning("SIP protocol error: %s", text)
                 if internal:
-                    self._emit(ev.PhoneError(f"SIP error: {text}"))
+                    self._emit(ev.PhoneError(Sentence(S.SIP_ERROR, error=text)))
             case _:
                 assert_never(event)
 
@@ -329,7 +338,7 @@ class Phone(IncomingSide, ReinviteSide):
         try:
             await self._ring.start(sound, volume)
         except (NoAudioDevice, ValueError) as exc:
-            self._emit(ev.PhoneError(f"cannot ring: {exc}", call.handle))
+            self._emit(ev.PhoneError(Sentence(S.CANNOT_RING, error=exc), call.handle))
 
     async def _on_answered(self, handle: str, sdp: str | None) -> None:
         call = self._calls.get(handle)
@@ -358,7 +367,7 @@ class Phone(IncomingSide, ReinviteSide):
         """The call can carry no audio any more: say so and hang it up."""
         if call.ended:
             return
-        self._emit(ev.PhoneError(f"media failed: {reason}", call.handle))
+        self._emit(ev.PhoneError(Sentence(S.MEDIA_FAILED, reason=reason), call.handle))
         handle = call.handle
         with contextlib.suppress(LocalProtocolError, PhoneCommandError):
             self._sip_act(lambda ua, now: ua.hangup(handle, now))

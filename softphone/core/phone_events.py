@@ -10,6 +10,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from softphone.core import sentences as S
+from softphone.core.sentences import Sentence
+
 # Re-exported: call quality is the phone's word too (``CallEnded.quality``).
 from softphone.media.quality import CallQuality as CallQuality
 
@@ -150,11 +153,10 @@ class AudioDeviceStalled:
 
     @property
     def message(self) -> str:
+        microphone = self.device == "microphone"
         if not self.stalled:
-            return f"the {self.device} works again"
-        if self.device == "microphone":
-            return "the microphone stopped (unplugged?): the customer hears silence"
-        return "the speaker stopped (unplugged?): you cannot hear the customer"
+            return Sentence(S.MICROPHONE_BACK if microphone else S.SPEAKER_BACK)
+        return Sentence(S.MICROPHONE_STOPPED if microphone else S.SPEAKER_STOPPED)
 
 
 @dataclass(frozen=True, slots=True)

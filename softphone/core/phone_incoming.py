@@ -19,8 +19,10 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from softphone.core import phone_events as ev
+from softphone.core import sentences as S
 from softphone.core.phone_call import PhoneCall
 from softphone.core.phone_config import PhoneCommandError, PhoneConfig
+from softphone.core.sentences import Sentence, said
 from softphone.media.errors import MediaError, SdpError
 from softphone.sip import events as sip
 from softphone.sip.errors import LocalProtocolError
@@ -61,12 +63,12 @@ class IncomingSide:
         """
         call = self._call(handle, "answer")
         if call.outgoing:
-            raise PhoneCommandError("there is no ringing incoming call to answer")
+            raise PhoneCommandError(Sentence(S.NOTHING_TO_ANSWER))
         if call.answering is not None:
             await asyncio.shield(call.answering)
             return
         if call.established:
-            raise PhoneCommandError("there is no ringing incoming call to answer")
+            raise PhoneCommandError(Sentence(S.NOTHING_TO_ANSWER))
         await self._answer(call, automatic)
 
     def arm_auto_answer(self, within_s: float) -> None:
@@ -96,7 +98,7 @@ class IncomingSide:
         """Refuse a ringing call; ``reason`` replaces the standard reason phrase."""
         call = self._call(handle, "reject")
         if call.outgoing or call.established:
-            raise PhoneCommandError("only a ringing incoming call can be rejected")
+            raise PhoneCommandError(Sentence(S.NOTHING_TO_REJECT))
         self._sip_act(lambda ua, now: ua.reject(call.handle, code, now, reason=reason))
 
     async def _answer(self, call: PhoneCall, automatic: bool = False) -> None:
@@ -114,12 +116,12 @@ class IncomingSide:
                 return  # the caller gave up while we were getting ready
             raise  # we ourselves are being cancelled (the phone is closing)
         except SdpError as exc:
-            self._emit(ev.PhoneError(f"cannot answer: {exc}", call.handle))
+            self._emit(ev.PhoneError(Sentence(S.CANNOT_ANSWER, error=exc), call.handle))
             with contextlib.suppress(LocalProtocolError):
                 self._sip_act(lambda ua, now: ua.reject(call.handle, 488, now))
             return
         except MediaError as exc:
-            self._emit(ev.PhoneError(f"cannot answer: {exc}", call.handle))
+            self._emit(ev.PhoneError(Sentence(S.CANNOT_ANSWER, error=exc), call.handle))
             with contextlib.suppress(LocalProtocolError):
                 self._sip_act(lambda ua, now: ua.reject(call.handle, 500, now))
             return
@@ -213,7 +215,7 @@ class IncomingSide:
             if not call.ended:
                 with contextlib.suppress(LocalProtocolError):
                     self._sip_act(lambda ua, now: ua.reject(call.handle, 480, now))
-                self._emit(ev.PhoneError(str(exc), call.handle))
+                self._emit(ev.PhoneError(said(exc), call.handle))
             raise
         if at_once:
             self._send_answer(call, sdp, automatic=True)

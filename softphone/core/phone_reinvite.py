@@ -13,9 +13,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from softphone.core import phone_events as ev
+from softphone.core import sentences as S
 from softphone.core.phone_call import PhoneCall
 from softphone.core.phone_config import PhoneCommandError
 from softphone.core.phone_events import By
+from softphone.core.sentences import Sentence
 from softphone.media.errors import MediaError
 from softphone.media.offer_answer import Problem
 from softphone.sip.errors import LocalProtocolError
@@ -46,29 +48,28 @@ class ReinviteSide:
 
     async def _set_hold(self, call: PhoneCall, hold: bool) -> None:
         if not call.established:
-            raise PhoneCommandError("hold needs a connected call")
+            raise PhoneCommandError(Sentence(S.HOLD_NEEDS_CALL))
         if call.pending_hold is not None:
-            raise PhoneCommandError("a hold/unhold is already in progress")
+            raise PhoneCommandError(Sentence(S.HOLD_IN_PROGRESS))
         if call.hold_local == hold:
-            state = "already on hold" if hold else "not on hold"
-            raise PhoneCommandError(f"the call is {state}")
-        what = "hold" if hold else "unhold"
+            raise PhoneCommandError(Sentence(S.ALREADY_ON_HOLD if hold else S.NOT_ON_HOLD))
+        cannot = S.CANNOT_HOLD if hold else S.CANNOT_UNHOLD
         # Ask first: an offer made but never sent would wedge the media (aiortc
         # cannot roll an offer back), e.g. while the far end's re-INVITE is open.
         blocker = self._sip_act(lambda ua, now: ua.reinvite_blocker(call.handle))
         if blocker is not None:
-            raise PhoneCommandError(f"cannot {what} now: {blocker}")
+            raise PhoneCommandError(Sentence(cannot, detail=blocker))
         try:
             offer = await call.oa.offer(call.media.hold if hold else call.media.unhold)
         except MediaError as exc:
-            raise PhoneCommandError(f"cannot {what} now: {exc}") from exc
+            raise PhoneCommandError(Sentence(cannot, detail=exc)) from exc
         call.pending_hold = hold
         try:
             self._sip_act(lambda ua, now: ua.reinvite(call.handle, offer, now))
         except LocalProtocolError as exc:
             call.pending_hold = None
             await call.oa.on_refused(str(exc))  # never sent: the media goes back too
-            raise PhoneCommandError(f"cannot {what} now: {exc}") from exc
+            raise PhoneCommandError(Sentence(cannot, detail=exc)) from exc
 
     async def _on_reinvite(self, handle: str, sdp: str | None) -> None:
         call = self._calls.get(handle)
@@ -79,7 +80,7 @@ class ReinviteSide:
         try:
             answer = await call.oa.answer(sdp)
         except MediaError as exc:
-            self._emit(ev.PhoneError(f"refused the far end's new offer: {exc}", handle))
+            self._emit(ev.PhoneError(Sentence(S.REFUSED_NEW_OFFER, error=exc), handle))
             self._sip_act(lambda ua, now: ua.reject_reinvite(handle, 488, now))
             return
         self._sip_act(lambda ua, now: ua.answer_reinvite(handle, answer, now))

@@ -28,7 +28,9 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from softphone.core import sentences as S
 from softphone.core.agent_ports import MediatelPort
+from softphone.core.sentences import Sentence
 from softphone.net.mediatel import AgentState, Command, MediatelError, State
 from softphone.net.mediatel.state import CALL_STATES
 
@@ -56,7 +58,7 @@ async def leave_mediatel(
     if client is None or client.state is None or not client.state.logged_in:
         return Leaving()
     if not client.connected:
-        return Leaving(_still_in(client.state, "Mediatel is not connected, so it was not told"))
+        return Leaving(_still_in(client.state, Sentence(S.NOT_TOLD)))
     if hang_up is not None:
         with contextlib.suppress(Exception):  # the platform's state below is what counts
             await hang_up()
@@ -69,23 +71,20 @@ async def leave_mediatel(
         if code_chosen:  # the code is applied; give the platform the wrap-up's end
             state = await _until(client, lambda s: s.state is not State.CLERICAL, deadline)
         if state.state is State.CLERICAL:
-            notice = (
-                "Signed out during after-call work before a call code was applied: "
-                "the call is recorded without one."
-            )
+            notice = Sentence(S.SIGNED_OUT_WITHOUT_CODE)
     if state.logged_in:
         command = client.logout if state.can(Command.LOGOUT) else None
         if command is None and state.can(Command.EXIT):
             command = client.exit
         if command is None:
-            return Leaving(_still_in(state, "Mediatel offered neither logout nor exit"))
+            return Leaving(_still_in(state, Sentence(S.NO_LOGOUT)))
         try:
             await command()
         except MediatelError as exc:
-            return Leaving(_still_in(state, f"Mediatel refused to log out ({exc})"))
+            return Leaving(_still_in(state, Sentence(S.LOGOUT_REFUSED, error=exc)))
         state = await _until(client, lambda s: not s.logged_in, deadline)
     if state.logged_in:
-        return Leaving(_still_in(state, "Mediatel did not confirm the logout in time"))
+        return Leaving(_still_in(state, Sentence(S.LOGOUT_UNCONFIRMED)))
     return Leaving(notice=notice)
 
 
@@ -101,8 +100,4 @@ async def _until(
 
 
 def _still_in(state: AgentState, why: str) -> str:
-    return (
-        f"{why}: the agent is still logged in at Mediatel ({state.state_name}, "
-        f"{state.status_name}) with its extension unregistered; log out in Mediatel's "
-        "own client or ask a supervisor to."
-    )
+    return Sentence(S.STILL_LOGGED_IN, why=why, state=state.state_name, status=state.status_name)

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from softphone.core import sentences as S
 from softphone.core.agent_ports import Clock, Timer
+from softphone.core.sentences import Sentence
 from softphone.net.mediatel import AgentState, Pause, State
 
 DEFAULT_PAUSE_NAME = "technical error"
@@ -63,7 +65,7 @@ class RegistrationWatchdog:
 
     @property
     def cause(self) -> str:
-        return f"the extension has not been registered for {self.grace_s:g} s"
+        return Sentence(S.WATCHDOG_CAUSE, seconds=f"{self.grace_s:g}")
 
     def on_registration(self, registered: bool) -> None:
         self._registered = registered

@@ -15,6 +15,8 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QCoreApplication
 
 from softphone.core.agent_commands import AgentError, CommandFailed, CommandRefused
+from softphone.core.sentences import said
+from softphone.ui.views import text
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -27,13 +29,15 @@ _tasks: set[asyncio.Task[Any]] = set()
 def sentence(error: BaseException) -> str:
     """What the agent reads when something did not work."""
     if isinstance(error, CommandRefused):
-        return QCoreApplication.translate("Errors", "Not now: {reason}").format(reason=error.reason)
+        return QCoreApplication.translate("Errors", "Not now: {reason}").format(
+            reason=text.core_sentence(error.reason)
+        )
     if isinstance(error, CommandFailed):
         return QCoreApplication.translate("Errors", "That did not work: {reason}").format(
-            reason=error.reason
+            reason=text.core_sentence(error.reason)
         )
     if isinstance(error, AgentError):
-        return str(error)
+        return text.core_sentence(said(error))
     if isinstance(error, asyncio.CancelledError):
         return QCoreApplication.translate("Errors", "The action was cancelled before it finished.")
     if isinstance(error, TimeoutError):

@@ -120,7 +120,7 @@ class IncomingCallPopup(QFrame):
             (self.answer_button, AgentCommand.ANSWER),
             (self.reject_button, AgentCommand.REJECT),
         ):
-            why_not = snapshot.why_not(command)
+            why_not = text.why_not(snapshot, command)
             button.setEnabled(why_not is None)
             button.setToolTip(why_not or "")
         self.countdown.setVisible(auto)

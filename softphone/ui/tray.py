@@ -150,7 +150,7 @@ class Tray(QObject):
 
     def _add_pauses(self, menu: QMenu, snap: AgentSnapshot) -> None:
         pauses = menu.addMenu(self.tr("Pause"))
-        why_not = snap.why_not(AgentCommand.PAUSE)
+        why_not = text.why_not(snap, AgentCommand.PAUSE)
         pauses.setEnabled(why_not is None and bool(snap.pauses))
         if why_not is not None:
             pauses.setToolTip(why_not)
@@ -170,7 +170,7 @@ class Tray(QObject):
 
     @staticmethod
     def _allow(action: QAction, snap: AgentSnapshot, command: AgentCommand) -> None:
-        why_not = snap.why_not(command)
+        why_not = text.why_not(snap, command)
         action.setEnabled(why_not is None)
         action.setToolTip(why_not or "")
 

@@ -547,6 +547,278 @@
         <source>The SIP server refused the registration ({code} {reason}).</source>
         <translation>SIP-сервер отклонил регистрацию ({code} {reason}).</translation>
     </message>
+    <message>
+        <source>The call code {code} was not sent: when Mediatel came back it no longer had the call {trace} in after-call work. The code is kept in your call history.</source>
+        <translation>Код звонка {code} не отправлен: когда Mediatel вернулся, звонка {trace} уже не было в обработке после звонка. Код сохранён в истории звонков.</translation>
+    </message>
+    <message>
+        <source>Paused automatically: {cause}</source>
+        <translation>Автоматическая пауза: {cause}</translation>
+    </message>
+    <message>
+        <source>the extension has not been registered for {seconds} s</source>
+        <translation>номер не зарегистрирован уже {seconds} с</translation>
+    </message>
+    <message>
+        <source>the microphone stopped (unplugged?): the customer hears silence</source>
+        <translation>микрофон перестал работать (отключён?): клиент слышит тишину</translation>
+    </message>
+    <message>
+        <source>the speaker stopped (unplugged?): you cannot hear the customer</source>
+        <translation>динамик перестал работать (отключён?): вы не слышите клиента</translation>
+    </message>
+    <message>
+        <source>the microphone works again</source>
+        <translation>микрофон снова работает</translation>
+    </message>
+    <message>
+        <source>the speaker works again</source>
+        <translation>динамик снова работает</translation>
+    </message>
+    <message>
+        <source>no audio device: {detail}</source>
+        <translation>нет звукового устройства: {detail}</translation>
+    </message>
+    <message>
+        <source>{name} starts after this call and its call code</source>
+        <translation>{name} начнётся после этого звонка и его кода</translation>
+    </message>
+    <message>
+        <source>A call the platform did not announce is ringing: answer it only if you expect it.</source>
+        <translation>Звонит звонок, о котором платформа не сообщила: отвечайте, только если ждёте его.</translation>
+    </message>
+    <message>
+        <source>Could not move to the new SIP servers; staying: {error}</source>
+        <translation>Не удалось перейти на новые SIP-серверы; остаёмся: {error}</translation>
+    </message>
+    <message>
+        <source>Moved to the SIP server {url}</source>
+        <translation>Перешли на SIP-сервер {url}</translation>
+    </message>
+    <message>
+        <source>The gateway refused the {link} connection; a fresh sign-in failed: {error}</source>
+        <translation>Шлюз отклонил соединение {link}; повторный вход не удался: {error}</translation>
+    </message>
+    <message>
+        <source>The gateway refused the {link} connection: reconnecting with a new token.</source>
+        <translation>Шлюз отклонил соединение {link}: переподключаемся с новым токеном.</translation>
+    </message>
+    <message>
+        <source>The gateway refused the {link} connection and the CRM handed out the same token: sign in to the CRM again.</source>
+        <translation>Шлюз отклонил соединение {link}, а CRM выдала тот же токен: войдите в CRM снова.</translation>
+    </message>
+    <message>
+        <source>Signed out during after-call work before a call code was applied: the call is recorded without one.</source>
+        <translation>Выход во время обработки после звонка, до применения кода: звонок записан без кода.</translation>
+    </message>
+    <message>
+        <source>{why}: the agent is still logged in at Mediatel ({state}, {status}) with its extension unregistered; log out in Mediatel&apos;s own client or ask a supervisor to.</source>
+        <translation>{why}: агент всё ещё в системе Mediatel ({state}, {status}), а номер не зарегистрирован; выйдите в клиенте Mediatel или попросите супервизора.</translation>
+    </message>
+    <message>
+        <source>Mediatel is not connected, so it was not told</source>
+        <translation>Mediatel не подключён, поэтому ему не сообщили</translation>
+    </message>
+    <message>
+        <source>Mediatel offered neither logout nor exit</source>
+        <translation>Mediatel не разрешил ни выход, ни завершение</translation>
+    </message>
+    <message>
+        <source>Mediatel refused to log out ({error})</source>
+        <translation>Mediatel отказал в выходе ({error})</translation>
+    </message>
+    <message>
+        <source>Mediatel did not confirm the logout in time</source>
+        <translation>Mediatel вовремя не подтвердил выход</translation>
+    </message>
+    <message>
+        <source>disconnected: {reason}</source>
+        <translation>соединение разорвано: {reason}</translation>
+    </message>
+    <message>
+        <source>not signed in</source>
+        <translation>вход не выполнен</translation>
+    </message>
+    <message>
+        <source>the extension is not registered</source>
+        <translation>номер не зарегистрирован</translation>
+    </message>
+    <message>
+        <source>a call is already up</source>
+        <translation>звонок уже идёт</translation>
+    </message>
+    <message>
+        <source>dialling is not available while {status}</source>
+        <translation>набор недоступен в состоянии {status}</translation>
+    </message>
+    <message>
+        <source>no call is ringing</source>
+        <translation>нет входящего звонка</translation>
+    </message>
+    <message>
+        <source>there is no call to hang up</source>
+        <translation>нет звонка, который можно завершить</translation>
+    </message>
+    <message>
+        <source>the customer is not connected</source>
+        <translation>клиент не соединён</translation>
+    </message>
+    <message>
+        <source>the platform does not allow hold now</source>
+        <translation>платформа сейчас не разрешает удержание</translation>
+    </message>
+    <message>
+        <source>the call is not on hold</source>
+        <translation>звонок не на удержании</translation>
+    </message>
+    <message>
+        <source>there is no connected call</source>
+        <translation>нет соединённого звонка</translation>
+    </message>
+    <message>
+        <source>already muted</source>
+        <translation>микрофон уже выключен</translation>
+    </message>
+    <message>
+        <source>not muted</source>
+        <translation>микрофон не выключен</translation>
+    </message>
+    <message>
+        <source>a pause is not available while {status}</source>
+        <translation>пауза недоступна в состоянии {status}</translation>
+    </message>
+    <message>
+        <source>not on pause</source>
+        <translation>вы не на паузе</translation>
+    </message>
+    <message>
+        <source>the platform does not allow ending the pause now</source>
+        <translation>платформа сейчас не разрешает завершить паузу</translation>
+    </message>
+    <message>
+        <source>no pause is queued</source>
+        <translation>ни одна пауза не запланирована</translation>
+    </message>
+    <message>
+        <source>only during after-call work</source>
+        <translation>только во время обработки после звонка</translation>
+    </message>
+    <message>
+        <source>not available while {status}</source>
+        <translation>недоступно в состоянии {status}</translation>
+    </message>
+    <message>
+        <source>finish the call and its after-call work first</source>
+        <translation>сначала завершите звонок и обработку после него</translation>
+    </message>
+    <message>
+        <source>Mediatel is not connected; reconnecting</source>
+        <translation>Mediatel не подключён; переподключение</translation>
+    </message>
+    <message>
+        <source>the number is empty</source>
+        <translation>номер пустой</translation>
+    </message>
+    <message>
+        <source>Mediatel did not take it: {error}</source>
+        <translation>Mediatel не принял: {error}</translation>
+    </message>
+    <message>
+        <source>the connection failed: {error}</source>
+        <translation>соединение не удалось: {error}</translation>
+    </message>
+    <message>
+        <source>unknown queue {queue}; yours: {queues}</source>
+        <translation>неизвестная очередь {queue}; ваши: {queues}</translation>
+    </message>
+    <message>
+        <source>unknown pause {id}; known: {known}</source>
+        <translation>неизвестная пауза {id}; известные: {known}</translation>
+    </message>
+    <message>
+        <source>unknown call code {id}; known: {known}</source>
+        <translation>неизвестный код звонка {id}; известные: {known}</translation>
+    </message>
+    <message>
+        <source>there is no ringing incoming call to answer</source>
+        <translation>нет входящего звонка, на который можно ответить</translation>
+    </message>
+    <message>
+        <source>only a ringing incoming call can be rejected</source>
+        <translation>отклонить можно только звонящий входящий звонок</translation>
+    </message>
+    <message>
+        <source>cannot answer: {error}</source>
+        <translation>не удаётся ответить: {error}</translation>
+    </message>
+    <message>
+        <source>hold needs a connected call</source>
+        <translation>для удержания нужен соединённый звонок</translation>
+    </message>
+    <message>
+        <source>a hold/unhold is already in progress</source>
+        <translation>удержание уже включается или выключается</translation>
+    </message>
+    <message>
+        <source>the call is already on hold</source>
+        <translation>звонок уже на удержании</translation>
+    </message>
+    <message>
+        <source>cannot hold now: {detail}</source>
+        <translation>сейчас не удаётся поставить на удержание: {detail}</translation>
+    </message>
+    <message>
+        <source>cannot take the call off hold now: {detail}</source>
+        <translation>сейчас не удаётся снять с удержания: {detail}</translation>
+    </message>
+    <message>
+        <source>refused the far end&apos;s new offer: {error}</source>
+        <translation>новое предложение другой стороны отклонено: {error}</translation>
+    </message>
+    <message>
+        <source>DTMF not sent: {error}</source>
+        <translation>DTMF не отправлен: {error}</translation>
+    </message>
+    <message>
+        <source>internal error: {kind}: {error}</source>
+        <translation>внутренняя ошибка: {kind}: {error}</translation>
+    </message>
+    <message>
+        <source>DTMF INFO refused: {code} {reason}</source>
+        <translation>DTMF INFO отклонён: {code} {reason}</translation>
+    </message>
+    <message>
+        <source>SIP error: {error}</source>
+        <translation>ошибка SIP: {error}</translation>
+    </message>
+    <message>
+        <source>cannot ring: {error}</source>
+        <translation>не удаётся воспроизвести звонок: {error}</translation>
+    </message>
+    <message>
+        <source>media failed: {reason}</source>
+        <translation>сбой звука: {reason}</translation>
+    </message>
+    <message>
+        <source>cannot start the call: {error}</source>
+        <translation>не удаётся начать звонок: {error}</translation>
+    </message>
+    <message>
+        <source>not DTMF digits: {digits}</source>
+        <translation>это не цифры DTMF: {digits}</translation>
+    </message>
+    <message>
+        <source>the far end did not accept RFC 4733 telephone-event</source>
+        <translation>другая сторона не приняла RFC 4733 telephone-event</translation>
+    </message>
+    <message>
+        <source>the phone is not started</source>
+        <translation>телефон не запущен</translation>
+    </message>
+    <message>
+        <source>there is no call</source>
+        <translation>звонка нет</translation>
+    </message>
 </context>
 <context>
     <name>CrashDialog</name>

@@ -547,6 +547,278 @@
         <source>The SIP server refused the registration ({code} {reason}).</source>
         <translation>SIP-сервер відхилив реєстрацію ({code} {reason}).</translation>
     </message>
+    <message>
+        <source>The call code {code} was not sent: when Mediatel came back it no longer had the call {trace} in after-call work. The code is kept in your call history.</source>
+        <translation>Код дзвінка {code} не надіслано: коли Mediatel повернувся, дзвінка {trace} уже не було в обробці після дзвінка. Код збережено в історії дзвінків.</translation>
+    </message>
+    <message>
+        <source>Paused automatically: {cause}</source>
+        <translation>Автоматична пауза: {cause}</translation>
+    </message>
+    <message>
+        <source>the extension has not been registered for {seconds} s</source>
+        <translation>номер не зареєстрований уже {seconds} с</translation>
+    </message>
+    <message>
+        <source>the microphone stopped (unplugged?): the customer hears silence</source>
+        <translation>мікрофон перестав працювати (від’єднано?): клієнт чує тишу</translation>
+    </message>
+    <message>
+        <source>the speaker stopped (unplugged?): you cannot hear the customer</source>
+        <translation>динамік перестав працювати (від’єднано?): ви не чуєте клієнта</translation>
+    </message>
+    <message>
+        <source>the microphone works again</source>
+        <translation>мікрофон знову працює</translation>
+    </message>
+    <message>
+        <source>the speaker works again</source>
+        <translation>динамік знову працює</translation>
+    </message>
+    <message>
+        <source>no audio device: {detail}</source>
+        <translation>немає звукового пристрою: {detail}</translation>
+    </message>
+    <message>
+        <source>{name} starts after this call and its call code</source>
+        <translation>{name} почнеться після цього дзвінка та його коду</translation>
+    </message>
+    <message>
+        <source>A call the platform did not announce is ringing: answer it only if you expect it.</source>
+        <translation>Дзвонить дзвінок, про який платформа не повідомила: відповідайте, лише якщо чекаєте на нього.</translation>
+    </message>
+    <message>
+        <source>Could not move to the new SIP servers; staying: {error}</source>
+        <translation>Не вдалося перейти на нові SIP-сервери; залишаємося: {error}</translation>
+    </message>
+    <message>
+        <source>Moved to the SIP server {url}</source>
+        <translation>Перейшли на SIP-сервер {url}</translation>
+    </message>
+    <message>
+        <source>The gateway refused the {link} connection; a fresh sign-in failed: {error}</source>
+        <translation>Шлюз відхилив з’єднання {link}; повторний вхід не вдався: {error}</translation>
+    </message>
+    <message>
+        <source>The gateway refused the {link} connection: reconnecting with a new token.</source>
+        <translation>Шлюз відхилив з’єднання {link}: перепідключаємося з новим токеном.</translation>
+    </message>
+    <message>
+        <source>The gateway refused the {link} connection and the CRM handed out the same token: sign in to the CRM again.</source>
+        <translation>Шлюз відхилив з’єднання {link}, а CRM видала той самий токен: увійдіть у CRM знову.</translation>
+    </message>
+    <message>
+        <source>Signed out during after-call work before a call code was applied: the call is recorded without one.</source>
+        <translation>Вихід під час обробки після дзвінка, до застосування коду: дзвінок записано без коду.</translation>
+    </message>
+    <message>
+        <source>{why}: the agent is still logged in at Mediatel ({state}, {status}) with its extension unregistered; log out in Mediatel&apos;s own client or ask a supervisor to.</source>
+        <translation>{why}: агент досі в системі Mediatel ({state}, {status}), а номер не зареєстровано; вийдіть у клієнті Mediatel або попросіть супервізора.</translation>
+    </message>
+    <message>
+        <source>Mediatel is not connected, so it was not told</source>
+        <translation>Mediatel не під’єднано, тож його не повідомлено</translation>
+    </message>
+    <message>
+        <source>Mediatel offered neither logout nor exit</source>
+        <translation>Mediatel не дозволив ні вихід, ні завершення</translation>
+    </message>
+    <message>
+        <source>Mediatel refused to log out ({error})</source>
+        <translation>Mediatel відмовив у виході ({error})</translation>
+    </message>
+    <message>
+        <source>Mediatel did not confirm the logout in time</source>
+        <translation>Mediatel вчасно не підтвердив вихід</translation>
+    </message>
+    <message>
+        <source>disconnected: {reason}</source>
+        <translation>з’єднання розірвано: {reason}</translation>
+    </message>
+    <message>
+        <source>not signed in</source>
+        <translation>вхід не виконано</translation>
+    </message>
+    <message>
+        <source>the extension is not registered</source>
+        <translation>номер не зареєстровано</translation>
+    </message>
+    <message>
+        <source>a call is already up</source>
+        <translation>дзвінок уже триває</translation>
+    </message>
+    <message>
+        <source>dialling is not available while {status}</source>
+        <translation>набір недоступний у стані {status}</translation>
+    </message>
+    <message>
+        <source>no call is ringing</source>
+        <translation>немає вхідного дзвінка</translation>
+    </message>
+    <message>
+        <source>there is no call to hang up</source>
+        <translation>немає дзвінка, який можна завершити</translation>
+    </message>
+    <message>
+        <source>the customer is not connected</source>
+        <translation>клієнт не з’єднаний</translation>
+    </message>
+    <message>
+        <source>the platform does not allow hold now</source>
+        <translation>платформа зараз не дозволяє утримання</translation>
+    </message>
+    <message>
+        <source>the call is not on hold</source>
+        <translation>дзвінок не на утриманні</translation>
+    </message>
+    <message>
+        <source>there is no connected call</source>
+        <translation>немає з’єднаного дзвінка</translation>
+    </message>
+    <message>
+        <source>already muted</source>
+        <translation>мікрофон уже вимкнено</translation>
+    </message>
+    <message>
+        <source>not muted</source>
+        <translation>мікрофон не вимкнено</translation>
+    </message>
+    <message>
+        <source>a pause is not available while {status}</source>
+        <translation>пауза недоступна у стані {status}</translation>
+    </message>
+    <message>
+        <source>not on pause</source>
+        <translation>ви не на паузі</translation>
+    </message>
+    <message>
+        <source>the platform does not allow ending the pause now</source>
+        <translation>платформа зараз не дозволяє завершити паузу</translation>
+    </message>
+    <message>
+        <source>no pause is queued</source>
+        <translation>жодна пауза не запланована</translation>
+    </message>
+    <message>
+        <source>only during after-call work</source>
+        <translation>лише під час обробки після дзвінка</translation>
+    </message>
+    <message>
+        <source>not available while {status}</source>
+        <translation>недоступно у стані {status}</translation>
+    </message>
+    <message>
+        <source>finish the call and its after-call work first</source>
+        <translation>спершу завершіть дзвінок і обробку після нього</translation>
+    </message>
+    <message>
+        <source>Mediatel is not connected; reconnecting</source>
+        <translation>Mediatel не під’єднано; перепідключення</translation>
+    </message>
+    <message>
+        <source>the number is empty</source>
+        <translation>номер порожній</translation>
+    </message>
+    <message>
+        <source>Mediatel did not take it: {error}</source>
+        <translation>Mediatel не прийняв: {error}</translation>
+    </message>
+    <message>
+        <source>the connection failed: {error}</source>
+        <translation>з’єднання не вдалося: {error}</translation>
+    </message>
+    <message>
+        <source>unknown queue {queue}; yours: {queues}</source>
+        <translation>невідома черга {queue}; ваші: {queues}</translation>
+    </message>
+    <message>
+        <source>unknown pause {id}; known: {known}</source>
+        <translation>невідома пауза {id}; відомі: {known}</translation>
+    </message>
+    <message>
+        <source>unknown call code {id}; known: {known}</source>
+        <translation>невідомий код дзвінка {id}; відомі: {known}</translation>
+    </message>
+    <message>
+        <source>there is no ringing incoming call to answer</source>
+        <translation>немає вхідного дзвінка, на який можна відповісти</translation>
+    </message>
+    <message>
+        <source>only a ringing incoming call can be rejected</source>
+        <translation>відхилити можна лише вхідний дзвінок, що дзвонить</translation>
+    </message>
+    <message>
+        <source>cannot answer: {error}</source>
+        <translation>не вдається відповісти: {error}</translation>
+    </message>
+    <message>
+        <source>hold needs a connected call</source>
+        <translation>для утримання потрібен з’єднаний дзвінок</translation>
+    </message>
+    <message>
+        <source>a hold/unhold is already in progress</source>
+        <translation>утримання вже вмикається або вимикається</translation>
+    </message>
+    <message>
+        <source>the call is already on hold</source>
+        <translation>дзвінок уже на утриманні</translation>
+    </message>
+    <message>
+        <source>cannot hold now: {detail}</source>
+        <translation>зараз не вдається поставити на утримання: {detail}</translation>
+    </message>
+    <message>
+        <source>cannot take the call off hold now: {detail}</source>
+        <translation>зараз не вдається зняти з утримання: {detail}</translation>
+    </message>
+    <message>
+        <source>refused the far end&apos;s new offer: {error}</source>
+        <translation>нову пропозицію іншої сторони відхилено: {error}</translation>
+    </message>
+    <message>
+        <source>DTMF not sent: {error}</source>
+        <translation>DTMF не надіслано: {error}</translation>
+    </message>
+    <message>
+        <source>internal error: {kind}: {error}</source>
+        <translation>внутрішня помилка: {kind}: {error}</translation>
+    </message>
+    <message>
+        <source>DTMF INFO refused: {code} {reason}</source>
+        <translation>DTMF INFO відхилено: {code} {reason}</translation>
+    </message>
+    <message>
+        <source>SIP error: {error}</source>
+        <translation>помилка SIP: {error}</translation>
+    </message>
+    <message>
+        <source>cannot ring: {error}</source>
+        <translation>не вдається відтворити дзвінок: {error}</translation>
+    </message>
+    <message>
+        <source>media failed: {reason}</source>
+        <translation>збій звуку: {reason}</translation>
+    </message>
+    <message>
+        <source>cannot start the call: {error}</source>
+        <translation>не вдається почати дзвінок: {error}</translation>
+    </message>
+    <message>
+        <source>not DTMF digits: {digits}</source>
+        <translation>це не цифри DTMF: {digits}</translation>
+    </message>
+    <message>
+        <source>the far end did not accept RFC 4733 telephone-event</source>
+        <translation>інша сторона не прийняла RFC 4733 telephone-event</translation>
+    </message>
+    <message>
+        <source>the phone is not started</source>
+        <translation>телефон не запущено</translation>
+    </message>
+    <message>
+        <source>there is no call</source>
+        <translation>дзвінка немає</translation>
+    </message>
 </context>
 <context>
     <name>CrashDialog</name>

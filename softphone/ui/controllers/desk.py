@@ -7,6 +7,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 
 from softphone.core.agent_commands import AgentCommand
 from softphone.ui.bridge import AgentBridge
+from softphone.ui.views import text
 from softphone.ui.views.commands import hold_command, mute_command
 from softphone.ui.views.main_window import MainWindow
 
@@ -48,7 +49,7 @@ class DeskController(QObject):
         if not snapshot.can(command):
             self.window.show_error(
                 QCoreApplication.translate("Desk", "Not now: {reason}").format(
-                    reason=snapshot.why_not(command)
+                    reason=text.why_not(snapshot, command) or ""
                 )
             )
             return

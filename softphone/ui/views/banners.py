@@ -96,7 +96,7 @@ class ReconnectBanner(Banner):
         if health.state is LinkState.RECONNECTING:
             line = self.tr("Reconnecting to {link}…").format(link=name)
             if health.reason:
-                reason = text.core_phrase(health.reason)
+                reason = text.core_sentence(health.reason)
                 line += " " + self.tr("({reason})").format(reason=reason)
             if health.retry_at is not None:
                 wait = max(0, math.ceil(health.retry_at - now))
@@ -108,7 +108,7 @@ class ReconnectBanner(Banner):
         if health.state is LinkState.FAILED:
             line = self.tr("No connection to {link}.").format(link=name)
             if health.reason:
-                line += " " + text.core_phrase(health.reason)
+                line += " " + text.core_sentence(health.reason)
             return line
         return None
 
@@ -132,7 +132,9 @@ class PauseBanner(Banner):
         else:
             head = self.tr("Pause: {pause}.").format(pause=pause.name)
         if pause.reason:
-            head += " " + self.tr("Reason: {reason}.").format(reason=pause.reason.rstrip("."))
+            head += " " + self.tr("Reason: {reason}.").format(
+                reason=text.core_sentence(pause.reason).rstrip(".")
+            )
         self.show_text(head)
 
 

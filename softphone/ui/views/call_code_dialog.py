@@ -150,7 +150,7 @@ class CallCodeDialog(QDialog):
             parts = [text.call_type_label(call.call_type), call.number or "", call.queue or ""]
             self.about.setText(" · ".join(part for part in parts if part))
         self.about.setVisible(call is not None)
-        self._can_set = snapshot.why_not(AgentCommand.SET_CALL_CODE)
+        self._can_set = text.why_not(snapshot, AgentCommand.SET_CALL_CODE)
         self._update_button()
         if self.chosen_id is not None and clerical.chosen is not None and clerical.chosen_held:
             self.show_state(

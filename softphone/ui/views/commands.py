@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QWidget
 
 from softphone.core.agent_commands import AgentCommand
 from softphone.core.agent_snapshot import AgentSnapshot
+from softphone.ui.views import text
 
 Picker = Callable[[AgentSnapshot], AgentCommand]
 
@@ -74,7 +75,7 @@ class CommandTargets:
     def present(self, snapshot: AgentSnapshot) -> None:
         for binding in self.bindings:
             command = binding.pick(snapshot)
-            reason = snapshot.why_not(command)
+            reason = text.why_not(snapshot, command)
             if reason is None and binding.extra_check is not None:
                 reason = binding.extra_check(snapshot)
             allowed = reason is None

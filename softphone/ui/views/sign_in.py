@@ -28,6 +28,7 @@ from softphone.core.agent_commands import SignInField
 from softphone.core.agent_snapshot import AgentSnapshot, SignIn
 from softphone.ui import icons
 from softphone.ui.palette import Tone, ink
+from softphone.ui.views import text
 
 
 @dataclass(frozen=True)
@@ -224,7 +225,7 @@ class SignInPanel(QWidget):
         else:
             self.button.setText(self.tr("Sign in"))
         if snapshot.sign_in_error and not any(e.isVisible() for e in self.errors.values()):
-            self.general_error.show_error(snapshot.sign_in_error)
+            self.general_error.show_error(text.core_sentence(snapshot.sign_in_error))
         self._update_button()
 
     def show_error(self, field: SignInField, message: str) -> None:

@@ -31,7 +31,7 @@ class LinkIndicator(QLabel):
         self.setText(f'<span style="color:{colour}">●</span> {shown}')
         tip = self.tr("{name}: {state}").format(name=self.name, state=words)
         if health.reason:
-            tip += "\n" + text.core_phrase(health.reason)
+            tip += "\n" + text.core_sentence(health.reason)
         self.setToolTip(tip)
         self.setAccessibleName(tip)
 

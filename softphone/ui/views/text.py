@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from softphone.core.agent_commands import SignInError
+from softphone.core.agent_commands import AgentCommand, SignInError
 from softphone.core.agent_snapshot import (
     AgentSnapshot,
     CallType,
@@ -19,6 +19,7 @@ from softphone.core.agent_snapshot import (
     Status,
 )
 from softphone.core.call_end import CUT, SENTENCES, CallEnd
+from softphone.core.sentences import Sentence
 from softphone.ui.palette import Tone
 
 
@@ -167,10 +168,10 @@ def notice_label(notice: str) -> str:
     """The core's notice in the window's language where it is one the UI knows.
 
     The core (Qt-free) writes English; the sentences of ``call_end`` are
-    recognised and translated, any other notice is shown as written.
+    recognised and translated, the rest through :func:`core_sentence`.
     """
     end = _END_OF_SENTENCE.get(notice)
-    return call_end_label(end) if end is not None else notice
+    return call_end_label(end) if end is not None else core_sentence(notice)
 
 
 CORE_PHRASES = (
@@ -251,3 +252,314 @@ def sign_in_message(error: SignInError) -> str:
         return template.format(**values)
     except (KeyError, IndexError, ValueError):  # a translation that lost a placeholder
         return error.message
+
+
+CORE_SENTENCES = (
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "The call code {code} was not sent: when Mediatel came back it no longer had the "
+        "call {trace} in after-call work. The code is kept in your call history.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "Paused automatically: {cause}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "the extension has not been registered for {seconds} s",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "the microphone stopped (unplugged?): the customer hears silence",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "the speaker stopped (unplugged?): you cannot hear the customer",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "the microphone works again",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "the speaker works again",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "no audio device: {detail}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "{name} starts after this call and its call code",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "A call the platform did not announce is ringing: answer it only if you expect it.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "Could not move to the new SIP servers; staying: {error}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "Moved to the SIP server {url}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "The gateway refused the {link} connection; a fresh sign-in failed: {error}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "The gateway refused the {link} connection: reconnecting with a new token.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "The gateway refused the {link} connection and the CRM handed out the same token:"
+        " sign in to the CRM again.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "Signed out during after-call work before a call code was applied: the call is "
+        "recorded without one.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "{why}: the agent is still logged in at Mediatel ({state}, {status}) with its "
+        "extension unregistered; log out in Mediatel's own client or ask a supervisor to.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "Mediatel is not connected, so it was not told",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "Mediatel offered neither logout nor exit",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "Mediatel refused to log out ({error})",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "Mediatel did not confirm the logout in time",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "disconnected: {reason}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "not signed in",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "the extension is not registered",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "a call is already up",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "dialling is not available while {status}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "no call is ringing",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "there is no call to hang up",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "the customer is not connected",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "the platform does not allow hold now",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "the call is not on hold",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "there is no connected call",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "already muted",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "not muted",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "a pause is not available while {status}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "not on pause",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "the platform does not allow ending the pause now",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "no pause is queued",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "only during after-call work",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "not available while {status}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "finish the call and its after-call work first",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "Mediatel is not connected; reconnecting",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "the number is empty",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "Mediatel did not take it: {error}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "the connection failed: {error}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "unknown queue {queue}; yours: {queues}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "unknown pause {id}; known: {known}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "unknown call code {id}; known: {known}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "there is no ringing incoming call to answer",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "only a ringing incoming call can be rejected",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "cannot answer: {error}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "hold needs a connected call",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "a hold/unhold is already in progress",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "the call is already on hold",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "cannot hold now: {detail}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "cannot take the call off hold now: {detail}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "refused the far end's new offer: {error}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "DTMF not sent: {error}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "internal error: {kind}: {error}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "DTMF INFO refused: {code} {reason}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "SIP error: {error}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "cannot ring: {error}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "media failed: {reason}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "cannot start the call: {error}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "not DTMF digits: {digits}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "the far end did not accept RFC 4733 telephone-event",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "the phone is not started",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "there is no call",
+    ),
+)
+"""The core's notices and refusals (``core/sentences.py``) as templates, for translators.
+
+A test checks this list against ``sentences.TEMPLATES``, so a new sentence the
+core writes fails until it is added here (and translated).
+"""
+
+
+_KNOWN_TEMPLATES = frozenset(CORE_SENTENCES + SIGN_IN_SENTENCES)
+
+
+def core_sentence(said: str) -> str:
+    """A notice or a refusal from the core in the window's language.
+
+    A :class:`Sentence` with a known template is translated, each of its values
+    too when it is itself a core sentence or phrase (a pause name, a URL or the
+    server's own words stay as written); any other text goes to :func:`core_phrase`.
+    """
+    if not isinstance(said, Sentence) or said.template not in _KNOWN_TEMPLATES:
+        return core_phrase(said)
+    template = QCoreApplication.translate("CoreText", said.template)
+    values = {name: core_sentence(value) for name, value in said.params.items()}
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError):  # a translation that lost a placeholder
+        return str(said)
+
+
+def why_not(snapshot: AgentSnapshot, command: AgentCommand) -> str | None:
+    """Why ``command`` is not available now, in the window's language (None: it is)."""
+    reason = snapshot.why_not(command)
+    return None if reason is None else core_sentence(reason)
