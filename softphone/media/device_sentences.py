@@ -9,8 +9,6 @@ own words) stay as written.
 
 from __future__ import annotations
 
-_NULL_HINT = "(plug in a headset, or run with the null audio device)"
-
 DEVICE_NO_SOUNDDEVICE = (
     "The Python package sounddevice is not installed, so no sound card can be used"
     " (pip install sounddevice; on Debian/Ubuntu also apt-get install libportaudio2)."
@@ -21,9 +19,13 @@ DEVICE_NO_PORTAUDIO = (
 )
 DEVICE_LIST_UNREADABLE = "The list of sound devices could not be read: {error}."
 DEVICE_NO_MICROPHONE = (
-    f"No microphone was found: this computer has no sound input device {_NULL_HINT}."
+    "No microphone was found: this computer has no sound input device"
+    " (plug in a headset, or run with the null audio device)."
 )
-DEVICE_NO_SPEAKER = f"No speaker was found: this computer has no sound output device {_NULL_HINT}."
+DEVICE_NO_SPEAKER = (
+    "No speaker was found: this computer has no sound output device"
+    " (plug in a headset, or run with the null audio device)."
+)
 DEVICE_NO_MICROPHONE_MATCHES = 'No microphone matches "{name}". The input devices are: {listing}.'
 DEVICE_NO_SPEAKER_MATCHES = 'No speaker matches "{name}". The output devices are: {listing}.'
 DEVICE_INPUT_NOT_OPENED = "The input device {device} could not be opened: {error}."
