@@ -500,6 +500,14 @@
         <translation>соединение потеряно</translation>
     </message>
     <message>
+        <source>unregistered</source>
+        <translation>регистрация снята</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>регистрация истекла</translation>
+    </message>
+    <message>
         <source>The gateway refused the connection (403): your CRM sign-in may have expired. Sign in to the CRM again, or check the gateway token.</source>
         <translation>Шлюз отклонил соединение (403): возможно, ваш вход в CRM истёк. Войдите в CRM снова или проверьте токен шлюза.</translation>
     </message>

@@ -500,6 +500,14 @@
         <translation>з’єднання втрачено</translation>
     </message>
     <message>
+        <source>unregistered</source>
+        <translation>реєстрацію знято</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>реєстрація закінчилася</translation>
+    </message>
+    <message>
         <source>The gateway refused the connection (403): your CRM sign-in may have expired. Sign in to the CRM again, or check the gateway token.</source>
         <translation>Шлюз відхилив з’єднання (403): можливо, ваш вхід у CRM закінчився. Увійдіть у CRM знову або перевірте токен шлюзу.</translation>
     </message>

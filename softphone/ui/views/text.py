@@ -182,6 +182,8 @@ CORE_PHRASES = (
     QT_TRANSLATE_NOOP("CoreText", "the server refused the connection (not running?)"),
     QT_TRANSLATE_NOOP("CoreText", "connection timed out"),
     QT_TRANSLATE_NOOP("CoreText", "connection lost"),
+    QT_TRANSLATE_NOOP("CoreText", "unregistered"),
+    QT_TRANSLATE_NOOP("CoreText", "expired"),
 )
 """The core's fixed phrases an agent reads (why a link is down), for translators.
 
