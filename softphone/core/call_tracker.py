@@ -9,13 +9,12 @@ call, each later fact as its own write), so a crash loses nothing known.
 CTI order for a call: ``onNewCall`` (dialled, announced or ringing), then
 ``onUuidCall`` whenever the callTraceID appears or changes, ``onAcceptCall``
 (the extension answered), ``onBridgeCall`` (STATE_CALL_ACTIVE: the customer
-is on), hold/unhold/DTMF, and ``onHangupCall`` exactly once.
+is on), hold/unhold/DTMF, and ``onHangupCall`` exactly once. How the history
+is written (deferred, never failing the call) is ``call_history_writes``.
 """
 
 from __future__ import annotations
 
-import logging
-import sqlite3
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
@@ -26,6 +25,7 @@ from softphone.core.agent_ports import Clock
 from softphone.core.agent_snapshot import CallPhase, CallQualityView, CallType, CallView, Direction
 from softphone.core.auto_answer import call_type_of
 from softphone.core.call_end import CUT, SENTENCES, CallEnd
+from softphone.core.call_history_writes import HistoryWrites
 from softphone.core.call_quality_view import quality_summary
 from softphone.core.call_records import CallRecord
 from softphone.core.cti_events import CtiEvent, CtiEventName
@@ -35,7 +35,6 @@ from softphone.net.mediatel import AgentState, CallCode, State
 from softphone.net.mediatel.state import CALL_STATES, HOLD_STATES
 
 N = CtiEventName
-log = logging.getLogger(__name__)
 #: Mediatel states that belong to a call after its request (wrap-up included).
 _CALL_LIFE = frozenset(CALL_STATES | {State.MAKECALL_REQUEST, State.CLERICAL})
 
@@ -88,9 +87,8 @@ class CallTracker:
         ``tell`` gets the sentence of a call that was cut rather than hung up."""
         self._tell = tell
         self.clock = clock
-        self._defer = defer
         self._emit = emit
-        self.history = history
+        self._history = HistoryWrites(history, defer)
         self.recording_base = recording_base
         self._new_id = new_id
         self.call: CallView | None = None
@@ -114,23 +112,14 @@ class CallTracker:
         self._emit(CtiEvent(name, self.clock.time(), call.id if call else None, data))
 
     def _write(self, **changes: Any) -> None:
-        history = self.history
-        if history is not None and self.call is not None:
-            call_id = self.call.id
-
-            def write() -> None:
-                try:
-                    history.update(call_id, **changes)
-                except sqlite3.Error as exc:  # a full disk must not stop the call
-                    log.error("call history not updated: %s", exc)
-
-            self._defer(write)
+        if self.call is not None:
+            self._history.update(self.call.id, **changes)
 
     def _begin(self, call: CallView) -> None:
         self.call, self.handle, self._bridged, self._ended = call, None, False, False
         self._lost, self.end = set(), None
-        if self.history is not None:
-            self._start_record(
+        if self._history.kept:
+            self._history.start(
                 CallRecord(
                     call.id,
                     call.direction,
@@ -143,18 +132,6 @@ class CallTracker:
                 )
             )
         self._event(N.NEW_CALL)
-
-    def _start_record(self, record: CallRecord) -> None:
-        history = self.history
-        assert history is not None
-
-        def write() -> None:
-            try:
-                history.start(record)
-            except sqlite3.Error as exc:
-                log.error("call history not written: %s", exc)
-
-        self._defer(write)
 
     def _set(self, **changes: Any) -> None:
         assert self.call is not None
@@ -401,10 +378,10 @@ class CallTracker:
 
     def stray(self, number: str | None, cause: str) -> None:
         """An INVITE refused outside the current call: in the history only."""
-        if self.history is None:
+        if not self._history.kept:
             return
         now = self.clock.time()
-        self._start_record(
+        self._history.start(
             CallRecord(
                 self._new_id(),
                 Direction.INBOUND,

@@ -31,8 +31,8 @@ from softphone.core.phone_config import PhoneCommandError, PhoneConfig, SipAccou
 from softphone.core.phone_events import By, DtmfMethod, PhoneEvent
 from softphone.core.phone_incoming import IncomingSide
 from softphone.core.phone_registration import RegistrationStatus
-from softphone.core.phone_reinvite import ReinviteSide
-from softphone.core.sentences import Sentence
+from softphone.core.phone_reinvite import ReinviteSide, problem_sentence
+from softphone.core.sentences import Sentence, said
 from softphone.core.sip_transport import (
     SipLineEvent,
     SipTransport,
@@ -338,7 +338,7 @@ class Phone(IncomingSide, ReinviteSide):
         try:
             await self._ring.start(sound, volume)
         except (NoAudioDevice, ValueError) as exc:
-            self._emit(ev.PhoneError(Sentence(S.CANNOT_RING, error=exc), call.handle))
+            self._emit(ev.PhoneError(Sentence(S.CANNOT_RING, error=said(exc)), call.handle))
 
     async def _on_answered(self, handle: str, sdp: str | None) -> None:
         call = self._calls.get(handle)
@@ -347,7 +347,7 @@ class Phone(IncomingSide, ReinviteSide):
         await self._ring.stop()
         problem = await call.oa.on_answer(sdp)
         if problem is not None:  # the first exchange: no media was ever agreed
-            self._emit(ev.PhoneError(problem.text, handle))
+            self._emit(ev.PhoneError(problem_sentence(problem), handle))
             self._sip_act(lambda ua, now: ua.hangup(handle, now))
             return
         call.established = True

@@ -19,7 +19,7 @@ from softphone.core import phone_events as ev
 from softphone.core import sentences as S
 from softphone.core.phone_config import PhoneCommandError, PhoneConfig
 from softphone.core.phone_events import By, DtmfMethod
-from softphone.core.sentences import Sentence
+from softphone.core.sentences import Sentence, said
 from softphone.media.audio_io import MicrophoneTrack, SpeakerSink
 from softphone.media.devices import AudioBackend, NoAudioDevice
 from softphone.media.mic_processing import FarEndTap, MicProcessor
@@ -167,6 +167,6 @@ def build_call(
         try:
             await asyncio.gather(*(device.start() for device in to_open))
         except NoAudioDevice as exc:
-            raise PhoneCommandError(Sentence(S.NO_AUDIO_DEVICE, detail=exc)) from exc
+            raise PhoneCommandError(Sentence(S.NO_AUDIO_DEVICE, detail=said(exc))) from exc
 
     return call, open_devices

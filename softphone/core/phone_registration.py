@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import assert_never
 
 from softphone.core import phone_events as ev
+from softphone.core import sentences as S
+from softphone.core.sentences import Sentence
 from softphone.net.sip_ws import TransportState, TransportStateChanged
 from softphone.sip import events as sip
 
@@ -50,7 +52,7 @@ class RegistrationStatus:
                 down = ev.ConnectionChanged(False, change.url, change.error, change.retry_in)
                 if self.registered:
                     return [down]
-                why = change.error or "cannot connect"
+                why = change.error or Sentence(S.CANNOT_CONNECT)
                 return [down, ev.RegistrationFailed(why, None, will_retry=True)]
             case TransportState.CONNECTING | TransportState.CLOSED:
                 return []  # connecting is not news; closed is what aclose() asked for
@@ -61,6 +63,5 @@ class RegistrationStatus:
 def failure_reason(event: sip.RegistrationFailed) -> str:
     """The registrar's refusal in words an agent can act on."""
     if event.code in (401, 403, 407):
-        code, reason = event.code, event.reason
-        return f"authentication failed ({code} {reason}): check the user and password"
+        return Sentence(S.SIP_AUTH_FAILED, code=event.code, reason=event.reason)
     return event.reason

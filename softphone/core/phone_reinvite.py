@@ -19,7 +19,7 @@ from softphone.core.phone_config import PhoneCommandError
 from softphone.core.phone_events import By
 from softphone.core.sentences import Sentence
 from softphone.media.errors import MediaError
-from softphone.media.offer_answer import Problem
+from softphone.media.offer_answer import Problem, Shortfall
 from softphone.sip.errors import LocalProtocolError
 
 if TYPE_CHECKING:
@@ -91,16 +91,12 @@ class ReinviteSide:
         self._report_undone(call, problem)
 
     def _report_undone(self, call: PhoneCall, problem: Problem | None) -> None:
-        what = {True: "hold", False: "unhold", None: "re-INVITE"}[call.pending_hold]
-        call.pending_hold = None
+        hold, call.pending_hold = call.pending_hold, None
         if problem is None:
             return
         if not problem.restored:
             log.warning("could not restore the session after a refused offer")
-            message = f"{what} failed ({problem.text}); audio may be affected"
-        else:
-            message = f"{what} failed ({problem.text})"
-        self._emit(ev.PhoneError(message, call.handle))
+        self._emit(ev.PhoneError(undone_sentence(hold, problem), call.handle))
 
     async def _on_ack(self, handle: str, sdp: str | None) -> None:
         """The ACK of our 2xx: where a delayed offer gets its answer."""
@@ -110,15 +106,12 @@ class ReinviteSide:
         problem = await call.oa.on_ack(sdp)
         if problem is None:
             return
+        self._emit(ev.PhoneError(ack_sentence(problem), handle))
         if problem.fatal:
-            # A call that never agreed on media cannot carry a voice: end it.
-            self._emit(ev.PhoneError(problem.text, handle))
+            # A call that never agreed on media cannot carry a voice: end it. Otherwise
+            # the call keeps the media it had; hanging up on a customer is worse.
             with contextlib.suppress(LocalProtocolError):
                 self._sip_act(lambda ua, now: ua.hangup(handle, now))
-        else:
-            # The call keeps the media it had; hanging up on a customer is worse.
-            text = f"{problem.text}; the call keeps its previous audio"
-            self._emit(ev.PhoneError(text, handle))
 
     async def _on_reinvite_answered(self, handle: str, sdp: str | None) -> None:
         call = self._calls.get(handle)
@@ -133,3 +126,42 @@ class ReinviteSide:
         if hold is not None and hold != call.hold_local:
             call.hold_local = hold
             self._emit(ev.Held(handle, By.LOCAL) if hold else ev.Unheld(handle, By.LOCAL))
+
+
+_SHORTFALLS: dict[Shortfall, str] = {
+    Shortfall.NO_ANSWER_IN_ACK: S.SDP_NO_ANSWER_IN_ACK,
+    Shortfall.UNUSABLE_ANSWER_IN_ACK: S.SDP_UNUSABLE_ANSWER_IN_ACK,
+    Shortfall.NO_ANSWER: S.SDP_NO_ANSWER,
+    Shortfall.UNUSABLE_ANSWER: S.SDP_UNUSABLE_ANSWER,
+}
+
+
+def problem_sentence(problem: Problem) -> str:
+    """What an offer/answer problem says to the agent.
+
+    A refusal is the far end's own status code and reason (as sent, so no
+    sentence of ours); the media's error inside an unusable answer stays as
+    written too.
+    """
+    template = _SHORTFALLS.get(problem.shortfall)
+    if template is None:
+        return problem.detail
+    if "{error}" in template:
+        return Sentence(template, error=problem.detail)
+    return Sentence(template)
+
+
+def ack_sentence(problem: Problem) -> str:
+    """The answer in an ACK was missing or unusable: the call ends (``fatal``) or goes on."""
+    if problem.fatal:
+        return problem_sentence(problem)
+    return Sentence(S.KEEPS_PREVIOUS_AUDIO, problem=problem_sentence(problem))
+
+
+def undone_sentence(hold: bool | None, problem: Problem) -> str:
+    """Our hold, unhold or other re-INVITE (``hold`` None) did not go through."""
+    failed = {True: S.HOLD_FAILED, False: S.UNHOLD_FAILED, None: S.REINVITE_FAILED}[hold]
+    sentence = Sentence(failed, problem=problem_sentence(problem))
+    if problem.restored:
+        return sentence
+    return Sentence(S.AUDIO_MAY_BE_AFFECTED, failure=sentence)

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Self
 
+from softphone.media import device_sentences
+
 
 class Sentence(str):
     """English text with the template and values it was made from."""
@@ -120,16 +122,43 @@ NOT_DTMF_DIGITS = "not DTMF digits: {digits}"
 NO_TELEPHONE_EVENT = "the far end did not accept RFC 4733 telephone-event"
 PHONE_NOT_STARTED = "the phone is not started"
 NO_CALL = "there is no call"
+SIP_AUTH_FAILED = "authentication failed ({code} {reason}): check the user and password"
+CANNOT_CONNECT = "cannot connect"
+
+# -- SDP offer/answer (media/offer_answer.Shortfall; {problem} the far end's refusal, as sent)
+SDP_NO_ANSWER_IN_ACK = "no answer to our SDP offer in the ACK"
+SDP_UNUSABLE_ANSWER_IN_ACK = "unusable answer to our SDP offer in the ACK: {error}"
+SDP_NO_ANSWER = "the far end answered without SDP"
+SDP_UNUSABLE_ANSWER = "unusable answer from the far end: {error}"
+HOLD_FAILED = "hold failed ({problem})"
+UNHOLD_FAILED = "unhold failed ({problem})"
+REINVITE_FAILED = "re-INVITE failed ({problem})"
+AUDIO_MAY_BE_AFFECTED = "{failure}; audio may be affected"
+KEEPS_PREVIOUS_AUDIO = "{problem}; the call keeps its previous audio"
 
 TEMPLATES: tuple[str, ...] = tuple(
-    value for name, value in dict(globals()).items() if name.isupper() and isinstance(value, str)
+    value
+    for space in (dict(globals()), vars(device_sentences))
+    for name, value in space.items()
+    if name.isupper() and isinstance(value, str)
 )
-"""Every template above: what the UI's translation table must cover."""
+"""Every template above, and the sound devices' (the media layer writes those, so
+they live there): what the UI's translation table must cover."""
 
 
 def said(error: BaseException) -> str:
     """What ``error`` says, still a :class:`Sentence` when it was raised with one
-    (``str(error)`` would keep only the English)."""
+    (``str(error)`` would keep only the English).
+
+    A layer below the core cannot make a :class:`Sentence`; its error keeps a
+    ``template`` and ``params`` instead (``media.devices.AudioDeviceError``).
+    """
     if len(error.args) == 1 and isinstance(error.args[0], Sentence):
         return error.args[0]
+    template, params = getattr(error, "template", None), getattr(error, "params", None)
+    if isinstance(template, str) and isinstance(params, Mapping):
+        try:
+            return Sentence(template, **params)
+        except (KeyError, IndexError, ValueError):  # not a template after all
+            pass
     return str(error)

@@ -33,6 +33,7 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from softphone.media import device_sentences as D
 from softphone.media.alsa import release_probed_plugins
 from softphone.media.errors import MediaError
 from softphone.tasks import cancel_and_wait
@@ -50,7 +51,16 @@ PREFERRED_RATE = 48000
 
 
 class AudioDeviceError(MediaError):
-    """A sound device could not be listed, found or opened; the message says why."""
+    """A sound device could not be listed, found or opened; the message says why.
+
+    ``template`` (one of ``device_sentences``) and ``params`` are the message
+    before its values were filled in, for a translation.
+    """
+
+    def __init__(self, template: str, **params: object) -> None:
+        self.template = template
+        self.params = {name: str(value) for name, value in params.items()}
+        super().__init__(template.format(**self.params) if params else template)
 
 
 class NoAudioDevice(AudioDeviceError):
@@ -60,8 +70,8 @@ class NoAudioDevice(AudioDeviceError):
 class UnknownAudioDevice(NoAudioDevice):
     """The configured device name matches no device; ``available`` lists the names that do exist."""
 
-    def __init__(self, message: str, available: tuple[str, ...]) -> None:
-        super().__init__(message)
+    def __init__(self, template: str, available: tuple[str, ...], **params: object) -> None:
+        super().__init__(template, **params)
         self.available = available
 
 
@@ -147,15 +157,9 @@ def _sounddevice() -> Any:
     try:
         import sounddevice
     except ImportError as exc:
-        raise NoAudioDevice(
-            "The Python package sounddevice is not installed, so no sound card can be used"
-            " (pip install sounddevice; on Debian/Ubuntu also apt-get install libportaudio2)."
-        ) from exc
+        raise NoAudioDevice(D.DEVICE_NO_SOUNDDEVICE) from exc
     except OSError as exc:  # raised at import when libportaudio is missing
-        raise NoAudioDevice(
-            "The PortAudio library is not installed, so no sound card can be used"
-            " (on Debian/Ubuntu: apt-get install libportaudio2)."
-        ) from exc
+        raise NoAudioDevice(D.DEVICE_NO_PORTAUDIO) from exc
     return sounddevice
 
 
@@ -177,7 +181,7 @@ def _list_locked(sd: Any) -> tuple[AudioDevice, ...]:
         apis: Any = sd.query_hostapis()
         default_in, default_out = sd.default.device
     except Exception as exc:
-        raise NoAudioDevice(f"The list of sound devices could not be read: {exc}.") from exc
+        raise NoAudioDevice(D.DEVICE_LIST_UNREADABLE, error=exc) from exc
     devices = []
     for info in raw:
         index = int(info["index"])
@@ -219,12 +223,9 @@ def choose_device(
     then the first listed.
     """
     usable = [d for d in devices if d.channels(direction) > 0]
-    noun = "microphone" if direction is Direction.INPUT else "speaker"
+    microphone = direction is Direction.INPUT
     if not usable:
-        raise NoAudioDevice(
-            f"No {noun} was found: this computer has no sound {direction.value} device"
-            " (plug in a headset, or run with the null audio device)."
-        )
+        raise NoAudioDevice(D.DEVICE_NO_MICROPHONE if microphone else D.DEVICE_NO_SPEAKER)
     if name is None or not name.strip():
         default = [d for d in usable if d.is_default_input or d.is_default_output]
         chosen = [d for d in default if _is_default_for(d, direction)] or usable
@@ -235,8 +236,10 @@ def choose_device(
         names = tuple(dict.fromkeys(d.name for d in usable))
         listing = "; ".join(f'"{n}"' for n in names)
         raise UnknownAudioDevice(
-            f'No {noun} matches "{name}". The {direction.value} devices are: {listing}.',
+            D.DEVICE_NO_MICROPHONE_MATCHES if microphone else D.DEVICE_NO_SPEAKER_MATCHES,
             names,
+            name=name,
+            listing=listing,
         )
     exact = [d for d in matches if d.name.casefold() == wanted]
     default = [d for d in matches if _is_default_for(d, direction)]
@@ -356,9 +359,12 @@ class PortAudioBackend:
                 )
                 stream.start()
             except Exception as exc:
-                raise NoAudioDevice(
-                    f"The {direction.value} device {device} could not be opened: {exc}."
-                ) from exc
+                cannot = (
+                    D.DEVICE_INPUT_NOT_OPENED
+                    if direction is Direction.INPUT
+                    else D.DEVICE_OUTPUT_NOT_OPENED
+                )
+                raise NoAudioDevice(cannot, device=device, error=exc) from exc
             _open_streams += 1
             wrapper = _PortAudioStream(stream, device)
             holder.append(wrapper)
@@ -380,10 +386,10 @@ class PortAudioBackend:
                 except Exception:
                     continue
                 return rate, channels
-        raise NoAudioDevice(
-            f"The {direction.value} device {device} supports neither 48000 Hz nor its own"
-            f" default rate in 16-bit mono or stereo."
+        unsupported = (
+            D.DEVICE_INPUT_FORMAT if direction is Direction.INPUT else D.DEVICE_OUTPUT_FORMAT
         )
+        raise NoAudioDevice(unsupported, device=device)
 
 
 def _adapt(

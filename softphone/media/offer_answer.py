@@ -14,7 +14,9 @@ user and whether to hang up.
 Who owes the next SDP is a small state (:class:`Awaiting`) rather than flags,
 and every failure is returned as a :class:`Problem` that says whether the
 call can go on: an initial exchange that failed leaves a call that cannot
-carry a voice (``fatal``), a failed re-offer leaves the call as it was.
+carry a voice (``fatal``), a failed re-offer leaves the call as it was. What
+went wrong is a :class:`Shortfall` with its detail apart, so the phone can
+tell the agent in the agent's language (the media layer writes English only).
 """
 
 from __future__ import annotations
@@ -44,6 +46,16 @@ class Awaiting(enum.Enum):
     ANSWER_IN_ACK = "answer-in-ack"  # we offered in our 2xx (they sent none): it comes in the ACK
 
 
+class Shortfall(enum.Enum):
+    """What an exchange lacked; the value is its English text (``{detail}`` filled in)."""
+
+    NO_ANSWER_IN_ACK = "no answer to our SDP offer in the ACK"
+    UNUSABLE_ANSWER_IN_ACK = "unusable answer to our SDP offer in the ACK: {detail}"
+    NO_ANSWER = "the far end answered without SDP"
+    UNUSABLE_ANSWER = "unusable answer from the far end: {detail}"
+    REFUSED = "{detail}"  # the caller's words for the refusal, e.g. "488 Not Acceptable Here"
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """An exchange that did not complete.
@@ -51,12 +63,18 @@ class Problem:
     ``fatal``: no session was ever agreed, so the call cannot carry a voice
     and should end. Otherwise the call keeps its previous session;
     ``restored`` is False when even going back to it failed (audio may be
-    affected).
+    affected). ``detail``: the media's error or the refusal, as written.
     """
 
-    text: str
+    shortfall: Shortfall
     fatal: bool
     restored: bool = True
+    detail: str = ""
+
+    @property
+    def text(self) -> str:
+        """The problem in English (logs, the simulator)."""
+        return self.shortfall.value.format(detail=self.detail)
 
 
 class OfferAnswer:
@@ -96,12 +114,11 @@ class OfferAnswer:
             return None
         self.awaiting = Awaiting.NOTHING
         if not sdp:
-            return await self._failed("no answer to our SDP offer in the ACK")
+            return await self._failed(Shortfall.NO_ANSWER_IN_ACK)
         try:
             await self.media.accept_answer(sdp)
         except MediaError as exc:
-            why = f"unusable answer to our SDP offer in the ACK: {exc}"
-            return await self._failed(why)
+            return await self._failed(Shortfall.UNUSABLE_ANSWER_IN_ACK, str(exc))
         self.agreed = True
         return None
 
@@ -122,11 +139,11 @@ class OfferAnswer:
             return None
         self.awaiting = Awaiting.NOTHING
         if not sdp:
-            return await self._failed("the far end answered without SDP")
+            return await self._failed(Shortfall.NO_ANSWER)
         try:
             await self.media.accept_answer(sdp)
         except MediaError as exc:
-            return await self._failed(f"unusable answer from the far end: {exc}")
+            return await self._failed(Shortfall.UNUSABLE_ANSWER, str(exc))
         self.agreed = True
         return None
 
@@ -135,15 +152,15 @@ class OfferAnswer:
         if self.awaiting is not Awaiting.ANSWER:
             return None
         self.awaiting = Awaiting.NOTHING
-        return await self._failed(why)
+        return await self._failed(Shortfall.REFUSED, why)
 
     # -- internals ----------------------------------------------------------------------
 
-    async def _failed(self, text: str) -> Problem:
+    async def _failed(self, shortfall: Shortfall, detail: str = "") -> Problem:
         if not self.agreed:
-            return Problem(text, fatal=True)  # nothing to go back to
+            return Problem(shortfall, fatal=True, detail=detail)  # nothing to go back to
         try:
             await self.media.rollback()
         except MediaError:
-            return Problem(text, fatal=False, restored=False)
-        return Problem(text, fatal=False)
+            return Problem(shortfall, fatal=False, restored=False, detail=detail)
+        return Problem(shortfall, fatal=False, detail=detail)

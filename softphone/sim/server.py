@@ -285,10 +285,15 @@ class MediatelSimulator:
 
     async def drop_connection(self, login: str) -> None:
         """Cut the agent's socket without a goodbye (a network failure)."""
-        eio_sid = self.sio.manager.eio_sid_from_sid(self.model.sid_of(login), "/")
-        eio_socket = self.sio.eio.sockets.get(eio_sid)
+        await self.drop_socket(self.model.sid_of(login))
+
+    async def drop_socket(self, sid: str) -> None:
+        """Cut the socket ``sid`` (its Socket.IO sid) without a goodbye, whether an agent
+        logged in on it yet or not."""
+        eio_sid = self.sio.manager.eio_sid_from_sid(sid, "/")
+        eio_socket = self.sio.eio.sockets.get(eio_sid) if eio_sid is not None else None
         if eio_socket is None:
-            raise SimulatorError(f"agent {login} has no socket")
+            raise SimulatorError(f"no socket {sid}")
         await eio_socket.close(wait=False, abort=True)
         await eio_socket.queue.put(None)  # wake the writer so the WebSocket closes
 

@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from softphone.core import phone_events as ev
+from softphone.core import sentences as S
 from softphone.core.phone import PhoneCommandError
 from softphone.core.phone_events import By, DtmfMethod
 from softphone.media import tones
@@ -417,7 +418,9 @@ async def test_ack_without_the_answer_ends_the_call_clearly(
     handle = far.act(lambda ua, now: ua.invite("1001", None, now))
     await far.wait_for(sip.CallAnswered)
     far.act(lambda ua, now: ua.acknowledge(handle, None, now))  # no answer in the ACK
-    assert "no answer to our SDP offer" in (await phone.wait_for(ev.PhoneError)).message
+    said = (await phone.wait_for(ev.PhoneError)).message
+    assert said == "no answer to our SDP offer in the ACK"
+    assert getattr(said, "template", None) == S.SDP_NO_ANSWER_IN_ACK  # for a translation
     assert (await phone.wait_for(ev.CallEnded)).by is By.LOCAL
     await far.wait_for(sip.CallEnded)
 
@@ -432,6 +435,9 @@ async def test_refused_hold_leaves_the_call_as_it_was(ends: tuple[PhoneProbe, Si
     far.act(lambda ua, now: ua.reject_reinvite(handle, 488, now))
     error = await phone.wait_for(ev.PhoneError, after=phone_mark)
     assert error.message.startswith("hold failed (488")
+    # the far end's code and reason as data, the sentence around them for a translation
+    assert getattr(error.message, "template", None) == S.HOLD_FAILED
+    assert getattr(error.message, "params", {}).get("problem", "").startswith("488 ")
     assert not phone.log.of(ev.Held, phone_mark)
     assert await far_hears(far, TONE_B), "the far end lost the phone's audio after the refusal"
     # the session was rolled back: the agent can try again, and this time it goes through

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from softphone.media.errors import MediaError, SdpError
-from softphone.media.offer_answer import Awaiting, OfferAnswer, Problem
+from softphone.media.offer_answer import Awaiting, OfferAnswer, Problem, Shortfall
 
 
 @dataclass
@@ -72,7 +72,8 @@ async def test_initial_delayed_offer_without_an_answer_is_fatal() -> None:
     oa = OfferAnswer(Endpoint())
     await oa.answer(None)
     problem = await oa.on_ack(None)
-    assert problem == Problem("no answer to our SDP offer in the ACK", fatal=True)
+    assert problem == Problem(Shortfall.NO_ANSWER_IN_ACK, fatal=True)
+    assert problem.text == "no answer to our SDP offer in the ACK"
 
 
 async def test_a_later_ack_without_an_answer_goes_back_to_the_agreed_session() -> None:
@@ -114,9 +115,11 @@ async def test_a_refused_re_offer_rolls_back_and_says_when_that_failed_too() -> 
     media = Endpoint(refuse={"rollback"})
     oa = await established(media)
     await oa.offer()
-    assert await oa.on_refused("488 Not Acceptable Here") == Problem(
-        "488 Not Acceptable Here", fatal=False, restored=False
+    problem = await oa.on_refused("488 Not Acceptable Here")
+    assert problem == Problem(
+        Shortfall.REFUSED, fatal=False, restored=False, detail="488 Not Acceptable Here"
     )
+    assert problem.text == "488 Not Acceptable Here"
     assert await oa.on_refused("again") is None  # nothing of ours is outstanding any more
 
 

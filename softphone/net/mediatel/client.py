@@ -90,6 +90,7 @@ class MediatelClient(Reconnect):
         self._ever_connected = False
         self._resync = False
         self._closing = False
+        self._attempting = False  # inside _connect_once: its caller decides what a drop means
         self._revive_task: asyncio.Task[None] | None = None
         self._streams: list[EventStream] = []
         self._waiters: list[asyncio.Future[None]] = []
@@ -135,6 +136,7 @@ class MediatelClient(Reconnect):
             ) from None
 
     async def _connect_once(self) -> None:
+        self._attempting = True
         try:
             await self._sio.connect(
                 self.config.server_url,
@@ -143,6 +145,8 @@ class MediatelClient(Reconnect):
                 socketio_path=SOCKETIO_PATH,
                 wait_timeout=self.config.connect_timeout,
             )
+            if self._sio.eio.state != "connected":
+                await self._dropped_while_connecting()
         except socketio.exceptions.ConnectionError as exc:
             raise MediatelConnectionError(
                 f"cannot connect to {self.config.server_url} "
@@ -151,6 +155,8 @@ class MediatelClient(Reconnect):
         except ValueError as exc:
             url = self.config.server_url
             raise MediatelConnectionError(f"bad Mediatel URL {url!r}: {exc}") from None
+        finally:
+            self._attempting = False
 
     async def aclose(self) -> None:
         """Disconnect for good; every event stream ends."""

@@ -52,6 +52,7 @@ class Reconnect:
         _state_current: bool
         _resync: bool
         _closing: bool
+        _attempting: bool
         _revive_task: asyncio.Task[None] | None
 
         def _emit(self, event: MediatelEvent) -> None: ...
@@ -82,8 +83,8 @@ class Reconnect:
             self._emit(Disconnected(reason, final=True))
             return
         self._emit(Disconnected(reason))
-        if reason == socketio.AsyncClient.reason.CLIENT_DISCONNECT:
-            return  # our own disconnect (a failed first connect): the caller decides
+        if reason == socketio.AsyncClient.reason.CLIENT_DISCONNECT or self._attempting:
+            return  # our own disconnect, or a connect attempt that failed: its caller decides
         # A dropped socket or a server that closed the session: never silently offline.
         if self._revive_task is None or self._revive_task.done():
             why = (
@@ -92,6 +93,22 @@ class Reconnect:
                 else "the connection dropped"
             )
             self._revive_task = asyncio.create_task(self._revive(why))
+
+    async def _dropped_while_connecting(self) -> None:
+        """The transport dropped between the namespace coming up (``Connected`` went out)
+        and python-socketio's ``connect()`` returning.
+
+        python-socketio skipped our disconnect handler then (its ``connected`` flag was
+        still False) and now believes it is connected over a dead transport, where each
+        emit is silently dropped and no drop will ever be reported: the client would sit
+        "connected" for good. Replay the disconnect it skipped (so it forgets the
+        namespace, and ``Disconnected`` goes out) and fail the attempt like any other:
+        the revive loop tries again, a first ``connect()`` raises to its caller.
+        """
+        log.warning("the Mediatel connection dropped as it came up")
+        if self._sio.connected:
+            await self._sio._handle_eio_disconnect(socketio.AsyncClient.reason.TRANSPORT_ERROR)
+        raise MediatelConnectionError("the connection dropped as it came up")
 
     async def _revive(self, why: str) -> None:
         """Reconnect with doubling delays (jittered, so a restarted server is not hit by

@@ -500,6 +500,14 @@
         <translation>соединение потеряно</translation>
     </message>
     <message>
+        <source>unregistered</source>
+        <translation>регистрация снята</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>регистрация истекла</translation>
+    </message>
+    <message>
         <source>The gateway refused the connection (403): your CRM sign-in may have expired. Sign in to the CRM again, or check the gateway token.</source>
         <translation>Шлюз отклонил соединение (403): возможно, ваш вход в CRM истёк. Войдите в CRM снова или проверьте токен шлюза.</translation>
     </message>
@@ -818,6 +826,94 @@
     <message>
         <source>there is no call</source>
         <translation>звонка нет</translation>
+    </message>
+    <message>
+        <source>authentication failed ({code} {reason}): check the user and password</source>
+        <translation>аутентификация не удалась ({code} {reason}): проверьте пользователя и пароль</translation>
+    </message>
+    <message>
+        <source>cannot connect</source>
+        <translation>не удаётся подключиться</translation>
+    </message>
+    <message>
+        <source>no answer to our SDP offer in the ACK</source>
+        <translation>в ACK нет ответа на наше SDP-предложение</translation>
+    </message>
+    <message>
+        <source>unusable answer to our SDP offer in the ACK: {error}</source>
+        <translation>непригодный ответ на наше SDP-предложение в ACK: {error}</translation>
+    </message>
+    <message>
+        <source>the far end answered without SDP</source>
+        <translation>другая сторона ответила без SDP</translation>
+    </message>
+    <message>
+        <source>unusable answer from the far end: {error}</source>
+        <translation>непригодный ответ другой стороны: {error}</translation>
+    </message>
+    <message>
+        <source>hold failed ({problem})</source>
+        <translation>не удалось поставить на удержание ({problem})</translation>
+    </message>
+    <message>
+        <source>unhold failed ({problem})</source>
+        <translation>не удалось снять с удержания ({problem})</translation>
+    </message>
+    <message>
+        <source>re-INVITE failed ({problem})</source>
+        <translation>повторный INVITE не удался ({problem})</translation>
+    </message>
+    <message>
+        <source>{failure}; audio may be affected</source>
+        <translation>{failure}; звук может быть нарушен</translation>
+    </message>
+    <message>
+        <source>{problem}; the call keeps its previous audio</source>
+        <translation>{problem}; звонок сохраняет прежний звук</translation>
+    </message>
+    <message>
+        <source>The Python package sounddevice is not installed, so no sound card can be used (pip install sounddevice; on Debian/Ubuntu also apt-get install libportaudio2).</source>
+        <translation>Пакет Python sounddevice не установлен, поэтому звуковую карту использовать нельзя (pip install sounddevice; в Debian/Ubuntu также apt-get install libportaudio2).</translation>
+    </message>
+    <message>
+        <source>The PortAudio library is not installed, so no sound card can be used (on Debian/Ubuntu: apt-get install libportaudio2).</source>
+        <translation>Библиотека PortAudio не установлена, поэтому звуковую карту использовать нельзя (в Debian/Ubuntu: apt-get install libportaudio2).</translation>
+    </message>
+    <message>
+        <source>The list of sound devices could not be read: {error}.</source>
+        <translation>Не удалось прочитать список звуковых устройств: {error}.</translation>
+    </message>
+    <message>
+        <source>No microphone was found: this computer has no sound input device (plug in a headset, or run with the null audio device).</source>
+        <translation>Микрофон не найден: на этом компьютере нет звукового устройства ввода (подключите гарнитуру или запустите с нулевым звуковым устройством).</translation>
+    </message>
+    <message>
+        <source>No speaker was found: this computer has no sound output device (plug in a headset, or run with the null audio device).</source>
+        <translation>Динамик не найден: на этом компьютере нет звукового устройства вывода (подключите гарнитуру или запустите с нулевым звуковым устройством).</translation>
+    </message>
+    <message>
+        <source>No microphone matches &quot;{name}&quot;. The input devices are: {listing}.</source>
+        <translation>Ни один микрофон не подходит под «{name}». Устройства ввода: {listing}.</translation>
+    </message>
+    <message>
+        <source>No speaker matches &quot;{name}&quot;. The output devices are: {listing}.</source>
+        <translation>Ни один динамик не подходит под «{name}». Устройства вывода: {listing}.</translation>
+    </message>
+    <message>
+        <source>The input device {device} could not be opened: {error}.</source>
+        <translation>Не удалось открыть устройство ввода {device}: {error}.</translation>
+    </message>
+    <message>
+        <source>The output device {device} could not be opened: {error}.</source>
+        <translation>Не удалось открыть устройство вывода {device}: {error}.</translation>
+    </message>
+    <message>
+        <source>The input device {device} supports neither 48000 Hz nor its own default rate in 16-bit mono or stereo.</source>
+        <translation>Устройство ввода {device} не поддерживает ни 48000 Гц, ни собственную частоту по умолчанию в 16-битном моно или стерео.</translation>
+    </message>
+    <message>
+        <source>The output device {device} supports neither 48000 Hz nor its own default rate in 16-bit mono or stereo.</source>
+        <translation>Устройство вывода {device} не поддерживает ни 48000 Гц, ни собственную частоту по умолчанию в 16-битном моно или стерео.</translation>
     </message>
 </context>
 <context>

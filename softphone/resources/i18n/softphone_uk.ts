@@ -500,6 +500,14 @@
         <translation>з’єднання втрачено</translation>
     </message>
     <message>
+        <source>unregistered</source>
+        <translation>реєстрацію знято</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>реєстрація закінчилася</translation>
+    </message>
+    <message>
         <source>The gateway refused the connection (403): your CRM sign-in may have expired. Sign in to the CRM again, or check the gateway token.</source>
         <translation>Шлюз відхилив з’єднання (403): можливо, ваш вхід у CRM закінчився. Увійдіть у CRM знову або перевірте токен шлюзу.</translation>
     </message>
@@ -818,6 +826,94 @@
     <message>
         <source>there is no call</source>
         <translation>дзвінка немає</translation>
+    </message>
+    <message>
+        <source>authentication failed ({code} {reason}): check the user and password</source>
+        <translation>автентифікація не вдалася ({code} {reason}): перевірте користувача й пароль</translation>
+    </message>
+    <message>
+        <source>cannot connect</source>
+        <translation>не вдається під’єднатися</translation>
+    </message>
+    <message>
+        <source>no answer to our SDP offer in the ACK</source>
+        <translation>в ACK немає відповіді на нашу SDP-пропозицію</translation>
+    </message>
+    <message>
+        <source>unusable answer to our SDP offer in the ACK: {error}</source>
+        <translation>непридатна відповідь на нашу SDP-пропозицію в ACK: {error}</translation>
+    </message>
+    <message>
+        <source>the far end answered without SDP</source>
+        <translation>інша сторона відповіла без SDP</translation>
+    </message>
+    <message>
+        <source>unusable answer from the far end: {error}</source>
+        <translation>непридатна відповідь іншої сторони: {error}</translation>
+    </message>
+    <message>
+        <source>hold failed ({problem})</source>
+        <translation>не вдалося поставити на утримання ({problem})</translation>
+    </message>
+    <message>
+        <source>unhold failed ({problem})</source>
+        <translation>не вдалося зняти з утримання ({problem})</translation>
+    </message>
+    <message>
+        <source>re-INVITE failed ({problem})</source>
+        <translation>повторний INVITE не вдався ({problem})</translation>
+    </message>
+    <message>
+        <source>{failure}; audio may be affected</source>
+        <translation>{failure}; звук може бути порушено</translation>
+    </message>
+    <message>
+        <source>{problem}; the call keeps its previous audio</source>
+        <translation>{problem}; дзвінок зберігає попередній звук</translation>
+    </message>
+    <message>
+        <source>The Python package sounddevice is not installed, so no sound card can be used (pip install sounddevice; on Debian/Ubuntu also apt-get install libportaudio2).</source>
+        <translation>Пакет Python sounddevice не встановлено, тож звукову карту використати неможливо (pip install sounddevice; у Debian/Ubuntu також apt-get install libportaudio2).</translation>
+    </message>
+    <message>
+        <source>The PortAudio library is not installed, so no sound card can be used (on Debian/Ubuntu: apt-get install libportaudio2).</source>
+        <translation>Бібліотеку PortAudio не встановлено, тож звукову карту використати неможливо (у Debian/Ubuntu: apt-get install libportaudio2).</translation>
+    </message>
+    <message>
+        <source>The list of sound devices could not be read: {error}.</source>
+        <translation>Не вдалося прочитати список звукових пристроїв: {error}.</translation>
+    </message>
+    <message>
+        <source>No microphone was found: this computer has no sound input device (plug in a headset, or run with the null audio device).</source>
+        <translation>Мікрофон не знайдено: на цьому комп’ютері немає звукового пристрою введення (під’єднайте гарнітуру або запустіть із нульовим звуковим пристроєм).</translation>
+    </message>
+    <message>
+        <source>No speaker was found: this computer has no sound output device (plug in a headset, or run with the null audio device).</source>
+        <translation>Динамік не знайдено: на цьому комп’ютері немає звукового пристрою виведення (під’єднайте гарнітуру або запустіть із нульовим звуковим пристроєм).</translation>
+    </message>
+    <message>
+        <source>No microphone matches &quot;{name}&quot;. The input devices are: {listing}.</source>
+        <translation>Жоден мікрофон не відповідає «{name}». Пристрої введення: {listing}.</translation>
+    </message>
+    <message>
+        <source>No speaker matches &quot;{name}&quot;. The output devices are: {listing}.</source>
+        <translation>Жоден динамік не відповідає «{name}». Пристрої виведення: {listing}.</translation>
+    </message>
+    <message>
+        <source>The input device {device} could not be opened: {error}.</source>
+        <translation>Не вдалося відкрити пристрій введення {device}: {error}.</translation>
+    </message>
+    <message>
+        <source>The output device {device} could not be opened: {error}.</source>
+        <translation>Не вдалося відкрити пристрій виведення {device}: {error}.</translation>
+    </message>
+    <message>
+        <source>The input device {device} supports neither 48000 Hz nor its own default rate in 16-bit mono or stereo.</source>
+        <translation>Пристрій введення {device} не підтримує ні 48000 Гц, ні власну типову частоту в 16-бітному моно чи стерео.</translation>
+    </message>
+    <message>
+        <source>The output device {device} supports neither 48000 Hz nor its own default rate in 16-bit mono or stereo.</source>
+        <translation>Пристрій виведення {device} не підтримує ні 48000 Гц, ні власну типову частоту в 16-бітному моно чи стерео.</translation>
     </message>
 </context>
 <context>

@@ -31,10 +31,12 @@ from PySide6.QtWidgets import (
 
 from softphone.core import audio_check
 from softphone.core.audio_check import AudioBackend, DeviceChoice
+from softphone.core.sentences import said
 from softphone.ui.aio import spawn
 from softphone.ui.palette import hint_style, problem_style
 from softphone.ui.settings.page import SettingsPage
 from softphone.ui.settings.store import UiSettings
+from softphone.ui.views import text
 
 logger = logging.getLogger(__name__)
 
@@ -281,7 +283,7 @@ class AudioPage(SettingsPage):
             await coro
         except Exception as exc:  # AudioDeviceError says what to do; anything else is logged
             logger.warning("sound check failed: %s", exc)
-            self.result.setText(str(exc))
+            self.result.setText(text.core_sentence(said(exc)))
             if self.listen.isChecked():
                 self.listen.setChecked(False)
 

@@ -182,6 +182,8 @@ CORE_PHRASES = (
     QT_TRANSLATE_NOOP("CoreText", "the server refused the connection (not running?)"),
     QT_TRANSLATE_NOOP("CoreText", "connection timed out"),
     QT_TRANSLATE_NOOP("CoreText", "connection lost"),
+    QT_TRANSLATE_NOOP("CoreText", "unregistered"),
+    QT_TRANSLATE_NOOP("CoreText", "expired"),
 )
 """The core's fixed phrases an agent reads (why a link is down), for translators.
 
@@ -207,8 +209,7 @@ SIGN_IN_SENTENCES = (
     ),
     QT_TRANSLATE_NOOP("CoreText", "The Mediatel address “{url}” is not valid."),
     QT_TRANSLATE_NOOP(
-        "CoreText",
-        "Cannot reach Mediatel at {url}: check the address and your network connection.",
+        "CoreText", "Cannot reach Mediatel at {url}: check the address and your network connection."
     ),
     QT_TRANSLATE_NOOP("CoreText", "Mediatel refused the login: {message}."),
     QT_TRANSLATE_NOOP(
@@ -260,57 +261,27 @@ CORE_SENTENCES = (
         "The call code {code} was not sent: when Mediatel came back it no longer had the "
         "call {trace} in after-call work. The code is kept in your call history.",
     ),
+    QT_TRANSLATE_NOOP("CoreText", "Paused automatically: {cause}"),
+    QT_TRANSLATE_NOOP("CoreText", "the extension has not been registered for {seconds} s"),
     QT_TRANSLATE_NOOP(
-        "CoreText",
-        "Paused automatically: {cause}",
+        "CoreText", "the microphone stopped (unplugged?): the customer hears silence"
     ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "the extension has not been registered for {seconds} s",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "the microphone stopped (unplugged?): the customer hears silence",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "the speaker stopped (unplugged?): you cannot hear the customer",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "the microphone works again",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "the speaker works again",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "no audio device: {detail}",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "{name} starts after this call and its call code",
-    ),
+    QT_TRANSLATE_NOOP("CoreText", "the speaker stopped (unplugged?): you cannot hear the customer"),
+    QT_TRANSLATE_NOOP("CoreText", "the microphone works again"),
+    QT_TRANSLATE_NOOP("CoreText", "the speaker works again"),
+    QT_TRANSLATE_NOOP("CoreText", "no audio device: {detail}"),
+    QT_TRANSLATE_NOOP("CoreText", "{name} starts after this call and its call code"),
     QT_TRANSLATE_NOOP(
         "CoreText",
         "A call the platform did not announce is ringing: answer it only if you expect it.",
     ),
+    QT_TRANSLATE_NOOP("CoreText", "Could not move to the new SIP servers; staying: {error}"),
+    QT_TRANSLATE_NOOP("CoreText", "Moved to the SIP server {url}"),
     QT_TRANSLATE_NOOP(
-        "CoreText",
-        "Could not move to the new SIP servers; staying: {error}",
+        "CoreText", "The gateway refused the {link} connection; a fresh sign-in failed: {error}"
     ),
     QT_TRANSLATE_NOOP(
-        "CoreText",
-        "Moved to the SIP server {url}",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "The gateway refused the {link} connection; a fresh sign-in failed: {error}",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "The gateway refused the {link} connection: reconnecting with a new token.",
+        "CoreText", "The gateway refused the {link} connection: reconnecting with a new token."
     ),
     QT_TRANSLATE_NOOP(
         "CoreText",
@@ -327,212 +298,112 @@ CORE_SENTENCES = (
         "{why}: the agent is still logged in at Mediatel ({state}, {status}) with its "
         "extension unregistered; log out in Mediatel's own client or ask a supervisor to.",
     ),
+    QT_TRANSLATE_NOOP("CoreText", "Mediatel is not connected, so it was not told"),
+    QT_TRANSLATE_NOOP("CoreText", "Mediatel offered neither logout nor exit"),
+    QT_TRANSLATE_NOOP("CoreText", "Mediatel refused to log out ({error})"),
+    QT_TRANSLATE_NOOP("CoreText", "Mediatel did not confirm the logout in time"),
+    QT_TRANSLATE_NOOP("CoreText", "disconnected: {reason}"),
+    QT_TRANSLATE_NOOP("CoreText", "not signed in"),
+    QT_TRANSLATE_NOOP("CoreText", "the extension is not registered"),
+    QT_TRANSLATE_NOOP("CoreText", "a call is already up"),
+    QT_TRANSLATE_NOOP("CoreText", "dialling is not available while {status}"),
+    QT_TRANSLATE_NOOP("CoreText", "no call is ringing"),
+    QT_TRANSLATE_NOOP("CoreText", "there is no call to hang up"),
+    QT_TRANSLATE_NOOP("CoreText", "the customer is not connected"),
+    QT_TRANSLATE_NOOP("CoreText", "the platform does not allow hold now"),
+    QT_TRANSLATE_NOOP("CoreText", "the call is not on hold"),
+    QT_TRANSLATE_NOOP("CoreText", "there is no connected call"),
+    QT_TRANSLATE_NOOP("CoreText", "already muted"),
+    QT_TRANSLATE_NOOP("CoreText", "not muted"),
+    QT_TRANSLATE_NOOP("CoreText", "a pause is not available while {status}"),
+    QT_TRANSLATE_NOOP("CoreText", "not on pause"),
+    QT_TRANSLATE_NOOP("CoreText", "the platform does not allow ending the pause now"),
+    QT_TRANSLATE_NOOP("CoreText", "no pause is queued"),
+    QT_TRANSLATE_NOOP("CoreText", "only during after-call work"),
+    QT_TRANSLATE_NOOP("CoreText", "not available while {status}"),
+    QT_TRANSLATE_NOOP("CoreText", "finish the call and its after-call work first"),
+    QT_TRANSLATE_NOOP("CoreText", "Mediatel is not connected; reconnecting"),
+    QT_TRANSLATE_NOOP("CoreText", "the number is empty"),
+    QT_TRANSLATE_NOOP("CoreText", "Mediatel did not take it: {error}"),
+    QT_TRANSLATE_NOOP("CoreText", "the connection failed: {error}"),
+    QT_TRANSLATE_NOOP("CoreText", "unknown queue {queue}; yours: {queues}"),
+    QT_TRANSLATE_NOOP("CoreText", "unknown pause {id}; known: {known}"),
+    QT_TRANSLATE_NOOP("CoreText", "unknown call code {id}; known: {known}"),
+    QT_TRANSLATE_NOOP("CoreText", "there is no ringing incoming call to answer"),
+    QT_TRANSLATE_NOOP("CoreText", "only a ringing incoming call can be rejected"),
+    QT_TRANSLATE_NOOP("CoreText", "cannot answer: {error}"),
+    QT_TRANSLATE_NOOP("CoreText", "hold needs a connected call"),
+    QT_TRANSLATE_NOOP("CoreText", "a hold/unhold is already in progress"),
+    QT_TRANSLATE_NOOP("CoreText", "the call is already on hold"),
+    QT_TRANSLATE_NOOP("CoreText", "cannot hold now: {detail}"),
+    QT_TRANSLATE_NOOP("CoreText", "cannot take the call off hold now: {detail}"),
+    QT_TRANSLATE_NOOP("CoreText", "refused the far end's new offer: {error}"),
+    QT_TRANSLATE_NOOP("CoreText", "DTMF not sent: {error}"),
+    QT_TRANSLATE_NOOP("CoreText", "internal error: {kind}: {error}"),
+    QT_TRANSLATE_NOOP("CoreText", "DTMF INFO refused: {code} {reason}"),
+    QT_TRANSLATE_NOOP("CoreText", "SIP error: {error}"),
+    QT_TRANSLATE_NOOP("CoreText", "cannot ring: {error}"),
+    QT_TRANSLATE_NOOP("CoreText", "media failed: {reason}"),
+    QT_TRANSLATE_NOOP("CoreText", "cannot start the call: {error}"),
+    QT_TRANSLATE_NOOP("CoreText", "not DTMF digits: {digits}"),
+    QT_TRANSLATE_NOOP("CoreText", "the far end did not accept RFC 4733 telephone-event"),
+    QT_TRANSLATE_NOOP("CoreText", "the phone is not started"),
+    QT_TRANSLATE_NOOP("CoreText", "there is no call"),
+    QT_TRANSLATE_NOOP(
+        "CoreText", "authentication failed ({code} {reason}): check the user and password"
+    ),
+    QT_TRANSLATE_NOOP("CoreText", "cannot connect"),
+    QT_TRANSLATE_NOOP("CoreText", "no answer to our SDP offer in the ACK"),
+    QT_TRANSLATE_NOOP("CoreText", "unusable answer to our SDP offer in the ACK: {error}"),
+    QT_TRANSLATE_NOOP("CoreText", "the far end answered without SDP"),
+    QT_TRANSLATE_NOOP("CoreText", "unusable answer from the far end: {error}"),
+    QT_TRANSLATE_NOOP("CoreText", "hold failed ({problem})"),
+    QT_TRANSLATE_NOOP("CoreText", "unhold failed ({problem})"),
+    QT_TRANSLATE_NOOP("CoreText", "re-INVITE failed ({problem})"),
+    QT_TRANSLATE_NOOP("CoreText", "{failure}; audio may be affected"),
+    QT_TRANSLATE_NOOP("CoreText", "{problem}; the call keeps its previous audio"),
     QT_TRANSLATE_NOOP(
         "CoreText",
-        "Mediatel is not connected, so it was not told",
+        "The Python package sounddevice is not installed, so no sound card can be used (pip "
+        "install sounddevice; on Debian/Ubuntu also apt-get install libportaudio2).",
     ),
     QT_TRANSLATE_NOOP(
         "CoreText",
-        "Mediatel offered neither logout nor exit",
+        "The PortAudio library is not installed, so no sound card can be used (on Debian/Ubuntu: "
+        "apt-get install libportaudio2).",
+    ),
+    QT_TRANSLATE_NOOP("CoreText", "The list of sound devices could not be read: {error}."),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "No microphone was found: this computer has no sound input device (plug in a headset, or "
+        "run with the null audio device).",
     ),
     QT_TRANSLATE_NOOP(
         "CoreText",
-        "Mediatel refused to log out ({error})",
+        "No speaker was found: this computer has no sound output device (plug in a headset, or "
+        "run with the null audio device).",
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText", 'No microphone matches "{name}". The input devices are: {listing}.'
+    ),
+    QT_TRANSLATE_NOOP(
+        "CoreText", 'No speaker matches "{name}". The output devices are: {listing}.'
+    ),
+    QT_TRANSLATE_NOOP("CoreText", "The input device {device} could not be opened: {error}."),
+    QT_TRANSLATE_NOOP("CoreText", "The output device {device} could not be opened: {error}."),
+    QT_TRANSLATE_NOOP(
+        "CoreText",
+        "The input device {device} supports neither 48000 Hz nor its own default rate in 16-bit "
+        "mono or stereo.",
     ),
     QT_TRANSLATE_NOOP(
         "CoreText",
-        "Mediatel did not confirm the logout in time",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "disconnected: {reason}",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "not signed in",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "the extension is not registered",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "a call is already up",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "dialling is not available while {status}",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "no call is ringing",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "there is no call to hang up",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "the customer is not connected",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "the platform does not allow hold now",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "the call is not on hold",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "there is no connected call",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "already muted",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "not muted",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "a pause is not available while {status}",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "not on pause",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "the platform does not allow ending the pause now",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "no pause is queued",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "only during after-call work",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "not available while {status}",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "finish the call and its after-call work first",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "Mediatel is not connected; reconnecting",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "the number is empty",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "Mediatel did not take it: {error}",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "the connection failed: {error}",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "unknown queue {queue}; yours: {queues}",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "unknown pause {id}; known: {known}",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "unknown call code {id}; known: {known}",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "there is no ringing incoming call to answer",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "only a ringing incoming call can be rejected",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "cannot answer: {error}",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "hold needs a connected call",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "a hold/unhold is already in progress",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "the call is already on hold",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "cannot hold now: {detail}",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "cannot take the call off hold now: {detail}",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "refused the far end's new offer: {error}",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "DTMF not sent: {error}",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "internal error: {kind}: {error}",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "DTMF INFO refused: {code} {reason}",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "SIP error: {error}",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "cannot ring: {error}",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "media failed: {reason}",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "cannot start the call: {error}",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "not DTMF digits: {digits}",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "the far end did not accept RFC 4733 telephone-event",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "the phone is not started",
-    ),
-    QT_TRANSLATE_NOOP(
-        "CoreText",
-        "there is no call",
+        "The output device {device} supports neither 48000 Hz nor its own default rate in 16-bit "
+        "mono or stereo.",
     ),
 )
-"""The core's notices and refusals (``core/sentences.py``) as templates, for translators.
+"""The core's notices and refusals (``core/sentences.py``, with the sound devices'
+failures of ``media/device_sentences.py``) as templates, for translators.
 
 A test checks this list against ``sentences.TEMPLATES``, so a new sentence the
 core writes fails until it is added here (and translated).
