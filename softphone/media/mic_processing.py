@@ -121,7 +121,9 @@ class Apm(Protocol):
 class RtcApm:
     """The same APM through ``livekit.rtc`` (protobuf and ~150 modules): the fallback."""
 
-    def __init__(self, *, echo_cancellation: bool, noise_suppression: bool, high_pass: bool) -> None:
+    def __init__(
+        self, *, echo_cancellation: bool, noise_suppression: bool, high_pass: bool
+    ) -> None:
         from livekit import rtc
 
         self._frame_type: Any = rtc.AudioFrame
