@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         results.append(result)
         print(_line(result), flush=True)
 
-    for check in (check_sound_devices, check_resources, check_keyring):
+    for check in (check_sound_devices, check_resources, check_microphone_processing, check_keyring):
         show(_safely(check))
     show(_safely(lambda: check_api_port(os.environ)))
     try:
@@ -155,6 +155,30 @@ def check_resources() -> Result:
     if pcm.size < rate:
         raise StepFailed(f"app files: the customer voice {path} is truncated")
     return Result(Outcome.PASS, "app files: sounds are installed")
+
+
+def check_microphone_processing() -> Result:
+    """WebRTC's noise suppression, opened as a call opens it: the native library must be there."""
+    import numpy as np
+
+    from softphone.media.config import MicProcessingConfig
+    from softphone.media.mic_processing import BLOCK, MicProcessor
+
+    processor = MicProcessor(MicProcessingConfig())
+    try:
+        engine = processor.engine
+        if engine is not None:
+            processor.process(np.zeros(2 * BLOCK, dtype=np.int16))
+            engine = processor.engine  # None if the library failed on the first frame
+    finally:
+        processor.close()
+    if engine is None:
+        return Result(
+            Outcome.WARN,
+            "microphone processing: livekit's WebRTC library cannot be loaded; "
+            "calls send the microphone without noise suppression",
+        )
+    return Result(Outcome.PASS, f"microphone processing: WebRTC noise suppression ({engine})")
 
 
 def check_keyring() -> Result:

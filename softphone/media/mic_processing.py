@@ -15,22 +15,29 @@ controller clipped 6–12 samples per 12 s of speech here (Chromium's clips
 raises the speech level slowly towards ``TARGET_DBFS`` and caps each 10 ms
 block's gain so its peak stays below full scale.
 
-The APM works on 10 ms blocks at 48 kHz; a 20 ms frame is two of them. If
-the library cannot be loaded the microphone goes out unprocessed, with one
-warning (the call must not fail for it).
+The APM works on 10 ms blocks at 48 kHz; a 20 ms frame is two of them. It is
+driven straight through livekit's native library (``apm_native``: no
+protobuf, ~14 MiB less in a call); if that cannot be loaded or answers
+outside the protocol it knows, ``livekit.rtc`` drives the same library, with
+one warning; if that fails too the microphone goes out unprocessed, with one
+more (the call must not fail for it).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import math
-from typing import Any
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any, Protocol
 
 import av
 import numpy as np
 import numpy.typing as npt
 
+from softphone.media.apm_native import NativeApm
 from softphone.media.config import MicProcessingConfig
 from softphone.media.tones import Pcm
 from softphone.media.tracks import MonoConverter
@@ -102,40 +109,74 @@ def _ramp(n: int) -> npt.NDArray[np.float32]:
     return np.arange(n, dtype=np.float32) / np.float32(n)
 
 
-def _load_apm(config: MicProcessingConfig) -> Any | None:
-    if not (config.noise_suppression or config.echo_cancellation or config.high_pass):
-        return None
-    try:
+class Apm(Protocol):
+    """WebRTC's audio processing module for one call, whichever way it is driven."""
+
+    def process_stream(self, block: Pcm) -> Pcm: ...
+    def process_reverse_stream(self, block: Pcm) -> None: ...
+    def set_stream_delay_ms(self, delay_ms: int) -> None: ...
+    def close(self) -> None: ...
+
+
+class RtcApm:
+    """The same APM through ``livekit.rtc`` (protobuf and ~150 modules): the fallback."""
+
+    def __init__(
+        self, *, echo_cancellation: bool, noise_suppression: bool, high_pass: bool
+    ) -> None:
         from livekit import rtc
-    except Exception as exc:  # missing wheel, a broken native library
-        logger.warning("microphone processing is off: livekit cannot be loaded (%s)", exc)
-        return None
-    apm = rtc.AudioProcessingModule(
-        echo_cancellation=config.echo_cancellation,
-        noise_suppression=config.noise_suppression,
-        high_pass_filter=config.high_pass,
-        auto_gain_control=False,
-    )
-    if config.echo_cancellation:
-        apm.set_stream_delay_ms(ECHO_DELAY_MS)
-    return apm
+
+        self._frame_type: Any = rtc.AudioFrame
+        self._apm: Any = rtc.AudioProcessingModule(
+            echo_cancellation=echo_cancellation,
+            noise_suppression=noise_suppression,
+            high_pass_filter=high_pass,
+            auto_gain_control=False,
+        )
+
+    def process_stream(self, block: Pcm) -> Pcm:
+        return self._run(self._apm.process_stream, block)
+
+    def process_reverse_stream(self, block: Pcm) -> None:
+        self._run(self._apm.process_reverse_stream, block)
+
+    def set_stream_delay_ms(self, delay_ms: int) -> None:
+        self._apm.set_stream_delay_ms(delay_ms)
+
+    def close(self) -> None:
+        """Nothing to do: livekit.rtc drops its handle when the module is collected."""
+
+    def _run(self, step: Callable[[Any], None], block: Pcm) -> Pcm:
+        frame = self._frame_type(bytearray(block.tobytes()), RATE, 1, BLOCK)
+        step(frame)
+        return np.frombuffer(frame.data, dtype=np.int16)
+
+
+APM_ENGINES: tuple[tuple[str, Callable[..., Apm]], ...] = (
+    ("native", NativeApm),
+    ("livekit.rtc", RtcApm),
+)
+"""The ways to drive the APM, tried in order until one works."""
 
 
 class MicProcessor:
     """One call's microphone processing: ``process`` each captured 48 kHz mono frame.
 
     ``far_end`` takes what the speaker plays, for the echo canceller; a
-    ``FarEndTap`` makes a speaker-side ``FrameSink`` of it.
+    ``FarEndTap`` makes a speaker-side ``FrameSink`` of it. ``engine`` names
+    the APM in use (``APM_ENGINES``), None without one.
     """
 
     def __init__(self, config: MicProcessingConfig) -> None:
         self.config = config
-        self._apm = _load_apm(config)
-        self._frame_type: Any = None
-        if self._apm is not None:
-            from livekit import rtc
-
-            self._frame_type = rtc.AudioFrame
+        wanted = config.noise_suppression or config.echo_cancellation or config.high_pass
+        self._engines: Iterator[tuple[str, Callable[..., Apm]]] = iter(
+            APM_ENGINES if wanted else ()
+        )
+        self._apm: Apm | None = None
+        self.engine: str | None = None
+        self._switching = threading.Lock()  # the speaker's side may fail at the same time
+        self._open_next(None, None)
         self._gain = GainControl() if config.auto_gain else None
         self._far_pending = np.zeros(0, dtype=np.int16)
 
@@ -150,8 +191,9 @@ class MicProcessor:
         out = np.empty_like(pcm)
         for i in range(0, len(pcm), BLOCK):
             block = pcm[i : i + BLOCK]
-            if self._apm is not None:
-                block = self._run(self._apm.process_stream, block)
+            apm = self._apm
+            if apm is not None:
+                block = self._capture(apm, block)
             if self._gain is not None:
                 block = self._gain.process(block)
             out[i : i + BLOCK] = block
@@ -164,13 +206,62 @@ class MicProcessor:
         pending = np.concatenate([self._far_pending, pcm])
         usable = len(pending) // BLOCK * BLOCK
         for i in range(0, usable, BLOCK):
-            self._run(self._apm.process_reverse_stream, pending[i : i + BLOCK])
+            apm = self._apm
+            if apm is None:
+                break
+            try:
+                apm.process_reverse_stream(pending[i : i + BLOCK])
+            except Exception as exc:
+                self._open_next(apm, exc)
         self._far_pending = pending[usable:].copy()
 
-    def _run(self, step: Any, block: Pcm) -> Pcm:
-        frame = self._frame_type(bytearray(block.tobytes()), RATE, 1, BLOCK)
-        step(frame)
-        return np.frombuffer(frame.data, dtype=np.int16)
+    def close(self) -> None:
+        """The call is over: free the APM now rather than when this is collected."""
+        with self._switching:
+            self._engines = iter(())
+            apm, self._apm, self.engine = self._apm, None, None
+        if apm is not None:
+            apm.close()
+
+    def _capture(self, apm: Apm, block: Pcm) -> Pcm:
+        try:
+            return apm.process_stream(block)
+        except Exception as exc:  # the call goes on, this block unprocessed
+            self._open_next(apm, exc)
+            return block
+
+    def _open_next(self, failing: Apm | None, failure: Exception | None) -> None:
+        """Open the next APM engine after ``failing`` failed (one warning for each that does)."""
+        with self._switching:
+            if failing is self._apm:  # else the other side has switched already
+                self._switch(failure)
+
+    def _switch(self, failure: Exception | None) -> None:
+        failed, apm = self.engine, self._apm
+        self._apm = self.engine = None
+        if apm is not None:
+            with contextlib.suppress(Exception):
+                apm.close()
+        for name, engine in self._engines:
+            if failure is not None:
+                logger.warning(
+                    "microphone processing: %s failed (%s); using %s", failed, failure, name
+                )
+            try:
+                opened = engine(
+                    echo_cancellation=self.config.echo_cancellation,
+                    noise_suppression=self.config.noise_suppression,
+                    high_pass=self.config.high_pass,
+                )
+                if self.config.echo_cancellation:
+                    opened.set_stream_delay_ms(ECHO_DELAY_MS)
+            except Exception as exc:  # missing wheel, a broken native library
+                failed, failure = name, exc
+                continue
+            self._apm, self.engine = opened, name
+            return
+        if failure is not None:
+            logger.warning("microphone processing is off: %s failed (%s)", failed, failure)
 
 
 class FarEndTap:

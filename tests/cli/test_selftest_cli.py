@@ -44,7 +44,8 @@ def test_self_test_passes_on_this_machine(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     lines = check_lines(result.stdout)
     assert not [line for line in lines if line.startswith("✗")], result.stdout
-    for step in ("keyring: stores", "integration API: port", *CALL_STEPS, "call code:"):
+    steps = ("microphone processing: WebRTC", "keyring: stores", "integration API: port")
+    for step in (*steps, *CALL_STEPS, "call code:"):
         assert any(step in line for line in lines), f"no line for {step!r}:\n{result.stdout}"
     assert result.stdout.rstrip().endswith("All checks passed.")
     assert "Traceback" not in result.stdout + result.stderr

@@ -136,6 +136,8 @@ def test_installed_self_test_passes(installed: Path, tmp_path: Path) -> None:
     assert result.stdout.rstrip().endswith("All checks passed."), result.stdout
     assert "✓ audio: the customer hears the agent" in result.stdout
     assert "✓ keyring: stores, reads and deletes passwords" in result.stdout
+    # livekit's native library, found in the bundle without livekit.rtc (media/apm_native.py)
+    assert "✓ microphone processing: WebRTC noise suppression (native)" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
 
 
