@@ -8,6 +8,12 @@ connection, reconnects with jittered backoff across several registrar URLs,
 and tells the core when the connection comes and goes so that it can
 re-REGISTER.
 
+The WebSocket is aiohttp's client, the library the Mediatel link (python-
+socketio) already loads: one WebSocket implementation in the process
+instead of two. Each connection has its own ``ClientSession``, so that a
+connection declared dead is dropped by closing its session (TLS ones are
+aborted, not shut down politely) without waiting for the peer.
+
 Everything that touches the user agent goes through :meth:`SipWsClient.act`
 so that no caller can forget to flush the core's output or re-arm its timer.
 The client is generic over the agent and its event type, like
@@ -26,10 +32,10 @@ import random
 import ssl
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
-import websockets
-from websockets.asyncio.client import ClientConnection, connect
+import aiohttp
+from aiohttp import ClientWebSocketResponse, WSMsgType
 
 from softphone.net import tls
 from softphone.net.agent_driver import A, AgentDriver, E
@@ -41,6 +47,10 @@ T = TypeVar("T")
 
 PING = b"\r\n\r\n"  # RFC 5626 §4.4.1 double-CRLF keepalive
 PONG = b"\r\n"
+MAX_MESSAGE = 2**20  # a SIP message is a few KiB; anything near this is not one
+CLOSE_TIMEOUT = 2.0  # for the server's answer to our closing handshake
+NO_STATUS = 1005  # RFC 6455 §7.4.1: a close frame without a code
+_SEND_ERRORS = (ConnectionError, aiohttp.ClientConnectionError)
 
 
 class TransportState(enum.Enum):
@@ -130,10 +140,11 @@ class SipWsClient(Generic[A, E]):
         self.config = config
         self._rng = rng or random.Random()
         self._events: asyncio.Queue[E | TransportStateChanged] = asyncio.Queue()
-        self._ws: ClientConnection | None = None
+        self._ws: ClientWebSocketResponse | None = None
+        self._session: aiohttp.ClientSession | None = None
         self._task: asyncio.Task[None] | None = None
         self._closing = False
-        self._pong_seen = False
+        self._pong = asyncio.Event()  # a WebSocket pong (the keepalive's second probe)
         self._last_rx = 0.0
         self.url: str | None = None
         self.state = TransportState.DISCONNECTED
@@ -184,6 +195,7 @@ class SipWsClient(Generic[A, E]):
                 await self._ws.close()
         await cancel_and_wait(self._task)
         self._task = None
+        await self._drop_session()
         self._set_state(TransportState.CLOSED, self.url)
 
     async def _exchange(self, action: Callable[[], object], linger: float) -> None:
@@ -231,13 +243,13 @@ class SipWsClient(Generic[A, E]):
         self._frames_sent += 1
         self._outbox.put_nowait(data.decode("utf-8", errors="replace"))
 
-    async def _writer(self, ws: ClientConnection, outbox: asyncio.Queue[str]) -> None:
+    async def _writer(self, ws: ClientWebSocketResponse, outbox: asyncio.Queue[str]) -> None:
         """The one task that writes to the socket, so frames keep their order."""
         while True:
             text = await outbox.get()
             try:
-                await ws.send(text)
-            except websockets.ConnectionClosed:
+                await ws.send_str(text)
+            except _SEND_ERRORS:
                 return
             finally:
                 outbox.task_done()
@@ -264,7 +276,8 @@ class SipWsClient(Generic[A, E]):
                 failures_in_round = 0
                 error = await self._serve(url, ws)
             if self._closing:
-                return
+                return  # aclose() finishes the closing handshake, then drops the session
+            await self._drop_session()
             # Failover: try the next URL at once until a whole round failed.
             index += 1
             failures_in_round += 1
@@ -275,29 +288,54 @@ class SipWsClient(Generic[A, E]):
             self._set_state(TransportState.DISCONNECTED, url, error=error, retry_in=delay)
             await asyncio.sleep(delay)
 
-    async def _open(self, url: str) -> ClientConnection:
+    async def _open(self, url: str) -> ClientWebSocketResponse:
         headers = dict(self.config.headers()) if self.config.headers else {}
-        kwargs: dict[str, Any] = {}
+        if self.config.user_agent:
+            headers["User-Agent"] = self.config.user_agent
+        context: ssl.SSLContext | bool = True  # unused by ws:// URLs
         if url.startswith("wss://"):
-            kwargs["ssl"] = make_ssl_context(self.config)
-        ws = await connect(
-            url,
-            subprotocols=[websockets.Subprotocol("sip")],
-            additional_headers=headers,
-            open_timeout=self.config.connect_timeout,
-            ping_interval=None,  # we keep alive with SIP CRLF pings ourselves
-            compression=None,
-            close_timeout=2.0,
-            max_size=2**20,
-            user_agent_header=self.config.user_agent,
-            **kwargs,
+            context = make_ssl_context(self.config)
+        # No total timeout (the connection lives for hours): the handshake is
+        # bounded below, in this task. trust_env: HTTP(S)_PROXY and NO_PROXY
+        # are honoured, as the websockets library did by default.
+        self._session = session = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=None),
+            trust_env=True,
+            skip_auto_headers=("User-Agent",),  # none unless configured, as before
         )
-        if ws.subprotocol != "sip":
-            await ws.close()
-            raise ConnectionError(f"server did not accept the 'sip' WebSocket subprotocol ({url})")
+        try:
+            async with asyncio.timeout(self.config.connect_timeout):
+                ws = await session.ws_connect(
+                    url,
+                    protocols=("sip",),
+                    headers=headers,
+                    ssl=context,
+                    autoping=False,  # we answer pings, and see pongs for the keepalive
+                    compress=0,
+                    max_msg_size=MAX_MESSAGE,
+                    timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=CLOSE_TIMEOUT),
+                )
+            if ws.protocol != "sip":
+                async with asyncio.timeout(CLOSE_TIMEOUT):
+                    await ws.close()
+                raise ConnectionError(
+                    f"server did not accept the 'sip' WebSocket subprotocol ({url})"
+                )
+        except BaseException:
+            await self._drop_session()
+            raise
         return ws
 
-    async def _serve(self, url: str, ws: ClientConnection) -> str | None:
+    async def _drop_session(self) -> None:
+        """Release a connection's socket; a dead peer is not waited for long."""
+        session, self._session = self._session, None
+        if session is None:
+            return
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(CLOSE_TIMEOUT):
+                await session.close()
+
+    async def _serve(self, url: str, ws: ClientWebSocketResponse) -> str | None:
         """Run one connection until it drops; returns why it dropped."""
         self._ws = ws
         self.url = url
@@ -307,41 +345,64 @@ class SipWsClient(Generic[A, E]):
         writer = loop.create_task(self._writer(ws, self._outbox))
         self._set_state(TransportState.CONNECTED, url)
         self.act(lambda agent, now: agent.connection_made(now))
+        reader = loop.create_task(self._read(ws))
         keepalive = loop.create_task(self._keepalive(ws))
         reason: str | None = None
         try:
-            async for frame in ws:
-                data = frame.encode("utf-8") if isinstance(frame, str) else frame
-                self._last_rx = self._now()
-                if data == PONG:
-                    self._pong_seen = True
-                    continue
-                if data == PING:
-                    self._outbox.put_nowait(PONG.decode())
-                    continue
-                if not data.strip(b"\r\n"):
-                    continue
-                self._deliver(data)
-            reason = _close_reason(ws)
-        except websockets.ConnectionClosed:
-            reason = _close_reason(ws)
+            # Whichever ends first: the server closing, or the keepalive
+            # declaring a silent connection dead (the session is then dropped).
+            await asyncio.wait((reader, keepalive), return_when=asyncio.FIRST_COMPLETED)
+            reason = reader.result() if reader.done() else "connection lost"
+        except asyncio.CancelledError:
+            raise
         except Exception as exc:  # a transport fault must never kill the client
             reason = _describe(exc)
             log.exception("SIP WebSocket %s failed", url)
         finally:
-            keepalive.cancel()
-            writer.cancel()
+            await cancel_and_wait(reader, keepalive, writer)
             self._ws = None
             if not self._closing:
                 self.act(lambda agent, now: agent.connection_lost(now))
         return reason
 
+    async def _read(self, ws: ClientWebSocketResponse) -> str:
+        """Feed frames to the core until the connection ends; returns why it ended."""
+        while True:
+            message = await ws.receive()
+            if message.type is WSMsgType.TEXT:
+                data = message.data.encode("utf-8")
+            elif message.type is WSMsgType.BINARY:
+                data = message.data
+            elif message.type is WSMsgType.PING:
+                with contextlib.suppress(*_SEND_ERRORS):
+                    await ws.pong(message.data)
+                continue
+            elif message.type is WSMsgType.PONG:
+                self._pong.set()
+                continue
+            elif message.type is WSMsgType.CLOSE:
+                code, text = message.data or NO_STATUS, message.extra
+                return f"closed by server (code {code}{': ' + text if text else ''})"
+            else:  # CLOSING (our own close), CLOSED (the socket went), ERROR (a bad frame)
+                if message.type is WSMsgType.ERROR:
+                    log.warning("SIP WebSocket protocol error: %s", message.data)
+                return "connection lost"
+            self._last_rx = self._now()
+            if data == PONG:
+                continue
+            if data == PING:
+                self._outbox.put_nowait(PONG.decode())
+                continue
+            if not data.strip(b"\r\n"):
+                continue
+            self._deliver(data)
+
     def _deliver(self, data: bytes) -> None:
         self.act(lambda agent, now: agent.receive_data(data, now))
         self._rx_signal.set()
 
-    async def _keepalive(self, ws: ClientConnection) -> None:
-        """CRLF pings; a connection silent past the timeout is declared dead.
+    async def _keepalive(self, ws: ClientWebSocketResponse) -> None:
+        """CRLF pings; returns when a connection stayed silent past the timeout.
 
         A server that never answers CRLF pings (not every one does over WS) is
         probed with WebSocket ping frames instead.
@@ -352,34 +413,33 @@ class SipWsClient(Generic[A, E]):
             await asyncio.sleep(interval)
             sent_at = self._now()
             try:
-                await ws.send(PING.decode())
+                await ws.send_str(PING.decode())
                 await asyncio.sleep(timeout)
                 if self._last_rx >= sent_at:
                     continue
-                pong = await ws.ping()
+                self._pong.clear()
+                await ws.ping()
                 async with asyncio.timeout(timeout):
-                    await pong
-            except (TimeoutError, websockets.ConnectionClosed):
-                # A dead peer will not complete a closing handshake: drop the
-                # TCP connection at once so the reader loop ends and we reconnect.
+                    await self._pong.wait()
+            except (TimeoutError, *_SEND_ERRORS):
+                # A dead peer will not complete a closing handshake: the
+                # caller drops the connection at once and reconnects.
                 log.warning("SIP WebSocket keepalive failed: connection is dead")
-                ws.transport.abort()
                 return
 
 
-def _close_reason(ws: ClientConnection) -> str:
-    rcvd = ws.protocol.close_rcvd
-    if rcvd is not None:
-        return f"closed by server (code {rcvd.code}{': ' + rcvd.reason if rcvd.reason else ''})"
-    return "connection lost"
-
-
 def _describe(exc: BaseException) -> str:
-    if isinstance(exc, websockets.InvalidStatus):
-        status = exc.response.status_code
-        if status == 403:
+    """The sentence the phone shows for a failed connection attempt."""
+    if isinstance(exc, aiohttp.WSServerHandshakeError):
+        if exc.status == 403:
             return "refused by the gateway (HTTP 403): the VouchCookie is missing or invalid"
-        return f"WebSocket handshake refused (HTTP {status})"
+        if exc.status != 101:
+            return f"WebSocket handshake refused (HTTP {exc.status})"
+        return f"WebSocket handshake failed: {exc.message}"  # a 101 with a bad upgrade
+    if isinstance(exc, aiohttp.ClientConnectorCertificateError):
+        exc = exc.certificate_error
+    elif isinstance(exc, aiohttp.ClientConnectorError):
+        exc = exc.os_error  # refused, DNS, TLS: what the socket said
     if isinstance(exc, ssl.SSLCertVerificationError):
         return f"TLS certificate not trusted: {exc.verify_message}"
     if isinstance(exc, TimeoutError):

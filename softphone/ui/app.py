@@ -333,6 +333,7 @@ def run_app(
         session = DeferredSession(make_session, preload)
         app = SoftphoneApp(session, qapp, sign_in_defaults=sign_in_defaults, api=api)
         instance.request_received.connect(app.shell.handle_request)
+        await instance.listen()  # later launches waited in the socket's backlog until now
         first = request_from_args(request)
         if first.action == "dial":
             app.shell.handle_request(first)

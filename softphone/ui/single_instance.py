@@ -2,11 +2,15 @@
 
 Two softphones signed in as the same agent would fight over the extension's
 registration, so the first instance listens on a per-user local socket
-(QLocalServer: a Unix socket, or a named pipe on Windows) and any later
-launch — a double click, ``softphone dial NUMBER``, a ``tel:`` link from
-the CRM — connects, sends one line of JSON ("show", or "dial" with the
-number) and exits. The first instance raises its window and fills the
-number in.
+(a Unix-domain socket served by asyncio, ``instance_socket``; a named pipe
+from QtNetwork on Windows, ``instance_pipe``) and any later launch — a
+double click, ``softphone dial NUMBER``, a ``tel:`` link from the CRM —
+connects, sends one line of JSON ("show", or "dial" with the number) and
+exits. The first instance raises its window and fills the number in.
+
+Claiming the socket (``start``) happens before the event loop exists, so a
+later launch can exit at once; serving (``listen``) runs on the app's loop.
+Launches that come in between wait in the socket's backlog.
 """
 
 from __future__ import annotations
@@ -16,19 +20,23 @@ import hashlib
 import json
 import logging
 import os
+import sys
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from softphone.core.dial_target import dial_number, is_dial_link
 
+if sys.platform == "win32":
+    from softphone.ui.instance_pipe import PipeChannel as Channel
+else:
+    from softphone.ui.instance_socket import UnixChannel as Channel
+
 logger = logging.getLogger(__name__)
 
-CONNECT_TIMEOUT_MS = 1000
+CONNECT_TIMEOUT_S = 1.0
 #: ``cti_discovery.RUNTIME_ENV`` (not imported: that module pulls the keyring in before the window)
 RUNTIME_ENV = "SOFTPHONE_RUNTIME_DIR"
-MAX_MESSAGE = 4096
 
 
 def server_name(app: str = "softphone", user: str | None = None) -> str:
@@ -109,73 +117,41 @@ class SingleInstance(QObject):
     def __init__(self, name: str | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.name = name or server_name()
-        self._server: QLocalServer | None = None
+        self._channel = Channel(self.name)
+        self._primary = False
 
     @property
     def primary(self) -> bool:
-        return self._server is not None
+        return self._primary
 
     def send_to_running(self, request: Request) -> bool:
         """Hand ``request`` to a running instance; False when there is none."""
-        socket = QLocalSocket()
-        socket.connectToServer(self.name)
-        if not socket.waitForConnected(CONNECT_TIMEOUT_MS):
-            return False
-        data = request.encode()
-        ok = socket.write(data) == len(data)
-        while ok and socket.bytesToWrite() > 0:
-            ok = socket.waitForBytesWritten(CONNECT_TIMEOUT_MS)
-        socket.disconnectFromServer()
-        if socket.state() is not QLocalSocket.LocalSocketState.UnconnectedState:
-            socket.waitForDisconnected(CONNECT_TIMEOUT_MS)
-        return ok
+        return self._channel.send(request.encode(), CONNECT_TIMEOUT_S)
 
     def start(self) -> bool:
         """Become the primary instance; False if another one is running.
 
-        A socket file left by a crashed instance (nobody answers on it) is
-        removed and taken over.
+        What a killed instance left behind does not count as running. When
+        the socket cannot be made at all this process runs anyway, not
+        primary: better two windows than none.
         """
-        probe = QLocalSocket()
-        probe.connectToServer(self.name)
-        if probe.waitForConnected(CONNECT_TIMEOUT_MS):
-            probe.disconnectFromServer()
-            return False
-        server = QLocalServer(self)
-        server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
-        if not server.listen(self.name):
-            QLocalServer.removeServer(self.name)  # stale, from a crash
-            if not server.listen(self.name):
-                logger.warning("single-instance socket unavailable: %s", server.errorString())
-                return True  # run anyway: better two windows than none
-        server.newConnection.connect(self._on_connection)
-        self._server = server
-        return True
+        try:
+            self._primary = self._channel.claim()
+        except OSError as exc:
+            logger.warning("single-instance socket unavailable: %s", exc)
+            return True
+        return self._primary
+
+    async def listen(self) -> None:
+        """Take later launches' requests from now on (on the running loop); primary only."""
+        if self._primary:
+            await self._channel.listen(self._on_line)
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            self._server.deleteLater()
-            self._server = None
+        self._channel.close()
+        self._primary = False
 
-    def _on_connection(self) -> None:
-        assert self._server is not None
-        while (socket := self._server.nextPendingConnection()) is not None:
-            socket.readyRead.connect(self._on_data)
-
-    def _on_data(self) -> None:
-        socket = self.sender()
-        if not isinstance(socket, QLocalSocket):
-            return
-        if socket.bytesAvailable() > MAX_MESSAGE:
-            socket.abort()
-            return
-        if not socket.canReadLine():
-            return  # the rest of the line is still on its way
-        line = bytes(socket.readLine().data()).rstrip(b"\n")
-        socket.readyRead.disconnect(self._on_data)
-        socket.disconnectFromServer()
-        socket.deleteLater()
+    def _on_line(self, line: bytes) -> None:
         request = Request.decode(line)
         if request is None:
             logger.warning("ignored a malformed request from another launch")

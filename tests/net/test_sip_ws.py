@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import random
+import ssl
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +22,7 @@ from softphone.net.sip_ws import (
     TransportState,
     TransportStateChanged,
 )
+from tests.net.certificates import self_signed
 
 
 class RecordingAgent:
@@ -71,9 +74,12 @@ class Server:
         subprotocols: list[str] | None = None,
         status: int | None = None,
         answer_pings: bool = True,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.frames: asyncio.Queue[str] = asyncio.Queue()
         self.cookies: list[str | None] = []
+        self.user_agents: list[str | None] = []
+        self.tls = tls
         self.connections: list[ServerConnection] = []
         self.subprotocols = subprotocols if subprotocols is not None else ["sip"]
         self.status = status
@@ -83,6 +89,7 @@ class Server:
     async def start(self) -> str:
         def process_request(connection: ServerConnection, request: Any) -> Any:
             self.cookies.append(request.headers.get("Cookie"))
+            self.user_agents.append(request.headers.get("User-Agent"))
             if self.status is not None:
                 return connection.respond(self.status, "refused\n")
             return None
@@ -94,9 +101,10 @@ class Server:
             subprotocols=[websockets.Subprotocol(s) for s in self.subprotocols] or None,
             process_request=process_request,
             ping_interval=None,
+            ssl=self.tls,
         )
         port = self.server.sockets[0].getsockname()[1]
-        return f"ws://127.0.0.1:{port}"
+        return f"{'wss' if self.tls else 'ws'}://127.0.0.1:{port}"
 
     async def handler(self, ws: ServerConnection) -> None:
         self.connections.append(ws)
@@ -248,6 +256,127 @@ async def test_aclose_runs_before_close_while_connected() -> None:
     assert await asyncio.wait_for(server.frames.get(), 5) == "BYE-REGISTER"
     assert client.state is TransportState.CLOSED
     await server.stop()
+
+
+async def test_other_refusals_name_the_status() -> None:
+    server = Server(status=404)
+    url = await server.start()
+    client = SipWsClient(RecordingAgent(), fast_config(url))
+    await client.start()
+    try:
+        down = await next_state(client, TransportState.DISCONNECTED)
+        assert down.error == "WebSocket handshake refused (HTTP 404)"
+    finally:
+        await client.aclose()
+        await server.stop()
+
+
+async def test_nothing_listening_is_explained() -> None:
+    dead = Server()
+    url = await dead.start()
+    await dead.stop()
+    client = SipWsClient(RecordingAgent(), fast_config(url))
+    await client.start()
+    try:
+        down = await next_state(client, TransportState.DISCONNECTED)
+        assert down.error == "the server refused the connection (not running?)"
+    finally:
+        await client.aclose()
+
+
+async def test_unknown_host_is_explained() -> None:
+    client = SipWsClient(RecordingAgent(), fast_config("ws://sip.softphone-test.invalid/ws"))
+    await client.start()
+    try:
+        down = await next_state(client, TransportState.DISCONNECTED, timeout=30)
+        assert down.error is not None and down.error.startswith("cannot connect: "), down.error
+    finally:
+        await client.aclose()
+
+
+async def test_tls_is_verified_against_the_configured_ca(tmp_path: Path) -> None:
+    """An untrusted certificate is named as such; the deployment's CA bundle makes it trusted."""
+    cert, key = self_signed(tmp_path, "pbx")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server = Server(tls=context)
+    url = await server.start()
+    untrusting = SipWsClient(RecordingAgent(), fast_config(url))
+    await untrusting.start()
+    try:
+        down = await next_state(untrusting, TransportState.DISCONNECTED)
+        assert down.error is not None and down.error.startswith("TLS certificate not trusted")
+    finally:
+        await untrusting.aclose()
+    trusting = SipWsClient(RecordingAgent(), fast_config(url, ca_file=str(cert)))
+    await trusting.start()
+    try:
+        await next_state(trusting, TransportState.CONNECTED)
+        assert await asyncio.wait_for(server.frames.get(), 5) == "HELLO"
+    finally:
+        await trusting.aclose()
+        await server.stop()
+
+
+async def test_server_close_code_and_reason_are_reported() -> None:
+    server = Server()
+    url = await server.start()
+    client = SipWsClient(RecordingAgent(), fast_config(url))
+    await client.start()
+    try:
+        await next_state(client, TransportState.CONNECTED)
+        await server.connections[0].close(4403, "shutting down")
+        down = await next_state(client, TransportState.DISCONNECTED)
+        assert down.error == "closed by server (code 4403: shutting down)"
+    finally:
+        await client.aclose()
+        await server.stop()
+
+
+async def test_server_pings_are_answered() -> None:
+    server = Server()
+    url = await server.start()
+    client = SipWsClient(RecordingAgent(), fast_config(url))
+    await client.start()
+    try:
+        await next_state(client, TransportState.CONNECTED)
+        pong = await server.connections[0].ping()
+        await asyncio.wait_for(pong, 5)
+    finally:
+        await client.aclose()
+        await server.stop()
+
+
+async def test_an_oversized_message_drops_the_connection() -> None:
+    """Nothing near 1 MiB is a SIP message: it is refused, not buffered."""
+    server = Server()
+    url = await server.start()
+    agent = RecordingAgent()
+    client = SipWsClient(agent, fast_config(url))
+    await client.start()
+    try:
+        await next_state(client, TransportState.CONNECTED)
+        await server.connections[0].send("x" * (2**20 + 1))
+        await next_state(client, TransportState.DISCONNECTED)
+        assert all(len(frame) <= 2**20 for frame in agent.received)
+        await next_state(client, TransportState.CONNECTED)  # and it comes back
+    finally:
+        await client.aclose()
+        await server.stop()
+
+
+async def test_user_agent_is_sent_only_when_configured() -> None:
+    server = Server()
+    url = await server.start()
+    for user_agent in (None, "Softphone/1.0"):
+        client = SipWsClient(RecordingAgent(), fast_config(url, user_agent=user_agent))
+        await client.start()
+        try:
+            await next_state(client, TransportState.CONNECTED)
+        finally:
+            await client.aclose()
+    await server.stop()
+    assert server.user_agents == [None, "Softphone/1.0"]
 
 
 def test_config_rejects_non_websocket_urls() -> None:
