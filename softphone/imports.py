@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from types import ModuleType
@@ -54,29 +53,26 @@ class _RunsOnFirstUse(ModuleType):
     """
 
     def __getattr__(self, attribute: str) -> Any:
-        with _RUNNING:
-            if type(self) is _RunsOnFirstUse:  # not run by another thread meanwhile
-                self.__class__ = ModuleType
-                spec = self.__spec__
-                assert spec is not None and spec.loader is not None
-                try:
-                    spec.loader.exec_module(self)
-                except BaseException:
-                    del sys.modules[spec.name]  # as a failed import leaves it
-                    raise
+        self.__class__ = ModuleType  # type: ignore[assignment]  # a plain module from now on
+        spec = self.__spec__
+        assert spec is not None and spec.loader is not None
+        try:
+            spec.loader.exec_module(self)
+        except BaseException:
+            del sys.modules[spec.name]  # as a failed import leaves it: the next import tries again
+            raise
         return getattr(self, attribute)
-
-
-_RUNNING = threading.RLock()  # re-entrant: running one module may use another
 
 
 def loaded_on_first_use(names: Iterable[str]) -> None:
     """Register each module of ``names`` not yet imported to run when first used.
 
     ``import name`` then binds the module without running it; reading any
-    attribute it defines runs it (under a lock), as a plain import would
-    have. A parent package is imported now (``find_spec`` needs it). A name
-    that is not installed is left alone: importing it fails as before.
+    attribute it defines runs it, as a plain import would have. Like a
+    circular import, a module being run is seen half-done by another thread:
+    register only modules one thread uses (dnspython: the event loop's).
+    A parent package is imported now (``find_spec`` needs it). A name that
+    is not installed is left alone: importing it fails as before.
 
     Not ``importlib.util.LazyLoader``: its module runs at the next ``import``
     statement of its name already (Python reads ``__spec__`` to see whether
