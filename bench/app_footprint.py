@@ -160,16 +160,18 @@ def child() -> int:
 
 
 def loopback_candidates() -> None:
-    """The call's ICE on this loopback-only machine (``softphone.sim.local.loopback_ice``).
+    """The call's ICE on this loopback-only machine (``softphone.sim.loopback_ice``).
 
     Applied here, after the window, rather than by the tests' sitecustomize:
     that one imports aioice as Python starts, 1.5 s here that the product
     never pays, and it would count in every start-up figure.
     """
+    import softphone.media  # noqa: F401  (first, as the app imports aiortc's stack)
+
+    # isort: split
     import aioice.ice
 
-    def loopback_host_addresses(use_ipv4: bool, use_ipv6: bool) -> list[str]:
-        return ["127.0.0.1"] if use_ipv4 else []  # as softphone.sim.local's, without the sim
+    from softphone.sim.loopback_ice import loopback_host_addresses
 
     aioice.ice.get_host_addresses = loopback_host_addresses
 

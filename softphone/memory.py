@@ -22,11 +22,13 @@ call, which ``free()`` does only from the top of the main heap.
 Elsewhere for the same budget: the bundle runs Python at optimize level 2,
 without docstrings (``packaging/softphone.spec``); python-socketio is
 imported without the synchronous client's HTTP stack
-(``softphone/net/mediatel/sio.py``); PySide6 keeps no module sources
+(``softphone/net/mediatel/sio.py``); aioice's dnspython runs only at the
+first mDNS candidate (``softphone/media/__init__.py``; both with
+``softphone/imports.py``); PySide6 keeps no module sources
 (``softphone/ui/pyside_sources.py``); ALSA plugins are unloaded after a
-device scan (``softphone/media/alsa.py``); PyJWT, the settings dialog and
-importlib.metadata load when first used (``net/vouch.py``,
-``ui/controllers/shell.py``, ``ui/diagnostics.py``); one TLS context per
+device scan (``softphone/media/alsa.py``); PyJWT, the settings dialog,
+importlib.metadata and webbrowser load when first used (``net/vouch.py``,
+``ui/controllers/shell.py``, ``ui/diagnostics.py``, ``core/screen_pop.py``); one TLS context per
 trust choice serves every connection (``softphone/net/tls.py``).
 """
 

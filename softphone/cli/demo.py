@@ -73,7 +73,8 @@ def _run(
     from softphone.cli.local_agent import demo_config, demo_secrets
     from softphone.core.agent_factory import build_session
     from softphone.sim.config import DEMO_AGENT, Timings
-    from softphone.sim.local import SimThread, loopback_ice
+    from softphone.sim.local import SimThread
+    from softphone.sim.loopback_ice import loopback_ice
     from softphone.ui.app import run_app
     from softphone.ui.views.sign_in import SignInDefaults
 

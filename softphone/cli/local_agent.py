@@ -32,7 +32,8 @@ from softphone.media.devices import AudioSettings
 from softphone.media.tones import Pcm
 from softphone.media.tracks import PcmCollector, read_wav, tone_source, write_wav
 from softphone.sim.config import DEMO_AGENT
-from softphone.sim.local import LocalSim, loopback_ice, start_local_sim
+from softphone.sim.local import LocalSim, start_local_sim
+from softphone.sim.loopback_ice import loopback_ice
 from softphone.sim.sip_lines import sip_account
 
 AGENT_HZ = 440.0

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import logging
 import os
-import webbrowser
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -40,6 +39,7 @@ from softphone.core.config import AgentConfig, ConfigError, load_config
 from softphone.core.history import CallHistory
 from softphone.core.phone import Phone, PhoneConfig, SipAccount
 from softphone.core.provisioning import fetch_provisioned
+from softphone.core.screen_pop import open_in_browser
 from softphone.core.secrets import Secrets, store_secrets
 from softphone.media.config import IceServer, MediaConfig, MicProcessingConfig
 from softphone.media.devices import AudioSettings
@@ -113,7 +113,7 @@ def build_session(
     profile_path: Path | None = None,
     overrides: Mapping[str, str | None] | None = None,
     env: Mapping[str, str] | None = None,
-    opener: Callable[[str], object] = webbrowser.open,
+    opener: Callable[[str], object] = open_in_browser,
     phone_options: Mapping[str, Any] | None = None,
     history: CallHistory | None = None,
     keep_secrets: bool = True,

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import webbrowser
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -83,7 +82,7 @@ from softphone.core.history import CallHistory
 from softphone.core.next_pause import NextPause
 from softphone.core.phone import PhoneCommandError
 from softphone.core.registrar_switch import RegistrarSwitch, poll_registrars
-from softphone.core.screen_pop import ScreenPop
+from softphone.core.screen_pop import ScreenPop, open_in_browser
 from softphone.core.sentences import Sentence, said
 from softphone.core.session_bus import SnapshotBus
 from softphone.core.sign_in_errors import login_error, mediatel_connect_error
@@ -149,7 +148,7 @@ class AgentSession(SessionCommands, SessionSettings, MediatelSide, PhoneSide):
         clock: Clock | None = None,
         history: CallHistory | None = None,
         recording_base: str | None = None,
-        opener: Callable[[str], object] = webbrowser.open,
+        opener: Callable[[str], object] = open_in_browser,
         registrar_list: Callable[[], Awaitable[Any]] | None = None,
         prepare: Callable[[SignInRequest], Awaitable[Prepared | None]] | None = None,
         reprovision: Callable[[], Awaitable[bool]] | None = None,

@@ -18,6 +18,13 @@ from softphone.net.mediatel import AgentState, crm_navigate_url
 log = logging.getLogger(__name__)
 
 
+def open_in_browser(url: str) -> bool:
+    """``webbrowser.open``, imported at the first screen pop (most agents' CRMs have none)."""
+    import webbrowser
+
+    return webbrowser.open(url)
+
+
 def safe_url(url: str | None) -> str | None:
     """``url`` if it is a well-formed http(s) URL with a host, else None."""
     if not url:

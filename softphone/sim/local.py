@@ -10,7 +10,7 @@ thread, so the desktop app's Qt loop only carries the agent's side.
 Both ends of every call are in this process and on loopback, so ICE must
 offer 127.0.0.1: aioice never gathers loopback host candidates, and a
 laptop with no network (or a CI runner with only ``lo``) would have none at
-all. :func:`loopback_ice` switches that on for the process; only these
+all. :func:`loopback_ice` (``sim/loopback_ice.py``) switches that on for the process; only these
 in-process modes use it, a real call never does.
 """
 
@@ -19,35 +19,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections.abc import Coroutine, Iterator
+from collections.abc import Coroutine
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-import aioice.ice
-
 from softphone.sim.config import SimSettings, Timings
+from softphone.sim.loopback_ice import HOST
 from softphone.sim.server import MediatelSimulator
 from softphone.sim.sip_telephony import SipTelephony, SipTelephonyConfig
 
 T = TypeVar("T")
-HOST = "127.0.0.1"
-
-
-def loopback_host_addresses(use_ipv4: bool, use_ipv6: bool) -> list[str]:
-    """Stands in for ``aioice.ice.get_host_addresses``: IPv4 loopback only."""
-    return [HOST] if use_ipv4 else []
-
-
-@contextlib.contextmanager
-def loopback_ice() -> Iterator[None]:
-    """While active, aiortc (both the agent's phone and the simulator) gathers 127.0.0.1."""
-    original = aioice.ice.get_host_addresses
-    aioice.ice.get_host_addresses = loopback_host_addresses
-    try:
-        yield
-    finally:
-        aioice.ice.get_host_addresses = original
 
 
 @dataclass

@@ -22,6 +22,7 @@ from softphone.media import tones
 from softphone.media.tracks import read_wav, write_wav
 from tests.peers.subprocess_env import softphone_env
 from tests.sim.test_sip_telephony_cli import start_sim
+from tests.test_imports import NOT_LOADED_IN_A_CALL
 
 WAIT = 30.0
 TOKEN = "headless-token"
@@ -117,6 +118,7 @@ def agent_args(sim: Sim, tone: Path, *extra: str) -> list[str]:
 
 def agent_env(tmp_path: Path) -> dict[str, str]:
     return softphone_env(
+        SOFTPHONE_TEST_MODULES=str(tmp_path / "modules.json"),  # tests/peers/loopback_site
         SOFTPHONE_RUNTIME_DIR=str(tmp_path / "run"),
         SOFTPHONE_PASSWORD="demo",
         SOFTPHONE_SIP_PASSWORD="1001",
@@ -236,6 +238,10 @@ async def test_headless_agent_through_a_call(
     assert agent.lines[-1]["state"] == "STATE_LOGOUT"
     assert not (tmp_path / "run" / "agent.json").exists()
     assert not any("Traceback" in line for line in agent.stderr), agent.stderr
+    # Through sign-in, a call and sign-out, the agent ran none of the modules kept out.
+    ran = set(json.loads((tmp_path / "modules.json").read_text(encoding="utf-8")))
+    assert ran.isdisjoint(NOT_LOADED_IN_A_CALL), sorted(ran & set(NOT_LOADED_IN_A_CALL))
+    assert "softphone.media.session" in ran  # the report is the call's process
 
 
 async def finish(agent: HeadlessAgent) -> int:

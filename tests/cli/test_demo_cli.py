@@ -27,7 +27,8 @@ from softphone.core.agent_snapshot import AgentSnapshot, CallPhase, CallType, Si
 from softphone.media.devices import AudioSettings
 from softphone.net.mediatel import State
 from softphone.sim.config import Timings
-from softphone.sim.local import SimThread, loopback_ice
+from softphone.sim.local import SimThread
+from softphone.sim.loopback_ice import loopback_ice
 from tests.peers.fixtures import unavailable
 from tests.peers.subprocess_env import softphone_env
 from tests.waiting import until

@@ -4,12 +4,12 @@ aioice never gathers 127.0.0.1 or ::1 host candidates (hard-coded in
 ``aioice.ice.get_host_addresses``), so two aiortc peers, or aiortc and a
 Chromium started with ``--allow-loopback-in-peer-connection``, cannot reach
 each other on a loopback-only CI machine. The switch lives in
-``softphone.sim.local``, where the demo and the self-test (both ends of the
+``softphone.sim.loopback_ice``, where the demo and the self-test (both ends of the
 call in one process) use it too; a real call never does.
 """
 
 from __future__ import annotations
 
-from softphone.sim.local import loopback_host_addresses, loopback_ice
+from softphone.sim.loopback_ice import loopback_host_addresses, loopback_ice
 
 __all__ = ["loopback_host_addresses", "loopback_ice"]

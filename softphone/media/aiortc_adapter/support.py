@@ -14,9 +14,9 @@ import asyncio
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+import aiortc
 import aiortc.codecs
 import aiortc.rtcrtpreceiver
 import aiortc.rtcrtpsender
@@ -154,10 +154,8 @@ class Support:
 
 
 def aiortc_version() -> str:
-    try:
-        return version("aiortc")
-    except PackageNotFoundError:  # pragma: no cover - aiortc imported above
-        return "unknown"
+    """aiortc's own ``__version__``: importlib.metadata would load ~15 modules for one warning."""
+    return str(getattr(aiortc, "__version__", "unknown"))
 
 
 def _own(obj: Any, name: str, kind: type | None = None) -> bool:

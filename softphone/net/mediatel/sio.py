@@ -10,37 +10,21 @@ urllib3, charset_normalizer and the ~90 text codecs charset_normalizer
 loads: ~200 modules and ~5 MiB kept for the whole day the app is open.
 The bundle leaves them out for the same reason (``packaging/softphone.spec``).
 
-Hiding them is Python's documented rule: a ``None`` in ``sys.modules`` makes
-``import name`` raise ``ImportError``. Only for the one import, and only
-names not loaded yet; afterwards anything else may import them as usual.
+Hiding them is Python's documented rule (``softphone.imports``): a ``None``
+in ``sys.modules`` makes ``import name`` raise ``ImportError``. Only for the
+one import, and only names not loaded yet; afterwards anything else may
+import them as usual.
 
 Import ``socketio`` from here: ``from softphone.net.mediatel.sio import socketio``.
 """
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from softphone.imports import hidden_from_imports
 
 SYNC_CLIENT_LIBRARIES = ("requests", "websocket")
-
-
-@contextmanager
-def hidden_from_imports(names: tuple[str, ...]) -> Iterator[None]:
-    """Make ``import name`` fail inside the block for each of ``names`` not yet imported."""
-    hidden = [name for name in names if name not in sys.modules]
-    for name in hidden:
-        sys.modules[name] = None  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        for name in hidden:
-            if name in sys.modules and sys.modules[name] is None:
-                del sys.modules[name]
-
 
 with hidden_from_imports(SYNC_CLIENT_LIBRARIES):
     import socketio
 
-__all__ = ["SYNC_CLIENT_LIBRARIES", "hidden_from_imports", "socketio"]
+__all__ = ["SYNC_CLIENT_LIBRARIES", "socketio"]

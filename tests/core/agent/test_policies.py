@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+from types import ModuleType
 from typing import Any
+
+import pytest
 
 from softphone.core.agent_snapshot import CallType
 from softphone.core.auto_answer import AutoAnswer, AutoAnswerRules
@@ -10,7 +14,7 @@ from softphone.core.call_refusal import BUSY_CLERICAL, BUSY_IN_CALL, PAUSED, ref
 from softphone.core.clerical_reminder import ClericalReminder
 from softphone.core.next_pause import NextPause
 from softphone.core.registrar_switch import RegistrarSwitch, parse_registrar_list
-from softphone.core.screen_pop import ScreenPop, pop_urls, safe_url
+from softphone.core.screen_pop import ScreenPop, open_in_browser, pop_urls, safe_url
 from softphone.core.watchdog import RegistrationWatchdog, choose_pause
 from softphone.net.mediatel import Pause, State
 from tests.core.agent.fake_clock import FakeClock
@@ -344,3 +348,17 @@ def test_screen_pop_opens_only_http_urls_once_per_call() -> None:
     assert pop_urls(evil) == []
     off = ScreenPop(opened.append, enabled=False)
     assert off.on_call("c2", state) == []
+
+
+def test_the_default_screen_pop_opens_the_browser_importing_it_then(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``open_in_browser`` imports ``webbrowser`` at the first pop (tests/test_imports.py)."""
+    opened: list[str] = []
+    browser = ModuleType("webbrowser")
+    browser.open = lambda url: opened.append(url) or True  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "webbrowser", browser)  # what the pop's import finds
+    pop = ScreenPop(open_in_browser)
+    state = agent_state(State.CALL_DELIVERED, crmConnectTarget="https://crm.example/customers/1")
+    assert pop.on_call("c1", state) == ["https://crm.example/customers/1"]
+    assert opened == ["https://crm.example/customers/1"]

@@ -39,16 +39,3 @@ def test_the_client_leaves_requests_unloaded_though_installed_and_importable_aft
     )
     report = json.loads(done.stdout)
     assert report == {"loaded": [], "async_client": "MediatelClient", "requests_after": "requests"}
-
-
-def test_a_hidden_name_fails_to_import_only_inside_the_block() -> None:
-    from softphone.net.mediatel.sio import hidden_from_imports
-
-    name = "softphone_test_never_imported"
-    with hidden_from_imports((name, "json")):
-        with pytest.raises(ImportError):
-            __import__(name)
-        import json as already_loaded  # loaded before the block: untouched
-
-        assert already_loaded is json
-    assert name not in sys.modules
