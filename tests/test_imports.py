@@ -29,6 +29,7 @@ NOT_LOADED_IN_A_CALL = (
     "websocket",
     "jwt",  # PyJWT, only with a vouch secret (softphone/net/vouch.py)
     "webbrowser",  # at the first screen pop (softphone/core/screen_pop.py)
+    "websockets",  # SIP over WebSocket runs on aiohttp (softphone/net/sip_ws.py)
 )
 
 
