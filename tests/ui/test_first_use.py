@@ -26,6 +26,9 @@ UI_NOT_LOADED_IN_A_CALL = (
     "softphone.ui.views.call_code_dialog",  # at the first after-call work (controllers/clerical)
     "softphone.ui.dialogs",
     "softphone.ui.settings.dialog",  # when the settings are first opened (controllers/shell.py)
+    "softphone.ui.global_keys",  # when global shortcuts are turned on (controllers/global_keys)
+    "softphone.ui.global_keys.base",
+    "softphone.ui.global_keys.chord",
 )
 
 A_DAY = """
@@ -80,6 +83,9 @@ async def day():
     report["history shown"] = history.isVisibleTo(window)
     app.crash.report(RuntimeError("boom"))  # an uncaught error shows the crash dialog
     report["crash dialog"] = app.crash.dialog is not None and app.crash.dialog.isVisible()
+    app.shell.settings.set("global_shortcuts/enabled", True)  # the agent turns them on
+    app.shell.apply_shortcuts()
+    report["global keys"] = app.shell.global_keys.problems()
     report["at the end"] = loaded()
     app.shell.stop()
     window.allow_close = True
@@ -114,6 +120,9 @@ def test_a_call_loads_none_of_the_rare_parts_and_each_works_when_reached(tmp_pat
     assert report["call codes"]  # the dialog lists the platform's codes
     assert report["history"] == "0441234567" and report["history shown"]
     assert report["crash dialog"]
+    assert report["global keys"] == [
+        "Global shortcuts are not available on this display (offscreen)."
+    ]
     assert set(report["at the end"]) == set(UI_NOT_LOADED_IN_A_CALL) - {
         "softphone.ui.settings.dialog"  # reached through the shell in tests/ui/test_settings.py
     }
