@@ -29,7 +29,12 @@ first mDNS candidate (``softphone/media/__init__.py``; both with
 device scan (``softphone/media/alsa.py``); PyJWT, the settings dialog,
 importlib.metadata and webbrowser load when first used (``net/vouch.py``,
 ``ui/controllers/shell.py``, ``ui/diagnostics.py``, ``core/screen_pop.py``); one TLS context per
-trust choice serves every connection (``softphone/net/tls.py``).
+trust choice serves every connection (``softphone/net/tls.py``). The app's
+own rare parts load at first use too: the crash dialog, the call-code dialog,
+the history view, the global-shortcut backends, provisioning and the
+connect diagnosis (tests/ui/test_first_use.py, tests/test_imports.py), and
+icons read the screen's pixel ratio without waking PySide's paint-device
+types (``ui/icons.py``).
 """
 
 from __future__ import annotations

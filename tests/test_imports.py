@@ -3,7 +3,9 @@
 ``NOT_LOADED_IN_A_CALL`` lists modules the app once loaded for the whole day
 without using them; tests/cli/test_agent_cli.py checks that a real agent
 process, signed in and through a call, has run none of them. Each entry
-says where it is kept out; add to it when you keep another one out.
+says where it is kept out; add to it when you keep another one out. The
+desktop app's own rarely used UI modules have their guard in
+tests/ui/test_first_use.py.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ NOT_LOADED_IN_A_CALL = (
     "jwt",  # PyJWT, only with a vouch secret (softphone/net/vouch.py)
     "webbrowser",  # at the first screen pop (softphone/core/screen_pop.py)
     "websockets",  # SIP over WebSocket runs on aiohttp (softphone/net/sip_ws.py)
+    # our own, imported by the function that needs them:
+    "softphone.core.provisioning",  # only with a provisioning URL (core/agent_factory.py)
+    "softphone.net.mediatel.diagnose",  # at a failed Mediatel connection (core/agent_session*.py)
 )
 
 

@@ -97,6 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             module_name = "softphone.cli.demo"
         else:  # no sub-command: the desktop app
             module_name = "softphone.cli.desktop"
+    del parser  # its option tables would otherwise stay in memory while the app runs
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:  # a broken or partial installation: a sentence, not a traceback

@@ -38,7 +38,6 @@ from softphone.core.call_tracker import recording_url_base
 from softphone.core.config import AgentConfig, ConfigError, load_config
 from softphone.core.history import CallHistory
 from softphone.core.phone import Phone, PhoneConfig, SipAccount
-from softphone.core.provisioning import fetch_provisioned
 from softphone.core.screen_pop import open_in_browser
 from softphone.core.secrets import Secrets, store_secrets
 from softphone.media.config import IceServer, MediaConfig, MicProcessingConfig
@@ -163,6 +162,9 @@ def build_session(
 
     async def provision() -> None:
         """Fetch the provisioned profile and put it (and its secrets) in force."""
+        # Imported here: only a profile with a provisioning URL ever fetches one.
+        from softphone.core.provisioning import fetch_provisioned
+
         c = live.config
         assert c.provisioning_url is not None
         data = await fetch_provisioned(

@@ -99,7 +99,6 @@ from softphone.net.mediatel import (
     State,
     Status,
 )
-from softphone.net.mediatel.diagnose import diagnose_connect
 from softphone.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
@@ -416,6 +415,9 @@ class AgentSession(SessionCommands, SessionSettings, MediatelSide, PhoneSide):
         try:
             await client.connect()
         except MediatelConnectionError as exc:
+            # Imported at the first failed connection: a working one never needs the diagnosis.
+            from softphone.net.mediatel.diagnose import diagnose_connect
+
             config = getattr(client, "config", None)
             cause = await diagnose_connect(config) if isinstance(config, MediatelConfig) else ""
             raise mediatel_connect_error(self._url(), f"{cause} {exc}") from None

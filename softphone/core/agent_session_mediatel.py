@@ -33,7 +33,6 @@ from softphone.net.mediatel import (
     State,
     StateChanged,
 )
-from softphone.net.mediatel.diagnose import diagnose_connect
 from softphone.net.mediatel.state import CALL_STATES
 
 if TYPE_CHECKING:
@@ -213,6 +212,8 @@ class MediatelSide:
             await asyncio.sleep(_GATEWAY_PROBE_S)
             if client is not self._mediatel or client.connected:
                 return
+            from softphone.net.mediatel.diagnose import diagnose_connect  # only when it fails
+
             if refused_by_gateway(await diagnose_connect(config)):
                 await self.gateway.refused("Mediatel")
                 return

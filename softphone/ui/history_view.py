@@ -1,9 +1,9 @@
 """The call history: filter, redial, copy the callTraceID, and missed calls until seen.
 
 Rows come from ``AgentApi.history`` (the core's store); the view only
-filters what it asks for and shows the answer. Missed calls are counted on
-the window and the tray until the agent has looked at this list: the core
-counts every missed call, the UI remembers how many had been seen.
+filters what it asks for and shows the answer. The shell builds it when the
+agent first opens the History tab (``ShellController.history``); the missed
+calls counted on the tab and the tray until then are ``missed_calls``'.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from PySide6.QtCore import QDate, QDateTime, QObject, Qt, QTime, Signal
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
 from PySide6.QtGui import QGuiApplication, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,35 +39,6 @@ from softphone.ui.views import text
 logger = logging.getLogger(__name__)
 
 HistorySource = Callable[[HistoryQuery], Awaitable[list[CallRecord]]]
-
-
-class MissedCalls(QObject):
-    """Missed calls not yet seen: the core's running count minus those already seen."""
-
-    changed = Signal(int)
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._total = 0
-        self._seen = 0
-
-    @property
-    def unseen(self) -> int:
-        return max(0, self._total - self._seen)
-
-    def set_total(self, total: int) -> None:
-        """The snapshot's ``missed_calls`` (a new session may start again at 0)."""
-        before = self.unseen
-        if total < self._seen:
-            self._seen = 0
-        self._total = total
-        if self.unseen != before:
-            self.changed.emit(self.unseen)
-
-    def mark_seen(self) -> None:
-        if self.unseen:
-            self._seen = self._total
-            self.changed.emit(0)
 
 
 def _format_time(epoch: float | None) -> str:

@@ -11,6 +11,7 @@ demand would be neater, but its lifetime under a C++ ``QIcon`` crashes.)
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from importlib import resources
 from typing import Protocol
@@ -113,8 +114,23 @@ class _SvgEngine(QIconEngine):
         return pixmap(self._name, side, self._colour(mode), scale)
 
     def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
-        scale = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
+        scale = device_pixel_ratio(painter)
         painter.drawPixmap(rect, self.scaledPixmap(rect.size(), mode, state, scale))
+
+
+def device_pixel_ratio(painter: QPainter) -> float:
+    """The pixel ratio of the device ``painter`` draws on, from its transforms.
+
+    Not ``painter.device().devicePixelRatioF()``: a tab bar paints on a
+    device PySide cannot name, and to wrap it PySide creates the Python types
+    of every kind of paint device: 1 MiB kept all day for one number. The
+    device transform is the world transform times the device's ratio.
+    """
+    world, device = painter.worldTransform(), painter.deviceTransform()
+    world_scale = math.hypot(world.m11(), world.m12())
+    if not painter.isActive() or world_scale == 0:
+        return 1.0
+    return math.hypot(device.m11(), device.m12()) / world_scale
 
     def clone(self) -> QIconEngine:
         return _SvgEngine(self._name, self._tint, self._faded)

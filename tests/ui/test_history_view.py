@@ -13,7 +13,8 @@ from pytestqt.qtbot import QtBot
 from softphone.core.agent_snapshot import AgentSnapshot, CallCode, CallType, Direction
 from softphone.core.call_end import SENTENCES, CallEnd
 from softphone.core.call_records import CallRecord, HistoryQuery
-from softphone.ui.history_view import HistoryView, MissedCalls
+from softphone.ui.history_view import HistoryView
+from softphone.ui.missed_calls import MissedCalls
 from softphone.ui.views.main_window import MainWindow
 from tests.fakes import agent_scenes as scenes
 

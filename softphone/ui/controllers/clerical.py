@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
 from softphone.core.agent_snapshot import AgentSnapshot, ClericalView
 from softphone.ui.aio import spawn
 from softphone.ui.bridge import AgentBridge
-from softphone.ui.dialogs import run_dialog
-from softphone.ui.views.call_code_dialog import CallCodeDialog
 from softphone.ui.views.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from softphone.ui.views.call_code_dialog import CallCodeDialog
 
 
 class ClericalController(QObject):
@@ -53,6 +55,11 @@ class ClericalController(QObject):
             self.dialog.tick(now)
 
     def open_dialog(self) -> None:
+        # Imported at the first after-call work: an agent who is not given call codes,
+        # and every agent until the first call ends, does without the dialog's module.
+        from softphone.ui.dialogs import run_dialog
+        from softphone.ui.views.call_code_dialog import CallCodeDialog
+
         if self.dialog is None:
             self.dialog = CallCodeDialog(self.window)
             self.dialog.code_chosen.connect(self.choose)

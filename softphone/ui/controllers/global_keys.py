@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 
-from softphone.ui.global_keys import make_global_hotkeys
-from softphone.ui.global_keys.base import HotkeysBase, Outcome, Registration
 from softphone.ui.settings.store import UiSettings
 from softphone.ui.shortcuts import GLOBAL_KEYS, Shortcut
+
+if TYPE_CHECKING:
+    from softphone.ui.global_keys.base import HotkeysBase, Registration
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +38,7 @@ class GlobalShortcuts(QObject):
         settings: UiSettings,
         actions: Mapping[Shortcut, QAction],
         *,
-        factory: Callable[[QObject], HotkeysBase] = make_global_hotkeys,
+        factory: Callable[[QObject], HotkeysBase] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -51,6 +53,12 @@ class GlobalShortcuts(QObject):
 
     def backend(self) -> HotkeysBase:
         if self._backend is None:
+            if self._factory is None:
+                # Imported here: global shortcuts are off by default, and the backends,
+                # their key tables and the chord parser load when the agent turns them on.
+                from softphone.ui.global_keys import make_global_hotkeys
+
+                self._factory = make_global_hotkeys
             self._backend = self._factory(self)
             self._backend.pressed.connect(self._pressed)
             self._backend.changed.connect(self.changed)
@@ -95,6 +103,8 @@ class GlobalShortcuts(QObject):
         held = self.registrations().get(shortcut)
         if held is not None and held.sequence == sequence and held.ok:
             return held
+        from softphone.ui.global_keys.base import Outcome, Registration
+
         backend = self.backend()
         if not backend.can_check:  # the desktop decides, and asks the user (portal)
             return Registration(shortcut.value, sequence, Outcome.REQUESTED)

@@ -15,16 +15,16 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QStandardPaths, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QVBoxLayout, QWidget
 
 from softphone.core.agent_commands import AgentCommand
-from softphone.core.agent_snapshot import AgentSnapshot
+from softphone.core.agent_snapshot import AgentSnapshot, CallCode
 from softphone.ui import shortcuts
 from softphone.ui.aio import spawn
 from softphone.ui.bridge import AgentBridge
 from softphone.ui.controllers.global_keys import GlobalShortcuts
-from softphone.ui.history_view import HistoryView, MissedCalls
 from softphone.ui.incoming_popup import IncomingCallAlerts, IncomingCallPopup
+from softphone.ui.missed_calls import MissedCalls
 from softphone.ui.notifications import make_notifier
 from softphone.ui.settings.store import KeyringSecrets, UiSettings
 from softphone.ui.single_instance import Request
@@ -32,6 +32,7 @@ from softphone.ui.tray import Tray
 from softphone.ui.views.main_window import MainWindow
 
 if TYPE_CHECKING:
+    from softphone.ui.history_view import HistoryView
     from softphone.ui.settings.dialog import SettingsDialog
     from softphone.ui.settings.page import SettingsPage
 
@@ -63,8 +64,12 @@ class ShellController(QObject):
         self.missed = MissedCalls(self)
         self.popup = IncomingCallPopup(window)  # owned by the window: deleted with it, timer too
         self.alerts = IncomingCallAlerts(self.popup, make_notifier(self.tray.tray, self))
-        self.history = HistoryView(bridge.session.history)
-        self.history_tab = window.add_tab(self.history, self.tr("History"), "clock")
+        self.history_page = QWidget()
+        """The History tab; its view is built in it when first needed (``history``)."""
+        self.history_tab = window.add_tab(self.history_page, self.tr("History"), "clock")
+        self._history: HistoryView | None = None
+        self._call_codes: dict[int, CallCode] = {}
+        """Every call code seen, in order: the history's filter offers them once built."""
         self.settings_dialog: SettingsDialog | None = None
 
         bridge.snapshot_changed.connect(self.present)
@@ -78,8 +83,6 @@ class ShellController(QObject):
         self.alerts.activated.connect(show_window)
         self.missed.changed.connect(self.tray.set_missed)
         self.missed.changed.connect(self._show_missed_on_tab)
-        self.history.redial_requested.connect(self.dial)
-        self.history.search.clicked.connect(self.reload_history)
         window.tabs.currentChanged.connect(self._tab_changed)
 
         self.settings_action = QAction(self.tr("&Settings…"), window)
@@ -112,11 +115,34 @@ class ShellController(QObject):
         self.alerts.set_snapshot(snapshot)
         self.missed.set_total(snapshot.missed_calls)
         if snapshot.clerical is not None:
-            self.history.set_call_codes(snapshot.clerical.call_codes)
+            for code in snapshot.clerical.call_codes:
+                self._call_codes.setdefault(code.id, code)
+            if self._history is not None:
+                self._history.set_call_codes(snapshot.clerical.call_codes)
         if self.window.tabs.currentIndex() == self.history_tab and self.window.isVisible():
             self.missed.mark_seen()
 
     # -- history -----------------------------------------------------------------
+    @property
+    def history(self) -> HistoryView:
+        """The History tab's view, built when the agent first opens the tab.
+
+        Its module, widgets and Qt classes (table, date pickers, item model)
+        are not kept all day by an agent who never looks at the history.
+        """
+        if self._history is None:
+            from softphone.ui.history_view import HistoryView
+
+            view = HistoryView(self.bridge.session.history)
+            view.set_call_codes(tuple(self._call_codes.values()))
+            view.redial_requested.connect(self.dial)
+            view.search.clicked.connect(self.reload_history)
+            layout = QVBoxLayout(self.history_page)
+            layout.setContentsMargins(0, 0, 0, 0)
+            layout.addWidget(view)
+            self._history = view
+        return self._history
+
     def _tab_changed(self, index: int) -> None:
         if index == self.history_tab:
             self.missed.mark_seen()
