@@ -7,8 +7,10 @@ the real core is exercised end to end by the phone tests against Kamailio.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import ssl
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +141,22 @@ async def next_state(client: SipWsClient, state: TransportState, timeout: float 
     return await asyncio.wait_for(wait(), timeout)
 
 
+@contextlib.asynccontextmanager
+async def client_of(
+    server: Server, rng: random.Random | None = None, **config: Any
+) -> AsyncIterator[tuple[SipWsClient, RecordingAgent]]:
+    """``server`` started and a client of it started; both closed afterwards."""
+    url = await server.start()
+    agent = RecordingAgent()
+    client = SipWsClient(agent, fast_config(url, **config), rng=rng)
+    await client.start()
+    try:
+        yield client, agent
+    finally:
+        await client.aclose()
+        await server.stop()
+
+
 async def test_frames_flow_both_ways_and_timer_is_driven() -> None:
     server = Server()
     url = await server.start()
@@ -199,47 +217,27 @@ async def test_failover_to_second_url_when_first_refuses() -> None:
 
 
 async def test_gateway_403_is_explained() -> None:
-    server = Server(status=403)
-    url = await server.start()
-    client = SipWsClient(RecordingAgent(), fast_config(url), rng=random.Random(1))
-    await client.start()
-    try:
+    async with client_of(Server(status=403), rng=random.Random(1)) as (client, _):
         down = await next_state(client, TransportState.DISCONNECTED)
         assert down.error is not None and "VouchCookie" in down.error
-    finally:
-        await client.aclose()
-        await server.stop()
 
 
 async def test_server_without_sip_subprotocol_is_rejected() -> None:
-    server = Server(subprotocols=[])
-    url = await server.start()
-    client = SipWsClient(RecordingAgent(), fast_config(url))
-    await client.start()
-    try:
+    async with client_of(Server(subprotocols=[])) as (client, _):
         down = await next_state(client, TransportState.DISCONNECTED)
         assert down.error is not None and "subprotocol" in down.error
-    finally:
-        await client.aclose()
-        await server.stop()
 
 
 async def test_silent_connection_is_declared_dead_and_replaced() -> None:
     server = Server(answer_pings=False)
-    url = await server.start()
-    agent = RecordingAgent()
-    client = SipWsClient(agent, fast_config(url, keepalive_interval=0.1, keepalive_timeout=0.1))
-    await client.start()
-    try:
+    quick = dict(keepalive_interval=0.1, keepalive_timeout=0.1)
+    async with client_of(server, **quick) as (client, agent):
         await next_state(client, TransportState.CONNECTED)
         # Freeze the server's side: no CRLF pong, no WebSocket pong.
         server.connections[0].transport.pause_reading()
         await next_state(client, TransportState.DISCONNECTED, timeout=5)
         await next_state(client, TransportState.CONNECTED, timeout=5)
         assert agent.lost >= 1 and agent.made >= 2
-    finally:
-        await client.aclose()
-        await server.stop()
 
 
 async def test_aclose_runs_before_close_while_connected() -> None:
@@ -259,16 +257,9 @@ async def test_aclose_runs_before_close_while_connected() -> None:
 
 
 async def test_other_refusals_name_the_status() -> None:
-    server = Server(status=404)
-    url = await server.start()
-    client = SipWsClient(RecordingAgent(), fast_config(url))
-    await client.start()
-    try:
+    async with client_of(Server(status=404)) as (client, _):
         down = await next_state(client, TransportState.DISCONNECTED)
         assert down.error == "WebSocket handshake refused (HTTP 404)"
-    finally:
-        await client.aclose()
-        await server.stop()
 
 
 async def test_nothing_listening_is_explained() -> None:
@@ -320,49 +311,30 @@ async def test_tls_is_verified_against_the_configured_ca(tmp_path: Path) -> None
 
 async def test_server_close_code_and_reason_are_reported() -> None:
     server = Server()
-    url = await server.start()
-    client = SipWsClient(RecordingAgent(), fast_config(url))
-    await client.start()
-    try:
+    async with client_of(server) as (client, _):
         await next_state(client, TransportState.CONNECTED)
         await server.connections[0].close(4403, "shutting down")
         down = await next_state(client, TransportState.DISCONNECTED)
         assert down.error == "closed by server (code 4403: shutting down)"
-    finally:
-        await client.aclose()
-        await server.stop()
 
 
 async def test_server_pings_are_answered() -> None:
     server = Server()
-    url = await server.start()
-    client = SipWsClient(RecordingAgent(), fast_config(url))
-    await client.start()
-    try:
+    async with client_of(server) as (client, _):
         await next_state(client, TransportState.CONNECTED)
         pong = await server.connections[0].ping()
         await asyncio.wait_for(pong, 5)
-    finally:
-        await client.aclose()
-        await server.stop()
 
 
 async def test_an_oversized_message_drops_the_connection() -> None:
     """Nothing near 1 MiB is a SIP message: it is refused, not buffered."""
     server = Server()
-    url = await server.start()
-    agent = RecordingAgent()
-    client = SipWsClient(agent, fast_config(url))
-    await client.start()
-    try:
+    async with client_of(server) as (client, agent):
         await next_state(client, TransportState.CONNECTED)
         await server.connections[0].send("x" * (2**20 + 1))
         await next_state(client, TransportState.DISCONNECTED)
         assert all(len(frame) <= 2**20 for frame in agent.received)
         await next_state(client, TransportState.CONNECTED)  # and it comes back
-    finally:
-        await client.aclose()
-        await server.stop()
 
 
 async def test_user_agent_is_sent_only_when_configured() -> None:
