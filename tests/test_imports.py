@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -20,8 +19,7 @@ import pytest
 
 from softphone.imports import has_run, hidden_from_imports, loaded_on_first_use
 from softphone.media import DNS_FOR_MDNS
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.fresh_python import report_of
 
 NOT_LOADED_IN_A_CALL = (
     *DNS_FOR_MDNS,  # dnspython, until a .local ICE candidate (softphone/media/__init__.py)
@@ -136,16 +134,7 @@ print(json.dumps({"before": before, "address": address,
 
 def test_a_call_runs_no_dnspython_until_a_local_name_is_resolved_which_works() -> None:
     """A fresh interpreter: the test process may have imported dnspython already."""
-    done = subprocess.run(
-        [sys.executable, "-c", RESOLVE_A_LOCAL_NAME],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    report = json.loads(done.stdout.strip().splitlines()[-1])
+    report = report_of(RESOLVE_A_LOCAL_NAME)
     assert report["before"] == []
     assert report["address"] == "192.0.2.7"
     assert set(report["after"]) >= {"dns.message", "dns.zone", "dns.name"}

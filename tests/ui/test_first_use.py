@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.fresh_python import report_of
 
 UI_NOT_LOADED_IN_A_CALL = (
     "softphone.ui.crash_dialog",  # at the first uncaught error (ui/crash.py)
@@ -105,17 +103,7 @@ def test_a_call_loads_none_of_the_rare_parts_and_each_works_when_reached(tmp_pat
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
         "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
     }
-    done = subprocess.run(
-        [sys.executable, "-c", A_DAY, json.dumps(UI_NOT_LOADED_IN_A_CALL)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    report = json.loads(done.stdout.strip().splitlines()[-1])
+    report = report_of(A_DAY, json.dumps(UI_NOT_LOADED_IN_A_CALL), env=env, timeout=180)
     assert report["in a call"] == []
     assert report["call codes"]  # the dialog lists the platform's codes
     assert report["history"] == "0441234567" and report["history shown"]

@@ -8,14 +8,10 @@ everything.
 from __future__ import annotations
 
 import importlib.util
-import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
+from tests.fresh_python import report_of
 
 IMPORT_THE_CLIENT = """
 import json, sys
@@ -29,13 +25,5 @@ print(json.dumps({"loaded": loaded, "async_client": MediatelClient.__name__,
 
 @pytest.mark.skipif(importlib.util.find_spec("requests") is None, reason="requests not installed")
 def test_the_client_leaves_requests_unloaded_though_installed_and_importable_after() -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", IMPORT_THE_CLIENT],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    report = json.loads(done.stdout)
+    report = report_of(IMPORT_THE_CLIENT, timeout=60)
     assert report == {"loaded": [], "async_client": "MediatelClient", "requests_after": "requests"}
