@@ -17,7 +17,8 @@ CPU while idle and signed in (target ≤ 0.5 % of a core) and during a call.
                                    [--optimize 2]
 
 The app runs at Python's optimize level 2 as the bundle does (no
-docstrings); ``--optimize 0`` measures it as a source checkout runs. Beside
+docstrings, and bytecode without column positions); ``--optimize 0`` measures
+it as a source checkout runs. Beside
 PSS it prints RSS: PSS shares a library's pages among every process mapping
 it, so it falls while other programs load the same Qt and rises on a quiet
 machine; RSS (= PSS with nothing else sharing) is the same under any load,
@@ -381,6 +382,9 @@ def main(args: argparse.Namespace) -> None:
     base_env["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")
     if args.optimize:  # both processes: the bundle runs the reference's Qt that way too
         base_env["PYTHONOPTIMIZE"] = str(args.optimize)
+        # and its bytecode has no column positions (scripts/build_bundle.sh): the
+        # warm-up below compiles this run's bytecode folder the same way
+        base_env["PYTHONNODEBUGRANGES"] = "1"
     subprocess.run([sys.executable, "-c", WARM_UP], env=base_env, cwd=ROOT, check=True)
     try:
         ref = Child([sys.executable, "-c", REFERENCE], base_env)

@@ -14,6 +14,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import CodeType
 
 import pytest
 
@@ -113,6 +114,24 @@ def test_the_bundle_runs_python_without_docstrings(installed: Path) -> None:
     code = executable.open_embedded_archive("PYZ.pyz").extract("softphone.logs")
     assert softphone.logs.__doc__ is not None  # the tests run at level 0
     assert softphone.logs.__doc__ not in code.co_consts
+
+
+def test_the_bundle_runs_bytecode_without_column_positions(installed: Path) -> None:
+    """Compiled without PEP 657 column positions, and run so (``-X no_debug_ranges``):
+    smaller code objects for an app open all day; tracebacks keep their line numbers."""
+    from PyInstaller.archive.readers import CArchiveReader
+
+    executable = CArchiveReader(str(installed / "opt/softphone/softphone"))
+    assert "X no_debug_ranges" in executable.options, executable.options
+    code = executable.open_embedded_archive("PYZ.pyz").extract("softphone.logs")
+    positions = [p for c in _code_objects(code) for p in c.co_positions()]
+    assert positions and all(p[2] is None for p in positions)
+    assert any(p[0] for p in positions)  # line numbers stay
+
+
+def _code_objects(code: CodeType) -> list[CodeType]:
+    nested = [c for c in code.co_consts if isinstance(c, CodeType)]
+    return [code, *(inner for c in nested for inner in _code_objects(c))]
 
 
 def test_bundled_sound_library_loads(installed: Path) -> None:
