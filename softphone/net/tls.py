@@ -11,7 +11,9 @@ context. A CA bundle is keyed by its path and modification time, so a
 bundle replaced on disk is read again.
 
 aiohttp keeps its own verified context (made at its import) for requests
-that pass ``ssl=True``; that one is shared too.
+that pass ``ssl=True``; every connection of the app that trusts the
+system's CAs passes ``True`` and shares that one, so the process parses
+the system's CA store once.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from softphone.net.sip_ws import (
     TransportConfig,
     TransportState,
     TransportStateChanged,
+    make_ssl_context,
 )
 from tests.net.certificates import self_signed
 
@@ -299,6 +300,8 @@ async def test_tls_is_verified_against_the_configured_ca(tmp_path: Path) -> None
         assert down.error is not None and down.error.startswith("TLS certificate not trusted")
     finally:
         await untrusting.aclose()
+    # the system's CAs: aiohttp's own verified context, not a second parsed CA store
+    assert make_ssl_context(fast_config(url)) is True
     trusting = SipWsClient(RecordingAgent(), fast_config(url, ca_file=str(cert)))
     await trusting.start()
     try:
