@@ -26,6 +26,7 @@ agent's app 3.4 MiB and 15 modules. This module keeps the policy.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import logging
 import time
@@ -347,14 +348,15 @@ class CtiServer:
 
     async def _read_all(self, client: _Client) -> None:
         limit = RateLimit(self._config.rate_per_s, self._config.burst)
-        async for message in client.ws.messages():
-            if isinstance(message, bytes):
-                self._reply(client, None, None, "bad_request", "send commands as text frames")
-            elif limit.allow():
-                await self._serve(client, message)
-            else:
-                rate = f"too many messages: at most {self._config.rate_per_s:g} a second"
-                self._reply(client, loose_id(message), None, "rate_limited", rate)
+        async with contextlib.aclosing(client.ws.messages()) as messages:
+            async for message in messages:
+                if isinstance(message, bytes):
+                    self._reply(client, None, None, "bad_request", "send commands as text frames")
+                elif limit.allow():
+                    await self._serve(client, message)
+                else:
+                    rate = f"too many messages: at most {self._config.rate_per_s:g} a second"
+                    self._reply(client, loose_id(message), None, "rate_limited", rate)
 
     async def _serve(self, client: _Client, text: str) -> None:
         try:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from http import HTTPStatus
 
 from softphone.core.http_head import HeadError, RequestHead, response
@@ -41,7 +41,7 @@ from softphone.core.ws_frames import (
     valid_key,
 )
 
-log = logging.getLogger("softphone.cti")
+log = logging.getLogger(__name__)
 
 HEARTBEAT_S = 30.0
 CLOSE_TIMEOUT_S = 5.0
@@ -87,6 +87,7 @@ class WebSocket:
         client's); 1006 when it ended without one."""
         self._closing = False  # our close frame is sent: no more data frames
         self._heard = asyncio.Event()  # a frame arrived since the last heartbeat
+        self._busy = False  # the reader's task is handling a message, not reading
         self._done = asyncio.Event()  # the TCP connection is over
 
     @classmethod
@@ -136,7 +137,7 @@ class WebSocket:
         if not self._writer.is_closing():
             self._writer.write(close_frame(code, reason))
 
-    async def messages(self) -> AsyncIterator[str | bytes]:
+    async def messages(self) -> AsyncGenerator[str | bytes, None]:
         """The client's messages until the connection ends (run by one task only)."""
         heartbeat = asyncio.create_task(self._heartbeat()) if self._heartbeat_s > 0 else None
         message = Message(self._max)
@@ -146,7 +147,7 @@ class WebSocket:
                 try:
                     frame = await self._read_frame(message)
                 except ProtocolError as exc:
-                    log.info("CTI client broke the WebSocket protocol: %s", exc.reason)
+                    log.info("a WebSocket client broke the protocol: %s", exc.reason)
                     self._send_close(exc.code, exc.reason)
                     clean = await self._drain_input()
                     return
@@ -167,7 +168,11 @@ class WebSocket:
                     clean = await self._drain_input()
                     return
                 if done is not None and not self._closing:
-                    yield done
+                    self._busy = True
+                    try:
+                        yield done
+                    finally:
+                        self._busy = False
         except _GONE:
             return
         finally:
@@ -222,14 +227,14 @@ class WebSocket:
         while True:
             self._heard.clear()
             await asyncio.sleep(self._heartbeat_s)
-            if self._heard.is_set() or self._closing:
-                continue
+            if self._heard.is_set() or self._busy or self._closing:
+                continue  # a reader busy with a command reads the pong only after it
             with contextlib.suppress(*_GONE):
                 self._writer.write(encode(Opcode.PING))
             try:
                 async with asyncio.timeout(self._heartbeat_s / 2):
                     await self._heard.wait()
             except TimeoutError:
-                log.info("CTI client did not answer a ping; dropping it")
+                log.info("a WebSocket client did not answer a ping; dropping it")
                 self._writer.transport.abort()
                 return
