@@ -146,24 +146,14 @@ class WebSocket:
             while True:
                 try:
                     frame = await self._read_frame(message)
+                    self._heard.set()
+                    if frame.opcode is Opcode.CLOSE:
+                        self._answer_close(frame.payload)
+                        clean = True
+                        return
+                    done = self._take(frame, message)
                 except ProtocolError as exc:
                     log.info("a WebSocket client broke the protocol: %s", exc.reason)
-                    self._send_close(exc.code, exc.reason)
-                    clean = await self._drain_input()
-                    return
-                self._heard.set()
-                if frame.opcode is Opcode.CLOSE:
-                    clean = self._closed_by_client(frame.payload)
-                    return
-                if frame.opcode is Opcode.PING:
-                    if not self._closing:
-                        self._writer.write(encode(Opcode.PONG, frame.payload))
-                    continue
-                if frame.opcode is Opcode.PONG:
-                    continue
-                try:
-                    done = message.add(frame)
-                except ProtocolError as exc:
                     self._send_close(exc.code, exc.reason)
                     clean = await self._drain_input()
                     return
@@ -186,15 +176,24 @@ class WebSocket:
                 self._writer.transport.abort()
             self._done.set()
 
-    def _closed_by_client(self, payload: bytes) -> bool:
-        """Answer the client's close frame (unless it answers ours); True: ended cleanly."""
+    def _answer_close(self, payload: bytes) -> None:
+        """Echo the client's close frame (RFC 6455 §5.5.1), unless it answers ours."""
         try:
             code, _ = parse_close(payload)
         except ProtocolError as exc:
             self._send_close(exc.code, exc.reason)
-            return True
-        self._send_close(code)  # the echo RFC 6455 §5.5.1 asks for
-        return True
+        else:
+            self._send_close(code)
+
+    def _take(self, frame: Frame, message: Message) -> str | bytes | None:
+        """A message once ``frame`` completes one; pings answered, pongs dropped."""
+        if frame.opcode is Opcode.PING:
+            if not self._closing:
+                self._writer.write(encode(Opcode.PONG, frame.payload))
+            return None
+        if frame.opcode is Opcode.PONG:
+            return None
+        return message.add(frame)
 
     async def _read_frame(self, message: Message) -> Frame:
         first, second = await self._reader.readexactly(2)
