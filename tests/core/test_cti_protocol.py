@@ -144,6 +144,8 @@ def url(api: Api) -> str:
         ({"opcode": Opcode.PING, "payload": b"x", "fin": False}, CloseCode.PROTOCOL_ERROR),
         ({"opcode": Opcode.CONTINUATION, "payload": b"{}"}, CloseCode.PROTOCOL_ERROR),
         ({"opcode": Opcode.TEXT, "payload": b"1" * 2000}, CloseCode.MESSAGE_TOO_BIG),
+        ({"opcode": Opcode.CLOSE, "payload": (1005).to_bytes(2, "big")}, CloseCode.PROTOCOL_ERROR),
+        ({"opcode": Opcode.CLOSE, "payload": b"\x03\xe8\xff"}, CloseCode.INVALID_DATA),
     ],
     ids=[
         "unmasked",
@@ -154,6 +156,8 @@ def url(api: Api) -> str:
         "fragmented-control",
         "stray-continuation",
         "too-big",
+        "close-code-1005",
+        "close-reason-not-utf8",
     ],
 )
 async def test_a_broken_frame_closes_that_client_with_the_rfc_code(
