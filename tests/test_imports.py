@@ -30,6 +30,7 @@ NOT_LOADED_IN_A_CALL = (
     "jwt",  # PyJWT, only with a vouch secret (softphone/net/vouch.py)
     "webbrowser",  # at the first screen pop (softphone/core/screen_pop.py)
     "websockets",  # SIP over WebSocket runs on aiohttp (softphone/net/sip_ws.py)
+    "aiohttp.web",  # the integration API is asyncio streams (softphone/core/cti_server.py)
     # our own, imported by the function that needs them:
     "softphone.core.provisioning",  # only with a provisioning URL (core/agent_factory.py)
     "softphone.net.mediatel.diagnose",  # at a failed Mediatel connection (core/agent_session*.py)

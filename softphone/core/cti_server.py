@@ -15,8 +15,12 @@ trusts nobody by default:
 Refusals at the handshake are plain HTTP errors with a sentence, so the
 browser console shows why. After that every command gets exactly one reply
 and no client input can reach the session unchecked (``cti_commands``). The
-token never appears in a log: aiohttp's access log, which would print the
-query string, is off.
+token never appears in a log: nothing logs a request's target.
+
+The server is asyncio's own streams with a bounded request-head reader
+(``http_head``) and RFC 6455 framing (``ws_frames``, ``ws_connection``):
+aiohttp's web server, for one path upgraded to a WebSocket, cost the
+agent's app ~2.5 MiB and 18 modules. This module keeps the policy.
 """
 
 from __future__ import annotations
@@ -26,11 +30,10 @@ import contextlib
 import hmac
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from http import HTTPStatus
 from typing import Any
-
-from aiohttp import WSCloseCode, WSMsgType, web
 
 from softphone.core.agent_api import AgentApi
 from softphone.core.agent_commands import AgentError, CommandRefused
@@ -38,6 +41,16 @@ from softphone.core.agent_snapshot import AgentSnapshot
 from softphone.core.cti_commands import BadRequest, loose_id, parse_message, run_request
 from softphone.core.cti_events import CtiEvent
 from softphone.core.cti_json import dumps, snapshot_json, to_json_value
+from softphone.core.http_head import (
+    HEAD_TIMEOUT_S,
+    MAX_HEAD_BYTES,
+    HeadError,
+    RequestHead,
+    answer_and_hang_up,
+    read_head,
+)
+from softphone.core.ws_connection import HEARTBEAT_S, WebSocket, handshake_error
+from softphone.core.ws_frames import CloseCode
 from softphone.tasks import cancel_and_wait
 
 log = logging.getLogger("softphone.cti")
@@ -61,6 +74,11 @@ class CtiServerConfig:
     command_timeout_s: float = 30.0
     send_queue: int = 1000
     """Messages waiting for a client that does not read; beyond: disconnected."""
+    head_timeout_s: float = HEAD_TIMEOUT_S
+    """Time a client has to send its request head after connecting."""
+    max_head_bytes: int = MAX_HEAD_BYTES
+    heartbeat_s: float = HEARTBEAT_S
+    """A silent client is pinged this often and dropped when it does not answer."""
 
     def __post_init__(self) -> None:
         if not self.token:
@@ -101,11 +119,11 @@ class RateLimit:
 class _Client:
     """One connected CRM: its outgoing queue, drained in order by one writer task."""
 
-    def __init__(self, ws: web.WebSocketResponse, queue_size: int, peer: str) -> None:
+    def __init__(self, ws: WebSocket, queue_size: int, peer: str) -> None:
         self.ws = ws
         self.peer = peer
         self.queue: asyncio.Queue[str] = asyncio.Queue(queue_size)
-        self.closing: asyncio.Task[bool] | None = None
+        self.closing: asyncio.Task[None] | None = None
 
     def send(self, text: str) -> None:
         if self.closing is not None:
@@ -115,14 +133,14 @@ class _Client:
         except asyncio.QueueFull:
             log.warning("CTI client %s does not read its events; disconnecting it", self.peer)
             self.closing = asyncio.create_task(
-                self.ws.close(code=WSCloseCode.TRY_AGAIN_LATER, message=b"too many unread events")
+                self.ws.close(CloseCode.TRY_AGAIN_LATER, "too many unread events")
             )
 
     async def write_all(self) -> None:
         while True:
             text = await self.queue.get()
             try:
-                await self.ws.send_str(text)
+                await self.ws.send_text(text)
             except (ConnectionError, RuntimeError):
                 return
 
@@ -136,8 +154,8 @@ class CtiServer:
         self._origins = frozenset(normal_origin(o) for o in config.allowed_origins)
         self._clients: set[_Client] = set()
         self._last_state: dict[str, Any] | None = None
-        self._runner: web.AppRunner | None = None
-        self._site: web.TCPSite | None = None
+        self._listener: asyncio.Server | None = None
+        self._connections: set[asyncio.Task[Any]] = set()
         self._unsubscribe: list[Callable[[], None]] = []
         self._port: int | None = None
 
@@ -157,35 +175,36 @@ class CtiServer:
         return len(self._clients)
 
     async def start(self) -> None:
-        app = web.Application()
-        app.router.add_get(PATH, self._handle)
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
-        await self._runner.setup()
-        self._site = web.TCPSite(self._runner, LOOPBACK, self._config.port)
         try:
-            await self._site.start()
+            self._listener = await self._listen(self._config.port)
         except OSError as exc:
-            await self._runner.cleanup()
-            self._runner = None
             raise OSError(
                 f"the integration API cannot listen on {LOOPBACK}:{self._config.port}: "
                 f"{exc.strerror or exc}"
             ) from None
-        self._port = _bound_port(self._site)
+        self._port = _bound_port(self._listener)
         self._unsubscribe = [
             self._api.subscribe(self._on_snapshot),
             self._api.subscribe_cti(self._on_event),
         ]
         log.info("integration API on %s", self.url)
 
+    async def _listen(self, port: int) -> asyncio.Server:
+        # The stream's limit bounds the request head (``readuntil``); frames are
+        # read with ``readexactly``, which the limit does not cut.
+        return await asyncio.start_server(
+            self._connection, LOOPBACK, port, limit=self._config.max_head_bytes
+        )
+
     async def aclose(self) -> None:
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe = []
-        await self._disconnect_all(WSCloseCode.GOING_AWAY, "agent stopping")
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
+        await self._disconnect_all(CloseCode.GOING_AWAY, "agent stopping")
+        await cancel_and_wait(*self._connections)  # handshakes still under way
 
     async def move(self, port: int) -> None:
         """Listen on ``port`` instead (the agent changed it in the settings).
@@ -195,21 +214,20 @@ class CtiServer:
         closes, and every client connected through it is told where the API
         went (the close frame's reason) and disconnected.
         """
-        if self._runner is None or self._site is None:
+        if self._listener is None:
             raise RuntimeError("the integration API is not started")
-        site = web.TCPSite(self._runner, LOOPBACK, port)
         try:
-            await site.start()
+            listener = await self._listen(port)
         except OSError as exc:
             raise OSError(
                 f"port {port} cannot be used ({exc.strerror or exc}); "
                 f"the integration API stays on port {self.port}"
             ) from None
-        old, self._site = self._site, site
-        self._port = _bound_port(site)
-        await old.stop()
+        old, self._listener = self._listener, listener
+        self._port = _bound_port(listener)
+        old.close()
         await self._disconnect_all(
-            WSCloseCode.SERVICE_RESTART, f"the integration API moved to port {self._port}"
+            CloseCode.SERVICE_RESTART, f"the integration API moved to port {self._port}"
         )
         log.info("integration API moved to %s", self.url)
 
@@ -217,13 +235,12 @@ class CtiServer:
         """Accept only ``token`` from now on; connected clients must sign in again with it."""
         self._config = replace(self._config, token=token)
         await self._disconnect_all(
-            WSCloseCode.POLICY_VIOLATION, "the API token changed: connect again with the new one"
+            CloseCode.POLICY_VIOLATION, "the API token changed: connect again with the new one"
         )
 
     async def _disconnect_all(self, code: int, reason: str) -> None:
-        for client in list(self._clients):
-            with contextlib.suppress(Exception):
-                await client.ws.close(code=code, message=reason.encode())
+        closing = [client.ws.close(code, reason) for client in self._clients]
+        await asyncio.gather(*closing, return_exceptions=True)
 
     # -- events out ---------------------------------------------------------
 
@@ -246,39 +263,74 @@ class CtiServer:
 
     # -- one connection -------------------------------------------------------
 
-    def _refusal(self, request: web.Request) -> web.Response | None:
+    async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """One TCP connection: one request head, then a WebSocket or an HTTP error."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._connections.add(task)
+        peer = _peer_of(writer)
+        try:
+            await self._upgrade(reader, writer, peer)
+        except Exception:
+            log.exception("CTI connection from %s failed", peer)
+        finally:
+            if not writer.is_closing():
+                writer.transport.abort()
+            if task is not None:
+                self._connections.discard(task)
+
+    async def _upgrade(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, peer: str
+    ) -> None:
+        config = self._config
+        try:
+            head = await read_head(reader, config.max_head_bytes, config.head_timeout_s)
+        except HeadError as exc:
+            await _refuse(reader, writer, exc)
+            return
+        if head is None:
+            return  # the client left before it finished asking
+        refusal = _route_error(head) or self._refusal(head) or handshake_error(head)
+        if refusal is not None:
+            await _refuse(reader, writer, refusal)
+            return
+        ws = WebSocket.accept(
+            head,
+            reader,
+            writer,
+            max_message_bytes=config.max_message_bytes,
+            heartbeat_s=config.heartbeat_s,
+        )
+        await self._session(ws, peer)
+
+    def _refusal(self, head: RequestHead) -> HeadError | None:
         """Why this handshake is refused (an HTTP error), or None to accept it."""
-        host = (request.host or "").rsplit(":", 1)[0].lower()
+        host = (head.get("Host") or "").rsplit(":", 1)[0].lower()
         if host not in _LOCAL_HOSTS:
-            return web.Response(status=403, text=f"host {host!r} is not this computer\n")
-        token = request.query.get("token", "")
+            return HeadError(HTTPStatus.FORBIDDEN, f"host {host!r} is not this computer")
+        token = head.query("token") or ""
         if not token:
-            return web.Response(
-                status=401, text="token required: connect to ws://127.0.0.1:PORT/cti?token=...\n"
+            return HeadError(
+                HTTPStatus.UNAUTHORIZED,
+                "token required: connect to ws://127.0.0.1:PORT/cti?token=...",
             )
         if not hmac.compare_digest(token.encode(), self._config.token.encode()):
-            return web.Response(status=401, text="wrong token\n")
-        origin = request.headers.get("Origin")
+            return HeadError(HTTPStatus.UNAUTHORIZED, "wrong token")
+        origin = head.get("Origin")
         if origin is not None and normal_origin(origin) not in self._origins:
-            return web.Response(
-                status=403,
-                text=f"origin {origin[:100]!r} is not allowed; "
-                "add it to the agent's allowed CRM origins (--api-origin)\n",
+            return HeadError(
+                HTTPStatus.FORBIDDEN,
+                f"origin {origin[:100]!r} is not allowed; "
+                "add it to the agent's allowed CRM origins (--api-origin)",
             )
         if len(self._clients) >= self._config.max_clients:
-            return web.Response(status=503, text="too many integration clients connected\n")
+            return HeadError(
+                HTTPStatus.SERVICE_UNAVAILABLE, "too many integration clients connected"
+            )
         return None
 
-    async def _handle(self, request: web.Request) -> web.StreamResponse:
-        refusal = self._refusal(request)
-        if refusal is not None:
-            log.info("CTI handshake refused (%s): %s", refusal.status, refusal.text)
-            return refusal
-        ws = web.WebSocketResponse(max_msg_size=self._config.max_message_bytes, heartbeat=30.0)
-        if not ws.can_prepare(request).ok:
-            return web.Response(status=426, text="this is a WebSocket endpoint\n")
-        await ws.prepare(request)
-        client = _Client(ws, self._config.send_queue, str(request.remote))
+    async def _session(self, ws: WebSocket, peer: str) -> None:
+        client = _Client(ws, self._config.send_queue, peer)
         # Current state first, in the same step as joining the broadcast: no
         # event can fall between the two.
         state = snapshot_json(self._api.snapshot)
@@ -291,24 +343,20 @@ class CtiServer:
             await self._read_all(client)
         finally:
             self._clients.discard(client)
-            await cancel_and_wait(writer)
-            log.info("CTI client %s disconnected", client.peer)
-        return ws
+            await cancel_and_wait(writer, client.closing)
+            log.info("CTI client %s disconnected (%s)", client.peer, ws.close_code)
 
     async def _read_all(self, client: _Client) -> None:
         limit = RateLimit(self._config.rate_per_s, self._config.burst)
-        async for message in client.ws:
-            if message.type is WSMsgType.TEXT:
-                if limit.allow():
-                    await self._serve(client, message.data)
+        async with contextlib.aclosing(client.ws.messages()) as messages:
+            async for message in messages:
+                if isinstance(message, bytes):
+                    self._reply(client, None, None, "bad_request", "send commands as text frames")
+                elif limit.allow():
+                    await self._serve(client, message)
                 else:
                     rate = f"too many messages: at most {self._config.rate_per_s:g} a second"
-                    self._reply(client, loose_id(message.data), None, "rate_limited", rate)
-            elif message.type is WSMsgType.BINARY:
-                self._reply(client, None, None, "bad_request", "send commands as text frames")
-            elif message.type is WSMsgType.ERROR:
-                log.info("CTI client %s: %s", client.peer, client.ws.exception())
-                break
+                    self._reply(client, loose_id(message), None, "rate_limited", rate)
 
     async def _serve(self, client: _Client, text: str) -> None:
         try:
@@ -349,8 +397,32 @@ class CtiServer:
         client.send(dumps(reply))
 
 
-def _bound_port(site: web.TCPSite) -> int:
-    """The port ``site`` listens on (the one the system chose for port 0)."""
-    sockets: Iterable[Any] = getattr(site._server, "sockets", None) or ()
-    port: int = next(iter(sockets)).getsockname()[1]
+def _bound_port(listener: asyncio.Server) -> int:
+    """The port ``listener`` listens on (the one the system chose for port 0)."""
+    port: int = listener.sockets[0].getsockname()[1]
     return port
+
+
+def _peer_of(writer: asyncio.StreamWriter) -> str:
+    address = writer.get_extra_info("peername")
+    return f"{address[0]}:{address[1]}" if isinstance(address, tuple) else "?"
+
+
+def _route_error(head: RequestHead) -> HeadError | None:
+    """The API has one resource, ``GET /cti``; the sentences never quote the target."""
+    if head.path != PATH:
+        return HeadError(HTTPStatus.NOT_FOUND, f"not found: the integration API is at {PATH}")
+    if head.method != "GET":
+        return HeadError(
+            HTTPStatus.METHOD_NOT_ALLOWED,
+            "the integration API answers only GET (a WebSocket upgrade)",
+            (("Allow", "GET"),),
+        )
+    return None
+
+
+async def _refuse(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, refusal: HeadError
+) -> None:
+    log.info("CTI handshake refused (%s): %s", refusal.status.value, refusal.sentence)
+    await answer_and_hang_up(reader, writer, refusal.response())

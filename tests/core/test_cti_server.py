@@ -79,7 +79,7 @@ async def handshake(port: int, query: str, origin: str | None = None) -> tuple[i
 
 async def test_listens_on_loopback_only(api: Api) -> None:
     assert api.server.url == f"ws://127.0.0.1:{api.server.port}/cti"
-    site_sockets = api.server._site._server.sockets  # type: ignore[union-attr]
+    site_sockets = api.server._listener.sockets  # type: ignore[union-attr]
     assert [s.getsockname()[0] for s in site_sockets] == ["127.0.0.1"]
 
 
