@@ -1,4 +1,4 @@
-"""SRTP and SRTCP for aiortc without pylibsrtp's binding: a drop-in for the part of its API aiortc uses.
+"""SRTP and SRTCP for aiortc without pylibsrtp's binding: the part of its API aiortc uses.
 
 pylibsrtp's binding is a 7 MiB cffi module holding libsrtp and its own
 static copy of OpenSSL's libcrypto: ~4 MiB resident in every call, in a
