@@ -1,4 +1,4 @@
-"""Our SRTP (``softphone/media/srtp.py``) against libsrtp itself, byte for byte and verdict for verdict.
+"""Our SRTP (``media/srtp.py``) against libsrtp itself, byte for byte and verdict for verdict.
 
 pylibsrtp stays installed (aiortc requires it), so the reference runs in the
 same process: every packet goes through both, and what comes out, or the
@@ -14,7 +14,7 @@ from types import ModuleType
 import pytest
 
 from softphone.media import srtp
-from tests.media.srtp_packets import libsrtp, rtp, rtcp
+from tests.media.srtp_packets import libsrtp, rtcp, rtp
 
 LIBSRTP = libsrtp()
 PROFILES = {  # name: (number, master key + salt length)
@@ -174,7 +174,7 @@ def test_the_senders_verdicts_on_repeated_and_old_sequence_numbers_are_libsrtps(
 
 
 def test_a_truncated_or_malformed_packet_gets_libsrtps_verdict_before_any_stream_exists() -> None:
-    rnd, _, receiver = pair("AES128_CM_SHA1_80", 4)
+    _, _, receiver = pair("AES128_CM_SHA1_80", 4)
     good = rtp(random.Random(5), 7, SSRCS[0])
     for length in range(len(good)):
         receiver("unprotect", good[:length])
