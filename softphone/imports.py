@@ -13,6 +13,12 @@ with a documented rule of the import system:
   without running: ``import name`` succeeds at once and the module runs
   when one of its attributes is first read.
 
+A third rule replaces a dependency's module with our own:
+
+* ``standing_in_for``: ``import name`` binds a module of ours (itself
+  registered for first use) instead of the installed one, which never
+  runs; for a heavy module of which we need a small, tested part.
+
 Where each is used, and what it saves, is said beside the use
 (``softphone/net/mediatel/sio.py``, ``softphone/media/__init__.py``);
 tests/test_imports.py checks the mechanisms and that the app does not load
@@ -90,6 +96,20 @@ def loaded_on_first_use(names: Iterable[str]) -> None:
         parent, _, child = name.rpartition(".")
         if parent:  # as the import system does: the package's attribute is its submodule
             setattr(sys.modules[parent], child, module)
+
+
+def standing_in_for(name: str, ours: str) -> None:
+    """Make ``import name`` bind our module ``ours`` in place of the installed ``name``.
+
+    ``ours`` must offer every name the importers of ``name`` use. Only before
+    ``name`` is imported: an importer that already holds the installed module
+    keeps it, so this is done where every importer's import goes through.
+    ``ours`` runs at its first use, as with ``loaded_on_first_use``.
+    """
+    if name in sys.modules:
+        return
+    loaded_on_first_use((ours,))
+    sys.modules[name] = sys.modules[ours]
 
 
 def has_run(name: str) -> bool:

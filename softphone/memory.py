@@ -23,8 +23,9 @@ Elsewhere for the same budget: the bundle runs Python at optimize level 2,
 without docstrings (``packaging/softphone.spec``); python-socketio is
 imported without the synchronous client's HTTP stack
 (``softphone/net/mediatel/sio.py``); aioice's dnspython runs only at the
-first mDNS candidate (``softphone/media/__init__.py``; both with
-``softphone/imports.py``); PySide6 keeps no module sources
+first mDNS candidate and aiortc's SRTP runs on ``media/srtp.py`` instead of
+pylibsrtp's binding, a third libcrypto (``softphone/media/__init__.py``; all
+with ``softphone/imports.py``); PySide6 keeps no module sources
 (``softphone/ui/pyside_sources.py``); ALSA plugins are unloaded after a
 device scan (``softphone/media/alsa.py``); PyJWT, the settings dialog,
 importlib.metadata and webbrowser load when first used (``net/vouch.py``,

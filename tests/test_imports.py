@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from softphone.imports import has_run, hidden_from_imports, loaded_on_first_use
+from softphone.imports import has_run, hidden_from_imports, loaded_on_first_use, standing_in_for
 from softphone.media import DNS_FOR_MDNS
 from tests.fresh_python import report_of
 
@@ -31,6 +31,7 @@ NOT_LOADED_IN_A_CALL = (
     "webbrowser",  # at the first screen pop (softphone/core/screen_pop.py)
     "websockets",  # SIP over WebSocket runs on aiohttp (softphone/net/sip_ws.py)
     "aiohttp.web",  # the integration API is asyncio streams (softphone/core/cti_server.py)
+    "pylibsrtp._binding",  # libsrtp + a static libcrypto: aiortc's SRTP is ours (media/srtp.py)
     # our own, imported by the function that needs them:
     "softphone.core.provisioning",  # only with a provisioning URL (core/agent_factory.py)
     "softphone.net.mediatel.diagnose",  # at a failed Mediatel connection (core/agent_session*.py)
@@ -86,6 +87,30 @@ def test_an_error_in_a_module_run_at_first_use_is_raised_there(
     with pytest.raises(RuntimeError, match="broken"):
         _ = module.anything
     assert name not in sys.modules  # as after a failed import: the next import tries again
+
+
+def test_a_stand_in_is_what_import_binds_and_runs_at_first_use_the_original_never(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs = tmp_path / "runs.txt"
+    for name in ("softphone_test_original", "softphone_test_ours"):
+        (tmp_path / f"{name}.py").write_text(
+            f"with open({str(runs)!r}, 'a') as f:\n    f.write({name!r} + '\\n')\nWHO = {name!r}\n",
+            encoding="utf-8",
+        )
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    standing_in_for("softphone_test_original", "softphone_test_ours")
+    try:
+        module = importlib.import_module("softphone_test_original")
+        assert not runs.exists()
+        assert module.WHO == "softphone_test_ours"
+        assert runs.read_text() == "softphone_test_ours\n"
+        standing_in_for("softphone_test_original", "json")  # already imported: left as it is
+        assert importlib.import_module("softphone_test_original") is module
+    finally:
+        sys.modules.pop("softphone_test_original", None)
+        sys.modules.pop("softphone_test_ours", None)
 
 
 RESOLVE_A_LOCAL_NAME = """

@@ -154,6 +154,8 @@ def test_installed_self_test_passes(installed: Path, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.rstrip().endswith("All checks passed."), result.stdout
     assert "✓ audio: the customer hears the agent" in result.stdout
+    # the call's SRTP ran on softphone/media/srtp.py: pylibsrtp is not in the bundle
+    assert not list((installed / "opt/softphone/_internal").glob("pylibsrtp*"))
     assert "✓ keyring: stores, reads and deletes passwords" in result.stdout
     # livekit's native library, found in the bundle without livekit.rtc (media/apm_native.py)
     assert "✓ microphone processing: WebRTC noise suppression (native)" in result.stdout
