@@ -193,7 +193,7 @@ class CtiServer:
         # The stream's limit bounds the request head (``readuntil``); frames are
         # read with ``readexactly``, which the limit does not cut.
         return await asyncio.start_server(
-            self._connection, LOOPBACK, port, limit=self._config.max_head_bytes
+            self._serve_connection, LOOPBACK, port, limit=self._config.max_head_bytes
         )
 
     async def aclose(self) -> None:
@@ -263,7 +263,9 @@ class CtiServer:
 
     # -- one connection -------------------------------------------------------
 
-    async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _serve_connection(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
         """One TCP connection: one request head, then a WebSocket or an HTTP error."""
         task = asyncio.current_task()
         if task is not None:
