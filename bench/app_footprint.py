@@ -353,11 +353,13 @@ def remember_password(env: dict[str, str]) -> None:
     An agent's Linux desktop has a Secret Service; the app runs in a real one
     (gnome-keyring in a private D-Bus session, as the tests run it) and reads
     them from there at start, so the figures include the secret store it
-    really loads. Stored here by the app's own code, in an earlier session.
+    really loads. Stored here by the app's own code, in an earlier session
+    (no ``assert``: the bench runs Python with -OO).
     """
     code = (
         "from softphone.core.secrets import Secrets, store_secrets\n"
-        "assert store_secrets('demo', Secrets(password='demo', sip_password='1001'))"
+        "if not store_secrets('demo', Secrets(password='demo', sip_password='1001')):\n"
+        "    raise SystemExit('the keyring did not take the passwords')"
     )
     subprocess.run(in_keyring_session([sys.executable, "-c", code]), env=env, cwd=ROOT, check=True)
 
