@@ -194,7 +194,12 @@ def open_store(env: Mapping[str, str] | None = None) -> SecretStore | None:
     ``env`` only decides; the D-Bus address is read from ``os.environ`` as
     keyring and secretstorage read it.
     """
-    if direct_wanted(os.environ if env is None else env):
+    try:
+        direct = direct_wanted(os.environ if env is None else env)
+    except Exception as exc:  # no home folder to look for keyringrc.cfg in: keyring decides
+        log.debug("keyring's configuration unknown: %s", type(exc).__name__)
+        direct = False
+    if direct:
         store = SecretServiceStore.connect()
         if store is not None:
             return store
