@@ -46,6 +46,7 @@ import asyncio
 import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -57,8 +58,12 @@ from typing import Any
 
 import memory_map
 
+KEYRING_CHOICE = ("PYTHON_KEYRING_BACKEND", "KEYRING_PROPERTY_", "DBUS_SESSION_BUS_ADDRESS")
+"""The caller's keyring settings: the app picks its store as on an agent's desktop."""
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from tests.peers.keyring_session import in_keyring_session, keyring_home  # noqa: E402
 
 CUSTOMER = "0661234567"
 REFERENCE = """
@@ -76,7 +81,7 @@ for line in sys.stdin:
 
 
 WARM_UP = """
-import PySide6.QtWidgets, keyring, aioice.ice
+import PySide6.QtWidgets, keyring, secretstorage, aioice.ice
 import softphone.ui.app, softphone.cli.desktop, softphone.core.agent_factory
 """
 
@@ -92,7 +97,8 @@ def child() -> int:
     from softphone.net.mediatel import State
 
     def mark(name: str) -> None:
-        print(json.dumps({"mark": name, "t": time.time()}), flush=True)
+        # the pid: the measured process is this one, not the keyring session that started it
+        print(json.dumps({"mark": name, "t": time.time(), "pid": os.getpid()}), flush=True)
 
     launch = desktop.prepare(os.environ)
     original_start = app_module.SoftphoneApp.start
@@ -262,6 +268,7 @@ class Child:
             text=True,
         )
         self.marks: dict[str, float] = {}
+        self.pid = self.proc.pid  # until the child names itself (it may run under a wrapper)
         self.call_anon = 0.0
         self.after_anon: list[float] = []
         self.call_rss: list[float] = []
@@ -280,6 +287,7 @@ class Child:
             with contextlib.suppress(ValueError):
                 message = json.loads(line)
                 self.marks[message["mark"]] = message["t"]
+                self.pid = message.get("pid", self.pid)
                 for text in message.get("lines", ()):
                     print(text)
         return self.marks[name] - self.started
@@ -293,26 +301,26 @@ class Child:
         self.wait_mark("talking")
         talking_after = self.marks["talking"] - dial_sent
         call_cpu = self.cpu_percent(seconds)
-        call_pss = pss_mib(self.proc.pid)
-        self.call_rss.append(pss_mib(self.proc.pid, "Rss"))
-        self.call_agent.append(agent_mib(self.proc.pid))
-        self.call_own.append(own_mib(self.proc.pid))
-        self.call_anon = pss_mib(self.proc.pid, "Pss_Anon")
+        call_pss = pss_mib(self.pid)
+        self.call_rss.append(pss_mib(self.pid, "Rss"))
+        self.call_agent.append(agent_mib(self.pid))
+        self.call_own.append(own_mib(self.pid))
+        self.call_anon = pss_mib(self.pid, "Pss_Anon")
         if during is not None:
             during()
         self.send("hangup")
         self.wait_mark("available")
         time.sleep(1.0)  # the call's last tasks and threads wind down
-        self.after_anon.append(pss_mib(self.proc.pid, "Pss_Anon"))
-        self.after_rss.append(pss_mib(self.proc.pid, "Rss"))
-        self.after_agent.append(agent_mib(self.proc.pid))
-        return talking_after, call_cpu, call_pss, pss_mib(self.proc.pid)
+        self.after_anon.append(pss_mib(self.pid, "Pss_Anon"))
+        self.after_rss.append(pss_mib(self.pid, "Rss"))
+        self.after_agent.append(agent_mib(self.pid))
+        return talking_after, call_cpu, call_pss, pss_mib(self.pid)
 
     def breakdown(self, title: str, args: argparse.Namespace) -> None:
         if not args.breakdown:
             return
         print(f"--- {title}")
-        print(memory_map.report(self.proc.pid, args.breakdown))
+        print(memory_map.report(self.pid, args.breakdown))
         self.marks.pop("python", None)
         self.send("python")
         self.wait_mark("python")
@@ -323,9 +331,9 @@ class Child:
         self.proc.stdin.flush()
 
     def cpu_percent(self, seconds: float) -> float:
-        before, started = cpu_seconds(self.proc.pid), time.monotonic()
+        before, started = cpu_seconds(self.pid), time.monotonic()
         time.sleep(seconds)
-        return 100 * (cpu_seconds(self.proc.pid) - before) / (time.monotonic() - started)
+        return 100 * (cpu_seconds(self.pid) - before) / (time.monotonic() - started)
 
     def stop(self) -> None:
         with contextlib.suppress(BrokenPipeError, OSError):
@@ -333,8 +341,28 @@ class Child:
         try:
             self.proc.wait(15)
         except subprocess.TimeoutExpired:
+            if self.pid != self.proc.pid:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self.pid, signal.SIGKILL)
             self.proc.kill()
             self.proc.wait()
+
+
+def remember_password(env: dict[str, str]) -> None:
+    """The agent ticked "remember": the passwords are in the desktop's keyring.
+
+    An agent's Linux desktop has a Secret Service; the app runs in a real one
+    (gnome-keyring in a private D-Bus session, as the tests run it) and reads
+    them from there at start, so the figures include the secret store it
+    really loads. Stored here by the app's own code, in an earlier session
+    (no ``assert``: the bench runs Python with -OO).
+    """
+    code = (
+        "from softphone.core.secrets import Secrets, store_secrets\n"
+        "if not store_secrets('demo', Secrets(password='demo', sip_password='1001')):\n"
+        "    raise SystemExit('the keyring did not take the passwords')"
+    )
+    subprocess.run(in_keyring_session([sys.executable, "-c", code]), env=env, cwd=ROOT, check=True)
 
 
 def profile(workdir: Path, mediatel_url: str, sip_ws: str) -> Path:
@@ -389,38 +417,33 @@ def main(args: argparse.Namespace) -> None:
     try:
         ref = Child([sys.executable, "-c", REFERENCE], base_env)
         ref_start = ref.wait_mark("window")
-        ref_pss = pss_mib(ref.proc.pid)
-        ref_anon = pss_mib(ref.proc.pid, "Pss_Anon")
-        ref_rss = pss_mib(ref.proc.pid, "Rss")
-        ref_agent = agent_mib(ref.proc.pid)
-        ref_own = own_mib(ref.proc.pid)
+        ref_pss = pss_mib(ref.pid)
+        ref_anon = pss_mib(ref.pid, "Pss_Anon")
+        ref_rss = pss_mib(ref.pid, "Rss")
+        ref_agent = agent_mib(ref.pid)
+        ref_own = own_mib(ref.pid)
         ref_cpu = ref.cpu_percent(args.idle)
         ref.stop()
 
         env = {
-            **base_env,
+            **{k: v for k, v in base_env.items() if not k.startswith(KEYRING_CHOICE)},
+            **keyring_home(workdir),  # the keyring's files, and every user folder, in workdir
             "SOFTPHONE_PROFILE": str(profile(workdir, harness.sim.url, harness.ws_url)),
-            "SOFTPHONE_PASSWORD": "demo",
-            "SOFTPHONE_SIP_PASSWORD": "1001",
-            "XDG_CONFIG_HOME": str(workdir / "config"),
-            "XDG_DATA_HOME": str(workdir / "data"),
             "XDG_STATE_HOME": str(workdir / "state"),
-            "XDG_CACHE_HOME": str(workdir / "cache"),
-            "XDG_RUNTIME_DIR": str(workdir / "run"),
-            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
         }
-        (workdir / "run").mkdir(mode=0o700, exist_ok=True)
+        remember_password(env)
         wrap = os.environ["FOOTPRINT_WRAP"].split() if os.environ.get("FOOTPRINT_WRAP") else []
-        app = Child([*wrap, sys.executable, str(Path(__file__).resolve()), "--child"], env)
+        argv = [*wrap, sys.executable, str(Path(__file__).resolve()), "--child"]
+        app = Child(in_keyring_session(argv), env)
         try:
             app_window = app.wait_mark("window")
             app_signed_in = app.wait_mark("signed_in")
             time.sleep(1.0)  # let sign-in's last work settle before measuring idle
-            idle_pss = pss_mib(app.proc.pid)
-            idle_anon = pss_mib(app.proc.pid, "Pss_Anon")
-            idle_rss = pss_mib(app.proc.pid, "Rss")
-            idle_agent = agent_mib(app.proc.pid)
-            idle_own = own_mib(app.proc.pid)
+            idle_pss = pss_mib(app.pid)
+            idle_anon = pss_mib(app.pid, "Pss_Anon")
+            idle_rss = pss_mib(app.pid, "Rss")
+            idle_agent = agent_mib(app.pid)
+            idle_own = own_mib(app.pid)
             idle_cpu = app.cpu_percent(args.idle)
             app.breakdown("signed in, idle", args)
             calls = []
@@ -433,9 +456,9 @@ def main(args: argparse.Namespace) -> None:
             after_anon = app.after_anon
             app.send("trim")
             app.wait_mark("trimmed")
-            trimmed_pss = pss_mib(app.proc.pid)
-            trimmed_rss = pss_mib(app.proc.pid, "Rss")
-            trimmed_agent = agent_mib(app.proc.pid)
+            trimmed_pss = pss_mib(app.pid)
+            trimmed_rss = pss_mib(app.pid, "Rss")
+            trimmed_agent = agent_mib(app.pid)
         finally:
             app.stop()
     finally:

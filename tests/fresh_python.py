@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +19,18 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def report_of(
-    code: str, *args: str, env: Mapping[str, str] | None = None, timeout: float = 120
+    code: str,
+    *args: str,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 120,
+    wrap: Callable[[Sequence[str]], list[str]] = list,
 ) -> Any:
-    """The last stdout line of ``python -c code args…``, run from the repository root, as JSON."""
+    """The last stdout line of ``python -c code args…``, run from the repository root, as JSON.
+
+    ``wrap``: the command line it runs in (e.g. ``keyring_session.in_keyring_session``).
+    """
     done = subprocess.run(
-        [sys.executable, "-c", code, *args],
+        wrap([sys.executable, "-c", code, *args]),
         cwd=ROOT,
         env=None if env is None else dict(env),
         capture_output=True,

@@ -30,9 +30,12 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from softphone.cli.local_agent import AGENT_HZ, CUSTOMER_HZ, LocalAgent, start_local_agent
+
+if TYPE_CHECKING:
+    from softphone.core.secret_store import SecretStore
 
 log = logging.getLogger(__name__)
 
@@ -182,29 +185,43 @@ def check_microphone_processing() -> Result:
 
 
 def check_keyring() -> Result:
-    import keyring
-    from keyring.errors import KeyringError
+    """The store the app itself would use (``secret_store.open_store``), named in the line."""
+    from softphone.core.secret_store import open_store
 
-    backend = keyring.get_keyring()
-    name = f"{type(backend).__module__}.{type(backend).__name__}"
+    store = open_store()
+    if store is None:
+        raise StepFailed(_keyring_unusable("no system keyring was found"))
+    try:
+        return _round_trip(store)
+    finally:
+        with contextlib.suppress(Exception):
+            store.close()
+
+
+def _keyring_unusable(why: str) -> str:
+    return (
+        f'keyring: cannot store a password ({why}); "remember password" will not work '
+        "(set up the system keyring, or give secrets as SOFTPHONE_* variables)"
+    )
+
+
+def _round_trip(store: SecretStore) -> Result:
+    name = store.name
     entry = f"check-{uuid.uuid4().hex[:12]}"
     value = uuid.uuid4().hex
     try:
-        keyring.set_password(KEYRING_SERVICE, entry, value)
-    except (KeyringError, RuntimeError, OSError) as exc:
+        store.set_password(KEYRING_SERVICE, entry, value)
+    except Exception as exc:  # keyring's errors, D-Bus errors, a locked collection
         why = "no system keyring was found" if ".fail." in name else f"{name}: {exc}"[:160]
-        raise StepFailed(
-            f'keyring: cannot store a password ({why}); "remember password" will not work '
-            "(set up the system keyring, or give secrets as SOFTPHONE_* variables)"
-        ) from None
+        raise StepFailed(_keyring_unusable(why)) from None
     try:
-        read = keyring.get_password(KEYRING_SERVICE, entry)
+        read = store.get_password(KEYRING_SERVICE, entry)
     finally:
         with contextlib.suppress(Exception):
-            keyring.delete_password(KEYRING_SERVICE, entry)
+            store.delete_password(KEYRING_SERVICE, entry)
     if read != value:
         raise StepFailed(f"keyring: a stored password did not read back ({name})")
-    if keyring.get_password(KEYRING_SERVICE, entry) is not None:
+    if store.get_password(KEYRING_SERVICE, entry) is not None:
         raise StepFailed(f"keyring: a password could not be deleted ({name})")
     return Result(Outcome.PASS, f"keyring: stores, reads and deletes passwords ({name})")
 

@@ -3,17 +3,23 @@
 The Mediatel password, the SIP password, the gateway token, the local API
 token and the provisioning token are never written to the profile file or a
 log (``repr`` hides them). A desktop agent ticks "remember" and they go to
-the keyring (Keychain, Credential Manager, Secret Service); a headless agent
-in a container passes ``SOFTPHONE_PASSWORD`` and friends. A keyring that is
+the keyring (Keychain, Credential Manager, Secret Service: which one and
+how it is reached is ``secret_store``'s business); a headless agent in a
+container passes ``SOFTPHONE_PASSWORD`` and friends. A keyring that is
 missing or locked is not an error: the environment is used instead.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Protocol
+from typing import Any
+
+from softphone.core.secret_store import KeyringLike, open_store
+
+__all__ = ["ENV", "SERVICE", "KeyringLike", "Secrets", "load_secrets", "store_secrets"]
 
 log = logging.getLogger(__name__)
 
@@ -47,18 +53,24 @@ class Secrets:
         return replace(self, **changes) if changes else self
 
 
-class KeyringLike(Protocol):
-    def get_password(self, service_name: str, username: str) -> str | None: ...
-    def set_password(self, service_name: str, username: str, password: str) -> None: ...
-
-
 def _keyring() -> KeyringLike | None:
-    try:
-        import keyring
+    return open_store()
 
-        return keyring
-    except Exception:  # no backend module at all
-        return None
+
+@contextmanager
+def _opened(given: KeyringLike | None) -> Iterator[KeyringLike | None]:
+    """``given`` as is, else the system's store, closed afterwards (its D-Bus connection)."""
+    if given is not None:
+        yield given
+        return
+    store = _keyring()
+    try:
+        yield store
+    finally:
+        close = getattr(store, "close", None)
+        if callable(close):
+            with suppress(OSError):  # a bus already gone: nothing left to close
+                close()
 
 
 def _account(login: str | None, name: str) -> str:
@@ -69,17 +81,17 @@ def load_secrets(
     login: str | None, env: Mapping[str, str], *, keyring: KeyringLike | None = None
 ) -> Secrets:
     """Each secret from the keyring (under ``login``), else from its environment variable."""
-    store = keyring if keyring is not None else _keyring()
     values: dict[str, str | None] = {}
-    for name, variable in ENV.items():
-        value: str | None = None
-        if store is not None:
-            try:
-                value = store.get_password(SERVICE, _account(login, name))
-            except Exception as exc:  # a locked or absent backend: fall back quietly
-                log.debug("keyring unavailable for %s: %s", name, type(exc).__name__)
-                store = None
-        values[name] = value or env.get(variable) or None
+    with _opened(keyring) as store:
+        for name, variable in ENV.items():
+            value: str | None = None
+            if store is not None:
+                try:
+                    value = store.get_password(SERVICE, _account(login, name))
+                except Exception as exc:  # a locked or absent backend: fall back quietly
+                    log.debug("keyring unavailable for %s: %s", name, type(exc).__name__)
+                    store = None
+            values[name] = value or env.get(variable) or None
     return Secrets(**values)
 
 
@@ -87,15 +99,15 @@ def store_secrets(
     login: str | None, secrets: Secrets, *, keyring: KeyringLike | None = None
 ) -> bool:
     """Remember the given secrets in the keyring; False if there is no usable keyring."""
-    store = keyring if keyring is not None else _keyring()
-    if store is None:
-        return False
-    try:
-        for f in fields(secrets):
-            value = getattr(secrets, f.name)
-            if value:
-                store.set_password(SERVICE, _account(login, f.name), value)
-    except Exception as exc:
-        log.warning("could not store secrets in the keyring: %s", type(exc).__name__)
-        return False
+    with _opened(keyring) as store:
+        if store is None:
+            return False
+        try:
+            for f in fields(secrets):
+                value = getattr(secrets, f.name)
+                if value:
+                    store.set_password(SERVICE, _account(login, f.name), value)
+        except Exception as exc:
+            log.warning("could not store secrets in the keyring: %s", type(exc).__name__)
+            return False
     return True

@@ -104,7 +104,7 @@ class DBusNotifier(QObject):
     """freedesktop notifications; falls back to ``fallback`` when the bus refuses.
 
     Spoken with jeepney through ``dbus_link.BusLink`` (jeepney is already
-    installed on Linux: keyring's Secret Service backend uses it) because
+    installed on Linux: ``core.secret_store`` reaches the Secret Service with it) because
     QtDBus from Python cannot send the ``uint32`` the Notify method requires.
     Replies are awaited for at most two seconds; ``ActionInvoked`` is read
     when Qt sees the socket readable, so nothing blocks the loop while idle.

@@ -49,6 +49,8 @@ def test_self_test_passes_on_this_machine(tmp_path: Path) -> None:
         assert any(step in line for line in lines), f"no line for {step!r}:\n{result.stdout}"
     assert result.stdout.rstrip().endswith("All checks passed.")
     assert "Traceback" not in result.stdout + result.stderr
+    # the store the app uses, named: the Secret Service, spoken to without keyring
+    assert "✓ keyring: stores, reads and deletes passwords (Secret Service (direct))" in lines
     # nothing of the user's: no profile, history or keyring file appeared in HOME but the
     # throwaway keyring the test gave it
     home = tmp_path / "home"

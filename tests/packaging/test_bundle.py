@@ -156,7 +156,10 @@ def test_installed_self_test_passes(installed: Path, tmp_path: Path) -> None:
     assert "✓ audio: the customer hears the agent" in result.stdout
     # the call's SRTP ran on softphone/media/srtp.py: pylibsrtp is not in the bundle
     assert not list((installed / "opt/softphone/_internal").glob("pylibsrtp*"))
-    assert "✓ keyring: stores, reads and deletes passwords" in result.stdout
+    # through secretstorage itself, as the app reads the agent's password (core/secret_store.py)
+    assert "✓ keyring: stores, reads and deletes passwords (Secret Service (direct))" in (
+        result.stdout
+    )
     # livekit's native library, found in the bundle without livekit.rtc (media/apm_native.py)
     assert "✓ microphone processing: WebRTC noise suppression (native)" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
