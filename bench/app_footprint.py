@@ -14,11 +14,16 @@ in and available, PSS of the process signed in and idle and during a call
 CPU while idle and signed in (target ≤ 0.5 % of a core) and during a call.
 
     python3 bench/app_footprint.py [--idle 10] [--call 10] [--calls 3] [--breakdown 12]
-                                   [--optimize 2]
+                                   [--optimize 2] [--portaudio bundle]
 
 The app runs at Python's optimize level 2 as the bundle does (no
 docstrings, and bytecode without column positions); ``--optimize 0`` measures
-it as a source checkout runs. Beside
+it as a source checkout runs. Its PortAudio is the bundle's too, built for
+ALSA only (``scripts/build_portaudio.sh``, run first: it downloads and builds
+once, then reuses ``build/portaudio/``, so later runs need no network), which
+both processes get first on ``LD_LIBRARY_PATH``; ``--portaudio system``
+measures the system's (Debian's links JACK and Berkeley DB). The output names
+the PortAudio file the app loaded. Beside
 PSS it prints RSS: PSS shares a library's pages among every process mapping
 it, so it falls while other programs load the same Qt and rises on a quiet
 machine; RSS (= PSS with nothing else sharing) is the same under any load,
@@ -382,8 +387,24 @@ async def start_sim(workdir: Path) -> Any:
     return await start_sip_sim(workdir)
 
 
+PORTAUDIO = ROOT / "build" / "portaudio"
+
+
+def portaudio_env(choice: str) -> dict[str, str]:
+    """``LD_LIBRARY_PATH`` to the bundle's PortAudio (built if need be); none for the system."""
+    if choice == "system":
+        return {}
+    build = [str(ROOT / "scripts" / "build_portaudio.sh"), str(PORTAUDIO)]
+    if subprocess.run(["bash", *build], stdout=subprocess.DEVNULL, check=False).returncode:
+        raise SystemExit("cannot build the bundle's PortAudio (above); --portaudio system skips it")
+    paths = [str(PORTAUDIO), *filter(None, [os.environ.get("LD_LIBRARY_PATH")])]
+    return {"LD_LIBRARY_PATH": os.pathsep.join(paths)}
+
+
 def main(args: argparse.Namespace) -> None:
     from tests.peers.pulseaudio import PulseAudio
+
+    library_env = portaudio_env(args.portaudio)
 
     workdir = Path(tempfile.mkdtemp(prefix="softphone-footprint-"))
     pulse = PulseAudio(workdir / "pulse")
@@ -402,6 +423,7 @@ def main(args: argparse.Namespace) -> None:
     base_env = softphone_env(loopback_ice=False)  # the child patches ICE after its window
     base_env.update(pulse.env)
     base_env["QT_QPA_PLATFORM"] = "offscreen"
+    base_env.update(library_env)  # both processes, as the bundle's bootloader does
     # An installed app and its libraries have their bytecode compiled (pip does it);
     # this checkout may run with PYTHONDONTWRITEBYTECODE and some libraries ship
     # without .pyc, which would add compiling them to every start. One import of
@@ -459,6 +481,8 @@ def main(args: argparse.Namespace) -> None:
             trimmed_pss = pss_mib(app.pid)
             trimmed_rss = pss_mib(app.pid, "Rss")
             trimmed_agent = agent_mib(app.pid)
+            maps = memory_map.read_smaps(app.pid)
+            portaudio = sorted({m.path for m in maps if "/libportaudio" in m.path})
         finally:
             app.stop()
     finally:
@@ -468,6 +492,7 @@ def main(args: argparse.Namespace) -> None:
         loopback.__exit__(None, None, None)
         pulse.close()
 
+    print(f"PortAudio ({args.portaudio}): {', '.join(portaudio) or 'not loaded'}")
     print(f"{'':34}{'app':>12}{'bare Qt window':>18}")
     print(f"{'start → usable window (s)':34}{app_window:>12.2f}{ref_start:>18.2f}")
     print(f"{'start → signed in, available (s)':34}{app_signed_in:>12.2f}{'—':>18}")
@@ -537,5 +562,11 @@ if __name__ == "__main__":
         choices=(0, 1, 2),
         help="Python's optimization level for the measured processes (PYTHONOPTIMIZE): "
         "2 as the bundle runs (OPTIMIZE in packaging/softphone.spec), 0 as a source checkout",
+    )
+    parser.add_argument(
+        "--portaudio",
+        default="bundle",
+        choices=("bundle", "system"),
+        help="the bundle's ALSA-only PortAudio (scripts/build_portaudio.sh) or the system's",
     )
     main(parser.parse_args())

@@ -20,6 +20,10 @@ done
 
 "$PYTHON" -m pip install -q 'pyinstaller>=6.10,<7' 'pillow>=10'
 "$PYTHON" packaging/render_icons.py packaging/icons
+# Linux: the bundle's PortAudio is built for ALSA only (once; then reused).
+if [[ $(uname -s) == Linux ]]; then
+  bash scripts/build_portaudio.sh build/portaudio
+fi
 # Bytecode without column positions (PEP 657): tracebacks keep their line
 # numbers, and every code object the app loads is smaller (~1 MiB resident).
 # The spec checks that this process compiles that way.

@@ -11,7 +11,9 @@ APT_PACKAGES=(
   rtpengine-daemon                      # WebRTC-to-RTP media gateway (rtpengine) for tests
   chromium                              # real WebRTC peer (JsSIP) for tests
   pulseaudio libasound2-plugins alsa-utils  # paced null sound card
-  libportaudio2                         # sounddevice's native library
+  libportaudio2                         # sounddevice's native library (running from source)
+  libasound2-dev dpkg-dev make binutils # build the bundle's ALSA-only PortAudio
+                                        # (scripts/build_portaudio.sh)
   sox espeak-ng                         # test audio material
   gcc python3-dev                       # builds pesq (speech-quality tests)
   desktop-file-utils                    # checks the .deb's desktop entry

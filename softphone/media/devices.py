@@ -36,6 +36,7 @@ import numpy.typing as npt
 from softphone.media import device_sentences as D
 from softphone.media.alsa import release_probed_plugins
 from softphone.media.errors import MediaError
+from softphone.media.portaudio_library import import_sounddevice
 from softphone.tasks import cancel_and_wait
 
 logger = logging.getLogger(__name__)
@@ -155,12 +156,11 @@ _open_streams = 0
 def _sounddevice() -> Any:
     """The sounddevice module, or NoAudioDevice when PortAudio is not installed."""
     try:
-        import sounddevice
+        return import_sounddevice()
     except ImportError as exc:
         raise NoAudioDevice(D.DEVICE_NO_SOUNDDEVICE) from exc
     except OSError as exc:  # raised at import when libportaudio is missing
         raise NoAudioDevice(D.DEVICE_NO_PORTAUDIO) from exc
-    return sounddevice
 
 
 def _rescan_locked(sd: Any) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import configparser
 import os
+import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -134,12 +136,60 @@ def _code_objects(code: CodeType) -> list[CodeType]:
     return [code, *(inner for c in nested for inner in _code_objects(c))]
 
 
-def test_bundled_sound_library_loads(installed: Path) -> None:
-    """PortAudio is not in the Linux sounddevice wheel: the bundle carries it."""
-    assert (installed / "opt/softphone/_internal/libportaudio.so.2").exists()
-    result = run_installed(installed, "devices")
-    assert result.returncode == 0, result.stderr
+BUNDLED_PORTAUDIO = "opt/softphone/_internal/libportaudio.so.2"
+
+
+def test_the_bundled_portaudio_is_built_for_alsa_without_jack(installed: Path) -> None:
+    """scripts/build_portaudio.sh: Debian's libportaudio2 links JACK, and JACK Berkeley DB
+    (~2 MiB resident in a call); an agent's audio goes through ALSA."""
+    needed = dynamic_needs(installed / BUNDLED_PORTAUDIO)
+    assert "libasound.so.2" in needed
+    assert not [name for name in needed if "jack" in name], needed
+    internal = installed / "opt/softphone/_internal"
+    assert not [*internal.glob("libjack*"), *internal.glob("libdb-*")]
+
+
+def dynamic_needs(library: Path) -> list[str]:
+    """The DT_NEEDED entries of an ELF library: what the loader loads with it."""
+    dynamic = subprocess.run(
+        ["readelf", "--dynamic", str(library)], capture_output=True, text=True, check=True
+    )
+    return re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", dynamic.stdout)
+
+
+def portaudio_loaded(result: subprocess.CompletedProcess[str]) -> list[str]:
+    """The libportaudio files the loader initialised, from its ``LD_DEBUG=libs`` trace."""
+    return re.findall(r"calling init: (\S*libportaudio\S*)", result.stderr)
+
+
+def test_the_installed_app_loads_its_own_portaudio(installed: Path) -> None:
+    """Not the system's libportaudio2, which this machine has too (scripts/install-deps.sh)."""
+    result = run_installed(installed, "devices", LD_DEBUG="libs")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert portaudio_loaded(result) == [str(installed / BUNDLED_PORTAUDIO)]
     assert "Traceback" not in result.stderr
+
+
+def test_the_installed_app_lists_devices_on_a_pc_without_portaudio(
+    installed: Path, tmp_path: Path
+) -> None:
+    """An agent's PC need not have libportaudio2: the system's is hidden from the app
+    (an empty file over it and a loader cache without it, in a private mount namespace)."""
+    system = sorted(
+        {p.resolve() for p in Path("/usr/lib").glob("**/libportaudio.so*") if p.is_file()}
+    )
+    if subprocess.run(["unshare", "--mount", "true"], capture_output=True).returncode:
+        pytest.skip("hiding the system's PortAudio needs a mount namespace (root)")
+    hide = "".join(f"mount --bind /dev/null {shlex.quote(str(path))}; " for path in system)
+    cache = shlex.quote(str(tmp_path / "ld.so.cache"))
+    script = f'set -e; {hide}ldconfig -C {cache}; mount --bind {cache} /etc/ld.so.cache; exec "$@"'
+
+    def without_system_portaudio(command: list[str]) -> list[str]:
+        return ["unshare", "--mount", "sh", "-c", script, "sh", *command]
+
+    result = run_installed(installed, "devices", LD_DEBUG="libs", wrap=without_system_portaudio)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert portaudio_loaded(result) == [str(installed / BUNDLED_PORTAUDIO)]
 
 
 def test_installed_self_test_passes(installed: Path, tmp_path: Path) -> None:
