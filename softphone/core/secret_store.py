@@ -99,7 +99,7 @@ class SecretServiceStore:
     name = DIRECT_NAME
 
     def __init__(self, connection: DBusConnection) -> None:
-        self._connection = connection
+        self._bus = connection
 
     @classmethod
     def connect(cls) -> SecretServiceStore | None:
@@ -128,7 +128,7 @@ class SecretServiceStore:
     def _collection(self) -> Collection:
         import secretstorage
 
-        collection = secretstorage.get_default_collection(self._connection)
+        collection = secretstorage.get_default_collection(self._bus)
         if collection.is_locked():
             collection.unlock()  # the desktop's unlock prompt, as keyring shows it
             if collection.is_locked():
@@ -160,7 +160,7 @@ class SecretServiceStore:
         raise LookupError("no such password")
 
     def close(self) -> None:
-        self._connection.close()
+        self._bus.close()
 
 
 class KeyringStore:
