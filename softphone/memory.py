@@ -16,8 +16,9 @@ why ``softphone.cli.main`` calls :func:`limit_process_memory` first:
   element-wise arithmetic on 20 ms frames, which numpy runs without BLAS),
   so one thread is enough; the variable is read only at numpy's import.
 
-:func:`release_free_memory` hands freed pages back to the system after a
-call, which ``free()`` does only from the top of the main heap.
+:func:`release_call_memory` frees what a finished call left in reference
+cycles and hands freed pages back to the system, which ``free()`` does only
+from the top of the main heap (:func:`release_free_memory`).
 
 Elsewhere for the same budget: the bundle runs Python at optimize level 2,
 without docstrings (``packaging/softphone.spec``); python-socketio is
@@ -42,6 +43,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import os
 import sys
 from collections.abc import MutableMapping
@@ -58,6 +60,26 @@ def limit_process_memory(environ: MutableMapping[str, str] | None = None) -> Non
         environ.setdefault(name, "1")
     if "MALLOC_ARENA_MAX" not in environ and (libc := _glibc()) is not None:
         libc.mallopt(_M_ARENA_MAX, MALLOC_ARENAS)
+
+
+def release_call_memory() -> None:
+    """After the last call: free its media now, then give the pages back.
+
+    A call's media is a graph of objects that refer to each other: aiortc's
+    peer connection, its ICE, DTLS and SRTP transports and RTP receivers hold
+    one another and bound methods of one another (event-emitter listeners,
+    callbacks), and our session, tracks and call sit inside it. Reference
+    counting never frees such a graph; the cyclic collector does, but by the
+    end of a call all of it has outlived the young generations and waits for
+    a full collection, which CPython starts only once the objects promoted
+    since the last one reach a quarter of all long-lived ones: in the desktop
+    app, every few dozen calls. Until then each call kept ~0.3 MiB (objects,
+    OpenSSL and codec state, RTP buffers), ~30 MiB over an agent's day before
+    the first full collection (issue 10, ``bench/app_footprint.py --calls``).
+    One full collection here, with no call up, costs tens of milliseconds.
+    """
+    gc.collect()
+    release_free_memory()
 
 
 def release_free_memory() -> None:

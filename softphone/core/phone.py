@@ -43,7 +43,7 @@ from softphone.media.devices import NoAudioDevice, backend_for
 from softphone.media.errors import MediaError
 from softphone.media.ring import RINGBACK, RingPlayer, RingSound
 from softphone.media.session import MediaEvent, MediaFailed
-from softphone.memory import release_free_memory
+from softphone.memory import release_call_memory
 from softphone.net.sip_ws import TransportState, TransportStateChanged
 from softphone.sip import events as sip
 from softphone.sip.dtmf_info import DTMF_ALPHABET, parse_dtmf_info
@@ -263,6 +263,9 @@ class Phone(IncomingSide, ReinviteSide):
                 self._emit(
                     ev.PhoneError(Sentence(S.INTERNAL_ERROR, kind=type(exc).__name__, error=exc))
                 )
+            if isinstance(event, sip.CallEnded) and not self._calls and not self._releasing:
+                # Here, with the handlers' frames gone, nothing holds the call any more.
+                release_call_memory()
 
     async def _on_sip_event(self, event: SipLineEvent) -> None:
         """Every event the SIP connection reports; a new kind is a type error here."""
@@ -393,8 +396,6 @@ class Phone(IncomingSide, ReinviteSide):
         await call.media.close()
         await call.close_devices()
         self._calls.pop(call.handle, None)
-        if not self._calls:  # the call's buffers, decoders and threads are gone: give pages back
-            release_free_memory()
 
 
 def _hangup(handle: str, ua: UserAgent, now: float) -> None:
